@@ -1,0 +1,158 @@
+"""Search latency at 100,000 people: the index against a naive LIKE '%q%', same run.
+
+    .venv/bin/python benchmarks/search.py [--db PATH_OR_URL] [--people 100000] [--rounds 30]
+
+Builds the demo network once (``kinmyaku demo``) when the database is empty, then times
+in-process searches (one connection, like a running server) for name, reading and
+romaji queries, and the same queries as a naive ``LIKE '%q%'`` over the same tables.
+Prints medians and p95 per kind and the ratio naive / indexed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Connection, func, or_, select
+
+from kinmyaku.bootstrap import open_app
+from kinmyaku.config import Settings, database_url
+from kinmyaku.storage import search
+from kinmyaku.storage.schema import affiliations, organizations, people
+
+QUERIES = {
+    "name": ["高橋", "佐藤", "髙橋", "鈴木", "田中 美咲", "渡邊", "山﨑", "中村", "小林", "伊藤"],
+    "reading": [
+        "たかはし",
+        "タカハシ",
+        "ﾀｶﾊｼ",
+        "さとう",
+        "すずき",
+        "たか",
+        "やまも",
+        "いとう",
+        "なかむら",
+        "こばやし",
+    ],
+    "romaji": [
+        "takahashi",
+        "Takahashi",
+        "Satō",
+        "Satoh",
+        "suzuki",
+        "tanaka",
+        "Itou",
+        "yamamoto",
+        "kobayashi",
+        "nakamura",
+    ],
+}
+
+
+def machine() -> str:
+    """CPU model and core count of this machine."""
+    model = platform.processor() or "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def naive(conn: Connection, query: str, limit: int = 20) -> list[int]:
+    """The baseline: LIKE '%q%' over names, readings, romaji and company, no index."""
+    pattern = f"%{query}%"
+    stmt = (
+        select(people.c.id)
+        .outerjoin(affiliations, affiliations.c.person_id == people.c.id)
+        .outerjoin(organizations, organizations.c.id == affiliations.c.organization_id)
+        .where(
+            or_(
+                (people.c.family_name + people.c.given_name).like(pattern),
+                (people.c.family_reading + people.c.given_reading).like(pattern),
+                people.c.romaji.like(pattern),
+                organizations.c.name.like(pattern),
+                people.c.notes.like(pattern),
+            )
+        )
+        .group_by(people.c.id, people.c.sort_key)
+        .order_by(people.c.sort_key)
+        .limit(limit)
+    )
+    return list(conn.execute(stmt).scalars())
+
+
+def indexed(conn: Connection, query: str, limit: int = 20) -> list[int]:
+    """kinmyaku's search: index range look-ups, ranked."""
+    return [pid for pid, _ in search.search_people(conn, query, limit=limit)]
+
+
+def timings(
+    fn: Callable[[Connection, str], list[int]], conn: Connection, queries: list[str], rounds: int
+) -> list[float]:
+    """Latencies in milliseconds of every query, ``rounds`` times each."""
+    samples = []
+    for _ in range(rounds):
+        for q in queries:
+            start = time.perf_counter()
+            fn(conn, q)
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    """95th percentile."""
+    return statistics.quantiles(samples, n=20)[-1]
+
+
+def main() -> None:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default="/tmp/kinmyaku-bench-100k.sqlite3")
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--naive-rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    app = open_app(Settings(database_url=database_url(args.db), language="en"))
+    with app.uow() as conn:
+        count = conn.execute(select(func.count()).select_from(people)).scalar_one()
+    if count == 0:
+        from kinmyaku.services.demo import generate_demo
+
+        start = time.perf_counter()
+        generate_demo(app.uow(), people=args.people, seed=1, today=app.today())
+        print(
+            f"built the demo network: {args.people} people in {time.perf_counter() - start:.1f} s"
+        )
+        with app.uow() as conn:
+            count = conn.execute(select(func.count()).select_from(people)).scalar_one()
+
+    print(f"machine: {machine()}")
+    print(f"database: {app.engine.dialect.name}, {count} people")
+    print(
+        f"{'kind':8} {'index p50':>10} {'index p95':>10} {'naive p50':>10} "
+        f"{'naive p95':>10} {'ratio p50':>10}"
+    )
+    with app.engine.connect() as conn:
+        for kind, queries in QUERIES.items():
+            indexed(conn, queries[0])  # warm the caches
+            fast = timings(indexed, conn, queries, args.rounds)
+            slow = timings(naive, conn, queries, args.naive_rounds)
+            print(
+                f"{kind:8} {statistics.median(fast):9.2f}ms {p95(fast):9.2f}ms "
+                f"{statistics.median(slow):9.2f}ms {p95(slow):9.2f}ms "
+                f"{statistics.median(slow) / statistics.median(fast):9.1f}x"
+            )
+    app.close()
+
+
+if __name__ == "__main__":
+    main()

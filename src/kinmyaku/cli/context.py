@@ -1,0 +1,80 @@
+"""What every CLI command shares: settings, the app (opened lazily), language, output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from kinmyaku.bootstrap import App, open_app
+from kinmyaku.config import Settings
+from kinmyaku.domain.errors import KinmyakuError
+from kinmyaku.domain.validate import parse_date
+from kinmyaku.i18n import error_text, translate
+
+
+@dataclass
+class CliContext:
+    """Settings from the global options, and the app once a command needs it."""
+
+    settings: Settings
+    console: Console = field(default_factory=Console)
+    _app: App | None = None
+
+    @property
+    def lang(self) -> str:
+        """``ja`` or ``en``."""
+        return self.settings.language
+
+    @property
+    def app(self) -> App:
+        """The app, opened (and the schema created or upgraded) on first use."""
+        if self._app is None:
+            self._app = open_app(self.settings)
+        return self._app
+
+    def t(self, msgid: str, **params: Any) -> str:
+        """A message in the user's language."""
+        return translate(self.lang, msgid, **params)
+
+    def say(self, msgid: str, **params: Any) -> None:
+        """Print a message in the user's language."""
+        self.console.print(self.t(msgid, **params), highlight=False)
+
+    def fail(self, error: KinmyakuError | str, code: int = 1) -> NoReturn:
+        """Print a user error to stderr and exit non-zero (never a traceback)."""
+        text = error_text(self.lang, error) if isinstance(error, KinmyakuError) else error
+        prefix = self.t("Error")
+        Console(stderr=True).print(f"[red]{prefix}:[/red] {text}", highlight=False)
+        raise typer.Exit(code)
+
+    def date_arg(self, value: str | None, field_name: str) -> date | None:
+        """Parse an optional date option (2024-03-15, 2024/3/15, 2024年3月15日, today)."""
+        if value is None:
+            return None
+        if value.strip().lower() in ("today", "今日"):
+            return self.app.today()
+        return parse_date(value, field=field_name)
+
+    def person(self, ref: str) -> int:
+        """Resolve a PERSON argument (id or any spelling of a name)."""
+        from kinmyaku.services.people import resolve_person
+
+        return resolve_person(self.app.uow(), ref)
+
+
+def ctx_of(ctx: typer.Context) -> CliContext:
+    """The CliContext stored by the global callback."""
+    obj = ctx.find_root().obj
+    assert isinstance(obj, CliContext)
+    return obj
+
+
+def print_json(data: Any) -> None:
+    """Print JSON (UTF-8, Japanese kept readable) to stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

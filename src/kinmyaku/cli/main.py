@@ -1,0 +1,116 @@
+"""The ``kinmyaku`` command: global options, then a command from one of the groups.
+
+Every module in ``kinmyaku.cli`` that defines ``register(app)`` adds its commands, so a new
+command group is one new module.  User errors become a message in the user's language and
+a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy.exc import DBAPIError, OperationalError
+from typer.core import TyperGroup
+
+from kinmyaku.cli.context import CliContext
+from kinmyaku.config import Settings, database_url, detect_language
+from kinmyaku.domain.errors import KinmyakuError
+
+
+class KinmyakuGroup(TyperGroup):
+    """Maps user errors raised anywhere below to a clean message and exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command, turning KinmyakuError and database errors into messages."""
+        try:
+            return super().invoke(ctx)
+        except KinmyakuError as error:
+            _context(ctx).fail(error)
+        except (OperationalError, DBAPIError) as error:
+            cli = _context(ctx)
+            cli.fail(
+                cli.t(
+                    "Cannot use the database {url}: {reason}",
+                    url=_safe_url(cli.settings.database_url),
+                    reason=str(error.orig).splitlines()[0] if error.orig else str(error),
+                )
+            )
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Commands in the order they were registered (not alphabetical)."""
+        return list(self.commands)
+
+
+def _context(ctx: Any) -> CliContext:
+    obj = ctx.find_root().obj
+    if isinstance(obj, CliContext):
+        return obj
+    return CliContext(settings=Settings(language=detect_language()))
+
+
+def _safe_url(url: str) -> str:
+    """The URL with any password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+app = typer.Typer(
+    cls=KinmyakuGroup,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    help="kinmyaku — 人脈を金脈に: a networking manager for the people you meet.",
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="KINMYAKU_DB",
+            help="SQLite file path or SQLAlchemy URL (postgresql+psycopg://...).",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of the output: ja or en (default: from the locale)."),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", hidden=True, help="Pretend today is this date (YYYY-MM-DD)."),
+    ] = None,
+) -> None:
+    """Global options come before the command: kinmyaku --db PATH search 高橋."""
+    settings = Settings(database_url=database_url(db), language=detect_language(lang), today=today)
+    ctx.obj = CliContext(settings=settings)
+    ctx.call_on_close(lambda: ctx.obj._app.close() if ctx.obj._app else None)
+
+
+def _register_groups() -> None:
+    import kinmyaku.cli as package
+
+    preferred = ["people", "relations", "events"]
+    names = [m.name for m in pkgutil.iter_modules(package.__path__)]
+    ordered = [n for n in preferred if n in names] + sorted(set(names) - set(preferred))
+    for name in ordered:
+        if name in ("main", "context", "render"):
+            continue
+        module = importlib.import_module(f"kinmyaku.cli.{name}")
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(app)
+
+
+_register_groups()
+
+
+def run() -> None:
+    """Entry point of the ``kinmyaku`` console script."""
+    app()

@@ -1,0 +1,180 @@
+"""Japanese-aware name normalisation: the keys that search, matching and sorting use.
+
+One person is found by kanji, hiragana, katakana, romaji (Hepburn with or without long
+vowels), half or full width, and the common variant kanji (異体字).  Every key here is a
+pure function of its text, so the same function applied to a stored name and to a query
+gives comparable strings.
+
+- :func:`fold_text` — NFKC (full/half width), lower case, variant kanji folded to their
+  common form, hiragana to katakana, separators removed.  Used for kanji, kana and
+  Latin keys alike.
+- :func:`romaji_key` — a Latin key in which Hepburn spellings meet: macrons, ``ou``,
+  ``oo``, ``oh``, ``uu`` collapse to one vowel, ``m`` before b/m/p reads as ``n``,
+  apostrophes and hyphens vanish.  ``Satō``, ``Sato``, ``Satou`` and ``Satoh`` all give
+  ``sato``.
+- :func:`kana_to_romaji` — a reading in kana spelt in Hepburn (via jaconv).
+- :func:`reading_sort_key` — the あいうえお order of a reading.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import jaconv
+
+# Common variant kanji (異体字) folded to the form most people type.  A query or a name in
+# either form gives the same key.  The left side is the rarer form.
+VARIANT_KANJI: dict[str, str] = {
+    "髙": "高",
+    "﨑": "崎",
+    "嵜": "崎",
+    "碕": "崎",
+    "齋": "斎",
+    "齊": "斎",
+    "齍": "斎",
+    "邊": "辺",
+    "邉": "辺",
+    "澤": "沢",
+    "濱": "浜",
+    "德": "徳",
+    "廣": "広",
+    "櫻": "桜",
+    "眞": "真",
+    "國": "国",
+    "嶋": "島",
+    "嶌": "島",
+    "槇": "槙",
+    "冨": "富",
+    "惠": "恵",
+    "榮": "栄",
+    "淺": "浅",
+    "龍": "竜",
+    "瀧": "滝",
+    "曻": "昇",
+    "藏": "蔵",
+    "壽": "寿",
+    "條": "条",
+    "實": "実",
+    "會": "会",
+    "關": "関",
+    "團": "団",
+    "佛": "仏",
+    "彌": "弥",
+    "莊": "荘",
+    "乘": "乗",
+    "圓": "円",
+    "傳": "伝",
+    "與": "与",
+    "萬": "万",
+    "兒": "児",
+    "縣": "県",
+    "驛": "駅",
+    "蘆": "芦",
+    "﨔": "欅",
+}
+
+_VARIANT_TABLE = str.maketrans(VARIANT_KANJI)
+
+# Characters that separate parts of a name and carry no meaning for search.
+_SEPARATORS = re.compile(r"[\s・･\.\-‐‑–—_,'’`\"()（）「」]+")
+
+# Romaji: long vowels written in every Hepburn variant meet in one form.
+_LONG_VOWELS = (
+    (re.compile(r"ou"), "o"),
+    (re.compile(r"oo+"), "o"),
+    (re.compile(r"oh(?![aiueoy])"), "o"),
+    (re.compile(r"uu+"), "u"),
+    (re.compile(r"aa+"), "a"),
+    (re.compile(r"ii+"), "i"),
+    (re.compile(r"ee+"), "e"),
+    (re.compile(r"m(?=[bmp])"), "n"),
+    (re.compile(r"tch"), "cch"),
+)
+
+
+def fold_variants(text: str) -> str:
+    """Replace variant kanji (髙, 﨑, 齋, 邊 ...) with their common form."""
+    return text.translate(_VARIANT_TABLE)
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+@lru_cache(maxsize=65536)
+def fold_text(text: str) -> str:
+    """Fold any spelling to a comparable key: width, case, variants, kana, separators."""
+    folded = fold_variants(_nfkc(text)).lower()
+    folded = jaconv.hira2kata(folded)
+    folded = _nfkc(_SEPARATORS.sub("", folded))
+    return fold_variants(folded)
+
+
+def strip_marks(text: str) -> str:
+    """Remove combining marks (macrons, accents) from Latin text: Satō -> Sato."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def is_latin(text: str) -> bool:
+    """True when the text has letters and all of them are Latin (romaji or a western name)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ord(strip_marks(ch)[:1] or "a") < 0x250 for ch in letters)
+
+
+def has_kana(text: str) -> bool:
+    """True when the text holds hiragana or katakana (full or half width)."""
+    return any(
+        "\u3041" <= ch <= "\u30ff" or "\uff66" <= ch <= "\uff9f" or ch == "ー" for ch in text
+    )
+
+
+def is_kana(text: str) -> bool:
+    """True when every letter of the text is kana (a reading)."""
+    body = _SEPARATORS.sub("", _nfkc(text))
+    return bool(body) and all("\u3041" <= ch <= "\u30ff" or ch in "ーゝゞヽヾ" for ch in body)
+
+
+@lru_cache(maxsize=65536)
+def romaji_key(text: str) -> str:
+    """Latin key where Satō, Sato, Satou and Satoh meet (``sato``)."""
+    key = strip_marks(_nfkc(text)).lower()
+    key = _SEPARATORS.sub("", key)
+    key = re.sub(r"[^a-z0-9]", "", key)
+    previous = None
+    while key != previous:  # collapsing can make a new pair ("ouu" -> "ou" -> "o")
+        previous = key
+        for pattern, replacement in _LONG_VOWELS:
+            key = pattern.sub(replacement, key)
+    return key
+
+
+@lru_cache(maxsize=65536)
+def kana_to_romaji(reading: str) -> str:
+    """Spell a kana reading in Hepburn romaji (long vowels kept as typed: さとう -> satou)."""
+    hira = jaconv.kata2hira(_nfkc(reading))
+    hira = _SEPARATORS.sub("", hira)
+    return str(jaconv.kana2alphabet(hira))
+
+
+def to_katakana(text: str) -> str:
+    """Full-width katakana of a kana text (hiragana or half-width katakana)."""
+    return str(jaconv.hira2kata(_nfkc(text)))
+
+
+def to_hiragana(text: str) -> str:
+    """Hiragana of a kana text (katakana or half-width katakana)."""
+    return str(jaconv.kata2hira(_nfkc(text)))
+
+
+def reading_sort_key(reading: str) -> str:
+    """The あいうえお order of a reading: katakana, no separators, voiced marks kept last."""
+    return fold_text(reading)
+
+
+def romaji_display(reading: str) -> str:
+    """Romaji for display, capitalised Hepburn: ``さとう`` -> ``Satou``."""
+    romaji = kana_to_romaji(reading)
+    return romaji[:1].upper() + romaji[1:]

@@ -1,0 +1,228 @@
+"""The search keys of a person and of a query (pure).
+
+A person is indexed under every key a user may type: the name in kanji or Latin letters,
+its reading in katakana, its romaji, nickname, e-mail, phone digits and tags; suffixes of
+the name, reading and romaji let a prefix look-up find substrings too.  A query token is
+folded the same way, so that the index answers with a byte-wise prefix range.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import IntEnum
+
+from kinmyaku.domain.names import (
+    fold_text,
+    is_kana,
+    is_latin,
+    kana_to_romaji,
+    romaji_key,
+)
+from kinmyaku.domain.validate import phone_digits
+
+
+class Field(IntEnum):
+    """What a search term was made from; lower sorts first among equal tiers."""
+
+    NAME = 1
+    READING = 2
+    ROMAJI = 3
+    NICKNAME = 4
+    EMAIL = 5
+    PHONE = 6
+    TAG = 7
+    COMPANY = 8
+
+
+NAME_FIELDS = (Field.NAME, Field.READING, Field.ROMAJI, Field.NICKNAME)
+
+MAX_TERM = 200
+
+
+@dataclass(frozen=True)
+class Term:
+    """One row of the search index: a key, its field, where it starts and if it is whole."""
+
+    term: str
+    field: Field
+    pos: int
+    whole: bool
+
+
+@dataclass(frozen=True)
+class PersonKeys:
+    """What of a person is searchable."""
+
+    family_name: str
+    given_name: str = ""
+    family_reading: str = ""
+    given_reading: str = ""
+    romaji: str = ""
+    nickname: str = ""
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+def _suffixes(key: str, field: Field, *, min_len: int, whole: bool = True) -> Iterator[Term]:
+    if not key:
+        return
+    key = key[:MAX_TERM]
+    yield Term(key, field, 0, whole)
+    for start in range(1, len(key)):
+        if len(key) - start >= min_len:
+            yield Term(key[start:], field, start, False)
+
+
+def _latin_min(key: str) -> int:
+    return 2 if key.isascii() else 1
+
+
+def name_terms(keys: PersonKeys) -> Iterator[Term]:
+    """Terms for the name, reading and romaji of a person."""
+    family, given = fold_text(keys.family_name), fold_text(keys.given_name)
+    full = family + given
+    yield from _suffixes(full, Field.NAME, min_len=_latin_min(full))
+    for part in {family, given, given + family} - {full, ""}:
+        yield Term(part[:MAX_TERM], Field.NAME, 0, True)
+
+    family_r, given_r = fold_text(keys.family_reading), fold_text(keys.given_reading)
+    reading = family_r + given_r
+    if reading and reading != full:
+        yield from _suffixes(reading, Field.READING, min_len=1)
+        for part in {given_r, given_r + family_r} - {reading, ""}:
+            yield Term(part[:MAX_TERM], Field.READING, 0, True)
+
+    yield from romaji_terms(keys, family_r, given_r)
+    if keys.nickname:
+        yield Term(fold_text(keys.nickname)[:MAX_TERM], Field.NICKNAME, 0, True)
+
+
+def romaji_terms(keys: PersonKeys, family_r: str, given_r: str) -> Iterator[Term]:
+    """Romaji keys: from the kana reading when there is one, else from a Latin name."""
+    seen: set[tuple[str, int]] = set()
+
+    def once(term: Term) -> Iterator[Term]:
+        if term.term and (term.term, term.pos) not in seen:
+            seen.add((term.term, term.pos))
+            yield term
+
+    reading = family_r + given_r
+    if reading:
+        full = romaji_key(kana_to_romaji(reading))
+        yield from once(Term(full[:MAX_TERM], Field.ROMAJI, 0, True))
+        # Suffixes at each kana boundary: "hashi" finds Takahashi.
+        for start in range(1, len(reading)):
+            suffix = romaji_key(kana_to_romaji(reading[start:]))
+            if len(suffix) >= 2:
+                yield from once(Term(suffix[:MAX_TERM], Field.ROMAJI, start, False))
+        given_first = romaji_key(kana_to_romaji(given_r + family_r))
+        yield from once(Term(given_first[:MAX_TERM], Field.ROMAJI, 0, True))
+        if given_r:
+            yield from once(Term(romaji_key(kana_to_romaji(given_r)), Field.ROMAJI, 0, True))
+    latin_sources = [keys.romaji]
+    if is_latin(keys.family_name + keys.given_name):
+        latin_sources.append(f"{keys.family_name} {keys.given_name}")
+        latin_sources.append(f"{keys.given_name} {keys.family_name}")
+    for source in latin_sources:
+        key = romaji_key(source)
+        if key:
+            for term in _suffixes(key, Field.ROMAJI, min_len=2):
+                yield from once(term)
+    if is_latin(keys.given_name):
+        yield from once(Term(romaji_key(keys.given_name), Field.ROMAJI, 0, True))
+
+
+def contact_terms(keys: PersonKeys) -> Iterator[Term]:
+    """Terms for e-mails (whole, local part, domain), phone digits and tags."""
+    for email in keys.emails:
+        folded = unicodedata.normalize("NFKC", email).strip().lower()
+        local, _, domain = folded.partition("@")
+        for part in dict.fromkeys((folded, local, domain)):
+            if part:
+                yield Term(part[:MAX_TERM], Field.EMAIL, 0, part == folded)
+    for phone in keys.phones:
+        digits = phone_digits(phone)
+        national = "0" + digits[2:] if digits.startswith("81") else digits
+        yield from _suffixes(national, Field.PHONE, min_len=4)
+        if national != digits:
+            yield Term(digits, Field.PHONE, 0, True)
+    for tag in keys.tags:
+        yield Term(fold_text(tag)[:MAX_TERM], Field.TAG, 0, True)
+
+
+def person_terms(keys: PersonKeys) -> list[Term]:
+    """Every distinct search term of a person."""
+    unique: dict[tuple[str, int, int], Term] = {}
+    for term in (*name_terms(keys), *contact_terms(keys)):
+        unique.setdefault((term.term, int(term.field), term.pos), term)
+    return list(unique.values())
+
+
+def organization_terms(name: str, reading: str) -> list[Term]:
+    """Terms for a company name and its reading, with suffixes."""
+    terms: dict[tuple[str, int], Term] = {}
+    name_key = fold_text(name)
+    for term in _suffixes(name_key, Field.COMPANY, min_len=_latin_min(name_key)):
+        terms.setdefault((term.term, term.pos), term)
+    if reading:
+        reading_key = fold_text(reading)
+        for term in _suffixes(reading_key, Field.COMPANY, min_len=1):
+            terms.setdefault((term.term, term.pos), term)
+        romaji = romaji_key(kana_to_romaji(reading))
+        for term in _suffixes(romaji, Field.COMPANY, min_len=2):
+            terms.setdefault((term.term, term.pos), term)
+    if is_latin(name):
+        romaji = romaji_key(name)
+        for term in _suffixes(romaji, Field.COMPANY, min_len=2):
+            terms.setdefault((term.term, term.pos), term)
+    return list(terms.values())
+
+
+def query_keys(token: str) -> list[str]:
+    """The keys a query token is looked up under (folded text, and romaji when Latin)."""
+    keys: list[str] = []
+    folded = fold_text(token)
+    if folded:
+        keys.append(folded[:MAX_TERM])
+    if is_latin(token):
+        romaji = romaji_key(token)
+        if romaji and romaji not in keys:
+            keys.append(romaji[:MAX_TERM])
+    if "@" in token or "." in token:
+        raw = unicodedata.normalize("NFKC", token).strip().lower()[:MAX_TERM]
+        if raw and raw not in keys:
+            keys.append(raw)
+    digits = phone_digits(token)
+    if len(digits) >= 4 and len(digits) >= len(folded) - 3:
+        if digits.startswith("81") and token.strip().startswith("+"):
+            digits = "0" + digits[2:]
+        if digits not in keys:
+            keys.append(digits)
+    if is_kana(token):
+        romaji = romaji_key(kana_to_romaji(token))
+        if romaji and romaji not in keys:
+            keys.append(romaji)
+    return keys
+
+
+_PHONE_LIKE = re.compile(r"\+?[\d\s\-()ー‐−]+")
+
+
+def split_query(query: str) -> list[str]:
+    """Tokens of a query: words separated by spaces (ASCII or ideographic)."""
+    text = unicodedata.normalize("NFKC", query).strip()
+    if _PHONE_LIKE.fullmatch(text) and len(phone_digits(text)) >= 4:
+        return [re.sub(r"\s+", "", text)]
+    return [token for token in text.split() if fold_text(token)]
+
+
+def unique_terms(terms: Iterable[Term]) -> list[Term]:
+    """Drop repeated (term, field, pos) triples, keeping the first."""
+    seen: dict[tuple[str, int, int], Term] = {}
+    for term in terms:
+        seen.setdefault((term.term, int(term.field), term.pos), term)
+    return list(seen.values())

@@ -1,0 +1,111 @@
+"""Validation and normalisation of the values a user types: e-mail, phone, dates, weights."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from kinmyaku.domain.errors import ValidationError
+
+DEFAULT_REGION = "JP"
+
+
+def normalize_email(value: str, *, field: str = "email") -> str:
+    """A syntactically valid e-mail, lower-cased domain; raises ValidationError otherwise."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    try:
+        info = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(
+            field, "Invalid e-mail address '{value}': {reason}", value=value, reason=str(exc)
+        ) from None
+    return str(info.normalized)
+
+
+def parse_phone(value: str, *, field: str = "phone", region: str = DEFAULT_REGION) -> str:
+    """A phone number in E.164 (+81312345678); raises ValidationError when it is not a number."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise ValidationError(
+            field,
+            "Invalid phone number '{value}': write it like 03-1234-5678 or +81 3 1234 5678",
+            value=value,
+        )
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def format_phone(e164: str) -> str:
+    """Show a number the Japanese way: national format for Japan, international otherwise."""
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    if number.country_code == 81:
+        return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def phone_digits(value: str) -> str:
+    """Digits of a phone number as typed, for search: '03-1234-5678' -> '0312345678'."""
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", value))
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def parse_date(value: str, *, field: str = "date") -> date:
+    """A date from 2024-03-15, 2024/3/15, 2024年3月15日 or 20240315."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                break
+    raise ValidationError(
+        field, "Invalid date '{value}': write it as YYYY-MM-DD (e.g. 2024-03-15)", value=value
+    )
+
+
+def check_weight(value: int, *, field: str = "weight") -> int:
+    """A give/take weight from 1 (small) to 5 (large)."""
+    if not 1 <= value <= 5:
+        raise ValidationError(field, "Weight must be from 1 to 5, not {value}", value=value)
+    return value
+
+
+def check_cadence(value: int, *, field: str = "cadence") -> int:
+    """A keep-in-touch cadence in days, 1 to 3650."""
+    if not 1 <= value <= 3650:
+        raise ValidationError(
+            field, "Cadence must be from 1 to 3650 days, not {value}", value=value
+        )
+    return value
+
+
+def require_text(value: str | None, *, field: str, max_length: int = 200) -> str:
+    """Non-empty text within a length limit, stripped."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(field, "'{field}' must not be empty")
+    if len(text) > max_length:
+        raise ValidationError(
+            field,
+            "'{field}' is too long ({length} > {limit} characters)",
+            length=len(text),
+            limit=max_length,
+        )
+    return text

@@ -1,0 +1,1 @@
+"""Use cases: one function each, keyword arguments, one transaction (a UnitOfWork)."""

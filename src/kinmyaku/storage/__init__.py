@@ -1,0 +1,1 @@
+"""Storage adapters: SQLAlchemy tables, queries, the unit of work and migrations."""

@@ -1,0 +1,341 @@
+"""The database tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Alembic migrations in ``storage/migrations`` create exactly these tables; a test checks
+that the migrated database and this metadata agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+# Search keys compare byte-wise so that a prefix range (q <= term < q + U+10FFFF) is exact.
+KeyText = String(200).with_variant(String(200, collation="C"), "postgresql")
+
+
+def _person_fk(name: str = "person_id", *, nullable: bool = False) -> Column[int]:
+    return Column(
+        name, Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=nullable, index=True
+    )
+
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_name", String(100), nullable=False),
+    Column("given_name", String(100), nullable=False, server_default=""),
+    Column("family_reading", String(100), nullable=False, server_default=""),
+    Column("given_reading", String(100), nullable=False, server_default=""),
+    Column("reading_inferred", Boolean, nullable=False, server_default="0"),
+    Column("romaji", String(200), nullable=False, server_default=""),
+    Column("nickname", String(100), nullable=False, server_default=""),
+    Column("photo", String(100)),
+    Column("birthday", Date),
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("offers", Text, nullable=False, server_default=""),
+    Column("needs", Text, nullable=False, server_default=""),
+    # False: someone I only know of through others and want to reach.
+    Column("met", Boolean, nullable=False, server_default="1"),
+    Column("sort_key", KeyText, nullable=False, server_default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_people_sort_key", "sort_key", "id"),
+)
+
+person_tags = Table(
+    "person_tags",
+    metadata,
+    _person_fk(),
+    Column("tag", String(60), nullable=False),
+    UniqueConstraint("person_id", "tag", name="uq_person_tags_person_tag"),
+    Index("ix_person_tags_tag", "tag"),
+)
+
+contact_points = Table(
+    "contact_points",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _person_fk(),
+    Column("kind", String(10), nullable=False),
+    Column("label", String(40), nullable=False, server_default=""),
+    Column("value", String(300), nullable=False),
+    Column("normalized", String(300), nullable=False, server_default=""),
+    Index("ix_contact_points_normalized", "kind", "normalized"),
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("reading", String(200), nullable=False, server_default=""),
+    Column("industry", String(20)),
+    Column("website", String(300), nullable=False, server_default=""),
+    Column("name_key", KeyText, nullable=False, unique=True),
+)
+
+affiliations = Table(
+    "affiliations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _person_fk(),
+    Column(
+        "organization_id",
+        Integer,
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("department", String(200), nullable=False, server_default=""),
+    Column("title", String(200), nullable=False, server_default=""),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("is_current", Boolean, nullable=False, server_default="1"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("date", Date, nullable=False, index=True),
+    Column("place", String(200), nullable=False, server_default=""),
+    Column("goal", Text, nullable=False, server_default=""),
+    Column("goal_count", Integer),
+)
+
+encounters = Table(
+    "encounters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _person_fk(),
+    Column("date", Date, nullable=False, index=True),
+    Column("channel", String(20), nullable=False),
+    Column("introducer_id", Integer, ForeignKey("people.id", ondelete="SET NULL"), index=True),
+    Column("event_id", Integer, ForeignKey("events.id", ondelete="SET NULL"), index=True),
+    Column("place", String(200), nullable=False, server_default=""),
+    Column("memory_cue", Text, nullable=False, server_default=""),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("date", Date, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("summary", Text, nullable=False, server_default=""),
+    Column("follow_up_on", Date, index=True),
+    Column("follow_up_done", Boolean, nullable=False, server_default="0"),
+)
+
+interaction_people = Table(
+    "interaction_people",
+    metadata,
+    Column(
+        "interaction_id",
+        Integer,
+        ForeignKey("interactions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_interaction_people_person", "person_id", "interaction_id"),
+)
+
+exchanges = Table(
+    "exchanges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _person_fk(),
+    Column("date", Date, nullable=False),
+    Column("direction", String(10), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("weight", SmallInteger, nullable=False, server_default="1"),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("introduction_id", Integer, ForeignKey("introductions.id", ondelete="CASCADE")),
+    CheckConstraint("weight BETWEEN 1 AND 5", name="weight_range"),
+    Index("ix_exchanges_person_date", "person_id", "date"),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _person_fk(),
+    Column("side", String(10), nullable=False),
+    Column("what", Text, nullable=False),
+    Column("asked_on", Date, nullable=False),
+    Column("due_on", Date, index=True),
+    Column("status", String(15), nullable=False, server_default="open"),
+    Column("outcome", Text, nullable=False, server_default=""),
+    Column("closed_on", Date),
+)
+
+purposes = Table(
+    "purposes",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("category", String(15), nullable=False),
+    Column("goal", Text, nullable=False, server_default=""),
+    Column("offer", Text, nullable=False, server_default=""),
+    Column("cadence_days", Integer),
+)
+
+links = Table(
+    "links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_a", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("person_b", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(15), nullable=False),
+    Column("date", Date),
+    Column("outcome", Text, nullable=False, server_default=""),
+    Column("note", Text, nullable=False, server_default=""),
+    CheckConstraint("person_a < person_b", name="ordered_pair"),
+    UniqueConstraint("person_a", "person_b", "kind", name="uq_links_pair_kind"),
+    Index("ix_links_b", "person_b"),
+)
+
+introductions = Table(
+    "introductions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # NULL introducer: I made the introduction.  Otherwise someone introduced person_b to me.
+    Column("introducer_id", Integer, ForeignKey("people.id", ondelete="CASCADE")),
+    Column("person_a", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("person_b", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("why", Text, nullable=False, server_default=""),
+    Column("state", String(20), nullable=False, server_default="proposed"),
+    Column("outcome", Text, nullable=False, server_default=""),
+)
+
+keep_in_touch = Table(
+    "keep_in_touch",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("snoozed_until", Date),
+)
+
+drill_cards = Table(
+    "drill_cards",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("due_on", Date, nullable=False, index=True),
+    Column("interval_days", Integer, nullable=False, server_default="1"),
+    Column("ease", Integer, nullable=False, server_default="250"),
+    Column("repetitions", Integer, nullable=False, server_default="0"),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("files", Text, nullable=False),
+    Column("summary", Text, nullable=False, server_default=""),
+    Column("undone_at", DateTime),
+)
+
+provenance = Table(
+    "provenance",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("entity", String(30), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    Column("action", String(10), nullable=False),
+    Column("file", String(300), nullable=False),
+    Column("record_no", Integer, nullable=False),
+    Column("line", Integer),
+    Column("before", Text),
+    Index("ix_provenance_import", "import_id"),
+    Index("ix_provenance_entity", "entity", "entity_id"),
+)
+
+extra_fields = Table(
+    "extra_fields",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _person_fk(),
+    Column("name", String(100), nullable=False),
+    Column("value", Text, nullable=False),
+)
+
+photos = Table(
+    "photos",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("mime", String(40), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(60), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# The search index: every key of a person (name, reading, romaji, nickname, e-mail, phone,
+# tag), with suffixes for substring search, looked up by a byte-wise prefix range.  On SQLite
+# the table is its own index (WITHOUT ROWID).
+search_terms = Table(
+    "search_terms",
+    metadata,
+    Column("term", KeyText, primary_key=True),
+    Column("field", SmallInteger, primary_key=True),
+    Column("pos", SmallInteger, primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("whole", Boolean, nullable=False),
+    Index("ix_search_terms_person", "person_id"),
+    sqlite_with_rowid=False,
+)
+
+organization_terms = Table(
+    "organization_terms",
+    metadata,
+    Column("term", KeyText, primary_key=True),
+    Column("pos", SmallInteger, primary_key=True),
+    Column(
+        "organization_id",
+        Integer,
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("whole", Boolean, nullable=False),
+    Index("ix_organization_terms_org", "organization_id"),
+    sqlite_with_rowid=False,
+)

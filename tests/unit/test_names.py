@@ -1,0 +1,102 @@
+"""Japanese name normalisation: width, kana, variants, romaji (and properties on any text)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kinmyaku.domain.names import (
+    fold_text,
+    is_kana,
+    is_latin,
+    kana_to_romaji,
+    reading_sort_key,
+    romaji_key,
+)
+from kinmyaku.domain.readings import complete_readings, infer_reading
+
+
+@pytest.mark.parametrize(
+    "spelling", ["Satō", "Sato", "Satou", "Satoh", "SATO", "ｓａｔｏｕ", "sato"]
+)
+def test_romaji_spellings_meet(spelling: str) -> None:
+    assert romaji_key(spelling) == "sato"
+
+
+def test_romaji_of_reading_meets_typed_romaji() -> None:
+    assert romaji_key(kana_to_romaji("さとう")) == romaji_key("Satoh")
+    assert romaji_key(kana_to_romaji("おおはし")) == romaji_key("Ōhashi") == "ohashi"
+    assert romaji_key(kana_to_romaji("なんば")) == romaji_key("Namba")
+    assert romaji_key("Shin'ichi") == romaji_key(kana_to_romaji("しんいち"))
+
+
+@pytest.mark.parametrize(
+    ("variant", "common"),
+    [
+        ("髙橋", "高橋"),
+        ("山﨑", "山崎"),
+        ("齋藤", "斎藤"),
+        ("齊藤", "斎藤"),
+        ("渡邊", "渡辺"),
+        ("渡邉", "渡辺"),
+        ("澤田", "沢田"),
+        ("濱田", "浜田"),
+        ("德川", "徳川"),
+        ("廣田", "広田"),
+        ("櫻井", "桜井"),
+        ("眞鍋", "真鍋"),
+    ],
+)
+def test_variant_kanji_fold_to_common_form(variant: str, common: str) -> None:
+    assert fold_text(variant) == fold_text(common) == common
+
+
+def test_kana_and_width_fold_to_katakana() -> None:
+    assert fold_text("たかはし") == fold_text("タカハシ") == fold_text("ﾀｶﾊｼ") == "タカハシ"
+    assert fold_text("高橋 健太") == fold_text("高橋　健太") == "高橋健太"
+    assert fold_text("ＴａｋａＨａｓｈｉ") == "takahashi"
+
+
+def test_script_detection() -> None:
+    assert is_latin("Satō") and is_latin("John Doe")
+    assert not is_latin("高橋") and not is_latin("")
+    assert is_kana("ﾀｶﾊｼ") and is_kana("たかはし けんた") and not is_kana("高橋")
+
+
+def test_readings_inferred_for_kanji_only() -> None:
+    assert infer_reading("高橋") == "たかはし"
+    assert infer_reading("髙橋") == "たかはし"  # the variant is folded before reading
+    assert infer_reading("Smith") == ""
+    assert complete_readings("佐藤", "翔太", "", "") == ("さとう", "しょうた", True)
+    assert complete_readings("佐藤", "", "サトウ", "") == ("さとう", "", False)
+
+
+def test_sort_key_follows_gojuon_order() -> None:
+    names = ["わたなべ", "あべ", "かとう", "さとう", "たなか", "いとう"]
+    assert sorted(names, key=reading_sort_key) == [
+        "あべ",
+        "いとう",
+        "かとう",
+        "さとう",
+        "たなか",
+        "わたなべ",
+    ]
+
+
+@given(st.text())
+def test_fold_text_total_and_idempotent(text: str) -> None:
+    folded = fold_text(text)
+    assert fold_text(folded) == folded
+
+
+@given(st.text())
+def test_romaji_key_total_and_idempotent(text: str) -> None:
+    key = romaji_key(text)
+    assert key == romaji_key(key)
+    assert key.isascii()
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x3041, max_codepoint=0x3093), min_size=1))
+def test_any_hiragana_has_a_romaji(reading: str) -> None:
+    assert isinstance(kana_to_romaji(reading), str)

@@ -1,0 +1,86 @@
+"""Search keys of a person and of a query (no database)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kinmyaku.domain.search_keys import (
+    Field,
+    PersonKeys,
+    organization_terms,
+    person_terms,
+    query_keys,
+    split_query,
+)
+
+KENTA = PersonKeys(
+    "髙橋",
+    "健太",
+    "たかはし",
+    "けんた",
+    emails=("Kenta@Example.co.jp",),
+    phones=("+81 90-1234-5678",),
+    tags=("ゴルフ",),
+)
+
+
+def _terms(keys: PersonKeys) -> set[str]:
+    return {t.term for t in person_terms(keys)}
+
+
+def test_every_spelling_of_a_query_hits_a_person_term() -> None:
+    terms = _terms(KENTA)
+    for query in [
+        "高橋",
+        "髙橋",
+        "たかはし",
+        "タカハシ",
+        "ﾀｶﾊｼ",
+        "takahashi",
+        "Takahashi",
+        "Kenta",
+        "けんた",
+        "健太",
+        "ゴルフ",
+        "kenta@example.co.jp",
+        "090-1234-5678",
+        "5678",
+        "hashi",
+    ]:
+        keys = query_keys(query)
+        assert any(t.startswith(k) for t in terms for k in keys), query
+
+
+def test_substring_terms_are_marked_with_their_position() -> None:
+    terms = person_terms(KENTA)
+    whole = {t.term for t in terms if t.whole and t.field == Field.NAME}
+    assert {"高橋健太", "高橋", "健太"} <= whole
+    assert any(t.term == "橋健太" and t.pos == 1 for t in terms)
+
+
+def test_latin_names_index_both_orders() -> None:
+    terms = _terms(PersonKeys("Doe", "John"))
+    assert "doejohn" in terms and "johndoe" in terms
+
+
+def test_organization_terms_include_reading_and_romaji() -> None:
+    terms = {t.term for t in organization_terms("株式会社サンプル", "さんぷる")}
+    assert "サンプル" in terms and "sanpuru" in terms
+
+
+def test_split_query_handles_ideographic_space() -> None:
+    assert split_query("高橋　健太") == ["高橋", "健太"]
+    assert split_query("   ") == []
+
+
+@given(st.text(max_size=30), st.text(max_size=30), st.text(max_size=30))
+def test_a_name_always_finds_itself(family: str, given_name: str, noise: str) -> None:
+    """Property: any folded name matches one of its own index terms by prefix."""
+    keys = PersonKeys(family or "x", given_name)
+    terms = _terms(keys)
+    for token in split_query(f"{family or 'x'}"):
+        assert any(t.startswith(k) for t in terms for k in query_keys(token)) or not query_keys(
+            token
+        )
+    assert isinstance(query_keys(noise), list)
