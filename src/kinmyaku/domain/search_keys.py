@@ -88,6 +88,11 @@ def name_terms(keys: PersonKeys) -> Iterator[Term]:
     yield from _suffixes(full, Field.NAME, min_len=_latin_min(full))
     for part in {family, given, given + family} - {full, ""}:
         yield Term(part[:MAX_TERM], Field.NAME, 0, True)
+    # Each word of a multi-word name part ("Van Dyke", "Mary J") starts a key of its own.
+    for word in split_query(f"{keys.family_name} {keys.given_name}"):
+        folded = fold_text(word)[:MAX_TERM]
+        if folded not in (full, family, given):
+            yield Term(folded, Field.NAME, 0, False)
 
     family_r, given_r = fold_text(keys.family_reading), fold_text(keys.given_reading)
     reading = family_r + given_r
@@ -217,7 +222,12 @@ def split_query(query: str) -> list[str]:
     text = unicodedata.normalize("NFKC", query).strip()
     if _PHONE_LIKE.fullmatch(text) and len(phone_digits(text)) >= 4:
         return [re.sub(r"\s+", "", text)]
-    return [token for token in text.split() if fold_text(token)]
+    return [token for token in text.split() if _searchable(token)]
+
+
+def _searchable(token: str) -> bool:
+    """A token with at least one character that is not a lone combining mark."""
+    return any(not unicodedata.combining(ch) for ch in fold_text(token))
 
 
 def unique_terms(terms: Iterable[Term]) -> list[Term]:
