@@ -232,7 +232,7 @@ def register(app: typer.Typer) -> None:
         a: Annotated[str, typer.Argument(help="PERSON A.")],
         b: Annotated[str, typer.Argument(help="PERSON B.")],
         kind: Annotated[str, Opt(help="knows, colleague, introduced (by me).")] = "knows",
-        on: DateOpt = None,
+        on: Annotated[str | None, Opt("--date", help="Since when they are connected.")] = None,
         outcome: Annotated[str, Opt(help="Outcome (for an introduction).")] = "",
     ) -> None:
         """Record that two people I know are connected."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.markup import escape
 from rich.table import Table
 
 from kinmyaku.cli.context import CliContext
@@ -20,7 +21,7 @@ def people_table(
         table.add_column(heading, overflow="fold")
     for p in rows:
         reading = f"{p.reading}?" if p.reading_inferred and p.reading else p.reading
-        table.add_row(str(p.id), p.name, reading, p.company, p.title)
+        table.add_row(*(escape(v) for v in (str(p.id), p.name, reading, p.company, p.title)))
     cli.console.print(table)
     shown = len(rows)
     if total is not None and total > shown:
@@ -34,9 +35,9 @@ def profile_text(cli: CliContext, p: PersonProfile) -> None:
     s = p.summary
     c = cli.console
     reading = s.reading + (f" ({cli.t('inferred')})" if s.reading_inferred and s.reading else "")
-    c.print(f"[bold]{s.name}[/bold]  {reading}  #{s.id}", highlight=False)
+    c.print(f"[bold]{escape(s.name)}[/bold]  {escape(reading)}  #{s.id}", highlight=False)
     if p.romaji:
-        c.print(f"  {p.romaji}", highlight=False)
+        c.print(f"  {p.romaji}", highlight=False, markup=False)
     if not s.met:
         cli.say("  (not met yet: known through others)")
     for job in p.affiliations:
@@ -44,11 +45,13 @@ def profile_text(cli: CliContext, p: PersonProfile) -> None:
         industry = industry_label(job["industry"], cli.lang)
         parts = [job["organization"], job["department"], job["title"]]
         line = " / ".join(x for x in parts if x)
-        c.print(f"  {line}{f' [{industry}]' if industry else ''}{state}", highlight=False)
+        c.print(
+            f"  {line}{f' [{industry}]' if industry else ''}{state}", highlight=False, markup=False
+        )
     for cp in p.contacts:
-        c.print(f"  {cli.t(cp['kind'])}: {cp['display']}", highlight=False)
+        c.print(f"  {cli.t(cp['kind'])}: {cp['display']}", highlight=False, markup=False)
     if p.tags:
-        c.print(f"  {cli.t('Tags')}: {', '.join(p.tags)}", highlight=False)
+        c.print(f"  {cli.t('Tags')}: {', '.join(p.tags)}", highlight=False, markup=False)
     for label, value in (
         (cli.t("Birthday"), p.birthday),
         (cli.t("Nickname"), p.nickname),
@@ -57,18 +60,19 @@ def profile_text(cli: CliContext, p: PersonProfile) -> None:
         (cli.t("Notes"), p.notes),
     ):
         if value:
-            c.print(f"  {label}: {value}", highlight=False)
+            c.print(f"  {label}: {value}", highlight=False, markup=False)
     if p.purpose:
         pur = p.purpose
         cadence = (
             cli.t("every {days} days", days=pur["cadence_days"]) if pur["cadence_days"] else ""
         )
         c.print(
-            f"[bold]{cli.t('Purpose')}[/bold]: {cli.t(pur['category'])} {pur['goal']} {cadence}",
+            f"[bold]{cli.t('Purpose')}[/bold]: "
+            f"{escape(cli.t(pur['category']))} {escape(pur['goal'])} {escape(cadence)}",
             highlight=False,
         )
         if pur["offer"]:
-            c.print(f"  {cli.t('What I can offer')}: {pur['offer']}", highlight=False)
+            c.print(f"  {cli.t('What I can offer')}: {pur['offer']}", highlight=False, markup=False)
     _section(
         cli,
         "How we met",
@@ -133,4 +137,4 @@ def _section(cli: CliContext, title: str, lines: Sequence[str]) -> None:
         return
     cli.console.print(f"[bold]{cli.t(title)}[/bold]", highlight=False)
     for line in lines:
-        cli.console.print(f"  {line}", highlight=False)
+        cli.console.print(f"  {line}", highlight=False, markup=False)

@@ -76,7 +76,9 @@ def parse_date(value: str, *, field: str = "date") -> date:
             except ValueError:
                 break
     raise ValidationError(
-        field, "Invalid date '{value}': write it as YYYY-MM-DD (e.g. 2024-03-15)", value=value
+        field,
+        "Invalid date '{value}' for {field}: write it as YYYY-MM-DD (e.g. 2024-03-15)",
+        value=value,
     )
 
 

@@ -146,11 +146,11 @@ def _other_columns(data: PersonInput) -> dict[str, Any]:
 
 
 def _add_contacts(conn: Connection, person_id: int, data: PersonInput) -> None:
-    for i, email in enumerate(data.emails):
-        normal = normalize_email(email, field=f"emails[{i}]" if len(data.emails) > 1 else "email")
+    for email in data.emails:
+        normal = normalize_email(email, field="email")
         store.add_contact_point(conn, person_id, ContactKind.EMAIL, email.strip(), "", normal)
-    for i, phone in enumerate(data.phones):
-        e164 = parse_phone(phone, field=f"phones[{i}]" if len(data.phones) > 1 else "phone")
+    for phone in data.phones:
+        e164 = parse_phone(phone, field="phone")
         store.add_contact_point(conn, person_id, ContactKind.PHONE, phone.strip(), "", e164)
     for url in data.urls:
         text = url.strip()
@@ -252,8 +252,11 @@ def resolve_person(uow: UnitOfWork, ref: str) -> int:
         match = _ID.match(ref)
         if match:
             person_id = int(match.group(1))
-            _require(conn, person_id)
-            return person_id
+            exists = conn.execute(select(people.c.id).where(people.c.id == person_id)).first()
+            if exists or ref.startswith("#") or len(ref) < 6:
+                _require(conn, person_id)
+                return person_id
+            # A long number that is no id: a phone number, searched like any other text.
         found = search.search_people(conn, ref, limit=11)
         if not found:
             raise NotFound("Nobody matches '{query}'", query=ref)
@@ -273,7 +276,7 @@ def search_people(
     """People a query finds by any spelling of name, company, e-mail, phone, tag or notes."""
     with uow as conn:
         ids = [pid for pid, _ in search.search_people(conn, query, limit=limit, offset=offset)]
-        return read.summaries(conn, ids)
+        return read.summaries(conn, ids, with_last_contact=True)
 
 
 def count_people(uow: UnitOfWork, query: str | None = None) -> int:
@@ -295,7 +298,7 @@ def list_people(
     """Everyone, in あいうえお order of the reading (or newest first)."""
     with uow as conn:
         ids = read.list_ids(conn, order=order, limit=limit, offset=offset, tag=tag)
-        return read.summaries(conn, ids)
+        return read.summaries(conn, ids, with_last_contact=True)
 
 
 def show_person(uow: UnitOfWork, person_id: int) -> PersonProfile:

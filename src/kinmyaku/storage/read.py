@@ -77,7 +77,10 @@ def summaries(
         )
     }
     jobs = _current_jobs(conn, ids)
-    contacts = last_contacts(conn, ids) if with_last_contact else {}
+    contacts: dict[int, Any] = {}
+    if with_last_contact:
+        for start in range(0, len(ids), 500):
+            contacts.update(last_contacts(conn, ids[start : start + 500]))
     result = []
     for pid in ids:
         r = rows.get(pid)
