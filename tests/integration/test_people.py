@@ -184,3 +184,19 @@ def test_tags_and_delete(app: App) -> None:
     assert svc.search_people(app.uow(), "小林") == []
     with pytest.raises(NotFound):
         svc.delete_person(app.uow(), pid)
+
+
+def test_exact_fast_path_gives_the_same_first_page(app: App) -> None:
+    """A page filled by exact matches equals the head of the fully ranked list."""
+    givens = [("健太", "けんた"), ("愛", "あい"), ("翔", "しょう"), ("美咲", "みさき"), ("蓮", "れん")]
+    for given, reading in givens:
+        add(app, "高橋", given, family_reading="たかはし", given_reading=reading)
+    add(app, "高橋本", "誠", family_reading="たかはしもと", given_reading="まこと")
+    for query in ("高橋", "たかはし", "Takahashi"):
+        full = [p.id for p in svc.search_people(app.uow(), query, limit=None)]
+        assert len(full) == 6
+        for offset in (0, 2):
+            page = [p.id for p in svc.search_people(app.uow(), query, limit=2, offset=offset)]
+            assert page == full[offset : offset + 2], (query, offset)
+        names = [p.name for p in svc.search_people(app.uow(), query, limit=5)]
+        assert names == ["高橋 愛", "高橋 健太", "高橋 翔", "高橋 美咲", "高橋 蓮"]

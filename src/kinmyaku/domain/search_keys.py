@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from kinmyaku.domain.names import (
     fold_text,
@@ -42,8 +43,7 @@ NAME_FIELDS = (Field.NAME, Field.READING, Field.ROMAJI, Field.NICKNAME)
 MAX_TERM = 200
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One row of the search index: a key, its field, where it starts and if it is whole."""
 
     term: str
@@ -98,7 +98,7 @@ def name_terms(keys: PersonKeys) -> Iterator[Term]:
     reading = family_r + given_r
     if reading and reading != full:
         yield from _suffixes(reading, Field.READING, min_len=1)
-        for part in {given_r, given_r + family_r} - {reading, ""}:
+        for part in {family_r, given_r, given_r + family_r} - {reading, ""}:
             yield Term(part[:MAX_TERM], Field.READING, 0, True)
 
     yield from romaji_terms(keys, family_r, given_r)
@@ -126,8 +126,9 @@ def romaji_terms(keys: PersonKeys, family_r: str, given_r: str) -> Iterator[Term
                 yield from once(Term(suffix[:MAX_TERM], Field.ROMAJI, start, False))
         given_first = romaji_key(kana_to_romaji(given_r + family_r))
         yield from once(Term(given_first[:MAX_TERM], Field.ROMAJI, 0, True))
-        if given_r:
-            yield from once(Term(romaji_key(kana_to_romaji(given_r)), Field.ROMAJI, 0, True))
+        for part in (family_r, given_r):
+            if part:
+                yield from once(Term(romaji_key(kana_to_romaji(part)), Field.ROMAJI, 0, True))
     latin_sources = [keys.romaji]
     if is_latin(keys.family_name + keys.given_name):
         latin_sources.append(f"{keys.family_name} {keys.given_name}")
@@ -152,7 +153,14 @@ def contact_terms(keys: PersonKeys) -> Iterator[Term]:
     for phone in keys.phones:
         digits = phone_digits(phone)
         national = "0" + digits[2:] if digits.startswith("81") else digits
-        yield from _suffixes(national, Field.PHONE, min_len=4)
+        if not national:
+            continue
+        # The whole number, and its last 8 and 4 digits (a number without the area code,
+        # 下4桁): what people type when they search by phone.
+        yield Term(national, Field.PHONE, 0, True)
+        for tail in (8, 4):
+            if len(national) > tail:
+                yield Term(national[-tail:], Field.PHONE, len(national) - tail, False)
         if national != digits:
             yield Term(digits, Field.PHONE, 0, True)
     for tag in keys.tags:

@@ -108,10 +108,37 @@ def matching_people(conn: Connection, query: str, *, notes: bool = True) -> Sele
     )
 
 
+def _exact_page(conn: Connection, token: str, *, limit: int, offset: int) -> list[int]:
+    """Ids of people whose whole name, reading or romaji equals the token, in reading order."""
+    st = search_terms
+    exact = select(st.c.person_id).where(
+        st.c.term.in_(query_keys(token)),
+        st.c.whole.is_(True),
+        st.c.field.in_([int(f) for f in NAME_FIELDS]),
+    )
+    stmt = (
+        select(people.c.id)
+        .where(people.c.id.in_(exact))
+        .order_by(people.c.sort_key, people.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [int(pid) for pid in conn.execute(stmt).scalars()]
+
+
 def search_people(
     conn: Connection, query: str, *, limit: int | None = 50, offset: int = 0
 ) -> list[tuple[int, int]]:
-    """(person_id, tier) of the people a query finds, best first, then by reading."""
+    """(person_id, tier) of the people a query finds, best first, then by reading.
+
+    A common name ("高橋", "たかはし", "takahashi") fills the page with exact matches alone:
+    those come straight from the index in reading order, without ranking every match.
+    """
+    tokens = split_query(query)
+    if len(tokens) == 1 and limit is not None:
+        page = _exact_page(conn, tokens[0], limit=limit, offset=offset)
+        if len(page) == limit:
+            return [(pid, TIER_EXACT) for pid in page]
     matches = matching_people(conn, query).subquery()
     stmt = (
         select(matches.c.person_id, matches.c.tier)
