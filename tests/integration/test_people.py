@@ -188,7 +188,13 @@ def test_tags_and_delete(app: App) -> None:
 
 def test_exact_fast_path_gives_the_same_first_page(app: App) -> None:
     """A page filled by exact matches equals the head of the fully ranked list."""
-    givens = [("健太", "けんた"), ("愛", "あい"), ("翔", "しょう"), ("美咲", "みさき"), ("蓮", "れん")]
+    givens = [
+        ("健太", "けんた"),
+        ("愛", "あい"),
+        ("翔", "しょう"),
+        ("美咲", "みさき"),
+        ("蓮", "れん"),
+    ]
     for given, reading in givens:
         add(app, "高橋", given, family_reading="たかはし", given_reading=reading)
     add(app, "高橋本", "誠", family_reading="たかはしもと", given_reading="まこと")

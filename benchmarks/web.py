@@ -1,0 +1,256 @@
+"""Web benchmark: the person page and the people search under 32 concurrent clients.
+
+Starts ``kinmyaku serve`` (uvicorn, N workers) on a free 127.0.0.1 port against a demo
+database, then drives a bounded load on loopback and prints p50/p95 latency and requests/s
+for each target, with the static ``/healthz`` route measured in the same run as the baseline
+(its ratio shows what the page itself costs over the bare server).
+
+Two load generators: ``wrk`` (Debian's package, if installed; least overhead) or a bounded
+asyncio + httpx loop (always available).  Every loop stops by itself: at most ``--requests``
+requests or ``--seconds`` seconds per target.
+
+    kinmyaku --db /tmp/web100k.sqlite3 demo --people 100000
+    python benchmarks/web.py --db /tmp/web100k.sqlite3
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+SEARCH_TERMS = [
+    "たかはし", "takahashi", "佐藤", "さとう", "suzuki", "タナカ", "いとう", "渡辺", "やまもと",
+    "中村", "kobayashi", "かとう", "吉田", "やまだ", "ささき", "yamaguchi", "まつもと", "井上",
+    "きむら", "hayashi", "しみず", "山崎", "もり", "あべ", "いけだ", "橋本", "やました", "石川",
+    "なかじま", "前田", "ふじた", "ogawa", "ごとう", "岡田", "はせがわ", "村上", "こんどう", "石井",
+]  # fmt: skip
+
+WRK_SCRIPT = """
+local paths = {}
+for line in io.lines(os.getenv("KINMYAKU_PATHS")) do paths[#paths + 1] = line end
+local n = 0
+request = function()
+  n = n + 1
+  local path = paths[(n % #paths) + 1]
+  return wrk.format("GET", path, {["HX-Request"] = os.getenv("KINMYAKU_HX") or ""})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %.3f %.3f %.3f %d\\n", summary.requests,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency.mean / 1000, summary.errors.status + summary.errors.connect
+      + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+
+@dataclass
+class Result:
+    """Latency and throughput of one target."""
+
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    mean_ms: float
+    errors: int
+
+    @property
+    def rps(self) -> float:
+        """Requests per second."""
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def sample_ids(db: Path, count: int, rng: random.Random) -> list[int]:
+    """Random existing person ids (read straight from the SQLite file)."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        top = conn.execute("SELECT max(id) FROM people").fetchone()[0] or 0
+        total = conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    if not total:
+        sys.exit(f"{db} has no people: run 'kinmyaku --db {db} demo --people 100000' first")
+    return [rng.randint(1, top) for _ in range(count)]
+
+
+def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """``kinmyaku serve`` in a child process; returns once /healthz answers."""
+    kinmyaku = Path(sys.executable).with_name("kinmyaku")
+    command = [str(kinmyaku), "--db", str(db), "--lang", "ja", "serve", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    server = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            error = server.stderr.read().decode() if server.stderr else ""
+            sys.exit(f"the server stopped: {error}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("the server did not start within 60 s")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server and its workers (the whole process group it leads)."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=15)
+
+
+async def _httpx_load(
+    base: str, name: str, paths: list[str], clients: int, limit: int, seconds: float, hx: bool
+) -> Result:
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(limit))
+    stop_at = time.perf_counter() + seconds
+    headers = {"HX-Request": "true"} if hx else {}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            for n in counter:
+                if time.perf_counter() > stop_at:
+                    return
+                path = paths[n % len(paths)]
+                began = time.perf_counter()
+                try:
+                    response = await client.get(path, headers=headers)
+                except httpx.TransportError:
+                    errors += 1
+                    continue
+                latencies.append(time.perf_counter() - began)
+                if response.status_code != 200:
+                    errors += 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - began
+    ordered = sorted(latencies)
+    return Result(
+        name=name,
+        requests=len(ordered),
+        seconds=elapsed,
+        p50_ms=1000 * ordered[len(ordered) // 2],
+        p95_ms=1000 * ordered[int(len(ordered) * 0.95) - 1],
+        mean_ms=1000 * statistics.fmean(ordered),
+        errors=errors,
+    )
+
+
+def _wrk_load(
+    base: str, name: str, paths: list[str], clients: int, seconds: float, hx: bool
+) -> Result:
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "paths.lua"
+        script.write_text(WRK_SCRIPT)
+        listing = Path(folder) / "paths.txt"
+        listing.write_text("\n".join(paths) + "\n")
+        env = {**os.environ, "KINMYAKU_PATHS": str(listing), "KINMYAKU_HX": "true" if hx else ""}
+        threads = str(min(2, clients))
+        command = ["wrk", "-t", threads, "-c", str(clients), "-d", f"{int(seconds)}s",
+                   "--timeout", "10s", "-s", str(script), base]  # fmt: skip
+        out = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+    found = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", out)
+    if not found:
+        sys.exit(f"wrk printed no result:\n{out}")
+    requests, micros, p50, p95, mean, errors = found.groups()
+    return Result(name, int(requests), int(micros) / 1e6, float(p50), float(p95), float(mean),
+                  int(errors))  # fmt: skip
+
+
+def run_target(
+    args: argparse.Namespace, base: str, name: str, paths: list[str], hx: bool = False
+) -> Result:
+    """Warm up, then measure one target."""
+    warm = httpx.Client(base_url=base, timeout=30)
+    for path in paths[:50]:
+        warm.get(path)
+    warm.close()
+    if args.tool == "wrk":
+        return _wrk_load(base, name, paths, args.clients, args.seconds, hx)
+    return asyncio.run(
+        _httpx_load(base, name, paths, args.clients, args.requests, args.seconds, hx)
+    )
+
+
+def main() -> None:
+    """Run the benchmark and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=Path("/tmp/web100k.sqlite3"))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--requests", type=int, default=4000, help="per target (httpx)")
+    parser.add_argument("--seconds", type=float, default=15, help="at most, per target")
+    parser.add_argument("--tool", choices=["auto", "wrk", "httpx"], default="auto")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if args.tool == "auto":
+        args.tool = "wrk" if shutil.which("wrk") else "httpx"
+    rng = random.Random(args.seed)
+    people = [f"/people/{i}" for i in sample_ids(args.db, 2000, rng)]
+    searches = [f"/people?q={quote(rng.choice(SEARCH_TERMS))}" for _ in range(2000)]
+    load_before = os.getloadavg()[0]
+    port = free_port()
+    server = start_server(args.db, port, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        baseline = run_target(args, base, "baseline /healthz", ["/healthz"])
+        results = [
+            baseline,
+            run_target(args, base, "person page /people/{id}", people),
+            run_target(args, base, "people search /people?q= (htmx)", searches, hx=True),
+            run_target(args, base, "people search /people?q= (full page)", searches),
+        ]
+    finally:
+        stop_server(server)
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; load: {args.tool}, {args.clients} clients; "
+          f"server: {args.workers} uvicorn workers; db: {args.db}")  # fmt: skip
+    print(f"other load on the machine (1-min load average): {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after")  # fmt: skip
+    print(f"{'target':40} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+          f"{'mean ms':>8} {'errors':>6} {'p95 / baseline':>15}")  # fmt: skip
+    for r in results:
+        ratio = r.p95_ms / baseline.p95_ms if baseline.p95_ms else 0
+        print(f"{r.name:40} {r.requests:9d} {r.rps:8.0f} {r.p50_ms:8.1f} {r.p95_ms:8.1f} "
+              f"{r.mean_ms:8.1f} {r.errors:6d} {ratio:15.1f}")  # fmt: skip
+    targets = results[1:3]
+    ok = all(r.p95_ms <= 50 and r.rps >= 200 and r.errors == 0 for r in targets)
+    print("targets (p95 <= 50 ms, >= 200 req/s, no errors):", "met" if ok else "NOT met")
+
+
+if __name__ == "__main__":
+    main()

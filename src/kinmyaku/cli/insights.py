@@ -1,0 +1,281 @@
+"""Relationship intelligence commands: review, stats, due, snooze, drill, suggest, thanks, me."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated
+
+import click
+import typer
+from rich.table import Table
+
+from kinmyaku.cli.context import CliContext, ctx_of, print_json
+from kinmyaku.domain.insights import Explanation, render
+from kinmyaku.domain.insights.industries import industry_label
+from kinmyaku.services import drill as drill_svc
+from kinmyaku.services import insights as svc
+from kinmyaku.services import insights_people as people_svc
+from kinmyaku.services.insights_reads import FollowUpItem, OpenRequest
+
+Opt = typer.Option
+Person = Annotated[str, typer.Argument(help="PERSON: an id or a name in any spelling.")]
+
+
+def now_of(cli: CliContext) -> datetime:
+    """Now: noon of the pinned day (tests, demos), else the clock."""
+    if cli.settings.today:
+        return datetime.combine(cli.app.today(), time(12))
+    return datetime.now()
+
+
+def why(cli: CliContext, explanation: Explanation | None) -> str:
+    """An explanation in the user's language ('' for none)."""
+    return render(explanation, cli.lang) if explanation is not None else ""
+
+
+def _table(*headings: str) -> Table:
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for heading in headings:
+        table.add_column(heading, overflow="fold")
+    return table
+
+
+def _requests(cli: CliContext, rows: list[OpenRequest]) -> None:
+    if not rows:
+        cli.say("No open requests.")
+        return
+    table = _table("ID", cli.t("Person"), cli.t("Side"), cli.t("What"), cli.t("Due"))
+    for r in rows:
+        due = r.due_on.isoformat() if r.due_on else "-"
+        if r.overdue:
+            due = f"[red]{due} ({cli.t('overdue')})[/red]"
+        table.add_row(str(r.id), r.name, cli.t(r.side), r.what, due)
+    cli.console.print(table)
+
+
+def _overdue(cli: CliContext, rows: list[svc.OverduePerson]) -> None:
+    if not rows:
+        cli.say("Nobody is overdue.")
+        return
+    table = _table("ID", cli.t("Person"), cli.t("Tier"), cli.t("Reason"))
+    for o in rows:
+        table.add_row(
+            str(o.person.person_id),
+            o.person.name,
+            o.tier or "-",
+            f"{why(cli, o.status.explanation)} — {why(cli, o.status.basis_explanation)}",
+        )
+    cli.console.print(table)
+
+
+def _followups(cli: CliContext, rows: list[FollowUpItem]) -> None:
+    if not rows:
+        cli.say("No event follow-ups waiting.")
+        return
+    table = _table("ID", cli.t("Person"), cli.t("Reason"))
+    for f in rows:
+        late = f"[red]{cli.t('late')}[/red] " if f.item.late else ""
+        table.add_row(str(f.person.person_id), f.person.name, late + why(cli, f.item.explanation))
+    cli.console.print(table)
+    cli.say("Draft a thank-you message: kinmyaku thanks PERSON")
+
+
+def _review(cli: CliContext, r: svc.Review) -> None:
+    c, s = cli.console, r.stats
+    c.rule(cli.t("Review — {today}", today=s.today.isoformat()))
+    cli.say("Two-way relationships (north star): {n} of {people}", n=s.two_way, people=s.people)
+    c.print("  " + "  ".join(f"{p.on:%Y-%m}:{p.count}" for p in r.timeline), highlight=False)
+    balance = "-" if r.balance.value is None else f"{r.balance.value:+.2f}"
+    cli.say("Give/take balance: {value}", value=balance)
+    c.print(f"  {why(cli, r.balance.explanation)}", highlight=False)
+    if r.balance.trend_explanation:
+        c.print(f"  {why(cli, r.balance.trend_explanation)}", highlight=False)
+    for o in r.one_sided:
+        c.print(f"  #{o.person.person_id} {o.person.name}: {why(cli, o.flag.explanation)}")
+    cli.say("Strength (0-100): {strong} strong ties", strong=s.strong)
+    most = max((n for _, _, n in r.strength_histogram), default=0) or 1
+    for low, high, n in r.strength_histogram:
+        c.print(f"  {low:>3}-{high:<3} {'█' * round(20 * n / most):<20} {n}", highlight=False)
+    cli.say("Diversity of the people met (12 months)")
+    for d in r.diversity.dimensions.values():
+        c.print(f"  {why(cli, d.explanation)}", highlight=False)
+        if d.trend_explanation:
+            c.print(f"    {why(cli, d.trend_explanation)}", highlight=False)
+    if r.diversity.gaps:
+        c.print(f"  {why(cli, r.diversity.gaps_explanation)}", highlight=False)
+    cli.say("Channel yield")
+    table = _table(cli.t("Source"), cli.t("Reason"))
+    for y in r.yields:
+        label = cli.t(y.label) if y.row.kind == "channel" else y.label
+        table.add_row(f"{cli.t(y.row.kind)}: {label}", why(cli, y.row.explanation))
+    c.print(table)
+    cli.say("Overdue: {n} people", n=s.overdue)
+    _overdue(cli, r.overdue)
+    cli.say("My open commitments")
+    _requests(cli, r.commitments)
+    cli.say("Event follow-ups")
+    _followups(cli, r.followups)
+    cli.say("Forgotten cards: {n}; recall drill: {due} cards today", n=s.forgotten, due=r.drill_due)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the relationship intelligence commands."""
+
+    @app.command()
+    def review(ctx: typer.Context) -> None:
+        """The review: north star, balance, strength, diversity, yield, what is due."""
+        cli = ctx_of(ctx)
+        _review(cli, svc.network_review(cli.app.uow(), today=cli.app.today(), now=now_of(cli)))
+
+    @app.command()
+    def stats(
+        ctx: typer.Context, as_json: Annotated[bool, Opt("--json", help="Print JSON.")] = False
+    ) -> None:
+        """Headline figures: people, two-way, one-sided, overdue, requests, diversity."""
+        cli = ctx_of(ctx)
+        figures = svc.network_stats(cli.app.uow(), today=cli.app.today())
+        if as_json:
+            print_json(figures.to_json())
+            return
+        table = _table(cli.t("Figure"), cli.t("Value"))
+        for key, value in figures.to_json().items():
+            table.add_row(cli.t(key), str(value))
+        cli.console.print(table)
+
+    @app.command()
+    def due(ctx: typer.Context) -> None:
+        """What is due: overdue keep-in-touch, event follow-ups, requests due this week."""
+        cli = ctx_of(ctx)
+        found = svc.due_now(cli.app.uow(), today=cli.app.today(), now=now_of(cli))
+        cli.say("Overdue keep-in-touch")
+        _overdue(cli, found.overdue)
+        cli.say("Event follow-ups")
+        _followups(cli, found.followups)
+        cli.say("Requests due")
+        _requests(cli, found.requests)
+        if found.requests:
+            cli.say("Close one with its outcome: kinmyaku request done ID -m OUTCOME")
+
+    @app.command()
+    def snooze(
+        ctx: typer.Context,
+        person: Person,
+        days: Annotated[int, Opt("--days", min=1, help="Hide for this many days.")] = 7,
+    ) -> None:
+        """Hide a person from the overdue list for some days (the clock does not move)."""
+        cli = ctx_of(ctx)
+        until = svc.snooze_person(
+            cli.app.uow(), person_id=cli.person(person), days=days, today=cli.app.today()
+        )
+        cli.say("Snoozed until {until}", until=until.isoformat())
+
+    @app.command()
+    def suggest(ctx: typer.Context, person: Person) -> None:
+        """What I could give this person (or ask them for), with the scores and why."""
+        cli = ctx_of(ctx)
+        got = people_svc.person_insight(
+            cli.app.uow(), person_id=cli.person(person), today=cli.app.today()
+        )
+        c = cli.console
+        c.print(f"[bold]{got.name}[/bold] #{got.person_id}", highlight=False)
+        for explanation in (got.strength.explanation, got.two_way.explanation):
+            c.print(f"  {why(cli, explanation)}", highlight=False)
+        c.print(f"  {why(cli, got.balance.explanation)}", highlight=False)
+        if not got.suggestions:
+            cli.say("No suggestion: add offers and needs (kinmyaku me --offers ...).")
+        for s in got.suggestions:
+            c.print(f"  • {why(cli, s.explanation)} ({s.score:.2f})", highlight=False)
+
+    @app.command()
+    def thanks(
+        ctx: typer.Context,
+        person: Person,
+        event: Annotated[int | None, Opt("--event", help="Event id.")] = None,
+        topic: Annotated[str, Opt("--topic", help="What we talked about.")] = "",
+    ) -> None:
+        """Print a thank-you message (お礼メール) for meeting a person, ready to copy."""
+        cli = ctx_of(ctx)
+        draft = people_svc.thank_you_message(
+            cli.app.uow(),
+            person_id=cli.person(person),
+            today=cli.app.today(),
+            event_id=event,
+            topic=topic,
+            locale=cli.lang,
+        )
+        typer.echo(draft.as_text())
+
+    @app.command()
+    def me(
+        ctx: typer.Context,
+        name: Annotated[str | None, Opt(help="My name, as I sign.")] = None,
+        organization: Annotated[str | None, Opt(help="My organisation.")] = None,
+        name_en: Annotated[str | None, Opt("--name-en", help="My name in English.")] = None,
+        offers: Annotated[str | None, Opt(help="What I can offer (comma-separated).")] = None,
+        needs: Annotated[str | None, Opt(help="What I am looking for (comma-separated).")] = None,
+    ) -> None:
+        """Show or set my profile: how I sign thank-you messages, my offers and needs."""
+        cli = ctx_of(ctx)
+        profile = people_svc.set_my_profile(
+            cli.app.uow(),
+            name=name,
+            organization=organization,
+            name_en=name_en,
+            offers=offers,
+            needs=needs,
+        )
+        for key in ("name", "organization", "name_en", "offers", "needs"):
+            cli.console.print(f"{cli.t(key)}: {getattr(profile, key)}", highlight=False)
+
+    @app.command("drill")
+    def drill_command(
+        ctx: typer.Context,
+        limit: Annotated[int, Opt("--limit", min=1, help="At most this many cards.")] = 10,
+    ) -> None:
+        """Recall drill: see the memory cue, type the name, company and where you met."""
+        cli = ctx_of(ctx)
+        today = cli.app.today()
+        cards = drill_svc.drill_cards_due(cli.app.uow(), today=today, limit=limit)
+        if not cards:
+            cli.say("No cards due today.")
+            return
+        right = 0
+        for n, card in enumerate(cards, 1):
+            cli.console.print(f"[bold]{n}/{len(cards)}[/bold]", highlight=False)
+            if card.memory_cue:
+                cli.say("Memory cue: {cue}", cue=card.memory_cue)
+            if card.photo:
+                cli.say("Photo: {photo}", photo=card.photo)
+            if card.hint:
+                hint = " / ".join(
+                    industry_label(h).in_language(cli.lang) for h in card.hint.split(" / ")
+                )
+                cli.say("Hint: {hint}", hint=hint)
+            try:
+                name = typer.prompt(cli.t("Name"), default="", show_default=False)
+                company = typer.prompt(cli.t("Company"), default="", show_default=False)
+                place = typer.prompt(cli.t("Where we met"), default="", show_default=False)
+            except (typer.Abort, click.exceptions.Abort):
+                cli.say("Stopped.")
+                break
+            result = drill_svc.answer_drill(
+                cli.app.uow(),
+                person_id=card.person_id,
+                name=name,
+                company=company,
+                place=place,
+                today=today,
+            )
+            right += result.quality >= 3
+            marks = [
+                "✓" if ok else "✗" for ok in (result.name_ok, result.company_ok, result.place_ok)
+            ]
+            cli.say(
+                "{marks} {name} ({company}) — quality {quality}",
+                marks=" ".join(marks),
+                name=result.name,
+                company=result.company or "-",
+                quality=result.quality,
+            )
+            cli.console.print(f"  {why(cli, result.explanation)}", highlight=False)
+        cli.say("Remembered {right} of {total}", right=right, total=len(cards))

@@ -1,0 +1,234 @@
+"""Bringing data in and out: import (and import list / import undo), export, restore."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+from rich.console import Console
+
+from kinmyaku.cli.context import CliContext, ctx_of
+from kinmyaku.services import backup, exporting, importing
+from kinmyaku.services.import_write import Outcome
+
+Opt = typer.Option
+Arg = typer.Argument
+
+
+def _parse_map(items: list[str], cli: CliContext) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in items:
+        header, sep, target = item.partition("=")
+        if not sep or not header.strip() or not target.strip():
+            cli.fail(cli.t("--map takes HEADER=field, not '{value}'", value=item))
+        mapping[header.strip()] = target.strip()
+    return mapping
+
+
+REASONS = {
+    "match:email": "same e-mail",
+    "match:phone": "same phone",
+    "match:name": "same name, reading and company",
+    "nickname": "nickname added",
+    "notes": "notes added",
+    "birthday": "birthday added",
+    "photo": "photo added",
+    "email": "e-mail added",
+    "phone": "phone added",
+    "url": "URL added",
+    "address": "address added",
+    "tag": "tags added",
+    "company": "new company (the old one kept as history)",
+    "title": "department or title added",
+    "encounter": "how we met added",
+    "extra": "other fields added",
+}
+"""Why a record updated (or left unchanged) a person: reason code -> message id."""
+ACTIONS = {"updated": "Updated", "unchanged": "Unchanged"}
+
+
+def _why(cli: CliContext, outcome: Outcome) -> str:
+    return ", ".join(cli.t(REASONS.get(reason, reason)) for reason in outcome.why)
+
+
+def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
+    counts = report.counts
+    for outcome in report.outcomes:
+        if outcome.action == "created":
+            continue
+        cli.say(
+            "{action} #{id} {name} ({where}): {why}",
+            action=cli.t(ACTIONS.get(outcome.action, outcome.action)),
+            id=outcome.person_id,
+            name=outcome.name,
+            where=f"{outcome.file}:{outcome.line}",
+            why=_why(cli, outcome),
+        )
+    for outcome in report.warnings:
+        cli.say(
+            "Check {where}: not a phone number, kana reading or photo: {values}",
+            where=f"{outcome.file}:{outcome.line}",
+            values=", ".join(outcome.why),
+        )
+    for outcome in report.bad:
+        cli.say(
+            "Skipped {where}: {reason}",
+            where=f"{outcome.file}:{outcome.line}",
+            reason="; ".join(outcome.why),
+        )
+    cli.say(
+        "Created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}.",
+        created=counts.get("created", 0),
+        updated=counts.get("updated", 0),
+        unchanged=counts.get("unchanged", 0),
+        skipped=counts.get("skipped", 0),
+    )
+    if report.dry_run:
+        cli.say("Dry run: nothing was written.")
+    elif report.import_id is not None:
+        cli.say("Import #{id}. Undo it with: kinmyaku import undo {id}", id=report.import_id)
+
+
+def _run_import(
+    cli: CliContext,
+    files: list[Path],
+    format: str,
+    mapping: dict[str, str],
+    skip_bad: bool,
+    dry_run: bool,
+) -> None:
+    for path in files:
+        if not path.is_file():
+            cli.fail(cli.t("No such file: {path}", path=str(path)))
+    total = sum(p.stat().st_size for p in files)
+
+    def run(progress: importing.Progress | None = None) -> importing.ImportReport:
+        return importing.import_files(
+            cli.app.uow(),
+            paths=files,
+            format=format,
+            mapping=mapping or None,
+            skip_bad=skip_bad,
+            dry_run=dry_run,
+            lang=cli.lang,
+            progress=progress,
+        )
+
+    if sys.stderr.isatty() and total > 1_000_000:
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(cli.t("Importing"), total=total)
+            report = run(lambda n: bar.update(task, completed=n))
+    else:
+        report = run()
+    _print_report(cli, report)
+
+
+EXPORT_FORMATS = ("vcard", "csv", "json", "ical")
+
+
+def _export(cli: CliContext, format: str, stream: IO[bytes]) -> None:
+    uow = cli.app.uow()
+    if format == "vcard":
+        exporting.export_vcard(uow, stream=stream)
+    elif format == "csv":
+        exporting.export_csv(uow, stream=stream, lang=cli.lang)
+    elif format == "json":
+        backup.write_backup(uow, stream=stream)
+    else:
+        stream.write(exporting.calendar_feed(uow, today=cli.app.today(), lang=cli.lang))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the import, export and restore commands."""
+
+    @app.command("import")
+    def import_cmd(
+        ctx: typer.Context,
+        files: Annotated[
+            list[str], Arg(help="vCard or CSV files; or 'list', or 'undo ID'.", show_default=False)
+        ],
+        format: Annotated[
+            str, Opt("--format", help="auto, vcard, linkedin, google, outlook, eight, csv.")
+        ] = "auto",
+        dry_run: Annotated[bool, Opt("--dry-run", help="Show what would happen.")] = False,
+        skip_bad: Annotated[
+            bool, Opt("--skip-bad", help="Skip bad records instead of importing nothing.")
+        ] = False,
+        map_: Annotated[
+            list[str] | None, Opt("--map", help="HEADER=field for a generic CSV (repeatable).")
+        ] = None,
+    ) -> None:
+        """Import contacts (vCard, LinkedIn, Google, Outlook, Eight, CSV); list or undo imports."""
+        cli = ctx_of(ctx)
+        if files == ["list"] and not Path("list").exists():
+            for item in importing.list_imports(cli.app.uow()):
+                state = cli.t("undone") if item.undone_at else ""
+                counts = {k: item.counts.get(k, 0) for k in ("created", "updated", "unchanged")}
+                summary = cli.t(
+                    "{created} created, {updated} updated, {unchanged} unchanged", **counts
+                )
+                cli.console.print(
+                    f"#{item.id} {item.created_at:%Y-%m-%d %H:%M} {item.format} "
+                    f"{', '.join(item.files)}: {summary} {state}".rstrip(),
+                    highlight=False,
+                )
+            return
+        if len(files) == 2 and files[0] == "undo" and not Path("undo").exists():
+            if not files[1].lstrip("#").isdigit():
+                cli.fail(cli.t("Usage: kinmyaku import undo ID"))
+            counts = importing.undo_import(cli.app.uow(), import_id=int(files[1].lstrip("#")))
+            cli.say(
+                "Undid import #{id}: removed {removed}, restored {restored}.",
+                id=files[1].lstrip("#"),
+                removed=counts["removed"],
+                restored=counts["restored"],
+            )
+            return
+        mapping = _parse_map(map_ or [], cli)
+        _run_import(cli, [Path(f) for f in files], format, mapping, skip_bad, dry_run)
+
+    @app.command("export")
+    def export_cmd(
+        ctx: typer.Context,
+        format: Annotated[str, Opt("--format", help="vcard, csv, json (full backup), ical.")],
+        output: Annotated[
+            Path | None, Opt("-o", "--output", help="File to write (default: stdout).")
+        ] = None,
+    ) -> None:
+        """Export everyone as vCard 4.0, CSV (Excel), iCalendar, or a full JSON backup."""
+        cli = ctx_of(ctx)
+        if format not in EXPORT_FORMATS:
+            cli.fail(
+                cli.t(
+                    "Unknown export format '{format}'; choose vcard, csv, json or ical",
+                    format=format,
+                )
+            )
+        if output is None:
+            _export(cli, format, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            return
+        with output.open("wb") as stream:
+            _export(cli, format, stream)
+        Console(stderr=True).print(cli.t("Wrote {path}", path=str(output)), highlight=False)
+
+    @app.command("restore")
+    def restore_cmd(
+        ctx: typer.Context,
+        file: Annotated[Path, Arg(help="A JSON backup from 'kinmyaku export --format json'.")],
+    ) -> None:
+        """Restore a JSON backup into an empty database."""
+        cli = ctx_of(ctx)
+        if not file.is_file():
+            cli.fail(cli.t("No such file: {path}", path=str(file)))
+        with file.open("rb") as stream:
+            counts = backup.restore_backup(cli.app.uow(), stream=stream)
+        cli.say(
+            "Restored {rows} rows in {tables} tables.",
+            rows=sum(counts.values()),
+            tables=len(counts),
+        )

@@ -1,0 +1,96 @@
+"""Commands of the web app: serve (the browser UI and JSON API) and password (the owner's)."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from kinmyaku.cli.context import ctx_of
+from kinmyaku.services import auth
+
+Opt = typer.Option
+
+
+def register(app: typer.Typer) -> None:
+    """Add the web commands to the app."""
+
+    @app.command()
+    def serve(
+        ctx: typer.Context,
+        host: Annotated[
+            str,
+            Opt(
+                help="Address to listen on; 0.0.0.0 reaches phones on your "
+                "network (needs an owner password)."
+            ),
+        ] = "127.0.0.1",
+        port: Annotated[int, Opt(help="Port to listen on.")] = 8765,
+        workers: Annotated[int, Opt(min=1, max=16, help="Server processes.")] = 1,
+    ) -> None:
+        """Start the web app (open http://127.0.0.1:8765 in a browser)."""
+        import uvicorn
+
+        from kinmyaku.web.app import ENV_HOST, create_app
+        from kinmyaku.web.security import is_loopback
+
+        cli = ctx_of(ctx)
+        if not is_loopback(host) and not auth.has_password(cli.app.uow()):
+            cli.fail(
+                cli.t(
+                    "Refusing to listen on {host} without an owner password: set one "
+                    "with 'kinmyaku password' first.",
+                    host=host,
+                )
+            )
+        cli.say(
+            "kinmyaku is running at http://{host}:{port} (Ctrl+C stops it)",
+            host=host if ":" not in host else f"[{host}]",
+            port=port,
+        )
+        if workers == 1:
+            uvicorn.run(
+                create_app(cli.app, host=host),
+                host=host,
+                port=port,
+                log_level="warning",
+                proxy_headers=False,
+            )
+            return
+        os.environ.update(
+            {
+                "KINMYAKU_DB": cli.settings.database_url,
+                "KINMYAKU_LANG": cli.settings.language,
+                ENV_HOST: host,
+            }
+        )
+        uvicorn.run(
+            "kinmyaku.web.app:create_app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            proxy_headers=False,
+        )
+
+    @app.command()
+    def password(
+        ctx: typer.Context,
+        remove: Annotated[
+            bool,
+            Opt("--remove", help="Remove the password (then the web app only serves 127.0.0.1)."),
+        ] = False,
+    ) -> None:
+        """Set the owner password that the web app asks for (stored as an argon2 hash)."""
+        cli = ctx_of(ctx)
+        if remove:
+            auth.clear_password(cli.app.uow())
+            cli.say("The owner password was removed.")
+            return
+        new = typer.prompt(
+            cli.t("New password"), hide_input=True, confirmation_prompt=cli.t("Repeat the password")
+        )
+        auth.set_password(cli.app.uow(), password=new)
+        cli.say("The owner password is set.")

@@ -1,0 +1,108 @@
+"""One entry point for every import format: detect it, then stream ContactRecords."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import IO
+
+from kinmyaku.formats.csv_layouts import detect_layout
+from kinmyaku.formats.csv_reader import HEADER_SEARCH_ROWS, read_csv_records
+from kinmyaku.formats.errors import ErrorHandler, FormatError, snippet
+from kinmyaku.formats.records import ContactRecord
+from kinmyaku.formats.streams import (
+    HEAD_SIZE,
+    first_line,
+    guess_encoding,
+    iter_lines,
+    read_head,
+    strip_bom,
+)
+from kinmyaku.formats.vcard_reader import read_vcards
+
+FORMATS = ("vcard", "linkedin", "google", "outlook", "eight", "csv")
+"""Format names accepted by ``read_records``; ``auto`` detects one of them."""
+
+
+def detect_format(head: bytes, *, file: str = "", at_eof: bool | None = None) -> str:
+    """Return the format of a file from its first bytes: one of ``FORMATS``.
+
+    ``csv`` means a CSV whose columns are not a known source (it needs a column mapping).
+    Raises FormatError for an empty file or one that is neither vCard nor CSV.
+    """
+    at_eof = len(head) < HEAD_SIZE if at_eof is None else at_eof
+    body = strip_bom(head, file=file)
+    line = first_line(body)
+    if not line:
+        raise FormatError("empty_file", file=file)
+    if line[:11].upper() == b"BEGIN:VCARD":
+        return "vcard"
+    if not at_eof:
+        body = body[: body.rfind(b"\n") + 1] or body
+    text = body.decode(guess_encoding(body, at_eof=True), "replace")
+    widest = 0
+    try:
+        for _, cells in zip(range(HEADER_SEARCH_ROWS), csv.reader(text.splitlines()), strict=False):
+            layout = detect_layout(cells)
+            if layout is not None:
+                return layout.name
+            widest = max(widest, sum(1 for cell in cells if cell.strip()))
+    except csv.Error:
+        pass
+    if widest >= 2:
+        return "csv"
+    raise FormatError("unknown_format", file=file, line=1, head=snippet(line))
+
+
+def read_records(
+    stream: IO[bytes],
+    *,
+    file_name: str,
+    format: str = "auto",
+    mapping: Mapping[str, str] | None = None,
+    on_error: ErrorHandler | None = None,
+) -> Iterator[ContactRecord]:
+    """Stream the contacts of an import file (a binary stream) as ContactRecords.
+
+    ``format`` is ``auto`` or one of ``FORMATS``; ``mapping`` (CSV header -> field, see
+    ``csv_fields.MAPPING_FIELDS``) is needed for ``csv`` and may override columns of the
+    known CSV sources. A problem raises FormatError; with ``on_error`` each bad record is
+    passed to it instead and skipped, and only problems with the whole file raise.
+    """
+    if format != "auto" and format not in FORMATS:
+        raise FormatError(
+            "unknown_format_name", file=file_name, format=format, allowed=", ".join(FORMATS)
+        )
+    head = read_head(stream)
+    at_eof = len(head) < HEAD_SIZE
+    kind = detect_format(head, file=file_name, at_eof=at_eof) if format == "auto" else format
+    if kind == "vcard":
+        lines = iter_lines(strip_bom(head, file=file_name), stream, file=file_name)
+        yield from read_vcards(lines, file=file_name, on_error=on_error)
+        return
+    yield from read_csv_records(
+        head,
+        stream,
+        file=file_name,
+        at_eof=at_eof,
+        # With a mapping, the first row holding its columns is the header, whatever it is.
+        layout_name=None if kind == "csv" or (format == "auto" and mapping) else kind,
+        mapping=mapping,
+        on_error=on_error,
+    )
+
+
+def read_path(
+    path: str | Path,
+    *,
+    format: str = "auto",
+    mapping: Mapping[str, str] | None = None,
+    on_error: ErrorHandler | None = None,
+) -> Iterator[ContactRecord]:
+    """Stream the contacts of the file at ``path``; records name the file by its base name."""
+    path = Path(path)
+    with path.open("rb") as stream:
+        yield from read_records(
+            stream, file_name=path.name, format=format, mapping=mapping, on_error=on_error
+        )

@@ -1,0 +1,96 @@
+"""Read vCard 2.1, 3.0 and 4.0 files into ContactRecords, one card at a time.
+
+Why not vobject? It is the obvious library, and the tests use it to check what we write,
+but as the importer it falls short: it is several times slower (see
+benchmarks/importing_parse.py), it wants text, not bytes, so a file that mixes charsets
+(vCard 2.1 phones put ``CHARSET=SHIFT_JIS`` on some lines) must be decoded before the
+per-line CHARSET is known, and its vCard 2.1 support is weak (quoted-printable soft line
+breaks without leading whitespace, bare ``BASE64``/``JPEG`` parameters, Shift_JIS values
+containing the byte 0x5C). Parsing content lines takes a couple of hundred lines here
+(vcard_syntax.py); the mapping to our record is needed either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kinmyaku.formats.errors import ErrorHandler, FormatError, snippet
+from kinmyaku.formats.records import ContactRecord, RecordSource
+from kinmyaku.formats.vcard_mapping import card_to_record
+from kinmyaku.formats.vcard_syntax import parse_property, unfold
+
+MAX_CARD = 64 * 1024 * 1024
+_E_OR_B = frozenset(b"EeBb")
+
+
+def _is(line: bytes, marker: bytes) -> bool:
+    return line[: len(marker)].upper() == marker and not line[len(marker) :].strip()
+
+
+def read_vcards(
+    lines: Iterator[bytes], *, file: str, on_error: ErrorHandler | None = None
+) -> Iterator[ContactRecord]:
+    """Yield one ContactRecord per card in ``lines`` (physical byte lines of a .vcf file).
+
+    Problems raise FormatError, or, when ``on_error`` is given, are passed to it and the
+    bad card (or stray text) is skipped so reading goes on.
+    """
+
+    def report(error: FormatError) -> None:
+        if on_error is None:
+            raise error
+        on_error(error)
+
+    record_no = 0
+    card: list[tuple[int, bytes]] | None = None
+    start = depth = size = 0
+    stray = False
+    for line_no, line in unfold(lines):
+        if card is None:
+            if _is(line, b"BEGIN:VCARD"):
+                card, start, depth, size, stray = [], line_no, 0, 0, False
+                record_no += 1
+            elif not stray:
+                stray = True
+                report(FormatError("not_vcard", file=file, line=line_no, text=snippet(line)))
+            continue
+        if line[0] in _E_OR_B:
+            if _is(line, b"END:VCARD"):
+                if depth:
+                    depth -= 1
+                    continue
+                source = RecordSource(file, record_no, start)
+                lines_of_card, card = card, None
+                if size > MAX_CARD:
+                    report(
+                        FormatError(
+                            "vcard_too_large",
+                            file=file,
+                            line=start,
+                            record_no=record_no,
+                            limit=MAX_CARD,
+                        )
+                    )
+                    continue
+                try:
+                    record = card_to_record(
+                        [parse_property(text, no) for no, text in lines_of_card], source
+                    )
+                except FormatError as error:
+                    report(error.located(file=file, line=start, record_no=record_no))
+                    continue
+                if record.has_content():
+                    yield record
+                else:
+                    report(FormatError("empty_record", file=file, line=start, record_no=record_no))
+                continue
+            if _is(line, b"BEGIN:VCARD"):
+                depth += 1
+                continue
+        if depth:
+            continue
+        size += len(line)
+        if size <= MAX_CARD:
+            card.append((line_no, line))
+    if card is not None:
+        report(FormatError("vcard_unterminated", file=file, line=start, record_no=record_no))

@@ -1,0 +1,198 @@
+"""A full JSON backup of every table, and its exact restore into an empty database."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import defaultdict
+from datetime import date, datetime
+from typing import IO, Any
+
+from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy.types import Date, DateTime, LargeBinary
+
+from kinmyaku.domain.errors import KinmyakuError
+from kinmyaku.storage import people as store
+from kinmyaku.storage.schema import (
+    contact_points,
+    metadata,
+    organization_terms,
+    organizations,
+    people,
+    person_tags,
+    search_terms,
+)
+from kinmyaku.storage.uow import UnitOfWork
+
+FORMAT = "kinmyaku-backup"
+VERSION = 1
+DERIVED = {search_terms.name, organization_terms.name}
+"""The search index is rebuilt after a restore, so it is not part of a backup."""
+CHUNK = 5000
+
+
+class RestoreRefused(KinmyakuError):
+    """The backup cannot be restored here (database not empty, not a backup ...)."""
+
+
+def backup_tables() -> list[Table]:
+    """The tables a backup holds, parents before children."""
+    return [t for t in metadata.sorted_tables if t.name not in DERIVED]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return value
+
+
+def write_backup(uow: UnitOfWork, *, stream: IO[bytes]) -> dict[str, int]:
+    """Write every row of every table as one versioned JSON document; returns row counts."""
+    counts: dict[str, int] = {}
+    with uow as conn:
+        stream.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "tables": {{'.encode())
+        for number, table in enumerate(backup_tables()):
+            names = [c.name for c in table.columns]
+            head = "," if number else ""
+            stream.write(
+                f'{head}\n"{table.name}": {{"columns": {json.dumps(names)}, "rows": ['.encode()
+            )
+            order = list(table.primary_key.columns) or list(table.columns)
+            count = 0
+            result = conn.execution_options(yield_per=CHUNK).execute(select(table).order_by(*order))
+            for row in result:
+                line = json.dumps([_encode(v) for v in row], ensure_ascii=False)
+                stream.write(("," if count else "").encode() + b"\n" + line.encode())
+                count += 1
+            stream.write(b"]}")
+            counts[table.name] = count
+        stream.write(b"\n}}\n")
+    return counts
+
+
+def _decoder(table: Table) -> list[Any]:
+    decoders: list[Any] = []
+    for column in table.columns:
+        kind = column.type
+        if isinstance(kind, DateTime):
+            decoders.append(lambda v: None if v is None else datetime.fromisoformat(v))
+        elif isinstance(kind, Date):
+            decoders.append(lambda v: None if v is None else date.fromisoformat(v))
+        elif isinstance(kind, LargeBinary):
+            decoders.append(lambda v: None if v is None else base64.b64decode(v))
+        else:
+            decoders.append(None)
+    return decoders
+
+
+def _is_empty(conn: Connection) -> bool:
+    for table in backup_tables():
+        if conn.execute(select(func.count()).select_from(table)).scalar_one():
+            return False
+    return True
+
+
+def restore_backup(uow: UnitOfWork, *, stream: IO[bytes]) -> dict[str, int]:
+    """Load a JSON backup into an EMPTY database, rebuild the search index; returns row counts."""
+    try:
+        document = json.load(stream)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise RestoreRefused(
+            "This is not a kinmyaku JSON backup: {reason}", reason=str(error)
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise RestoreRefused(
+            "This is not a kinmyaku JSON backup (no 'format: {format}')", format=FORMAT
+        )
+    if document.get("version") != VERSION:
+        raise RestoreRefused(
+            "Backup version {version} is not supported (this kinmyaku reads version {known})",
+            version=document.get("version"),
+            known=VERSION,
+        )
+    tables = document.get("tables") or {}
+    counts: dict[str, int] = {}
+    with uow as conn:
+        if not _is_empty(conn):
+            raise RestoreRefused(
+                "The database is not empty; restore only into a new, empty database "
+                "(e.g. kinmyaku --db new.sqlite3 restore FILE)"
+            )
+        for table in backup_tables():
+            data = tables.get(table.name)
+            if not data:
+                continue
+            names = [c.name for c in table.columns]
+            columns = list(data["columns"])
+            if set(columns) - set(names):
+                raise RestoreRefused(
+                    "Table {table} in the backup has unknown columns: {columns}",
+                    table=table.name,
+                    columns=", ".join(sorted(set(columns) - set(names))),
+                )
+            decoders = dict(zip(names, _decoder(table), strict=True))
+            rows = [
+                {
+                    name: (decoders[name](value) if decoders[name] else value)
+                    for name, value in zip(columns, raw, strict=True)
+                }
+                for raw in data["rows"]
+            ]
+            for start in range(0, len(rows), CHUNK):
+                conn.execute(insert(table), rows[start : start + CHUNK])
+            counts[table.name] = len(rows)
+        rebuild_search_index(conn)
+        _reset_sequences(conn)
+    return counts
+
+
+def rebuild_search_index(conn: Connection) -> None:
+    """Rebuild the search keys of every person and organization, in batches."""
+    for org_id, name, reading in conn.execute(
+        select(organizations.c.id, organizations.c.name, organizations.c.reading)
+    ).all():
+        store.index_organization(conn, org_id, name, reading)
+    ids = list(conn.execute(select(people.c.id).order_by(people.c.id)).scalars())
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = conn.execute(select(people).where(people.c.id.in_(chunk))).mappings().all()
+        points: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for pid, kind, value in conn.execute(
+            select(contact_points.c.person_id, contact_points.c.kind, contact_points.c.value)
+            .where(contact_points.c.person_id.in_(chunk))
+            .order_by(contact_points.c.id)
+        ):
+            points[pid][kind].append(value)
+        tags: dict[int, list[str]] = defaultdict(list)
+        for pid, tag in conn.execute(
+            select(person_tags.c.person_id, person_tags.c.tag).where(
+                person_tags.c.person_id.in_(chunk)
+            )
+        ):
+            tags[pid].append(tag)
+        store.index_people(
+            conn,
+            {
+                row["id"]: store.keys_from_row(
+                    dict(row),
+                    emails=points[row["id"]]["email"],
+                    phones=points[row["id"]]["phone"],
+                    tags=tags[row["id"]],
+                )
+                for row in rows
+            },
+        )
+
+
+def _reset_sequences(conn: Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    for table in backup_tables():
+        if "id" in table.columns and table.c.id.primary_key:
+            top = conn.execute(select(func.max(table.c.id))).scalar_one()
+            conn.execute(
+                text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :value, :called)"),
+                {"table": table.name, "value": top or 1, "called": top is not None},
+            )

@@ -1,0 +1,228 @@
+"""Use case: fill a database with a realistic demo network (``kinmyaku demo``).
+
+The rows come from the pure generator in :mod:`kinmyaku.domain.demo.network`; this module
+writes them in one transaction.  Writing 100,000 people person by person through
+``add_person`` would take many minutes, so rows go in with bulk ``executemany`` inserts
+(the statements compiled from the Core tables, so still parameterised and portable),
+and the search index is built in chunks with the same terms as
+:func:`kinmyaku.storage.people.index_people`, the name terms computed once per distinct
+name (a demo of 100,000 people has far fewer distinct names).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Boolean, Connection, Table, delete, func, insert, select
+
+from kinmyaku.domain.demo.companies import COMPANIES
+from kinmyaku.domain.demo.network import COLUMNS, IdStart, generate_network
+from kinmyaku.domain.errors import KinmyakuError, ValidationError
+from kinmyaku.domain.search_keys import PersonKeys, contact_terms, name_terms, unique_terms
+from kinmyaku.storage import schema
+from kinmyaku.storage.people import organization_id
+from kinmyaku.storage.uow import UnitOfWork
+
+MAX_PEOPLE = 1_000_000
+CHUNK_ROWS = 20_000
+CHUNK_PEOPLE = 10_000
+# What --replace keeps: the app's own settings (owner password, secret key, language).
+KEPT_TABLES = frozenset({"settings"})
+TERM_COLUMNS = ("term", "field", "pos", "person_id", "whole")
+# Tables whose ids the generator assigns (see IdStart).
+ID_TABLES = (schema.people, schema.events, schema.interactions, schema.introductions)
+
+
+@dataclass
+class DemoSummary:
+    """How much the demo generator wrote, and how long it took."""
+
+    people: int
+    companies: int
+    events: int
+    encounters: int
+    interactions: int
+    exchanges: int
+    requests: int
+    introductions: int
+    links: int
+    search_terms: int
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+def generate_demo(
+    uow: UnitOfWork, *, people: int, seed: int, today: date, replace: bool = False
+) -> DemoSummary:
+    """Fill the database with a demo network; the same (people, seed, today), the same rows.
+
+    Refuses a database that already has people unless ``replace`` is set, which first
+    deletes everything in it except the app settings.
+    """
+    if not 1 <= people <= MAX_PEOPLE:
+        raise ValidationError(
+            "people",
+            "The number of people must be from 1 to {limit}, not {value}",
+            limit=MAX_PEOPLE,
+            value=people,
+        )
+    started = time.perf_counter()
+    with uow as conn:
+        existing = _people_count(conn)
+        if existing and not replace:
+            raise KinmyakuError(
+                "The database already has {count} people; add --replace to delete "
+                "everything in it and fill it with the demo, or choose another --db",
+                count=existing,
+            )
+        if replace:
+            delete_everything(conn)
+        org_ids = [
+            organization_id(
+                conn,
+                company.name,
+                reading=company.reading,
+                industry=company.industry.value,
+                website=f"https://www.{company.domain}",
+            )
+            for company in COMPANIES
+        ]
+        first = IdStart(
+            person=_next_id(conn, schema.people),
+            event=_next_id(conn, schema.events),
+            interaction=_next_id(conn, schema.interactions),
+            introduction=_next_id(conn, schema.introductions),
+        )
+        network = generate_network(
+            people=people, seed=seed, today=today, organization_ids=org_ids, first=first
+        )
+        for name, columns in COLUMNS.items():
+            bulk_insert(conn, schema.metadata.tables[name], columns, network.rows[name])
+        sync_id_sequences(conn, ID_TABLES)
+        terms = index_demo_people(conn, network.keys)
+    return DemoSummary(
+        people=network.count("people"),
+        companies=len(set(org_ids)),
+        events=network.count("events"),
+        encounters=network.count("encounters"),
+        interactions=network.count("interactions"),
+        exchanges=network.count("exchanges"),
+        requests=network.count("requests"),
+        introductions=network.count("introductions"),
+        links=network.count("links"),
+        search_terms=terms,
+        seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+def _people_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(schema.people)).scalar_one())
+
+
+def _next_id(conn: Connection, table: Table) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
+
+
+def sync_id_sequences(conn: Connection, tables: Sequence[Table]) -> None:
+    """After inserts with explicit ids, move PostgreSQL's id sequences past the largest id.
+
+    SQLite needs nothing: a new row gets the largest id plus one.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        largest = conn.execute(select(func.max(table.c.id))).scalar()
+        if largest is not None:
+            sequence = func.pg_get_serial_sequence(table.name, "id")
+            conn.execute(select(func.setval(sequence, int(largest))))
+
+
+def delete_everything(conn: Connection) -> None:
+    """Delete every person, event, organisation and import (the app settings stay)."""
+    for table in reversed(schema.metadata.sorted_tables):
+        if table.name not in KEPT_TABLES:
+            conn.execute(delete(table))
+
+
+def bulk_insert(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert many rows (tuples in ``columns`` order) with chunked ``executemany``.
+
+    The INSERT is compiled from the Core table for the connection's dialect and values
+    go through the column types' bind processors (dates on SQLite), so this writes what
+    ``conn.execute(insert(table), dicts)`` would, without its per-row overhead.
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    processors: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, name in enumerate(columns):
+        column_type = table.c[name].type
+        if isinstance(column_type, Boolean):
+            continue  # both drivers take Python booleans as they are
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            processors.append((index, processor))
+    positions = compiled.positiontup
+    order = [list(columns).index(key) for key in positions] if positions else None
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk: list[Any] = list(rows[start : start + CHUNK_ROWS])
+        if processors:
+            chunk = [_processed(row, processors) for row in chunk]
+        if order is None:
+            chunk = [dict(zip(columns, row, strict=True)) for row in chunk]
+        elif order != list(range(len(columns))):
+            chunk = [tuple(row[i] for i in order) for row in chunk]
+        conn.exec_driver_sql(compiled.string, chunk)
+
+
+def _processed(row: tuple[Any, ...], processors: list[tuple[int, Callable[[Any], Any]]]) -> Any:
+    values = list(row)
+    for index, processor in processors:
+        values[index] = processor(values[index])
+    return tuple(values)
+
+
+def index_demo_people(conn: Connection, keys: dict[int, PersonKeys]) -> int:
+    """Write the search terms of new people (the same as ``index_people``); returns how many.
+
+    The people must have no terms yet.  Name terms are computed once per distinct name.
+    """
+    by_name: dict[tuple[str, ...], list[tuple[str, int, int, bool]]] = {}
+    ids = list(keys)
+    written = 0
+    for start in range(0, len(ids), CHUNK_PEOPLE):
+        rows: list[tuple[Any, ...]] = []
+        for person_id in ids[start : start + CHUNK_PEOPLE]:
+            person = keys[person_id]
+            name = (
+                person.family_name,
+                person.given_name,
+                person.family_reading,
+                person.given_reading,
+                person.romaji,
+                person.nickname,
+            )
+            names = by_name.get(name)
+            if names is None:
+                names = [
+                    (t.term, int(t.field), t.pos, t.whole) for t in unique_terms(name_terms(person))
+                ]
+                by_name[name] = names
+            rows.extend((term, field, pos, person_id, whole) for term, field, pos, whole in names)
+            rows.extend(
+                (t.term, int(t.field), t.pos, person_id, t.whole)
+                for t in unique_terms(contact_terms(person))
+            )
+        bulk_insert(conn, schema.search_terms, TERM_COLUMNS, rows)
+        written += len(rows)
+    return written

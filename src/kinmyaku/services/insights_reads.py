@@ -1,0 +1,203 @@
+"""Small read models the insight use cases share: open requests, event follow-ups, labels.
+
+These run inside the caller's transaction (they take a ``Connection``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Connection, func, select, union_all
+
+from kinmyaku.domain.insights import (
+    EventEncounter,
+    FollowUp,
+    InsightParams,
+    SourceKind,
+    YieldRow,
+    followup_queue,
+)
+from kinmyaku.domain.model import RequestStatus
+from kinmyaku.domain.people import display_name
+from kinmyaku.storage.schema import (
+    affiliations,
+    encounters,
+    events,
+    exchanges,
+    interaction_people,
+    interactions,
+    organizations,
+    people,
+    requests,
+)
+
+FOLLOWUP_HORIZON_DAYS = 30
+"""Event encounters older than this leave the follow-up queue (docs/concepts.md)."""
+OPEN = (RequestStatus.OPEN.value, RequestStatus.IN_PROGRESS.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A person's id and display name, for lists."""
+
+    person_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpItem:
+    """Someone met at an event who still needs a follow-up."""
+
+    person: Named
+    organization: str
+    item: FollowUp
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRequest:
+    """An open request: ``theirs`` is my commitment to them, ``mine`` what I wait for."""
+
+    id: int
+    person_id: int
+    name: str
+    side: str
+    what: str
+    asked_on: date
+    due_on: date | None
+    status: str
+    overdue: bool
+    days_left: int | None
+
+
+def open_requests(
+    conn: Connection, *, today: date, names: Mapping[int, str] | None = None
+) -> list[OpenRequest]:
+    """Open requests, overdue first, then by due day (undated last), then id."""
+    r = requests
+    stmt = (
+        select(r, people.c.family_name, people.c.given_name)
+        .join(people, people.c.id == r.c.person_id)
+        .where(r.c.status.in_(OPEN))
+    )
+    found = []
+    for x in conn.execute(stmt).all():
+        due = x.due_on
+        name = (names or {}).get(x.person_id) or display_name(x.family_name, x.given_name)
+        found.append(
+            OpenRequest(
+                id=int(x.id),
+                person_id=int(x.person_id),
+                name=name,
+                side=x.side,
+                what=x.what,
+                asked_on=x.asked_on,
+                due_on=due,
+                status=x.status,
+                overdue=due is not None and due < today,
+                days_left=None if due is None else (due - today).days,
+            )
+        )
+    found.sort(key=lambda o: (not o.overdue, o.due_on is None, o.due_on or date.max, o.id))
+    return found
+
+
+def followups(
+    conn: Connection, *, today: date, now: datetime, params: InsightParams
+) -> list[FollowUpItem]:
+    """People met at an event in the last 30 days with no follow-up yet, oldest due first."""
+    since = today - timedelta(days=FOLLOWUP_HORIZON_DAYS)
+    e, p = encounters, people
+    current = (
+        select(affiliations.c.person_id, func.max(affiliations.c.id).label("aid"))
+        .where(affiliations.c.is_current.is_(True))
+        .group_by(affiliations.c.person_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(
+            e.c.person_id,
+            e.c.date,
+            e.c.event_id,
+            events.c.name.label("event"),
+            p.c.family_name,
+            p.c.given_name,
+            organizations.c.name.label("organization"),
+        )
+        .join(events, events.c.id == e.c.event_id)
+        .join(p, p.c.id == e.c.person_id)
+        .outerjoin(current, current.c.person_id == e.c.person_id)
+        .outerjoin(affiliations, affiliations.c.id == current.c.aid)
+        .outerjoin(organizations, organizations.c.id == affiliations.c.organization_id)
+        .where(e.c.date > since, e.c.date <= today)
+    ).all()
+    if not rows:
+        return []
+    ids = sorted({int(r.person_id) for r in rows})
+    latest = _last_followups(conn, ids, today)
+    queue = followup_queue(
+        (
+            EventEncounter(
+                int(r.person_id), int(r.event_id), r.event, datetime.combine(r.date, time.min)
+            )
+            for r in rows
+        ),
+        last_followup_at={pid: datetime.combine(d, time.min) for pid, d in latest.items()},
+        now=now,
+        params=params,
+    )
+    info = {int(r.person_id): r for r in rows}
+    items = []
+    for f in queue:
+        row = info[f.encounter.person_id]
+        name = display_name(row.family_name, row.given_name)
+        items.append(FollowUpItem(Named(row.person_id, name), row.organization or "", f))
+    return items
+
+
+def _last_followups(conn: Connection, ids: list[int], today: date) -> dict[int, date]:
+    """The latest non-encounter touch (interaction, exchange, request) of these people."""
+    ip, i = interaction_people, interactions
+    u = union_all(
+        select(ip.c.person_id.label("pid"), i.c.date.label("on"))
+        .join(i, i.c.id == ip.c.interaction_id)
+        .where(ip.c.person_id.in_(ids), i.c.date <= today),
+        select(exchanges.c.person_id, exchanges.c.date).where(
+            exchanges.c.person_id.in_(ids), exchanges.c.date <= today
+        ),
+        select(requests.c.person_id, requests.c.asked_on).where(
+            requests.c.person_id.in_(ids), requests.c.asked_on <= today
+        ),
+    ).subquery()
+    rows = conn.execute(select(u.c.pid, func.max(u.c.on)).group_by(u.c.pid)).all()
+    return {int(pid): _date(on) for pid, on in rows if on is not None}
+
+
+def _date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def yield_labels(
+    conn: Connection, rows: Iterable[YieldRow], *, names: Mapping[int, str]
+) -> dict[tuple[SourceKind, str], str]:
+    """Readable labels of yield rows: the channel value, the event name, the person's name."""
+    rows = list(rows)
+    event_ids = [int(r.key) for r in rows if r.kind is SourceKind.EVENT]
+    event_names: dict[int, str] = {}
+    if event_ids:
+        event_names = {
+            int(i): str(n)
+            for i, n in conn.execute(
+                select(events.c.id, events.c.name).where(events.c.id.in_(event_ids))
+            ).all()
+        }
+    labels: dict[tuple[SourceKind, str], str] = {}
+    for r in rows:
+        if r.kind is SourceKind.EVENT:
+            labels[(r.kind, r.key)] = event_names.get(int(r.key), r.key)
+        elif r.kind is SourceKind.INTRODUCER:
+            labels[(r.kind, r.key)] = names.get(int(r.key), r.key)
+        else:
+            labels[(r.kind, r.key)] = r.key
+    return labels

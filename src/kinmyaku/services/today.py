@@ -1,0 +1,298 @@
+"""The home page's read model: what to do today (follow-ups, requests, new people, reconnects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Connection, case, exists, literal, or_, select
+
+from kinmyaku.domain.model import RequestStatus
+from kinmyaku.domain.people import display_name
+from kinmyaku.storage import read
+from kinmyaku.storage.schema import (
+    encounters,
+    events,
+    exchanges,
+    interaction_people,
+    interactions,
+    keep_in_touch,
+    people,
+    purposes,
+    requests,
+)
+from kinmyaku.storage.uow import UnitOfWork
+
+HORIZON_DAYS = 7
+RECENT_DAYS = 30
+LIMIT = 20
+RECONNECT = 5
+
+
+@dataclass
+class FollowUp:
+    """An interaction whose follow-up is due (or overdue)."""
+
+    interaction_id: int
+    on: date
+    kind: str
+    summary: str
+    follow_up_on: date
+    person_id: int
+    name: str
+    overdue: bool
+
+
+@dataclass
+class DueRequest:
+    """An open request with a due date soon (or past)."""
+
+    id: int
+    person_id: int
+    name: str
+    side: str
+    what: str
+    due_on: date
+    status: str
+    overdue: bool
+
+
+@dataclass
+class NewContact:
+    """Someone met recently with no touch since."""
+
+    person_id: int
+    name: str
+    met_on: date
+    event: str
+    memory_cue: str
+
+
+@dataclass
+class Reconnect:
+    """Someone whose keep-in-touch cadence has run out."""
+
+    person_id: int
+    name: str
+    last_contact: date | None
+    cadence_days: int
+    days_over: int
+
+
+@dataclass
+class Today:
+    """Everything the home page shows."""
+
+    today: date
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    requests: list[DueRequest] = field(default_factory=list)
+    new_contacts: list[NewContact] = field(default_factory=list)
+    reconnect: list[Reconnect] = field(default_factory=list)
+    running_event: tuple[int, str] | None = None
+
+
+def _follow_ups(conn: Connection, today: date) -> list[FollowUp]:
+    i, ip, p = interactions, interaction_people, people
+    rows = conn.execute(
+        select(
+            i.c.id,
+            i.c.date,
+            i.c.kind,
+            i.c.summary,
+            i.c.follow_up_on,
+            p.c.id.label("pid"),
+            p.c.family_name,
+            p.c.given_name,
+        )
+        .join(ip, ip.c.interaction_id == i.c.id)
+        .join(p, p.c.id == ip.c.person_id)
+        .where(
+            i.c.follow_up_on.is_not(None),
+            i.c.follow_up_on <= today + timedelta(days=HORIZON_DAYS),
+            i.c.follow_up_done.is_(False),
+        )
+        .order_by(i.c.follow_up_on, i.c.id, p.c.sort_key)
+        .limit(LIMIT)
+    ).all()
+    return [
+        FollowUp(
+            interaction_id=r.id,
+            on=r.date,
+            kind=r.kind,
+            summary=r.summary,
+            follow_up_on=r.follow_up_on,
+            person_id=r.pid,
+            name=display_name(r.family_name, r.given_name),
+            overdue=r.follow_up_on < today,
+        )
+        for r in rows
+    ]
+
+
+def _requests(conn: Connection, today: date) -> list[DueRequest]:
+    r, p = requests, people
+    rows = conn.execute(
+        select(
+            r.c.id,
+            r.c.person_id,
+            r.c.side,
+            r.c.what,
+            r.c.due_on,
+            r.c.status,
+            p.c.family_name,
+            p.c.given_name,
+        )
+        .join(p, p.c.id == r.c.person_id)
+        .where(
+            r.c.status.in_([RequestStatus.OPEN.value, RequestStatus.IN_PROGRESS.value]),
+            r.c.due_on.is_not(None),
+            r.c.due_on <= today + timedelta(days=HORIZON_DAYS),
+        )
+        .order_by(r.c.due_on, r.c.id)
+        .limit(LIMIT)
+    ).all()
+    return [
+        DueRequest(
+            id=x.id,
+            person_id=x.person_id,
+            name=display_name(x.family_name, x.given_name),
+            side=x.side,
+            what=x.what,
+            due_on=x.due_on,
+            status=x.status,
+            overdue=x.due_on < today,
+        )
+        for x in rows
+    ]
+
+
+def _new_contacts(conn: Connection, today: date) -> list[NewContact]:
+    e, p = encounters, people
+    since = today - timedelta(days=RECENT_DAYS)
+    touched_after = exists().where(
+        interaction_people.c.person_id == e.c.person_id,
+        interactions.c.id == interaction_people.c.interaction_id,
+        interactions.c.date >= e.c.date,
+    )
+    gave_after = exists().where(
+        exchanges.c.person_id == e.c.person_id, exchanges.c.date >= e.c.date
+    )
+    rows = conn.execute(
+        select(
+            e.c.person_id,
+            e.c.date,
+            e.c.memory_cue,
+            events.c.name.label("event"),
+            p.c.family_name,
+            p.c.given_name,
+        )
+        .join(p, p.c.id == e.c.person_id)
+        .outerjoin(events, events.c.id == e.c.event_id)
+        .where(e.c.date >= since, e.c.date <= today, ~touched_after, ~gave_after)
+        .order_by(e.c.date.desc(), e.c.id.desc())
+        .limit(LIMIT)
+    ).all()
+    seen: set[int] = set()
+    found = []
+    for r in rows:
+        if r.person_id in seen:
+            continue
+        seen.add(r.person_id)
+        found.append(
+            NewContact(
+                person_id=r.person_id,
+                name=display_name(r.family_name, r.given_name),
+                met_on=r.date,
+                event=r.event or "",
+                memory_cue=r.memory_cue,
+            )
+        )
+    return found
+
+
+def _reconnect(conn: Connection, today: date) -> list[Reconnect]:
+    """People whose keep-in-touch cadence ran out: no touch within their cadence.
+
+    The cut-off date of each cadence is computed here (portable SQL, no date arithmetic in
+    the database); the most frequent cadences come first.
+    """
+    cadences = sorted(
+        {
+            int(c)
+            for c in conn.execute(
+                select(purposes.c.cadence_days).where(purposes.c.cadence_days.is_not(None))
+            ).scalars()
+        }
+    )
+    if not cadences:
+        return []
+    cutoff = case(
+        *((purposes.c.cadence_days == c, literal(today - timedelta(days=c))) for c in cadences)
+    )
+    pid = purposes.c.person_id
+    touched = or_(
+        exists().where(
+            interaction_people.c.person_id == pid,
+            interactions.c.id == interaction_people.c.interaction_id,
+            interactions.c.date > cutoff,
+        ),
+        exists().where(exchanges.c.person_id == pid, exchanges.c.date > cutoff),
+        exists().where(encounters.c.person_id == pid, encounters.c.date > cutoff),
+        exists().where(requests.c.person_id == pid, requests.c.asked_on > cutoff),
+    )
+    snoozed = exists().where(
+        keep_in_touch.c.person_id == pid,
+        keep_in_touch.c.snoozed_until.is_not(None),
+        keep_in_touch.c.snoozed_until > today,
+    )
+    rows = conn.execute(
+        select(pid, purposes.c.cadence_days, people.c.family_name, people.c.given_name)
+        .join(people, people.c.id == pid)
+        .where(purposes.c.cadence_days.is_not(None), ~touched, ~snoozed)
+        .order_by(purposes.c.cadence_days, people.c.sort_key, pid)
+        .limit(RECONNECT)
+    ).all()
+    last = read.last_contacts(conn, [r.person_id for r in rows]) if rows else {}
+    found = []
+    for r in rows:
+        last_on = last.get(r.person_id)
+        found.append(
+            Reconnect(
+                person_id=r.person_id,
+                name=display_name(r.family_name, r.given_name),
+                last_contact=last_on,
+                cadence_days=r.cadence_days,
+                days_over=(today - last_on).days - r.cadence_days if last_on else r.cadence_days,
+            )
+        )
+    return found
+
+
+def running_event(conn: Connection, today: date) -> tuple[int, str] | None:
+    """The event held today, if any (quick add pre-selects it)."""
+    row = conn.execute(
+        select(events.c.id, events.c.name)
+        .where(events.c.date == today)
+        .order_by(events.c.id.desc())
+        .limit(1)
+    ).first()
+    return (int(row.id), str(row.name)) if row else None
+
+
+def show_today(uow: UnitOfWork, *, today: date) -> Today:
+    """Follow-ups and requests due within a week, new people without a touch, reconnects."""
+    with uow as conn:
+        return Today(
+            today=today,
+            follow_ups=_follow_ups(conn, today),
+            requests=_requests(conn, today),
+            new_contacts=_new_contacts(conn, today),
+            reconnect=_reconnect(conn, today),
+            running_event=running_event(conn, today),
+        )
+
+
+def event_today(uow: UnitOfWork, *, today: date) -> tuple[int, str] | None:
+    """The id and name of the event held today, if any."""
+    with uow as conn:
+        return running_event(conn, today)

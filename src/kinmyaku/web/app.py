@@ -1,0 +1,120 @@
+"""The web app factory: one FastAPI app over the same core as the CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kinmyaku.bootstrap import App, open_app
+from kinmyaku.config import Settings, database_url, detect_language
+from kinmyaku.domain.errors import KinmyakuError, ValidationError
+from kinmyaku.i18n import error_text, translate
+from kinmyaku.services.auth import has_password, secret_key
+from kinmyaku.web import routes
+from kinmyaku.web.deps import csrf_protect, make_templates, render
+from kinmyaku.web.middleware import KinmyakuMiddleware, PasswordState
+from kinmyaku.web.security import LoginThrottle, Signer, is_loopback
+
+STATIC = Path(__file__).with_name("static")
+ENV_HOST = "KINMYAKU_WEB_HOST"
+API_DESCRIPTION = """The JSON API of kinmyaku: the same use cases as the CLI.
+
+Every state-changing request needs the session cookie and its CSRF token in the
+`X-CSRF-Token` header: `GET /api/session` gives both (and `POST /api/login` first when
+an owner password is set). Errors are `{"error": {"message": ..., "field": ...}}`.
+"""
+
+
+def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
+    """Build the web app for a kinmyaku app; ``host`` is the address the server binds to."""
+    web = FastAPI(
+        title="kinmyaku",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        dependencies=[Depends(csrf_protect)],
+    )
+    web.state.core = app
+    web.state.signer = Signer(secret_key(app.uow()))
+    web.state.password = PasswordState(lambda: has_password(app.uow()))
+    web.state.throttle = LoginThrottle()
+    web.state.templates = make_templates()
+    web.state.host = host
+    web.add_middleware(
+        KinmyakuMiddleware,
+        signer=web.state.signer,
+        password=web.state.password,
+        default_lang=app.settings.language,
+        loopback_only=is_loopback(host),
+    )
+    web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in routes.routers():
+        web.include_router(router)
+    _errors(web)
+
+    @web.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    return web
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _json_error(status: int, message: str, field: str | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"message": message, "field": field}}, status_code=status)
+
+
+def _errors(web: FastAPI) -> None:
+    @web.exception_handler(KinmyakuError)
+    async def user_error(request: Request, error: KinmyakuError) -> Response:
+        lang = str(getattr(request.state, "lang", "en"))
+        field = error.field if isinstance(error, ValidationError) else None
+        if _wants_json(request):
+            return _json_error(error.status, error_text(lang, error), field)
+        return render(
+            request, "error.html", {"message": error_text(lang, error)}, status=error.status
+        )
+
+    @web.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: RequestValidationError) -> Response:
+        first = error.errors()[0] if error.errors() else {}
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+        field = ".".join(loc) or None
+        message = f"{field}: {first.get('msg', 'invalid')}" if field else "Invalid request"
+        if _wants_json(request):
+            return _json_error(422, message, field)
+        return render(request, "error.html", {"message": message}, status=422)
+
+    @web.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        lang = str(getattr(request.state, "lang", "en"))
+        message = translate(lang, str(error.detail))
+        if _wants_json(request):
+            response = _json_error(error.status_code, message)
+            response.headers.update(error.headers or {})
+            return response
+        if not hasattr(request.state, "session"):
+            return PlainTextResponse(message, status_code=error.status_code)
+        return render(
+            request,
+            "error.html",
+            {"message": message},
+            status=error.status_code,
+        )
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` with several workers: settings from the environment."""
+    settings = Settings(database_url=database_url(None), language=detect_language(None))
+    return create_app(open_app(settings), host=os.environ.get(ENV_HOST, "127.0.0.1"))

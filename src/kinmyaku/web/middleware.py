@@ -1,0 +1,170 @@
+"""The ASGI middleware around every request: session, language, login gate, headers."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from urllib.parse import quote
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kinmyaku.web.i18n import LANG_COOKIE, choose_language
+from kinmyaku.web.security import (
+    CSP,
+    DOCS_CSP,
+    HEADERS,
+    SESSION_COOKIE,
+    SESSION_DAYS,
+    Session,
+    Signer,
+    is_loopback,
+)
+
+MAX_BODY = 11 * 1024 * 1024  # a 10 MB photo and the rest of its form
+PUBLIC_PREFIXES = ("/static/", "/login", "/healthz", "/language", "/api/session", "/api/login")
+
+
+class PasswordState:
+    """Whether an owner password is set, re-read from the database every few seconds."""
+
+    def __init__(self, read: Callable[[], bool], ttl: float = 3.0) -> None:
+        self._read = read
+        self._ttl = ttl
+        self._value = False
+        self._at = float("-inf")
+
+    def required(self) -> bool:
+        """True when visitors must log in."""
+        now = time.monotonic()
+        if now - self._at > self._ttl:
+            self._value = self._read()
+            self._at = now
+        return self._value
+
+    def forget(self) -> None:
+        """Read again on the next request."""
+        self._at = float("-inf")
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            return cookie_parser(value.decode("latin-1"))
+    return {}
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == wanted:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class KinmyakuMiddleware:
+    """Loads the session and language, guards logins and hosts, adds security headers."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        signer: Signer,
+        password: PasswordState,
+        default_lang: str,
+        loopback_only: bool,
+        secure_cookies: bool = False,
+    ) -> None:
+        self.app = app
+        self.signer = signer
+        self.password = password
+        self.default_lang = default_lang
+        self.loopback_only = loopback_only
+        self.secure = secure_cookies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one HTTP request."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        host = hostname(_header(scope, b"host") or "")
+        if self.loopback_only and host and not is_loopback(host):
+            await _plain(send, 400, "Bad host header")
+            return
+        length = _header(scope, b"content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY:
+            await _plain(send, 413, "Request too large (the limit is 10 MB)")
+            return
+        cookies = _cookies(scope)
+        session = self.signer.load(cookies.get(SESSION_COOKIE))
+        lang = choose_language(
+            cookies.get(LANG_COOKIE), _header(scope, b"accept-language"), self.default_lang
+        )
+        state = scope.setdefault("state", {})
+        state["session"] = session
+        state["lang"] = lang
+        if not session.auth and not path.startswith(PUBLIC_PREFIXES) and self.password.required():
+            await self._refuse(scope, send, session, path)
+            return
+        csp = DOCS_CSP if path == "/api/docs" else CSP
+        static = path.startswith("/static/")
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["content-security-policy"] = csp
+                for name, value in HEADERS.items():
+                    headers[name] = value
+                if "cache-control" not in headers:
+                    headers["cache-control"] = "public, max-age=3600" if static else "no-store"
+                if session.dirty:
+                    headers.append("set-cookie", self._cookie(session))
+                headers.append("vary", "Cookie, Accept-Language")
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+    def _cookie(self, session: Session) -> str:
+        parts = [
+            f"{SESSION_COOKIE}={self.signer.dump(session)}",
+            "Path=/",
+            f"Max-Age={SESSION_DAYS * 86400}",
+            "HttpOnly",
+            "SameSite=Lax",
+        ]
+        if self.secure:
+            parts.append("Secure")
+        return "; ".join(parts)
+
+    async def _refuse(self, scope: Scope, send: Send, session: Session, path: str) -> None:
+        cookie = [(b"set-cookie", self._cookie(session).encode())] if session.dirty else []
+        common = [(b"cache-control", b"no-store"), *cookie]
+        if path.startswith("/api"):
+            body = json.dumps(
+                {"error": {"message": "Log in first (POST /api/login)", "field": None}}
+            ).encode()
+            headers = [(b"content-type", b"application/json"), *common]
+            await _send(send, 401, headers, body)
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        target = path + ("?" + query if query else "")
+        location = "/login?next=" + quote(target, safe="")
+        await _send(send, 303, [(b"location", location.encode()), *common], b"")
+
+
+def hostname(header: str) -> str:
+    """The host name of a Host header, without the port (``[::1]:8765`` -> ``::1``)."""
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if ":" in header else header
+
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    await _send(send, status, [(b"content-type", b"text/plain; charset=utf-8")], text.encode())

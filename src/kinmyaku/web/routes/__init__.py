@@ -1,0 +1,41 @@
+"""Routes: HTML pages (``pages_*``) and the JSON API (``api_*``), one small module per area."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the web app, in the order they are mounted."""
+    from kinmyaku.web.routes import (
+        api_docs,
+        api_events,
+        api_people,
+        api_relations,
+        api_session,
+        pages_auth,
+        pages_events,
+        pages_home,
+        pages_people,
+        pages_person,
+        pages_relations,
+        pages_requests,
+        pages_settings,
+    )
+
+    modules = (
+        pages_home,
+        pages_people,
+        pages_person,
+        pages_relations,
+        pages_events,
+        pages_requests,
+        pages_settings,
+        pages_auth,
+        api_session,
+        api_people,
+        api_relations,
+        api_events,
+        api_docs,
+    )
+    return [module.router for module in modules]

@@ -1,0 +1,17 @@
+"""Home: what to do today."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from kinmyaku.services.today import show_today
+from kinmyaku.web.deps import CoreDep, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(request: Request, core: CoreDep) -> Response:
+    """Follow-ups and requests due, people met recently without a touch, reconnects."""
+    return render(request, "home.html", {"t": show_today(core.uow(), today=core.today())})

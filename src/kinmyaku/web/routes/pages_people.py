@@ -1,0 +1,150 @@
+"""People list (search as you type, filters, sort, pages) and quick add."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from kinmyaku.domain.errors import KinmyakuError
+from kinmyaku.domain.model import Channel, Industry, industry_label
+from kinmyaku.services import browse, photos, today
+from kinmyaku.services.people import PersonInput, add_person
+from kinmyaku.services.relations import record_encounter
+from kinmyaku.storage.people_filters import SORTS, PeopleQuery
+from kinmyaku.web import forms
+from kinmyaku.web.deps import CoreDep, FormDep, LangDep, errors_of, is_htmx, render, see_other
+from kinmyaku.web.i18n import format_day
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 50
+
+
+def _query(request: Request) -> tuple[PeopleQuery, int]:
+    params = request.query_params
+    event = params.get("event", "")
+    page = params.get("page", "1")
+    sort = params.get("sort", "reading")
+    industry = params.get("industry", "")
+    channel = params.get("channel", "")
+    query = PeopleQuery(
+        q=params.get("q", "").strip()[:200],
+        tag=params.get("tag", "").strip()[:60],
+        company=params.get("company", "").strip()[:200],
+        industry=industry if industry in {i.value for i in Industry} else "",
+        channel=channel if channel in {c.value for c in Channel} else "",
+        event_id=int(event) if event.isdigit() else None,
+        sort=sort if sort in SORTS else "reading",
+    )
+    return query, int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+
+
+def _page_url(query: PeopleQuery, page: int) -> str:
+    params = {
+        "q": query.q,
+        "tag": query.tag,
+        "company": query.company,
+        "industry": query.industry,
+        "channel": query.channel,
+        "event": query.event_id or "",
+        "sort": query.sort if query.sort != "reading" else "",
+        "page": page if page > 1 else "",
+    }
+    kept = {k: v for k, v in params.items() if v not in ("", None)}
+    return "/people" + ("?" + urlencode(kept) if kept else "")
+
+
+@router.get("/people")
+def people_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
+    """The people list; htmx requests get only the results."""
+    query, page = _query(request)
+    found = browse.browse_people(core.uow(), query=query, page=page, per_page=PER_PAGE)
+    context = {
+        "query": query,
+        "found": found,
+        "prev_url": _page_url(query, page - 1) if page > 1 else None,
+        "next_url": _page_url(query, page + 1) if found.has_more else None,
+    }
+    partial = is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
+    if partial:
+        return render(request, "_people_results.html", context)
+    context.update(
+        event_options=event_options(core, lang, limit=100),
+        industries=[(i.value, industry_label(i, lang)) for i in Industry],
+        channels=[c.value for c in Channel],
+        sorts=SORTS,
+    )
+    return render(request, "people.html", context)
+
+
+def event_options(core: CoreDep, lang: str, *, limit: int) -> list[tuple[int, str]]:
+    """(id, "name (date)") of the latest events, for a select."""
+    return [
+        (e.id, f"{e.name}（{format_day(e.date, lang)}）")
+        for e in browse.event_choices(core.uow(), limit=limit)
+    ]
+
+
+def _quick_context(
+    core: CoreDep, lang: str, form: dict[str, str] | None = None
+) -> dict[str, object]:
+    running = today.event_today(core.uow(), today=core.today())
+    values = dict(form or {})
+    if running and "event" not in values:
+        values["event"] = str(running[0])
+    return {
+        "event_options": event_options(core, lang, limit=30),
+        "running": running,
+        "form": values,
+        "channels": [c.value for c in Channel],
+    }
+
+
+@router.get("/people/new")
+def quick_add_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
+    """The quick-add form (one hand, one screen)."""
+    context = _quick_context(core, lang)
+    added = request.query_params.get("added", "")
+    if added.isdigit():
+        people = browse.person_summaries(core.uow(), [int(added)])
+        context["added"] = people[0] if people else None
+    return render(request, "quick_add.html", context)
+
+
+@router.post("/people")
+async def quick_add(request: Request, core: CoreDep, lang: LangDep, form: FormDep) -> Response:
+    """Add a person, how we met and a photo, all in one transaction."""
+    fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    uow = core.uow()
+    try:
+        picture = await forms.upload(form, "photo", limit=photos.MAX_BYTES)
+        event = forms.number(form, "event")
+        with uow:
+            photo = photos.store_photo(uow, data=picture) if picture else None
+            person_id = add_person(
+                uow,
+                PersonInput(
+                    family_name=forms.text(form, "family_name"),
+                    given_name=forms.text(form, "given_name"),
+                    family_reading=forms.text(form, "family_reading") or None,
+                    given_reading=forms.text(form, "given_reading") or None,
+                    company=forms.text(form, "company") or None,
+                    title=forms.text(form, "title"),
+                    photo=photo,
+                ),
+            )
+            record_encounter(
+                uow,
+                person_id=person_id,
+                on=forms.day(form, "met_on") or core.today(),
+                channel=forms.text(form, "channel") or "other",
+                event_id=event,
+                place=forms.text(form, "place"),
+                memory_cue=forms.text(form, "memory_cue"),
+            )
+    except KinmyakuError as error:
+        context = _quick_context(core, lang, fields)
+        context["errors"] = errors_of(lang, error)
+        return render(request, "quick_add.html", context, status=422)
+    return see_other(f"/people/new?added={person_id}")

@@ -1,0 +1,160 @@
+"""Browser tests: a real uvicorn server on a free 127.0.0.1 port and Debian's Chromium.
+
+Chromium is never downloaded: Playwright drives /usr/bin/chromium (``apt-get install
+chromium``).  Without it the tests are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import uvicorn
+from PIL import Image
+
+from kinmyaku.bootstrap import App, open_app
+from kinmyaku.config import Settings
+from kinmyaku.services import events, relations
+from kinmyaku.services.people import PersonInput, add_person
+from kinmyaku.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+TODAY = date(2024, 3, 15)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def seed(core: App) -> dict[str, int]:
+    """A small, realistic network: an event today, people met, touches, give/take."""
+    uow = core.uow
+    today_event = events.add_event(
+        uow(), name="渋谷 異業種交流会", on=TODAY, goal="IT業界の人と3人話す", goal_count=5
+    )
+    people = [
+        ("高橋", "健太", "たかはし", "けんた", "株式会社みらい", "it", "エンジニア"),
+        ("髙橋", "美咲", "たかはし", "みさき", "さくら銀行", "finance", "課長"),
+        ("佐藤", "翔", "さとう", "しょう", "東西商事", "trading", "営業"),
+        ("鈴木", "優子", "すずき", "ゆうこ", "ひかりコンサル", "consulting", "マネージャー"),
+        ("田中", "大輔", "たなか", "だいすけ", "株式会社あおぞら", "startup", "代表取締役"),
+        ("伊藤", "愛", "いとう", "あい", "東京大学", "education", "研究員"),
+    ]
+    ids = {}
+    for family, given, fr, gr, company, industry, title in people:
+        ids[family + given] = add_person(
+            uow(),
+            PersonInput(family_name=family, given_name=given, family_reading=fr,
+                        given_reading=gr, company=company, industry=industry, title=title,
+                        tags=["交流会"] if industry in ("it", "finance") else []),
+        )  # fmt: skip
+    for name in ("高橋健太", "髙橋美咲", "佐藤翔"):
+        relations.record_encounter(
+            uow(), person_id=ids[name], on=TODAY, event_id=today_event, memory_cue="名刺交換"
+        )
+    relations.record_encounter(
+        uow(), person_id=ids["鈴木優子"], on=date(2024, 3, 2), introducer_id=ids["佐藤翔"],
+        memory_cue="ランニング仲間",
+    )  # fmt: skip
+    relations.log_interaction(
+        uow(), person_ids=[ids["高橋健太"]], on=date(2024, 3, 10), kind="meal",
+        summary="ランチで転職の相談", follow_up_on=date(2024, 3, 14),
+    )  # fmt: skip
+    relations.record_exchange(
+        uow(), person_id=ids["高橋健太"], on=date(2024, 3, 10), direction="gave", kind="advice",
+        weight=2, note="職務経歴書の添削",
+    )  # fmt: skip
+    relations.open_request(
+        uow(), person_id=ids["田中大輔"], side="theirs", what="エンジニアの紹介",
+        asked_on=date(2024, 3, 8), due_on=date(2024, 3, 18),
+    )  # fmt: skip
+    relations.set_purpose(
+        uow(), person_id=ids["伊藤愛"], category="mentor", goal="研究の話を聞く", cadence_days=30
+    )
+    return {"event": today_event, **{k: v for k, v in ids.items()}}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, int]]]:
+    """A real uvicorn server on a temp SQLite file; yields its base URL and the seeded ids."""
+    path = tmp_path_factory.mktemp("browser") / "kinmyaku.sqlite3"
+    core = open_app(
+        Settings(database_url=f"sqlite:///{path}", language="ja", today=TODAY.isoformat())
+    )
+    ids = seed(core)
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(core), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the uvicorn server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", ids
+    running.should_exit = True
+    thread.join(timeout=10)
+    core.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (skipped when it is not installed)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def photo_file(tmp_path: Path) -> Path:
+    """A small JPEG as a phone camera would give."""
+    path = tmp_path / "camera.jpg"
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (40, 110, 180)).save(out, "JPEG")
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def shot(page: object, name: str) -> Path:
+    """Save a screenshot under tests/browser/screenshots/."""
+    SHOTS.mkdir(exist_ok=True)
+    target = SHOTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # type: ignore[attr-defined]
+    page.screenshot(path=str(target), full_page=True)  # type: ignore[attr-defined]
+    return target
+
+
+@pytest.fixture
+def screenshot() -> object:
+    """``screenshot(page, name)`` saves a full-page PNG in tests/browser/screenshots/."""
+    return shot

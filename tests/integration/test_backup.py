@@ -1,0 +1,130 @@
+"""JSON backup and restore: every row of every table comes back exactly."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from kinmyaku.bootstrap import App, open_app
+from kinmyaku.cli.main import app as cli_app
+from kinmyaku.config import Settings
+from kinmyaku.services.backup import RestoreRefused, restore_backup, write_backup
+from kinmyaku.services.importing import import_files
+from kinmyaku.services.people import PersonInput, add_person
+from kinmyaku.services.relations import record_encounter
+from kinmyaku.storage.schema import metadata, people, photos
+
+DATA = Path(__file__).parents[1] / "data"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
+    b"=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def snapshot(app: App) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, sorted, for an exact comparison."""
+    with app.uow() as conn:
+        return {
+            t.name: sorted((tuple(r) for r in conn.execute(select(t)).all()), key=repr)
+            for t in metadata.sorted_tables
+        }
+
+
+def _fill(app: App) -> None:
+    import_files(
+        app.uow(),
+        paths=[DATA / "vcard" / "japanese-iphone-30.vcf", DATA / "csv" / "eight-cards-utf8.csv"],
+    )
+    pid = add_person(
+        app.uow(),
+        PersonInput(family_name="髙橋", given_name="健太", emails=["k@example.jp"], tags=["VIP"]),
+    )
+    record_encounter(app.uow(), person_id=pid, on=date(2026, 4, 1), channel="event")
+    with app.uow() as conn:
+        conn.execute(insert(photos).values(name="p.png", mime="image/png", data=PNG))
+
+
+@pytest.fixture
+def second_app(
+    database_url: str, tmp_path: Path, sqlite_template: Path, request: pytest.FixtureRequest
+) -> Iterator[App]:
+    """A second fresh, migrated database of the same kind as ``app``'s."""
+    if database_url.startswith("sqlite"):
+        path = tmp_path / "second.sqlite3"
+        shutil.copy(sqlite_template, path)
+        built = open_app(Settings(database_url=f"sqlite:///{path}", language="en"))
+        yield built
+        built.close()
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"kinmyaku_t_{uuid.uuid4().hex[:10]}"
+    admin_url = make_url(database_url).set(database="postgres")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    built = open_app(Settings(database_url=url, language="en"))
+    yield built
+    built.close()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_backup_restore_is_exact(app: App, second_app: App) -> None:
+    _fill(app)
+    buffer = io.BytesIO()
+    counts = write_backup(app.uow(), stream=buffer)
+    assert counts["people"] == 7 and counts["photos"] == 2
+    before = snapshot(app)
+    # Restore into a second, empty database of the same kind.
+    target = second_app
+    buffer.seek(0)
+    restore_backup(target.uow(), stream=buffer)
+    assert snapshot(target) == before
+    # Sequences continue after the restored ids (PostgreSQL) and the search index works.
+    new_id = add_person(target.uow(), PersonInput(family_name="新人"))
+    assert new_id == max(r[0] for r in before["people"]) + 1
+    from kinmyaku.services.people import search_people
+
+    assert [s.id for s in search_people(target.uow(), "たかはし")]
+    # A second restore is refused: the database is not empty.
+    buffer.seek(0)
+    with pytest.raises(RestoreRefused):
+        restore_backup(target.uow(), stream=buffer)
+
+
+def test_restore_refuses_rubbish(app: App) -> None:
+    with pytest.raises(RestoreRefused):
+        restore_backup(app.uow(), stream=io.BytesIO(b"{}"))
+    with pytest.raises(RestoreRefused):
+        restore_backup(app.uow(), stream=io.BytesIO(b"not json"))
+    with app.uow() as conn:
+        assert conn.execute(select(func.count()).select_from(people)).scalar_one() == 0
+
+
+def test_cli_export_json_and_restore(app: App, tmp_path: Path, second_app: App) -> None:
+    _fill(app)
+    runner = CliRunner()
+    out = tmp_path / "backup.json"
+    url = app.settings.database_url
+    result = runner.invoke(cli_app, ["--db", url, "export", "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    target = second_app.settings.database_url
+    result = runner.invoke(cli_app, ["--db", target, "--lang", "en", "restore", str(out)])
+    assert result.exit_code == 0, result.output
+    assert snapshot(second_app) == snapshot(app)
+    result = runner.invoke(cli_app, ["--db", target, "--lang", "en", "restore", str(out)])
+    assert result.exit_code == 1
+    assert "not empty" in result.output
