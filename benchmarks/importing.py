@@ -82,14 +82,28 @@ def fresh_app(folder: Path, name: str) -> App:
     return open_app(Settings(database_url=f"sqlite:///{path}", language="en"))
 
 
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    """Run ``fn`` ``repeat`` times; return the durations."""
+CPU: dict[str, list[float]] = {}
+
+
+def timed(fn: Callable[[], object], repeat: int, name: str = "") -> list[float]:
+    """Run ``fn`` ``repeat`` times; return the wall durations (CPU seconds go to ``CPU``)."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - start)
+        CPU.setdefault(name, []).append(time.process_time() - cpu)
     return times
+
+
+def cpu_median(name: str) -> float:
+    """The median CPU seconds of the runs timed under ``name``."""
+    return statistics.median(CPU[name])
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (the machine may be shared)."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def snapshot(app: App) -> dict[str, int]:
@@ -120,15 +134,19 @@ def bench_import(folder: Path, cards: int, repeat: int) -> None:
         app.close()
         assert report.counts["created"] == cards, report.counts
 
-    base = timed(parse, repeat)
-    ours = timed(run_import, repeat)
+    print(f"load average before: {load_average()}")
+    base = timed(parse, repeat, "vobject")
+    ours = timed(run_import, repeat, "import")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"vobject.readComponents (parse only)  median {statistics.median(base):6.2f} s  "
-          f"p95 {p95(base):6.2f} s")  # fmt: skip
+          f"p95 {p95(base):6.2f} s  CPU {cpu_median('vobject'):6.2f} s")  # fmt: skip
     print(f"kinmyaku import_files (end to end)   median {statistics.median(ours):6.2f} s  "
-          f"p95 {p95(ours):6.2f} s  ({cards / statistics.median(ours):,.0f} cards/s)")  # fmt: skip
+          f"p95 {p95(ours):6.2f} s  CPU {cpu_median('import'):6.2f} s  "
+          f"({cards / statistics.median(ours):,.0f} cards/s)")  # fmt: skip
     ratio = statistics.median(ours) / statistics.median(base)
-    print(f"ratio import / vobject parse: {ratio:.2f}x   peak RSS so far {rss:.0f} MB")
+    cpu_ratio = cpu_median("import") / cpu_median("vobject")
+    print(f"ratio import / vobject parse: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU   "
+          f"peak RSS so far {rss:.0f} MB   load average after: {load_average()}")  # fmt: skip
 
 
 def bench_backup(folder: Path, demo: Path, people: int, repeat: int) -> None:
@@ -155,8 +173,8 @@ def bench_backup(folder: Path, demo: Path, people: int, repeat: int) -> None:
             restore_backup(app.uow(), stream=stream)
         restored.append(app)
 
-    dumps = timed(dump, repeat)
-    loads = timed(restore, repeat)
+    dumps = timed(dump, repeat, "backup")
+    loads = timed(restore, repeat, "restore")
     exact = snapshot(restored[-1]) == snapshot(source)
     size = backup_file.stat().st_size / 1e6
     print(f"JSON backup of {demo.name} ({size:.0f} MB)  median {statistics.median(dumps):6.2f} s  "

@@ -150,27 +150,37 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--db", help="database URL (an empty database); default a temp SQLite")
     parser.add_argument("--no-baseline", action="store_true", help="skip the Python baseline")
+    parser.add_argument(
+        "--existing", help="measure this database URL as it is (e.g. a copy of the demo)"
+    )
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="kinmyaku-review-")
-    url = args.db or f"sqlite:///{folder}/bench.sqlite3"
+    url = args.existing or args.db or f"sqlite:///{folder}/bench.sqlite3"
     app = open_app(Settings(database_url=url, language="ja", today=TODAY.isoformat()))
-    start = time.perf_counter()
-    size = build_sample_network(
-        app.uow(), people_count=args.people, interaction_count=args.interactions, today=TODAY
-    )
     print(f"machine: {machine()}")
-    print(
-        f"network: {size.people:,} people, {size.interactions:,} interactions,"
-        f" {size.exchanges:,} exchanges, {size.encounters:,} encounters"
-        f" ({app.engine.dialect.name}, built in {time.perf_counter() - start:.1f} s)"
-    )
+    if args.existing:
+        print(f"network: {args.existing} as it is ({app.engine.dialect.name})")
+    else:
+        start = time.perf_counter()
+        size = build_sample_network(
+            app.uow(), people_count=args.people, interaction_count=args.interactions, today=TODAY
+        )
+        print(
+            f"network: {size.people:,} people, {size.interactions:,} interactions,"
+            f" {size.exchanges:,} exchanges, {size.encounters:,} encounters"
+            f" ({app.engine.dialect.name}, built in {time.perf_counter() - start:.1f} s)"
+        )
     web = create_app(app)
     if not any(getattr(r, "path", "") == "/review" for r in web.routes):
         web.include_router(pages_review.router)
     client = TestClient(web, base_url="http://127.0.0.1")
     assert client.get("/review").status_code == 200
     rows = [
-        ("network_stats", lambda: insights.network_stats(app.uow(), today=TODAY)),
+        ("network_stats (SQL counts)", lambda: insights.network_stats(app.uow(), today=TODAY)),
+        (
+            "network_stats_reference (per person)",
+            lambda: insights.network_stats_reference(app.uow(), today=TODAY),
+        ),
         ("network_review", lambda: insights.network_review(app.uow(), today=TODAY, now=NOW)),
         ("GET /review", lambda: client.get("/review")),
     ]
@@ -184,7 +194,9 @@ def main() -> None:
         ratio = f"{baseline[0] / median:.1f}x" if baseline and not name.startswith("base") else ""
         print(f"{name:36} {median:10.1f} {p95:9.1f} {cpu:8.1f} {ratio:>7}")
     stats = insights.network_stats(app.uow(), today=TODAY)
+    reference = insights.network_stats_reference(app.uow(), today=TODAY)
     print(f"stats: {stats.to_json()}")
+    print(f"same as the reference: {stats.to_json() == reference.to_json()}")
     app.close()
 
 

@@ -13,9 +13,14 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
+import jaconv
+
 from kinmyaku.domain.names import (
+    _LONG_VOWELS,
     fold_text,
     is_kana,
     is_latin,
@@ -109,26 +114,26 @@ def name_terms(keys: PersonKeys) -> Iterator[Term]:
 def romaji_terms(keys: PersonKeys, family_r: str, given_r: str) -> Iterator[Term]:
     """Romaji keys: from the kana reading when there is one, else from a Latin name."""
     seen: set[tuple[str, int]] = set()
+    found: list[Term] = []
 
-    def once(term: Term) -> Iterator[Term]:
-        if term.term and (term.term, term.pos) not in seen:
-            seen.add((term.term, term.pos))
-            yield term
+    def once(term: str, pos: int, whole: bool) -> None:
+        if term and (term, pos) not in seen:
+            seen.add((term, pos))
+            found.append(Term(term, Field.ROMAJI, pos, whole))
 
     reading = family_r + given_r
     if reading:
-        full = romaji_key(kana_to_romaji(reading))
-        yield from once(Term(full[:MAX_TERM], Field.ROMAJI, 0, True))
+        suffix_keys = romaji_suffix_keys(reading)
+        once(suffix_keys[0][:MAX_TERM], 0, True)
         # Suffixes at each kana boundary: "hashi" finds Takahashi.
         for start in range(1, len(reading)):
-            suffix = romaji_key(kana_to_romaji(reading[start:]))
+            suffix = suffix_keys[start]
             if len(suffix) >= 2:
-                yield from once(Term(suffix[:MAX_TERM], Field.ROMAJI, start, False))
-        given_first = romaji_key(kana_to_romaji(given_r + family_r))
-        yield from once(Term(given_first[:MAX_TERM], Field.ROMAJI, 0, True))
+                once(suffix[:MAX_TERM], start, False)
+        once(_fast_romaji_key(_kana_romaji(given_r + family_r))[:MAX_TERM], 0, True)
         for part in (family_r, given_r):
             if part:
-                yield from once(Term(romaji_key(kana_to_romaji(part)), Field.ROMAJI, 0, True))
+                once(_fast_romaji_key(_kana_romaji(part)), 0, True)
     latin_sources = [keys.romaji]
     if is_latin(keys.family_name + keys.given_name):
         latin_sources.append(f"{keys.family_name} {keys.given_name}")
@@ -137,9 +142,78 @@ def romaji_terms(keys: PersonKeys, family_r: str, given_r: str) -> Iterator[Term
         key = romaji_key(source)
         if key:
             for term in _suffixes(key, Field.ROMAJI, min_len=2):
-                yield from once(term)
+                once(term.term, term.pos, term.whole)
     if is_latin(keys.given_name):
-        yield from once(Term(romaji_key(keys.given_name), Field.ROMAJI, 0, True))
+        once(romaji_key(keys.given_name), 0, True)
+    return iter(found)
+
+
+# Plain full-width katakana (and ー): NFKC-stable, no separators, one hiragana each.
+_PLAIN_KATAKANA = re.compile("[\u30a1-\u30f4\u30fc]*")
+# Kana whose romaji depends on the kana before them (ャ after キ, ァ after フ ...).
+_SMALL_HIRAGANA = frozenset("ぁぃぅぇぉゃゅょゎゕゖっ")
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")
+# Anything names.romaji_key would still collapse (long vowels, m before b/m/p, tch).
+_COLLAPSIBLE = re.compile(r"ou|oo|oh(?![aiueoy])|uu|aa|ii|ee|m(?=[bmp])|tch")
+
+
+@lru_cache(maxsize=16384)
+def _piece_romaji(hiragana: str) -> str:
+    return str(jaconv.kana2alphabet(hiragana))
+
+
+def _fast_romaji_key(romaji: str) -> str:
+    """names.romaji_key, without its regex passes when the text has nothing to collapse."""
+    if not romaji.isascii():
+        return romaji_key(romaji)
+    key = romaji.lower()
+    if not key.isalnum():
+        key = _NOT_KEY_CHAR.sub("", key)
+    if not _COLLAPSIBLE.search(key):
+        return key
+    previous = None
+    while key != previous:  # the same passes as names.romaji_key, on an ASCII key
+        previous = key
+        for pattern, replacement in _LONG_VOWELS:
+            key = pattern.sub(replacement, key)
+    return key
+
+
+def _cuts(hira: str) -> list[int]:
+    """Where the romaji of a plain kana text may be cut: not before a small kana nor after っ."""
+    return [
+        i for i in range(1, len(hira)) if hira[i] not in _SMALL_HIRAGANA and hira[i - 1] != "っ"
+    ]
+
+
+def _kana_romaji(text: str) -> str:
+    """names.kana_to_romaji, from cached pieces when the text is plain katakana."""
+    if not _PLAIN_KATAKANA.fullmatch(text):
+        return kana_to_romaji(text)
+    hira = str(jaconv.kata2hira(text))
+    bounds = [0, *_cuts(hira), len(hira)]
+    return "".join(_piece_romaji(hira[a:b]) for a, b in pairwise(bounds))
+
+
+@lru_cache(maxsize=4096)
+def romaji_suffix_keys(reading: str) -> tuple[str, ...]:
+    """``romaji_key(kana_to_romaji(reading[start:]))`` for every start, computed at once.
+
+    A plain katakana reading is cut where the romaji of the kana before a cut never depends
+    on the kana after it (not before a small kana, not after ッ); the romaji of a suffix is
+    the romaji of its first piece (one cached jaconv call) plus the romaji after the cut.
+    """
+    size = len(reading)
+    if not _PLAIN_KATAKANA.fullmatch(reading):
+        return tuple(romaji_key(kana_to_romaji(reading[start:])) for start in range(size))
+    hira = str(jaconv.kata2hira(reading))
+    romaji = [""] * (size + 1)
+    cut = size
+    for start in range(size - 1, -1, -1):
+        romaji[start] = _piece_romaji(hira[start:cut]) + romaji[cut]
+        if hira[start] not in _SMALL_HIRAGANA and (start == 0 or hira[start - 1] != "っ"):
+            cut = start
+    return tuple(_fast_romaji_key(text) for text in romaji[:size])
 
 
 def contact_terms(keys: PersonKeys) -> Iterator[Term]:
@@ -170,8 +244,10 @@ def contact_terms(keys: PersonKeys) -> Iterator[Term]:
 def person_terms(keys: PersonKeys) -> list[Term]:
     """Every distinct search term of a person."""
     unique: dict[tuple[str, int, int], Term] = {}
-    for term in (*name_terms(keys), *contact_terms(keys)):
-        unique.setdefault((term.term, int(term.field), term.pos), term)
+    for terms in (name_terms(keys), contact_terms(keys)):
+        for term in terms:
+            # Field is an IntEnum: it hashes and compares as its int.
+            unique.setdefault((term.term, term.field, term.pos), term)
     return list(unique.values())
 
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Table, delete, func, insert, select
+from sqlalchemy import Connection, Table, delete, func, insert, select
 
 from kinmyaku.domain.demo.companies import COMPANIES
 from kinmyaku.domain.demo.network import COLUMNS, IdStart, generate_network
@@ -152,26 +152,30 @@ def delete_everything(conn: Connection) -> None:
 
 
 def bulk_insert(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    converted: bool = False,
 ) -> None:
     """Insert many rows (tuples in ``columns`` order) with chunked ``executemany``.
 
     The INSERT is compiled from the Core table for the connection's dialect and values
-    go through the column types' bind processors (dates on SQLite), so this writes what
-    ``conn.execute(insert(table), dicts)`` would, without its per-row overhead.
+    go through the column types' bind processors (dates and booleans on SQLite) unless
+    ``converted`` says they already did, so this writes what ``conn.execute(insert(table),
+    dicts)`` would, without its per-row overhead.
     """
     if not rows:
         return
     dialect = conn.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     processors: list[tuple[int, Callable[[Any], Any]]] = []
-    for index, name in enumerate(columns):
-        column_type = table.c[name].type
-        if isinstance(column_type, Boolean):
-            continue  # both drivers take Python booleans as they are
-        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            processors.append((index, processor))
+    if not converted:
+        for index, name in enumerate(columns):
+            processor = bind_processor(conn, table, name)
+            if processor is not None:
+                processors.append((index, processor))
     positions = compiled.positiontup
     order = [list(columns).index(key) for key in positions] if positions else None
     for start in range(0, len(rows), CHUNK_ROWS):
@@ -183,6 +187,13 @@ def bulk_insert(
         elif order != list(range(len(columns))):
             chunk = [tuple(row[i] for i in order) for row in chunk]
         conn.exec_driver_sql(compiled.string, chunk)
+
+
+def bind_processor(conn: Connection, table: Table, column: str) -> Callable[[Any], Any] | None:
+    """How the driver wants a column's values (None: as they are)."""
+    column_type = table.c[column].type.dialect_impl(conn.dialect)
+    processor: Callable[[Any], Any] | None = column_type.bind_processor(conn.dialect)
+    return processor
 
 
 def _processed(row: tuple[Any, ...], processors: list[tuple[int, Callable[[Any], Any]]]) -> Any:
@@ -197,7 +208,8 @@ def index_demo_people(conn: Connection, keys: dict[int, PersonKeys]) -> int:
 
     The people must have no terms yet.  Name terms are computed once per distinct name.
     """
-    by_name: dict[tuple[str, ...], list[tuple[str, int, int, bool]]] = {}
+    as_flag = bind_processor(conn, schema.search_terms, "whole") or bool
+    by_name: dict[tuple[str, ...], list[tuple[str, int, int, Any]]] = {}
     ids = list(keys)
     written = 0
     for start in range(0, len(ids), CHUNK_PEOPLE):
@@ -215,14 +227,15 @@ def index_demo_people(conn: Connection, keys: dict[int, PersonKeys]) -> int:
             names = by_name.get(name)
             if names is None:
                 names = [
-                    (t.term, int(t.field), t.pos, t.whole) for t in unique_terms(name_terms(person))
+                    (t.term, int(t.field), t.pos, as_flag(t.whole))
+                    for t in unique_terms(name_terms(person))
                 ]
                 by_name[name] = names
-            rows.extend((term, field, pos, person_id, whole) for term, field, pos, whole in names)
-            rows.extend(
-                (t.term, int(t.field), t.pos, person_id, t.whole)
+            rows += [(term, field, pos, person_id, whole) for term, field, pos, whole in names]
+            rows += [
+                (t.term, int(t.field), t.pos, person_id, as_flag(t.whole))
                 for t in unique_terms(contact_terms(person))
-            )
-        bulk_insert(conn, schema.search_terms, TERM_COLUMNS, rows)
+            ]
+        bulk_insert(conn, schema.search_terms, TERM_COLUMNS, rows, converted=True)
         written += len(rows)
     return written

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from kinmyaku.domain.errors import ValidationError
@@ -44,7 +44,7 @@ class PreparedRecord:
     extra: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def name_key(self) -> NameKey:
         """Name, reading and company folded: the last way a record matches a person."""
         cols = self.columns

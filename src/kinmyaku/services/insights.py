@@ -45,6 +45,7 @@ from kinmyaku.domain.insights import (
     snooze,
 )
 from kinmyaku.domain.insights.cadence import cadence_for, overdue_sort_key
+from kinmyaku.domain.insights.diversity import industry_entropy
 from kinmyaku.domain.insights.drill import is_forgotten
 from kinmyaku.domain.insights.strength import strength_components, strength_value
 from kinmyaku.domain.insights.twoway import is_two_way_counts
@@ -57,6 +58,7 @@ from kinmyaku.services.insights_reads import (
     open_requests,
     yield_labels,
 )
+from kinmyaku.services.insights_stats import aggregates_and_strengths, headline_counts
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import encounters, keep_in_touch, people
 from kinmyaku.storage.uow import UnitOfWork
@@ -184,11 +186,17 @@ class _Network:
     balances: dict[int, Balance]
 
 
-def _load(conn: Connection, today: date, params: InsightParams) -> _Network:
+def _load(
+    conn: Connection, today: date, params: InsightParams, *, reference: bool = False
+) -> _Network:
+    """Everyone's rows and aggregates; strengths scored in SQL, or in Python (reference)."""
     rows = q.person_rows(conn)
-    aggs = q.touch_aggregates(conn, today=today, params=params)
+    if reference:
+        aggs = q.touch_aggregates(conn, today=today, params=params)
+        strengths = {pid: _strength_value(agg, today, params) for pid, agg in aggs.items()}
+    else:
+        aggs, strengths = aggregates_and_strengths(conn, today=today, params=params)
     names = _Names(rows)
-    strengths = {pid: _strength_value(agg, today, params) for pid, agg in aggs.items()}
     # Only the relationships that can be one-sided need a Balance (with its explanation).
     balances = {
         pid: balance_from_aggregates(agg, params=params)
@@ -312,9 +320,21 @@ def _stats(
 def network_stats(
     uow: UnitOfWork, *, today: date, params: InsightParams = DEFAULT_PARAMS
 ) -> NetworkStats:
-    """The headline figures: people, two-way, one-sided, overdue, requests, diversity."""
+    """The headline figures: people, two-way, one-sided, overdue, requests, diversity.
+
+    Counted in the database (services/insights_stats.py); ``network_stats_reference``
+    computes the same figures person by person with the domain functions.
+    """
     with uow as conn:
-        net = _load(conn, today, params)
+        return NetworkStats(today=today, **headline_counts(conn, today=today, params=params))
+
+
+def network_stats_reference(
+    uow: UnitOfWork, *, today: date, params: InsightParams = DEFAULT_PARAMS
+) -> NetworkStats:
+    """The headline figures from every person's aggregates and the domain functions (slow)."""
+    with uow as conn:
+        net = _load(conn, today, params, reference=True)
         overdue_count, _ = _overdue(net, today, params, limit=0)
         open_count = len(open_requests(conn, today=today, names=net.names))
         diversity = _diversity(net, today, params)
@@ -336,7 +356,9 @@ def _histogram(net: _Network) -> list[tuple[int, int, int]]:
     ]
 
 
-def _yields(conn: Connection, net: _Network, params: InsightParams) -> list[YieldLine]:
+def _yields(
+    conn: Connection, net: _Network, params: InsightParams, limit: int | None
+) -> list[YieldLine]:
     first: dict[int, Any] = {}
     events: dict[int, set[int]] = {}
     introducer: dict[int, int] = {}
@@ -368,7 +390,7 @@ def _yields(conn: Connection, net: _Network, params: InsightParams) -> list[Yiel
                 introducer_id=introducer.get(pid),
             )
         )
-    ranked = channel_yield(outcomes)
+    ranked = channel_yield(outcomes, limit=limit)
     labels = yield_labels(conn, ranked, names=net.names)
     return [YieldLine(labels.get((r.kind, r.key), r.key), r) for r in ranked]
 
@@ -397,7 +419,7 @@ def network_review(
         dates = monthly_dates(today=today)
         counts = q.two_way_timeline_counts(conn, dates=dates, params=params)
         diversity_timeline = [
-            (d, _diversity(net, d, params, met).dimensions[Dimension.INDUSTRY].entropy)
+            (d, industry_entropy(met, today=d, params=params))
             for d in (dates[0], dates[len(dates) // 2], today)
         ]
         return Review(
@@ -407,7 +429,7 @@ def network_review(
             strength_histogram=_histogram(net),
             diversity=diversity,
             diversity_timeline=diversity_timeline,
-            yields=_yields(conn, net, params)[:limit],
+            yields=_yields(conn, net, params, limit),
             one_sided=[
                 OneSidedPerson(Named(f.person_id, net.names[f.person_id]), f) for f in flags[:limit]
             ],

@@ -17,7 +17,6 @@ from sqlalchemy import (
     FromClause,
     Select,
     and_,
-    case,
     column,
     func,
     literal,
@@ -32,9 +31,14 @@ from kinmyaku.storage.schema import affiliations, organization_terms, people, se
 
 TOP = "\U0010ffff"
 NOTES_MIN = 3
+SUBSTRING_MIN = 2
 notes_fts = table("notes_fts", column("rowid"), column("notes"))
 
 TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING, TIER_NOTES = range(5)
+
+
+def _ideograph(text: str) -> bool:
+    return all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
 def _notes_token(token: str) -> str:
@@ -42,42 +46,63 @@ def _notes_token(token: str) -> str:
     return text.replace('"', "").strip()
 
 
-def _token_matches(conn: Connection, token: str, *, notes: bool) -> Select[tuple[int, int]]:
+def _tier_parts(conn: Connection, token: str, tier: int) -> list[Select[tuple[int]]]:
+    """Selects of the person ids that match one token at exactly this tier (or better)."""
     st, ot, af = search_terms, organization_terms, affiliations
     names = [int(f) for f in NAME_FIELDS]
-    parts: list[Select[tuple[int, int]]] = []
-    for key in query_keys(token):
-        tier = case(
-            (and_(st.c.term == key, st.c.whole.is_(True), st.c.field.in_(names)), TIER_EXACT),
-            (and_(st.c.pos == 0, st.c.field.in_(names)), TIER_NAME),
-            (st.c.pos == 0, TIER_OTHER),
-            else_=TIER_SUBSTRING,
-        )
-        parts.append(
-            select(st.c.person_id.label("person_id"), tier.label("tier")).where(
-                st.c.term >= key, st.c.term < key + TOP
-            )
-        )
-        org_tier = case((ot.c.pos == 0, TIER_OTHER), else_=TIER_SUBSTRING)
-        parts.append(
-            select(af.c.person_id.label("person_id"), org_tier.label("tier"))
-            .select_from(ot.join(af, af.c.organization_id == ot.c.organization_id))
-            .where(ot.c.term >= key, ot.c.term < key + TOP, af.c.is_current.is_(True))
-        )
-    words = _notes_token(token)
-    if notes and len(words) >= NOTES_MIN:
-        if is_sqlite(conn.engine):
+    keys = query_keys(token)
+    parts: list[Select[tuple[int]]] = []
+    if tier == TIER_EXACT:
+        if keys:
             parts.append(
-                select(
-                    notes_fts.c.rowid.label("person_id"), literal(TIER_NOTES).label("tier")
-                ).where(notes_fts.c.notes.like(f"%{words}%"))
-            )
-        else:
-            parts.append(
-                select(people.c.id.label("person_id"), literal(TIER_NOTES).label("tier")).where(
-                    people.c.notes.ilike(f"%{words}%")
+                select(st.c.person_id).where(
+                    st.c.term.in_(keys), st.c.whole.is_(True), st.c.field.in_(names)
                 )
             )
+        return parts
+    if tier == TIER_NOTES:
+        words = _notes_token(token)
+        if len(words) < NOTES_MIN:
+            return parts
+        if is_sqlite(conn.engine):
+            parts.append(
+                select(notes_fts.c.rowid.label("person_id")).where(
+                    notes_fts.c.notes.like(f"%{words}%")
+                )
+            )
+        else:
+            parts.append(select(people.c.id).where(people.c.notes.ilike(f"%{words}%")))
+        return parts
+    for key in keys:
+        in_range = and_(st.c.term >= key, st.c.term < key + TOP)
+        org_range = and_(ot.c.term >= key, ot.c.term < key + TOP, af.c.is_current.is_(True))
+        orgs = select(af.c.person_id).select_from(
+            ot.join(af, af.c.organization_id == ot.c.organization_id)
+        )
+        if tier == TIER_NAME:
+            parts.append(
+                select(st.c.person_id).where(in_range, st.c.pos == 0, st.c.field.in_(names))
+            )
+        elif tier == TIER_OTHER:
+            parts.append(
+                select(st.c.person_id).where(in_range, st.c.pos == 0, st.c.field.not_in(names))
+            )
+            parts.append(orgs.where(org_range, ot.c.pos == 0))
+        elif tier == TIER_SUBSTRING and (len(key) >= SUBSTRING_MIN or _ideograph(key)):
+            # One kana or letter inside a name matches nearly everyone: substrings need two
+            # (one kanji is selective enough: 橋 finds 高橋 and 石橋).
+            parts.append(select(st.c.person_id).where(in_range, st.c.pos > 0))
+            parts.append(orgs.where(org_range, ot.c.pos > 0))
+    return parts
+
+
+def _token_matches(conn: Connection, token: str, *, notes: bool) -> Select[tuple[int, int]]:
+    tiers = [TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING] + ([TIER_NOTES] if notes else [])
+    parts = []
+    for tier in tiers:
+        for part in _tier_parts(conn, token, tier):
+            sub = part.subquery()
+            parts.append(select(next(iter(sub.c)).label("person_id"), literal(tier).label("tier")))
     if not parts:
         return select(people.c.id.label("person_id"), literal(0).label("tier")).where(
             literal(False)
@@ -108,21 +133,18 @@ def matching_people(conn: Connection, query: str, *, notes: bool = True) -> Sele
     )
 
 
-def _exact_page(conn: Connection, token: str, *, limit: int, offset: int) -> list[int]:
-    """Ids of people whose whole name, reading or romaji equals the token, in reading order."""
-    st = search_terms
-    exact = select(st.c.person_id).where(
-        st.c.term.in_(query_keys(token)),
-        st.c.whole.is_(True),
-        st.c.field.in_([int(f) for f in NAME_FIELDS]),
-    )
-    stmt = (
-        select(people.c.id)
-        .where(people.c.id.in_(exact))
-        .order_by(people.c.sort_key, people.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
+def _tier_page(
+    conn: Connection, token: str, tier: int, *, limit: int, seen: list[int]
+) -> list[int]:
+    """Up to ``limit`` ids matching at this tier, not yet seen, in reading order."""
+    parts = _tier_parts(conn, token, tier)
+    if not parts:
+        return []
+    ids = parts[0] if len(parts) == 1 else union_all(*parts)
+    stmt = select(people.c.id).where(people.c.id.in_(ids))
+    if seen:
+        stmt = stmt.where(people.c.id.not_in(seen))
+    stmt = stmt.order_by(people.c.sort_key, people.c.id).limit(limit)
     return [int(pid) for pid in conn.execute(stmt).scalars()]
 
 
@@ -131,14 +153,21 @@ def search_people(
 ) -> list[tuple[int, int]]:
     """(person_id, tier) of the people a query finds, best first, then by reading.
 
-    A common name ("高橋", "たかはし", "takahashi") fills the page with exact matches alone:
-    those come straight from the index in reading order, without ranking every match.
+    A one-word query is answered tier by tier (exact name, name prefix, other prefix,
+    substring, notes): each tier comes from the index in reading order and only as far as
+    the page needs, so a common name or a one-letter query never ranks every match.
     """
     tokens = split_query(query)
     if len(tokens) == 1 and limit is not None:
-        page = _exact_page(conn, tokens[0], limit=limit, offset=offset)
-        if len(page) == limit:
-            return [(pid, TIER_EXACT) for pid in page]
+        need = offset + limit
+        found: list[tuple[int, int]] = []
+        for tier in (TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING, TIER_NOTES):
+            seen = [pid for pid, _ in found]
+            page = _tier_page(conn, tokens[0], tier, limit=need - len(found), seen=seen)
+            found.extend((pid, tier) for pid in page)
+            if len(found) >= need:
+                break
+        return found[offset:need]
     matches = matching_people(conn, query).subquery()
     stmt = (
         select(matches.c.person_id, matches.c.tier)

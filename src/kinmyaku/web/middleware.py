@@ -24,7 +24,19 @@ from kinmyaku.web.security import (
 )
 
 MAX_BODY = 11 * 1024 * 1024  # a 10 MB photo and the rest of its form
-PUBLIC_PREFIXES = ("/static/", "/login", "/healthz", "/language", "/api/session", "/api/login")
+# Import uploads: up to 10 files of 20 MB each (each file is checked again while streaming).
+MAX_IMPORT_BODY = 10 * 20 * 1024 * 1024 + 1024 * 1024
+IMPORT_UPLOAD = "/import/preview"
+# The calendar feed is fetched by calendar apps without a session; its secret token guards it.
+PUBLIC_PREFIXES = (
+    "/static/",
+    "/login",
+    "/healthz",
+    "/language",
+    "/api/session",
+    "/api/login",
+    "/calendar/",
+)
 
 
 class PasswordState:
@@ -94,8 +106,9 @@ class KinmyakuMiddleware:
             await _plain(send, 400, "Bad host header")
             return
         length = _header(scope, b"content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY:
-            await _plain(send, 413, "Request too large (the limit is 10 MB)")
+        limit = MAX_IMPORT_BODY if path == IMPORT_UPLOAD else MAX_BODY
+        if length and length.isdigit() and int(length) > limit:
+            await _plain(send, 413, f"Request too large (the limit is {limit // 2**20} MB)")
             return
         cookies = _cookies(scope)
         session = self.signer.load(cookies.get(SESSION_COOKIE))

@@ -13,6 +13,7 @@ per person from the touch aggregates.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -99,8 +100,11 @@ def rank_yield(rows: Iterable[YieldRow]) -> list[YieldRow]:
     return sorted(rows, key=lambda r: (-r.lower_bound, -r.met, r.kind, r.key))
 
 
-def channel_yield(outcomes: Iterable[PersonOutcome]) -> list[YieldRow]:
-    """The yield of every channel, event and introducer, ranked."""
+def channel_yield(outcomes: Iterable[PersonOutcome], *, limit: int | None = None) -> list[YieldRow]:
+    """The yield of every channel, event and introducer, ranked (the first ``limit``).
+
+    With ``limit``, the rows (and their explanations) are built for the best only.
+    """
     tally: dict[tuple[SourceKind, str], list[int]] = {}
 
     def add(kind: SourceKind, key: str, outcome: PersonOutcome) -> None:
@@ -117,8 +121,17 @@ def channel_yield(outcomes: Iterable[PersonOutcome]) -> list[YieldRow]:
             add(SourceKind.EVENT, str(event_id), outcome)
         if outcome.introducer_id is not None:
             add(SourceKind.INTRODUCER, str(outcome.introducer_id), outcome)
+    if limit is not None:
+
+        def order(item: tuple[tuple[SourceKind, str], list[int]]) -> tuple[float, int, str, str]:
+            (kind, key), c = item
+            return (-wilson_lower_bound(c[3], c[0]), -c[0], kind, key)
+
+        chosen = heapq.nsmallest(limit, tally.items(), key=order)
+    else:
+        chosen = list(tally.items())
     rows = (
         yield_row(kind, key, met=c[0], two_way=c[1], strong=c[2], converted=c[3])
-        for (kind, key), c in tally.items()
+        for (kind, key), c in chosen
     )
     return rank_yield(rows)

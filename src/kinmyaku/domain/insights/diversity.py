@@ -224,3 +224,17 @@ def diversity_report(
     }
     gaps = industry_gaps(current[Dimension.INDUSTRY], reference_industries)
     return DiversityReport(MappingProxyType(dimensions), gaps, gaps_explanation(gaps))
+
+
+def industry_entropy(
+    people: Iterable[MetPerson], *, today: date, params: InsightParams = DEFAULT_PARAMS
+) -> float:
+    """The industry entropy alone of ``diversity_report`` (for a timeline of many days)."""
+    counts: Counter[str] = Counter()
+    for person in people:
+        age = (today - person.first_met_on).days
+        if 0 <= age < params.window_days:
+            value = person.value(Dimension.INDUSTRY)
+            if value is not None:
+                counts[value] += 1
+    return shannon_entropy(counts.values())

@@ -1,0 +1,172 @@
+"""The fast search keys equal a straightforward reference implementation kept here."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kinmyaku.domain.names import fold_text, is_latin, kana_to_romaji, romaji_key
+from kinmyaku.domain.search_keys import (
+    MAX_TERM,
+    Field,
+    PersonKeys,
+    Term,
+    person_terms,
+    split_query,
+)
+from kinmyaku.domain.validate import phone_digits
+
+
+def _suffixes(key: str, field: Field, *, min_len: int, whole: bool = True) -> Iterator[Term]:
+    if not key:
+        return
+    key = key[:MAX_TERM]
+    yield Term(key, field, 0, whole)
+    for start in range(1, len(key)):
+        if len(key) - start >= min_len:
+            yield Term(key[start:], field, start, False)
+
+
+def _latin_min(key: str) -> int:
+    return 2 if key.isascii() else 1
+
+
+def _name_terms(keys: PersonKeys) -> Iterator[Term]:
+    family, given_ = fold_text(keys.family_name), fold_text(keys.given_name)
+    full = family + given_
+    yield from _suffixes(full, Field.NAME, min_len=_latin_min(full))
+    for part in {family, given_, given_ + family} - {full, ""}:
+        yield Term(part[:MAX_TERM], Field.NAME, 0, True)
+    for word in split_query(f"{keys.family_name} {keys.given_name}"):
+        folded = fold_text(word)[:MAX_TERM]
+        if folded not in (full, family, given_):
+            yield Term(folded, Field.NAME, 0, False)
+    family_r, given_r = fold_text(keys.family_reading), fold_text(keys.given_reading)
+    reading = family_r + given_r
+    if reading and reading != full:
+        yield from _suffixes(reading, Field.READING, min_len=1)
+        for part in {family_r, given_r, given_r + family_r} - {reading, ""}:
+            yield Term(part[:MAX_TERM], Field.READING, 0, True)
+    yield from _romaji_terms(keys, family_r, given_r)
+    if keys.nickname:
+        yield Term(fold_text(keys.nickname)[:MAX_TERM], Field.NICKNAME, 0, True)
+
+
+def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str) -> Iterator[Term]:
+    seen: set[tuple[str, int]] = set()
+
+    def once(term: Term) -> Iterator[Term]:
+        if term.term and (term.term, term.pos) not in seen:
+            seen.add((term.term, term.pos))
+            yield term
+
+    reading = family_r + given_r
+    if reading:
+        full = romaji_key(kana_to_romaji(reading))
+        yield from once(Term(full[:MAX_TERM], Field.ROMAJI, 0, True))
+        for start in range(1, len(reading)):
+            suffix = romaji_key(kana_to_romaji(reading[start:]))
+            if len(suffix) >= 2:
+                yield from once(Term(suffix[:MAX_TERM], Field.ROMAJI, start, False))
+        given_first = romaji_key(kana_to_romaji(given_r + family_r))
+        yield from once(Term(given_first[:MAX_TERM], Field.ROMAJI, 0, True))
+        for part in (family_r, given_r):
+            if part:
+                yield from once(Term(romaji_key(kana_to_romaji(part)), Field.ROMAJI, 0, True))
+    latin_sources = [keys.romaji]
+    if is_latin(keys.family_name + keys.given_name):
+        latin_sources.append(f"{keys.family_name} {keys.given_name}")
+        latin_sources.append(f"{keys.given_name} {keys.family_name}")
+    for source in latin_sources:
+        key = romaji_key(source)
+        if key:
+            for term in _suffixes(key, Field.ROMAJI, min_len=2):
+                yield from once(term)
+    if is_latin(keys.given_name):
+        yield from once(Term(romaji_key(keys.given_name), Field.ROMAJI, 0, True))
+
+
+def _contact_terms(keys: PersonKeys) -> Iterator[Term]:
+    for email in keys.emails:
+        folded = unicodedata.normalize("NFKC", email).strip().lower()
+        local, _, domain = folded.partition("@")
+        for part in dict.fromkeys((folded, local, domain)):
+            if part:
+                yield Term(part[:MAX_TERM], Field.EMAIL, 0, part == folded)
+    for phone in keys.phones:
+        digits = phone_digits(phone)
+        national = "0" + digits[2:] if digits.startswith("81") else digits
+        if not national:
+            continue
+        yield Term(national, Field.PHONE, 0, True)
+        for tail in (8, 4):
+            if len(national) > tail:
+                yield Term(national[-tail:], Field.PHONE, len(national) - tail, False)
+        if national != digits:
+            yield Term(digits, Field.PHONE, 0, True)
+    for tag in keys.tags:
+        yield Term(fold_text(tag)[:MAX_TERM], Field.TAG, 0, True)
+
+
+def reference_person_terms(keys: PersonKeys) -> list[Term]:
+    """The straightforward implementation (one jaconv call per reading suffix)."""
+    unique: dict[tuple[str, int, int], Term] = {}
+    for term in (*_name_terms(keys), *_contact_terms(keys)):
+        unique.setdefault((term.term, int(term.field), term.pos), term)
+    return list(unique.values())
+
+
+KANA = st.text(
+    alphabet=st.sampled_from(
+        "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+        "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴァィゥェォャュョッヮヵヶーゐゑ"
+        "ぁゃっんきしち・ｶﾞﾟ\u3099 abc"
+    ),
+    max_size=14,
+)
+NAME = st.one_of(KANA, st.text(max_size=12), st.sampled_from(["髙橋", "Satō", "Van Dyke", ""]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(NAME, NAME, KANA, KANA, st.one_of(KANA, st.text(max_size=10)), NAME)
+def test_fast_terms_equal_the_reference(
+    family: str, given_name: str, family_r: str, given_r: str, romaji: str, nickname: str
+) -> None:
+    """Property: same terms, in the same order, with the same whole flags."""
+    keys = PersonKeys(
+        family or "x",
+        given_name,
+        family_r,
+        given_r,
+        romaji,
+        nickname,
+        emails=("Kenta@Example.co.jp",),
+        phones=("+81 90-1234-5678",),
+        tags=(given_name,),
+    )
+    assert person_terms(keys) == reference_person_terms(keys)
+
+
+@settings(max_examples=300, deadline=None)
+@given(KANA, KANA)
+def test_reading_only_people_equal_the_reference(family_r: str, given_r: str) -> None:
+    """Property: people known by their kana reading (the import's common case)."""
+    keys = PersonKeys("高橋", "健太", family_r, given_r)
+    assert person_terms(keys) == reference_person_terms(keys)
+
+
+def test_small_kana_and_sokuon_equal_the_reference() -> None:
+    """Readings where romaji depends on the neighbour (ッ, ャ, ヴァ, trailing ッ)."""
+    for family_r, given_r in [
+        ("キッカワ", "リョウ"),
+        ("ッ", "ャ"),
+        ("ヴァン", "ッ"),
+        ("ハットリ", "ショウ"),
+        ("オオノ", "ユウイチ"),
+        ("ナンバ", "ジュンペイ"),
+    ]:
+        keys = PersonKeys("某", "某", family_r, given_r)
+        assert person_terms(keys) == reference_person_terms(keys)
