@@ -180,3 +180,19 @@ def test_huge_bodies_are_refused_before_reading(client: TestClient, csrf: str) -
         headers={"content-length": str(50 * 1024 * 1024), "X-CSRF-Token": csrf},
     )
     assert big.status_code == 413
+
+
+def test_network_server_serves_nothing_once_the_password_is_removed(core: App) -> None:
+    """Removing the password while bound to the network closes the site, it never opens it."""
+    from kinmyaku.services.auth import clear_password
+
+    set_password(core.uow(), password="correct horse battery")
+    web = create_app(core, host="0.0.0.0")
+    client = TestClient(web, base_url="http://192.0.2.10:8765")
+    assert client.get("/people", follow_redirects=False).status_code == 303
+    clear_password(core.uow())
+    web.state.password.forget()
+    closed = client.get("/people", follow_redirects=False)
+    assert closed.status_code == 503 and "kinmyaku password" in closed.text
+    assert client.get("/api/people").status_code == 503
+    assert client.get("/healthz").status_code == 200

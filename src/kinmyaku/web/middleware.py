@@ -118,6 +118,16 @@ class KinmyakuMiddleware:
         state = scope.setdefault("state", {})
         state["session"] = session
         state["lang"] = lang
+        if not self.loopback_only and not self.password.required() and path != "/healthz":
+            # Bound to the network but the owner password was removed while running: serve
+            # nothing rather than an open address book.
+            await _plain(
+                send,
+                503,
+                "No owner password is set: run 'kinmyaku password' "
+                "(a server reachable from the network needs one)",
+            )
+            return
         if not session.auth and not path.startswith(PUBLIC_PREFIXES) and self.password.required():
             await self._refuse(scope, send, session, path)
             return
