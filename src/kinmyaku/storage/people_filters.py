@@ -43,7 +43,12 @@ from kinmyaku.storage.schema import (
     person_tags,
     requests,
 )
-from kinmyaku.storage.search import TOP, matching_people
+from kinmyaku.storage.search import (
+    TOP,
+    count_matches_capped,
+    matching_people,
+    search_people,
+)
 
 SORTS = ("reading", "recent", "last_contact")
 CAP = 2000  # up to this many matches, the count is exact and the list is ordered in full
@@ -270,6 +275,12 @@ def _searched(conn: Connection, query: PeopleQuery, others: list[Select[Any]]) -
 def page_ids(conn: Connection, query: PeopleQuery, *, limit: int, offset: int) -> PageIds:
     """One page of person ids in the asked order, and how many people match."""
     sets = _filter_sets(conn, query)
+    if query.q and len(sets) == 1 and query.sort == "reading":
+        # A plain search: the page comes tier by tier from the index in reading order, the
+        # count stops at CAP.
+        found = [pid for pid, _ in search_people(conn, query.q, limit=limit + 1, offset=offset)]
+        total, exact = count_matches_capped(conn, query.q, cap=CAP)
+        return PageIds(found[:limit], total, exact=exact, has_more=len(found) > limit)
     if query.q and query.sort != "last_contact":
         # One search, already in order: the page and the count come from the same rows.
         ordered = _searched(conn, query, sets[1:])

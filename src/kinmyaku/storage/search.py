@@ -184,3 +184,19 @@ def count_matches(conn: Connection, query: str) -> int:
     """How many people a query finds."""
     matches = matching_people(conn, query).subquery()
     return int(conn.execute(select(func.count()).select_from(matches)).scalar_one())
+
+
+def count_matches_capped(conn: Connection, query: str, *, cap: int) -> tuple[int, bool]:
+    """How many people a query finds, counting at most ``cap`` (and whether that is exact)."""
+    tokens = split_query(query)
+    if len(tokens) != 1:
+        total = count_matches(conn, query)
+        return min(total, cap), total <= cap
+    tiers = (TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING, TIER_NOTES)
+    parts = [part for tier in tiers for part in _tier_parts(conn, tokens[0], tier)]
+    if not parts:
+        return 0, True
+    every = union_all(*parts).subquery()
+    ids = select(next(iter(every.c))).distinct().limit(cap + 1).subquery()
+    found = int(conn.execute(select(func.count()).select_from(ids)).scalar_one())
+    return min(found, cap), found <= cap
