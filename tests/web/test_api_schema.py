@@ -19,27 +19,35 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from kinmyaku.bootstrap import App
+from kinmyaku.services.auth import set_password
 from kinmyaku.web.app import create_app
 
 EXAMPLES = 12
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def open_web(core: App, network: dict[str, int]) -> FastAPI:
-    """The app as served to a phone (any Host header), with a small network in it."""
+    """The app as served to a phone (any Host header, an owner password), with a network."""
+    set_password(core.uow(), password=PASSWORD)
     return create_app(core, host="0.0.0.0")  # no real socket is opened
 
 
 @pytest.fixture
-def api_schema(open_web: FastAPI) -> Any:
-    """The app's OpenAPI schema, loaded through ASGI."""
-    return schemathesis.openapi.from_asgi("/api/openapi.json", open_web)
+def api_schema(open_web: FastAPI, session_headers: dict[str, str]) -> Any:
+    """The app's OpenAPI schema, loaded through ASGI by a logged-in client."""
+    return schemathesis.openapi.from_asgi("/api/openapi.json", open_web, headers=session_headers)
 
 
 @pytest.fixture
 def session_headers(open_web: FastAPI) -> Iterator[dict[str, str]]:
     """A session cookie and its CSRF token, as a script using the API would send them."""
-    with TestClient(open_web, base_url="http://127.0.0.1") as client:
+    with TestClient(open_web, base_url="http://192.0.2.10:8765") as client:
+        token = client.get("/api/session").json()["csrf_token"]
+        login = client.post(
+            "/api/login", json={"password": PASSWORD}, headers={"X-CSRF-Token": token}
+        )
+        assert login.status_code == 204, login.text
         token = client.get("/api/session").json()["csrf_token"]
         cookie = client.cookies["kinmyaku_session"]
         yield {"X-CSRF-Token": token, "Cookie": f"kinmyaku_session={cookie}"}
