@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select
 
-from kinmyaku.domain.demo.companies import COMPANIES
+from kinmyaku.domain.demo.companies import COMPANIES, Company
 from kinmyaku.domain.demo.network import COLUMNS, IdStart, generate_network
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.domain.search_keys import PersonKeys, contact_terms, name_terms, unique_terms
@@ -84,32 +84,22 @@ def generate_demo(
             )
         if replace:
             delete_everything(conn)
-        org_ids = [
-            organization_id(
-                conn,
-                company.name,
-                reading=company.reading,
-                industry=company.industry.value,
-                website=f"https://www.{company.domain}",
-            )
-            for company in COMPANIES
-        ]
         first = IdStart(
             person=_next_id(conn, schema.people),
             event=_next_id(conn, schema.events),
             interaction=_next_id(conn, schema.interactions),
             introduction=_next_id(conn, schema.introductions),
         )
-        network = generate_network(
-            people=people, seed=seed, today=today, organization_ids=org_ids, first=first
-        )
+        network = generate_network(people=people, seed=seed, today=today, first=first)
+        org_ids = {index: _organization(conn, COMPANIES[index]) for index in network.companies()}
+        network.set_organization_ids(org_ids)
         for name, columns in COLUMNS.items():
             bulk_insert(conn, schema.metadata.tables[name], columns, network.rows[name])
         sync_id_sequences(conn, ID_TABLES)
         terms = index_demo_people(conn, network.keys)
     return DemoSummary(
         people=network.count("people"),
-        companies=len(set(org_ids)),
+        companies=len(org_ids),
         events=network.count("events"),
         encounters=network.count("encounters"),
         interactions=network.count("interactions"),
@@ -119,6 +109,16 @@ def generate_demo(
         links=network.count("links"),
         search_terms=terms,
         seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+def _organization(conn: Connection, company: Company) -> int:
+    return organization_id(
+        conn,
+        company.name,
+        reading=company.reading,
+        industry=company.industry.value,
+        website=f"https://www.{company.domain}",
     )
 
 

@@ -111,10 +111,9 @@ def _rows(conn: Connection, stmt: Any) -> list[dict[str, Any]]:
 
 def profile(conn: Connection, person_id: int) -> PersonProfile | None:
     """Everything about one person."""
-    found = summaries(conn, [person_id], with_last_contact=True)
-    if not found:
+    row = conn.execute(select(people).where(people.c.id == person_id)).mappings().first()
+    if row is None:
         return None
-    row = conn.execute(select(people).where(people.c.id == person_id)).mappings().one()
     names = {
         r.id: display_name(r.family_name, r.given_name)
         for r in conn.execute(
@@ -261,8 +260,24 @@ def profile(conn: Connection, person_id: int) -> PersonProfile | None:
         .where(extra_fields.c.person_id == person_id)
         .order_by(extra_fields.c.id),
     )
+    current = next((job for job in jobs if job["is_current"]), None)
+    dates = [e["date"] for e in met] + [i["date"] for i in touches]
+    dates += [x["date"] for x in ledger] + [r["asked_on"] for r in asks]
+    summary = PersonSummary(
+        id=row["id"],
+        name=display_name(row["family_name"], row["given_name"]),
+        reading=" ".join(p for p in (row["family_reading"], row["given_reading"]) if p),
+        company=current["organization"] if current else "",
+        title=current["title"] if current else "",
+        family_name=row["family_name"],
+        given_name=row["given_name"],
+        reading_inferred=bool(row["reading_inferred"]),
+        photo=row["photo"],
+        met=bool(row["met"]),
+        last_contact=max(dates) if dates else None,
+    )
     return PersonProfile(
-        summary=found[0],
+        summary=summary,
         romaji=row["romaji"],
         nickname=row["nickname"],
         birthday=row["birthday"],

@@ -51,28 +51,34 @@ class DemoNetwork:
         """How many rows a table gets."""
         return len(self.rows[table])
 
+    def companies(self) -> list[int]:
+        """The companies people work or worked at (indexes into COMPANIES), in order."""
+        return sorted({row[1] for row in self.rows["affiliations"]})
+
+    def set_organization_ids(self, ids: dict[int, int]) -> None:
+        """Replace the company indexes in the affiliations by database ids."""
+        self.rows["affiliations"] = [
+            (row[0], ids[row[1]], *row[2:]) for row in self.rows["affiliations"]
+        ]
+
 
 def generate_network(
     *,
     people: int,
     seed: int,
     today: date,
-    organization_ids: list[int],
     first: IdStart | None = None,
 ) -> DemoNetwork:
     """The rows of a demo network of ``people`` people; the same arguments, the same rows.
 
-    ``organization_ids`` are the database ids of :data:`COMPANIES`, in order.
+    Affiliations name their organisation by its index in :data:`COMPANIES` until the
+    writer gives the database ids (:meth:`DemoNetwork.set_organization_ids`).
     """
-    if len(organization_ids) != len(COMPANIES):
-        raise ValueError("organization_ids must give one id per demo company")
-    return _Builder(people, seed, today, organization_ids, first or IdStart()).build()
+    return _Builder(people, seed, today, first or IdStart()).build()
 
 
 class _Builder:
-    def __init__(
-        self, size: int, seed: int, today: date, org_ids: list[int], first: IdStart
-    ) -> None:
+    def __init__(self, size: int, seed: int, today: date, first: IdStart) -> None:
         self.rng = random.Random(seed)
         self.size = size
         self.today = today.toordinal()
@@ -80,7 +86,7 @@ class _Builder:
         self.first = first
         self.rows: Rows = {table: [] for table in COLUMNS}
         self.activity = Activity(self.rng, today, self.rows, first)
-        self.person_rows = PersonRows(self.rng, today, self.rows, org_ids)
+        self.person_rows = PersonRows(self.rng, today, self.rows)
         self.links: dict[tuple[int, int, str], None] = {}
 
     def build(self) -> DemoNetwork:

@@ -105,11 +105,10 @@ def sort_key_of(person: DemoPerson) -> str:
 class PersonRows:
     """Writes the rows about each person into the row lists."""
 
-    def __init__(self, rng: random.Random, today: date, rows: Rows, org_ids: list[int]) -> None:
+    def __init__(self, rng: random.Random, today: date, rows: Rows) -> None:
         self.rng = rng
         self.today = today.toordinal()
         self.rows = rows
-        self.org_ids = org_ids
 
     def write(self, person: DemoPerson) -> PersonKeys:
         """The person's row, tags, contact points, jobs and purpose; returns search keys."""
@@ -249,7 +248,7 @@ class PersonRows:
         self.rows["affiliations"].append(
             (
                 person_id,
-                self.org_ids[company_index],
+                company_index,  # the writer maps it to the organisation's id
                 department,
                 TITLE_DRAWS[industry].draw(rng),
                 date.fromordinal(start),

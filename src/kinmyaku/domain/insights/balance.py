@@ -12,14 +12,12 @@ prev_given_weight, prev_received_weight (overall: their sums over people).
 
 from __future__ import annotations
 
-import functools
-import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from kinmyaku.domain.insights.aggregates import EMPTY, TouchAggregates, aggregate_touches
+from kinmyaku.domain.insights.aggregates import TouchAggregates, aggregate_touches
 from kinmyaku.domain.insights.explain import Explanation, explain
 from kinmyaku.domain.insights.facts import Touch
 from kinmyaku.domain.insights.params import DEFAULT_PARAMS, InsightParams
@@ -134,7 +132,23 @@ def overall_balance_from_aggregates(
     aggs: Iterable[TouchAggregates], *, params: InsightParams = DEFAULT_PARAMS
 ) -> Balance:
     """The balance over all relationships: the per-person sums added up (SQL: SUM)."""
-    total = functools.reduce(operator.add, aggs, EMPTY)
+    gave = received = 0
+    given = taken = prev_given = prev_taken = 0.0
+    for agg in aggs:  # the fields of EMPTY + a1 + a2 + ..., without an object per step
+        gave += agg.gave_count
+        received += agg.received_count
+        given += agg.given_weight
+        taken += agg.received_weight
+        prev_given += agg.prev_given_weight
+        prev_taken += agg.prev_received_weight
+    total = TouchAggregates(
+        gave_count=gave,
+        received_count=received,
+        given_weight=given,
+        received_weight=taken,
+        prev_given_weight=prev_given,
+        prev_received_weight=prev_taken,
+    )
     return balance_from_aggregates(total, params=params)
 
 
