@@ -14,7 +14,10 @@ trap 'bash scripts/postgres.sh stop "$PGDIR" "$PGPORT"' EXIT
 export KINMYAKU_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/postgres"
 export KINMYAKU_REQUIRE_PG=1
 
-echo "== ruff"; "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check .
-echo "== mypy"; "$VENV/bin/mypy"
+echo "== ruff"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+echo "== mypy"
+"$VENV/bin/mypy"
 echo "== pytest"
 "$VENV/bin/pytest" -q -n 2 -p no:cacheprovider "$@"

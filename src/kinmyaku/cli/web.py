@@ -98,7 +98,10 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         remove: Annotated[
             bool,
-            Opt("--remove", help="Remove the password (a server bound to the network then serves nothing until one is set again)."),
+            Opt(
+                "--remove",
+                help="Remove the password (a server bound to the network then serves nothing).",
+            ),
         ] = False,
     ) -> None:
         """Set the owner password that the web app asks for (stored as an argon2 hash)."""
