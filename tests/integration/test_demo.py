@@ -168,7 +168,7 @@ def _exchange_directions(conn: Connection) -> dict[int, set[str]]:
 def test_strong_weak_and_one_sided_ties(network: App) -> None:
     ip = schema.interaction_people
     with network.uow() as conn:
-        touches = dict(
+        touches: dict[int, int] = dict(
             conn.execute(select(ip.c.person_id, func.count()).group_by(ip.c.person_id)).all()
         )
         directions = _exchange_directions(conn)
@@ -210,7 +210,7 @@ def test_introductions_events_and_timeline(network: App) -> None:
                 enc.c.channel == "introduction"
             )
         ).all()
-        by_event = dict(
+        by_event: dict[int, int] = dict(
             conn.execute(
                 select(enc.c.event_id, func.count())
                 .where(enc.c.event_id.is_not(None))

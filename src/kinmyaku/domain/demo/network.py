@@ -95,8 +95,8 @@ class _Builder:
         people = [self._person(i, companies, events) for i in range(self.size)]
         met = sorted((p for p in people if p.tier is not Tier.NOT_MET), key=lambda p: p.met_on)
         hubs = self._meet(met)
-        keys = {p.id: self.person_rows.write(p) for p in people}
         self._not_met([p for p in people if p.tier is Tier.NOT_MET], hubs)
+        keys = {p.id: self.person_rows.write(p) for p in people}
         self._colleagues(people)
         self._introductions_made(hubs)
         return DemoNetwork(self.rows, keys)
@@ -180,7 +180,7 @@ class _Builder:
             self.person_rows.encounter(person, place)
             if person.introducer is not None:
                 self.activity.introduced_to_me(person, person.introducer)
-                self.link(person.introducer.id, person.id, LinkKind.KNOWS, None)
+                self.link(person.introducer.id, person.id, LinkKind.KNOWS, person.met_on)
             self.activity.interactions(person, hubs)
             one_way = self.activity.exchanges(person)
             taker = None if one_way is None else one_way is Direction.RECEIVED
@@ -192,14 +192,18 @@ class _Builder:
         return hubs
 
     def _not_met(self, waiting: list[DemoPerson], hubs: list[DemoPerson]) -> None:
-        """People I have not met yet, linked to people I know who could introduce them."""
+        """People I have not met yet, linked to people I know who could introduce them.
+
+        Each is noted (``met_on``) on the day I first heard of them.
+        """
         rng = self.rng
         if not hubs:
             return
         for person in waiting:
-            for _ in range(randint(rng, 1, 2)):
+            for link in range(randint(rng, 1, 2)):
                 hub = choose(rng, hubs)
                 day = between(rng, hub.met_on, self.today)
+                person.met_on = day if link == 0 else min(person.met_on, day)
                 self.link(hub.id, person.id, LinkKind.KNOWS, day, choose(rng, ph.LINK_NOTES))
                 if rng.random() < 0.15:
                     what = ph.INTRODUCTION_REQUEST.format(name=person.name)

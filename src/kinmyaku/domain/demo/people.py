@@ -263,9 +263,9 @@ class PersonRows:
         if tier is Tier.STRONG and rng.random() < 0.9:
             category = PURPOSE_CATEGORIES.draw(rng)
             cadence: int | None = choose(rng, (14, 30, 30, 45, 60))
-        elif tier is Tier.REGULAR and rng.random() < 0.35:
+        elif tier is Tier.REGULAR and rng.random() < 0.5:
             category = PURPOSE_CATEGORIES.draw(rng)
-            cadence = choose(rng, (60, 90, 90, 180)) if rng.random() < 0.7 else None
+            cadence = choose(rng, (60, 90, 90, 180)) if rng.random() < 0.8 else None
         elif tier is Tier.NOT_MET and rng.random() < 0.2:
             category, cadence = choose(rng, WANTED), None
         else:

@@ -151,7 +151,7 @@ class DemoPerson:
     given_reading: str
     latin: bool
     company: int  # index into COMPANIES
-    met_on: int  # day ordinal of the first meeting (not met: when I heard of them)
+    met_on: int  # day ordinal of the first meeting (not met: when I first heard of them)
     channel: Channel | None = None
     event_id: int | None = None
     introducer: DemoPerson | None = None
