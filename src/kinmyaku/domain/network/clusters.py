@@ -18,7 +18,7 @@ weighted modularity, vectorised with numpy:
 
 Why not networkx's Louvain: on the 5,000-person benchmark network ``louvain_communities``
 takes about a second (pure Python); this takes under 200 ms for an equal or higher
-modularity (docs/benchmarks-network.md), with no runtime dependency beyond numpy.
+modularity (docs/benchmarks.md), with no runtime dependency beyond numpy.
 :func:`modularity` lets callers and tests check the quality.
 """
 
