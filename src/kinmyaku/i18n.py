@@ -52,8 +52,10 @@ def translate(lang: str, msgid: str, **params: Any) -> str:
 def error_text(lang: str, error: KinmyakuError) -> str:
     """A user error in the user's language."""
     params = dict(error.params)
-    if "field" in params:
-        params["field"] = translate(lang, str(params["field"]))
+    # Field names and state codes are shown in the user's words (asked_b -> Bさんに確認中).
+    for name in ("field", "state", "new", "status"):
+        if isinstance(params.get(name), str):
+            params[name] = translate(lang, params[name])
     return translate(lang, error.msgid, **params)
 
 

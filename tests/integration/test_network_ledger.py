@@ -121,3 +121,20 @@ def test_cli_path_match_brokers_json(app: App, pair: tuple[int, int]) -> None:
     assert code == 0 and "紹介ルート" in out and "まず馬場 花子さんに相談" in out
     code, out = kin(app, "path", "industry:宇宙", lang="ja")
     assert code == 1 and "「宇宙」という業種はありません" in out
+
+
+def test_asking_a_third_time_points_to_agree(app: App, pair: tuple[int, int]) -> None:
+    """After A and B were asked, `intro ask` says what to do next, in the user's words."""
+    from kinmyaku.i18n import error_text
+
+    on = date(2026, 11, 20)
+    intro = ledger.propose_introduction(app.uow(), person_a=pair[0], person_b=pair[1], on=on)
+    assert ledger.ask_next(app.uow(), introduction_id=intro, on=on) == "asked_a"
+    assert ledger.ask_next(app.uow(), introduction_id=intro, on=on) == "asked_b"
+    with pytest.raises(ValidationError) as info:
+        ledger.ask_next(app.uow(), introduction_id=intro, on=on)
+    assert f"intro agree {intro}" in error_text("en", info.value)
+    with pytest.raises(ValidationError) as back:
+        ledger.move_introduction(app.uow(), introduction_id=intro, state="asked_a", on=on)
+    japanese = error_text("ja", back.value)
+    assert "Bさんに確認中" in japanese and "asked_b" not in japanese

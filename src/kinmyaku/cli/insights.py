@@ -20,6 +20,20 @@ from kinmyaku.services.insights_reads import FollowUpItem, OpenRequest
 Opt = typer.Option
 Person = Annotated[str, typer.Argument(help="PERSON: an id or a name in any spelling.")]
 
+# What each figure of `stats` is called on screen (the JSON keys stay as they are).
+STAT_LABELS = {
+    "today": "Today",
+    "two_way": "Two-way relationships",
+    "strong": "Strong ties",
+    "one_sided_taking": "One-sided: only taking",
+    "one_sided_giving": "One-sided: only giving",
+    "overdue": "Overdue to keep in touch",
+    "open_requests": "Open requests",
+    "diversity_index": "Diversity index",
+    "forgotten": "Forgotten cards",
+    "balance": "Give/take balance",
+}
+
 
 def now_of(cli: CliContext) -> datetime:
     """Now: noon of the pinned day (tests, demos), else the clock."""
@@ -139,7 +153,8 @@ def register(app: typer.Typer) -> None:
             return
         table = _table(cli.t("Figure"), cli.t("Value"))
         for key, value in figures.to_json().items():
-            table.add_row(cli.t(key), str(value))
+            label = STAT_LABELS.get(key, key)
+            table.add_row(cli.t(label), "-" if value is None else str(value))
         cli.console.print(table)
 
     @app.command()

@@ -125,6 +125,12 @@ def ask_next(uow: UnitOfWork, *, introduction_id: int, on: date) -> str:
         ).scalar()
         if current is None:
             raise NotFound("No introduction with id {id}", id=introduction_id)
+        if current in ("asked_b", "agreed"):
+            raise ValidationError(
+                "state",
+                "Both people have been asked already; when both agree: kinmyaku intro agree {id}",
+                id=introduction_id,
+            )
         state = "asked_b" if current == "asked_a" else "asked_a"
         move_introduction(uow, introduction_id=introduction_id, state=state, on=on)
         return state
