@@ -128,3 +128,25 @@ def test_japanese_output(db: str) -> None:
     code, out = kin(db, "show", "999", lang="ja")
     assert code == 1
     assert "999" in out
+
+
+def test_addresses_and_company_website(db: str) -> None:
+    code, out = kin(
+        db,
+        "add",
+        "山田",
+        "太郎",
+        "--address",
+        "〒150-0002 東京都渋谷区渋谷1-2-3",
+        "--company",
+        "株式会社テスト",
+        "--website",
+        "https://example.jp",
+    )
+    assert code == 0, out
+    data = json.loads(kin(db, "show", "1", "--json")[1])
+    assert [c["kind"] for c in data["contacts"]] == ["address"]
+    assert data["contacts"][0]["value"] == "〒150-0002 東京都渋谷区渋谷1-2-3"
+    assert data["affiliations"][0]["website"] == "https://example.jp"
+    code, out = kin(db, "add", "山田", "花子", "--address", "あ" * 301)
+    assert code == 1 and "too long" in out

@@ -92,6 +92,11 @@ def register(app: typer.Typer) -> None:
         email: Annotated[list[str] | None, Opt(help="E-mail (repeatable).")] = None,
         phone: Annotated[list[str] | None, Opt(help="Phone (repeatable).")] = None,
         url: Annotated[list[str] | None, Opt(help="Web or social profile (repeatable).")] = None,
+        address: Annotated[
+            list[str] | None,
+            Opt(help="Postal address, e.g. '〒150-0002 東京都渋谷区…' (repeatable)."),
+        ] = None,
+        website: Annotated[str | None, Opt(help="Website of the company.")] = None,
         tag: Annotated[list[str] | None, Opt(help="Tag (repeatable).")] = None,
         company: Annotated[str | None, Opt(help="Company / organization.")] = None,
         company_reading: Annotated[str | None, Opt(help="Reading of the company.")] = None,
@@ -132,6 +137,8 @@ def register(app: typer.Typer) -> None:
             not_met,
             cli,
         )
+        data.addresses = address or ()
+        data.company_website = website or ""
         person_id = svc.add_person(cli.app.uow(), data)
         found = svc.show_person(cli.app.uow(), person_id)
         if json_out:
@@ -160,6 +167,8 @@ def register(app: typer.Typer) -> None:
         email: Annotated[list[str] | None, Opt(help="Add an e-mail.")] = None,
         phone: Annotated[list[str] | None, Opt(help="Add a phone.")] = None,
         url: Annotated[list[str] | None, Opt(help="Add a profile URL.")] = None,
+        address: Annotated[list[str] | None, Opt(help="Add a postal address.")] = None,
+        website: Annotated[str | None, Opt(help="Website of the (new) company.")] = None,
         company: Annotated[str | None, Opt(help="New current company (job change).")] = None,
         company_reading: Annotated[str | None, Opt()] = None,
         industry: Annotated[str | None, Opt()] = None,
@@ -197,6 +206,8 @@ def register(app: typer.Typer) -> None:
             None if met is None else not met,
             cli,
         )
+        data.addresses = address or ()
+        data.company_website = website or ""
         svc.edit_person(cli.app.uow(), person_id, data)
         cli.say("Updated #{id}", id=person_id)
 

@@ -48,6 +48,8 @@ def profile_text(cli: CliContext, p: PersonProfile) -> None:
         c.print(
             f"  {line}{f' [{industry}]' if industry else ''}{state}", highlight=False, markup=False
         )
+        if job.get("website"):
+            c.print(f"    {job['website']}", highlight=False, markup=False)
     for cp in p.contacts:
         c.print(f"  {cli.t(cp['kind'])}: {cp['display']}", highlight=False, markup=False)
     if p.tags:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,9 +41,11 @@ class PersonInput:
     emails: Sequence[str] = ()
     phones: Sequence[str] = ()
     urls: Sequence[str] = ()
+    addresses: Sequence[str] = ()
     tags: Sequence[str] = ()
     company: str | None = None
     company_reading: str = ""
+    company_website: str = ""
     industry: str | None = None
     department: str = ""
     title: str = ""
@@ -156,6 +159,12 @@ def _add_contacts(conn: Connection, person_id: int, data: PersonInput) -> None:
         text = url.strip()
         if text:
             store.add_contact_point(conn, person_id, ContactKind.URL, text, "", text)
+    for address in data.addresses:
+        text = " ".join(unicodedata.normalize("NFKC", address).split())
+        if len(text) > 300:
+            raise ValidationError("address", "The address is too long (at most 300 characters)")
+        if text:
+            store.add_contact_point(conn, person_id, ContactKind.ADDRESS, address.strip(), "", text)
     store.add_tags(conn, person_id, [t.strip() for t in data.tags if t.strip()])
     if data.company:
         org = store.organization_id(
@@ -163,6 +172,7 @@ def _add_contacts(conn: Connection, person_id: int, data: PersonInput) -> None:
             data.company.strip(),
             reading=data.company_reading.strip(),
             industry=_check_industry(data.industry),
+            website=data.company_website.strip(),
         )
         store.set_affiliation(
             conn, person_id, org, department=data.department.strip(), title=data.title.strip()

@@ -151,6 +151,7 @@ def profile(conn: Connection, person_id: int) -> PersonProfile | None:
             organizations.c.name.label("organization"),
             organizations.c.reading.label("organization_reading"),
             organizations.c.industry,
+            organizations.c.website,
             affiliations.c.department,
             affiliations.c.title,
             affiliations.c.start_date,
