@@ -11,7 +11,7 @@ from rich.console import Console
 
 from kinmyaku.cli.context import CliContext, ctx_of
 from kinmyaku.services import backup, exporting, importing
-from kinmyaku.services.import_write import Outcome
+from kinmyaku.services.import_write import REASONS, Outcome
 
 Opt = typer.Option
 Arg = typer.Argument
@@ -27,25 +27,6 @@ def _parse_map(items: list[str], cli: CliContext) -> dict[str, str]:
     return mapping
 
 
-REASONS = {
-    "match:email": "same e-mail",
-    "match:phone": "same phone",
-    "match:name": "same name, reading and company",
-    "nickname": "nickname added",
-    "notes": "notes added",
-    "birthday": "birthday added",
-    "photo": "photo added",
-    "email": "e-mail added",
-    "phone": "phone added",
-    "url": "URL added",
-    "address": "address added",
-    "tag": "tags added",
-    "company": "new company (the old one kept as history)",
-    "title": "department or title added",
-    "encounter": "how we met added",
-    "extra": "other fields added",
-}
-"""Why a record updated (or left unchanged) a person: reason code -> message id."""
 ACTIONS = {"updated": "Updated", "unchanged": "Unchanged"}
 
 

@@ -32,6 +32,27 @@ CHUNK = 2000
 _PERSON_DEFAULTS: dict[str, Any] = {"nickname": "", "notes": "", "birthday": None, "photo": None}
 
 
+REASONS = {
+    "match:email": "same e-mail",
+    "match:phone": "same phone",
+    "match:name": "same name, reading and company",
+    "nickname": "nickname added",
+    "notes": "notes added",
+    "birthday": "birthday added",
+    "photo": "photo added",
+    "email": "e-mail added",
+    "phone": "phone added",
+    "url": "URL added",
+    "address": "address added",
+    "tag": "tags added",
+    "company": "new company (the old one kept as history)",
+    "title": "department or title added",
+    "encounter": "how we met added",
+    "extra": "other fields added",
+}
+"""Why a record updated (or left unchanged) a person: reason code -> message id (CLI and web)."""
+
+
 @dataclass
 class Outcome:
     """What happened to one record: created, updated, unchanged or skipped, and why."""

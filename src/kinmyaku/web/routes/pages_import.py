@@ -29,7 +29,7 @@ from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.formats.errors import FormatError
 from kinmyaku.i18n import translate
 from kinmyaku.services import importing
-from kinmyaku.services.import_write import Outcome
+from kinmyaku.services.import_write import REASONS, Outcome
 from kinmyaku.web import forms
 from kinmyaku.web.deps import (
     CoreDep,
@@ -53,25 +53,6 @@ SUFFIXES = (".vcf", ".vcard", ".csv")
 FORMATS = ("auto", "vcard", "linkedin", "google", "outlook", "eight")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 META = "upload.json"
-REASONS = {
-    "match:email": "same e-mail",
-    "match:phone": "same phone",
-    "match:name": "same name, reading and company",
-    "nickname": "nickname added",
-    "notes": "notes added",
-    "birthday": "birthday added",
-    "photo": "photo added",
-    "email": "e-mail added",
-    "phone": "phone added",
-    "url": "URL added",
-    "address": "address added",
-    "tag": "tags added",
-    "company": "new company (the old one kept as history)",
-    "title": "department or title added",
-    "encounter": "how we met added",
-    "extra": "other fields added",
-}
-"""Why a record updated (or left unchanged) a person (the ids of ``kinmyaku import``)."""
 
 
 @dataclass(frozen=True)
