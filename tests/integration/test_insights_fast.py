@@ -27,6 +27,7 @@ from kinmyaku.domain.insights import (
 )
 from kinmyaku.domain.insights.diversity import industry_entropy
 from kinmyaku.domain.insights.strength import strength_from_aggregates
+from kinmyaku.domain.insights.twoway import is_two_way_counts
 from kinmyaku.services import insights
 from kinmyaku.services.insights_sample import build_sample_network
 from kinmyaku.storage.schema import keep_in_touch, people, purposes
@@ -62,6 +63,12 @@ def _histogram(app: App, today: date, params: InsightParams) -> list[int]:
     return counts
 
 
+def _two_way_on(app: App, day: date, params: InsightParams) -> int:
+    """Two-way people on ``day`` from the per-person aggregates of that day (reference)."""
+    aggs = insights.aggregates_for(app.uow(), today=day, params=params)
+    return sum(is_two_way_counts(a.gave_count, a.received_count) for a in aggs.values())
+
+
 def _assert_same(app: App, today: date, params: InsightParams) -> None:
     fast = insights.network_stats(app.uow(), today=today, params=params)
     slow = insights.network_stats_reference(app.uow(), today=today, params=params)
@@ -71,6 +78,9 @@ def _assert_same(app: App, today: date, params: InsightParams) -> None:
     review = insights.network_review(app.uow(), today=today, now=now, params=params)
     assert review.stats.to_json() == slow.to_json()
     assert [n for _, _, n in review.strength_histogram] == _histogram(app, today, params)
+    timeline = {p.on: p.count for p in review.timeline}
+    assert timeline == {day: _two_way_on(app, day, params) for day in timeline}
+    assert len(timeline) == 12 and timeline[today] == slow.two_way
     assert fast.diversity_index == pytest.approx(slow.diversity_index, abs=1e-12)
     if slow.balance is None:
         assert fast.balance is None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from kinmyaku.domain.errors import NotFound, ValidationError
 from kinmyaku.domain.model import EventKind
@@ -46,6 +46,18 @@ class EventView:
         }
 
 
+def _kind(value: str) -> EventKind:
+    try:
+        return EventKind(value)
+    except ValueError:
+        raise ValidationError(
+            "kind",
+            "'{value}' is not a valid {field}; choose one of: {choices}",
+            value=value,
+            choices=", ".join(k.value for k in EventKind),
+        ) from None
+
+
 def add_event(
     uow: UnitOfWork,
     *,
@@ -58,15 +70,7 @@ def add_event(
 ) -> int:
     """Add an event with my goal for it (e.g. talk to 10 people); returns its id."""
     title = require_text(name, field="name")
-    try:
-        what = EventKind(kind)
-    except ValueError:
-        raise ValidationError(
-            "kind",
-            "'{value}' is not a valid {field}; choose one of: {choices}",
-            value=kind,
-            choices=", ".join(k.value for k in EventKind),
-        ) from None
+    what = _kind(kind)
     if goal_count is not None and goal_count < 0:
         raise ValidationError("goal_count", "The goal must be zero or more people")
     with uow as conn:
@@ -144,3 +148,46 @@ def show_event(uow: UnitOfWork, event_id: int) -> EventView:
             met_count=len(met),
             people=met,
         )
+
+
+def update_event(
+    uow: UnitOfWork,
+    *,
+    event_id: int,
+    name: str | None = None,
+    on: date | None = None,
+    kind: str | None = None,
+    place: str | None = None,
+    goal: str | None = None,
+    goal_count: int | None = None,
+) -> None:
+    """Correct an event; fields left None stay as they are."""
+    values: dict[str, Any] = {}
+    if name is not None:
+        values["name"] = require_text(name, field="name")
+    if on is not None:
+        values["date"] = on
+    if kind is not None:
+        values["kind"] = _kind(kind).value
+    if place is not None:
+        values["place"] = place.strip()
+    if goal is not None:
+        values["goal"] = goal.strip()
+    if goal_count is not None:
+        if goal_count < 0:
+            raise ValidationError("goal_count", "The goal must be zero or more people")
+        values["goal_count"] = goal_count
+    with uow as conn:
+        exists = conn.execute(select(events.c.id).where(events.c.id == event_id)).first()
+        if exists is None:
+            raise NotFound("No event with id {id}", id=event_id)
+        if values:
+            conn.execute(update(events).where(events.c.id == event_id).values(**values))
+
+
+def delete_event(uow: UnitOfWork, *, event_id: int) -> None:
+    """Delete an event; the people met there keep their encounters, without the event."""
+    with uow as conn:
+        done = conn.execute(delete(events).where(events.c.id == event_id))
+        if not done.rowcount:
+            raise NotFound("No event with id {id}", id=event_id)

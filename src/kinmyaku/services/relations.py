@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from kinmyaku.domain.errors import NotFound, ValidationError
 from kinmyaku.domain.model import (
@@ -334,3 +334,102 @@ def list_requests(uow: UnitOfWork, *, include_closed: bool = False) -> list[dict
             row["name"] = display_name(row.pop("family_name"), row.pop("given_name"))
             rows.append(row)
         return rows
+
+
+def _change(
+    conn: Connection, table: Table, record_id: int, values: dict[str, Any], missing: str
+) -> None:
+    """Update one row, or raise NotFound naming what is missing."""
+    if values:
+        done = conn.execute(update(table).where(table.c.id == record_id).values(**values))
+    else:
+        done = conn.execute(select(table.c.id).where(table.c.id == record_id))
+        if done.first():
+            return
+        raise NotFound(missing, id=record_id)
+    if not done.rowcount:
+        raise NotFound(missing, id=record_id)
+
+
+def _remove(uow: UnitOfWork, table: Table, record_id: int, missing: str) -> None:
+    with uow as conn:
+        done = conn.execute(delete(table).where(table.c.id == record_id))
+        if not done.rowcount:
+            raise NotFound(missing, id=record_id)
+
+
+def update_encounter(
+    uow: UnitOfWork,
+    *,
+    encounter_id: int,
+    on: date | None = None,
+    channel: str | None = None,
+    introducer_id: int | None = None,
+    event_id: int | None = None,
+    place: str | None = None,
+    memory_cue: str | None = None,
+) -> None:
+    """Correct how and where we met; fields left None stay as they are."""
+    values: dict[str, Any] = {}
+    if on is not None:
+        values["date"] = on
+    if channel is not None:
+        values["channel"] = choice(Channel, channel, "channel").value
+    if place is not None:
+        values["place"] = place.strip()
+    if memory_cue is not None:
+        values["memory_cue"] = memory_cue.strip()
+    with uow as conn:
+        if introducer_id is not None:
+            _require_people(conn, [introducer_id])
+            values["introducer_id"] = introducer_id
+        if event_id is not None:
+            _require_event(conn, event_id)
+            values["event_id"] = event_id
+        _change(conn, encounters, encounter_id, values, "No encounter with id {id}")
+
+
+def update_exchange(
+    uow: UnitOfWork,
+    *,
+    exchange_id: int,
+    on: date | None = None,
+    direction: str | None = None,
+    kind: str | None = None,
+    weight: int | None = None,
+    note: str | None = None,
+) -> None:
+    """Correct a give/take entry; fields left None stay as they are."""
+    values: dict[str, Any] = {}
+    if on is not None:
+        values["date"] = on
+    if direction is not None:
+        values["direction"] = choice(Direction, direction, "direction").value
+    if kind is not None:
+        values["kind"] = choice(ExchangeKind, kind, "kind").value
+    if weight is not None:
+        values["weight"] = check_weight(weight)
+    if note is not None:
+        values["note"] = note.strip()
+    with uow as conn:
+        _change(conn, exchanges, exchange_id, values, "No exchange with id {id}")
+
+
+def delete_encounter(uow: UnitOfWork, *, encounter_id: int) -> None:
+    """Delete a record of how we met."""
+    _remove(uow, encounters, encounter_id, "No encounter with id {id}")
+
+
+def delete_interaction(uow: UnitOfWork, *, interaction_id: int) -> None:
+    """Delete an interaction (for everyone in it)."""
+    _remove(uow, interactions, interaction_id, "No interaction with id {id}")
+
+
+def delete_exchange(uow: UnitOfWork, *, exchange_id: int) -> None:
+    """Delete a give/take entry."""
+    _remove(uow, exchanges, exchange_id, "No exchange with id {id}")
+
+
+def delete_request(uow: UnitOfWork, *, request_id: int) -> None:
+    """Delete a request."""
+    _remove(uow, requests, request_id, "No request with id {id}")

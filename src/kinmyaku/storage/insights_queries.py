@@ -234,37 +234,46 @@ def touch_aggregates(
 def two_way_timeline_counts(
     conn: Connection, *, dates: Iterable[date], params: InsightParams
 ) -> dict[date, int]:
-    """The number of two-way people on each sample day, each with its own window."""
+    """The number of two-way people on each sample day, each with its own window.
+
+    The sample days and their window starts cut time into a few intervals; one GROUP BY
+    (person, interval) says whether each person gave and received in each interval, and
+    a window is a run of intervals (a bit mask), so no touch is joined with every day.
+    """
     days = sorted(set(dates))
     if not days:
         return {}
-    calendar = union_all(
-        *(
-            select(
-                literal(n).label("n"),
-                literal(day, Date).label("day"),
-                literal(day - timedelta(days=params.window_days), Date).label("since"),
-            )
-            for n, day in enumerate(days)
-        )
-    ).subquery("calendar")
+    starts = [day - timedelta(days=params.window_days) for day in days]
+    cuts = sorted(set(days) | set(starts))
+    position = {cut: k for k, cut in enumerate(cuts)}
     t = touches(today=days[-1], params=params, directional_only=True)
-    per_person = (
-        select(calendar.c.n, t.c.person_id)
-        .join(t, and_(t.c.on <= calendar.c.day, t.c.on > calendar.c.since))
-        .group_by(calendar.c.n, t.c.person_id)
-        .having(
-            and_(
-                func.sum(case((t.c.direction == "gave", 1), else_=0)) > 0,
-                func.sum(case((t.c.direction == "received", 1), else_=0)) > 0,
-            )
+    # interval = how many cuts lie strictly before the touch; (start, day] is start+1..day.
+    interval = case(*((t.c.on > cut, k + 1) for k, cut in reversed(list(enumerate(cuts)))), else_=0)
+    per_interval = (
+        select(
+            t.c.person_id,
+            interval.label("interval"),
+            func.max(case((t.c.direction == "gave", 1), else_=0)),
+            func.max(case((t.c.direction == "received", 1), else_=0)),
         )
-        .subquery()
+        .where(t.c.on > cuts[0])
+        .group_by(t.c.person_id, interval)
     )
-    rows = conn.execute(select(per_person.c.n, func.count()).group_by(per_person.c.n)).all()
-    counts = {day: 0 for day in days}
-    for n, count in rows:
-        counts[days[int(n)]] = int(count)
+    gave: dict[int, int] = {}
+    received: dict[int, int] = {}
+    for pid, bucket, has_gave, has_received in conn.execute(per_interval):
+        bit = 1 << int(bucket)
+        if has_gave:
+            gave[pid] = gave.get(pid, 0) | bit
+        if has_received:
+            received[pid] = received.get(pid, 0) | bit
+    counts = {}
+    for day, start in zip(days, starts, strict=True):
+        low, high = position[start] + 1, position[day]
+        window = ((1 << (high + 1)) - 1) ^ ((1 << low) - 1)
+        counts[day] = sum(
+            1 for pid, mask in gave.items() if mask & window and received.get(pid, 0) & window
+        )
     return counts
 
 

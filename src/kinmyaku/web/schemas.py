@@ -130,6 +130,17 @@ class EncounterCreate(Schema):
     memory_cue: str = Field(default="", max_length=2000)
 
 
+class EncounterUpdate(Schema):
+    """Corrections to an encounter: only the fields given change."""
+
+    on: dt.date | None = None
+    channel: Channel | None = None
+    introducer_id: Id | None = None
+    event_id: Id | None = None
+    place: str | None = Field(default=None, max_length=200)
+    memory_cue: str | None = Field(default=None, max_length=2000)
+
+
 class EncounterPublic(BaseModel):
     """An encounter as stored."""
 
@@ -180,6 +191,16 @@ class ExchangeCreate(Schema):
     kind: ExchangeKind = ExchangeKind.OTHER
     weight: int = Field(default=1, ge=1, le=5)
     note: str = Field(default="", max_length=2000)
+
+
+class ExchangeUpdate(Schema):
+    """Corrections to a give/take entry: only the fields given change."""
+
+    on: dt.date | None = None
+    direction: Direction | None = None
+    kind: ExchangeKind | None = None
+    weight: int | None = Field(default=None, ge=1, le=5)
+    note: str | None = Field(default=None, max_length=2000)
 
 
 class ExchangePublic(BaseModel):
@@ -295,6 +316,17 @@ class EventCreate(Schema):
     kind: EventKind = EventKind.MEETUP
     place: str = Field(default="", max_length=200)
     goal: str = Field(default="", max_length=2000)
+    goal_count: int | None = Field(default=None, ge=0, le=100_000)
+
+
+class EventUpdate(Schema):
+    """Corrections to an event: only the fields given change."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    on: dt.date | None = None
+    kind: EventKind | None = None
+    place: str | None = Field(default=None, max_length=200)
+    goal: str | None = Field(default=None, max_length=2000)
     goal_count: int | None = Field(default=None, ge=0, le=100_000)
 
 

@@ -15,8 +15,10 @@ from kinmyaku.web.schemas import (
     Created,
     EncounterCreate,
     EncounterPublic,
+    EncounterUpdate,
     ExchangeCreate,
     ExchangePublic,
+    ExchangeUpdate,
     InteractionCreate,
     InteractionPublic,
     InteractionUpdate,
@@ -174,3 +176,60 @@ def create_link(body: LinkCreate, core: CoreDep) -> Created:
         note=body.note,
     )
     return Created(id=new_id)
+
+
+@router.patch("/encounters/{encounter_id}", tags=["encounters"])
+def update_encounter(
+    encounter_id: RecordId, body: EncounterUpdate, core: CoreDep
+) -> EncounterPublic:
+    """Correct how and where we met: only the fields given change."""
+    relations.update_encounter(
+        core.uow(),
+        encounter_id=encounter_id,
+        on=body.on,
+        channel=body.channel.value if body.channel else None,
+        introducer_id=body.introducer_id,
+        event_id=body.event_id,
+        place=body.place,
+        memory_cue=body.memory_cue,
+    )
+    return read_encounter(encounter_id, core)
+
+
+@router.delete("/encounters/{encounter_id}", status_code=204, tags=["encounters"])
+def delete_encounter(encounter_id: RecordId, core: CoreDep) -> None:
+    """Delete a record of how we met."""
+    relations.delete_encounter(core.uow(), encounter_id=encounter_id)
+
+
+@router.delete("/interactions/{interaction_id}", status_code=204, tags=["interactions"])
+def delete_interaction(interaction_id: RecordId, core: CoreDep) -> None:
+    """Delete an interaction for everyone in it."""
+    relations.delete_interaction(core.uow(), interaction_id=interaction_id)
+
+
+@router.patch("/exchanges/{exchange_id}", tags=["exchanges"])
+def update_exchange(exchange_id: RecordId, body: ExchangeUpdate, core: CoreDep) -> ExchangePublic:
+    """Correct a give/take entry: only the fields given change."""
+    relations.update_exchange(
+        core.uow(),
+        exchange_id=exchange_id,
+        on=body.on,
+        direction=body.direction.value if body.direction else None,
+        kind=body.kind.value if body.kind else None,
+        weight=body.weight,
+        note=body.note,
+    )
+    return read_exchange(exchange_id, core)
+
+
+@router.delete("/exchanges/{exchange_id}", status_code=204, tags=["exchanges"])
+def delete_exchange(exchange_id: RecordId, core: CoreDep) -> None:
+    """Delete a give/take entry."""
+    relations.delete_exchange(core.uow(), exchange_id=exchange_id)
+
+
+@router.delete("/requests/{request_id}", status_code=204, tags=["requests"])
+def delete_request(request_id: RecordId, core: CoreDep) -> None:
+    """Delete a request."""
+    relations.delete_request(core.uow(), request_id=request_id)
