@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select
@@ -150,3 +151,21 @@ def test_addresses_and_company_website(db: str) -> None:
     assert data["affiliations"][0]["website"] == "https://example.jp"
     code, out = kin(db, "add", "山田", "花子", "--address", "あ" * 301)
     assert code == 1 and "too long" in out
+
+
+def test_face_photo_is_checked_and_stored(db: str, tmp_path: Path) -> None:
+    from PIL import Image
+
+    good = tmp_path / "face.png"
+    Image.new("RGB", (64, 48), "orange").save(good)
+    code, out = kin(db, "add", "山田", "太郎", "--photo", str(good))
+    assert code == 0, out
+    data = json.loads(kin(db, "show", "1", "--json")[1])
+    assert data["photo"]
+    bad = tmp_path / "face.jpg"
+    bad.write_bytes(b"not an image")
+    code, out = kin(db, "add", "山田", "花子", "--photo", str(bad))
+    assert code == 1 and "Traceback" not in out
+    code, out = kin(db, "add", "山田", "花子", "--photo", str(tmp_path / "missing.jpg"))
+    assert code == 1 and "missing.jpg" in out
+    assert len(json.loads(kin(db, "list", "--json")[1])) == 1  # nothing half-written

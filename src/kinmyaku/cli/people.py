@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from kinmyaku.cli.context import CliContext, ctx_of, print_json
 from kinmyaku.cli.render import people_table, profile_text
 from kinmyaku.services import people as svc
+from kinmyaku.services.photos import MAX_BYTES, store_photo
 from kinmyaku.storage.migrate import head_revision
 
 Opt = typer.Option
@@ -62,6 +64,17 @@ def _input(
     )
 
 
+def _read_photo(cli: CliContext, path: Path) -> bytes:
+    """The bytes of a photo file, refusing a missing, unreadable or too large one."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            cli.fail(cli.t("{file}: the photo is larger than 10 MB", file=str(path)))
+        return path.read_bytes()
+    except OSError as error:
+        cli.fail(cli.t("Cannot read {file}: {reason}", file=str(path), reason=error.strerror))
+
+
 def register(app: typer.Typer) -> None:
     """Add the people commands to the app."""
 
@@ -97,6 +110,9 @@ def register(app: typer.Typer) -> None:
             Opt(help="Postal address, e.g. '〒150-0002 東京都渋谷区…' (repeatable)."),
         ] = None,
         website: Annotated[str | None, Opt(help="Website of the company.")] = None,
+        photo: Annotated[
+            Path | None, Opt(help="Face photo (JPEG, PNG, WebP ...; at most 10 MB).")
+        ] = None,
         tag: Annotated[list[str] | None, Opt(help="Tag (repeatable).")] = None,
         company: Annotated[str | None, Opt(help="Company / organization.")] = None,
         company_reading: Annotated[str | None, Opt(help="Reading of the company.")] = None,
@@ -139,7 +155,11 @@ def register(app: typer.Typer) -> None:
         )
         data.addresses = address or ()
         data.company_website = website or ""
-        person_id = svc.add_person(cli.app.uow(), data)
+        uow = cli.app.uow()
+        with uow:  # the photo and the person land together, or neither does
+            if photo is not None:
+                data.photo = store_photo(uow, data=_read_photo(cli, photo))
+            person_id = svc.add_person(uow, data)
         found = svc.show_person(cli.app.uow(), person_id)
         if json_out:
             print_json(found.to_json())
@@ -169,6 +189,7 @@ def register(app: typer.Typer) -> None:
         url: Annotated[list[str] | None, Opt(help="Add a profile URL.")] = None,
         address: Annotated[list[str] | None, Opt(help="Add a postal address.")] = None,
         website: Annotated[str | None, Opt(help="Website of the (new) company.")] = None,
+        photo: Annotated[Path | None, Opt(help="A new face photo (at most 10 MB).")] = None,
         company: Annotated[str | None, Opt(help="New current company (job change).")] = None,
         company_reading: Annotated[str | None, Opt()] = None,
         industry: Annotated[str | None, Opt()] = None,
@@ -208,7 +229,11 @@ def register(app: typer.Typer) -> None:
         )
         data.addresses = address or ()
         data.company_website = website or ""
-        svc.edit_person(cli.app.uow(), person_id, data)
+        uow = cli.app.uow()
+        with uow:
+            if photo is not None:
+                data.photo = store_photo(uow, data=_read_photo(cli, photo))
+            svc.edit_person(uow, person_id, data)
         cli.say("Updated #{id}", id=person_id)
 
     @app.command()
