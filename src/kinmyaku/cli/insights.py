@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from datetime import datetime, time
-from typing import Annotated
+from enum import Enum
+from typing import Annotated, Any
 
 import click
 import typer
@@ -132,14 +135,33 @@ def _review(cli: CliContext, r: svc.Review) -> None:
     cli.say("Forgotten cards: {n}; recall drill: {due} cards today", n=s.forgotten, due=r.drill_due)
 
 
+def plain(value: Any) -> Any:
+    """Dataclasses, tuples and dicts as JSON-ready data (dates become ISO text later)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
 def register(app: typer.Typer) -> None:
     """Add the relationship intelligence commands."""
 
     @app.command()
-    def review(ctx: typer.Context) -> None:
+    def review(
+        ctx: typer.Context, as_json: Annotated[bool, Opt("--json", help="Print JSON.")] = False
+    ) -> None:
         """The review: north star, balance, strength, diversity, yield, what is due."""
         cli = ctx_of(ctx)
-        _review(cli, svc.network_review(cli.app.uow(), today=cli.app.today(), now=now_of(cli)))
+        found = svc.network_review(cli.app.uow(), today=cli.app.today(), now=now_of(cli))
+        if as_json:
+            print_json(plain(found))
+            return
+        _review(cli, found)
 
     @app.command()
     def stats(
@@ -158,10 +180,19 @@ def register(app: typer.Typer) -> None:
         cli.console.print(table)
 
     @app.command()
-    def due(ctx: typer.Context) -> None:
+    def due(
+        ctx: typer.Context,
+        limit: Annotated[
+            int | None, Opt("--limit", min=1, help="At most this many of each kind.")
+        ] = None,
+        as_json: Annotated[bool, Opt("--json", help="Print JSON.")] = False,
+    ) -> None:
         """What is due: overdue keep-in-touch, event follow-ups, requests due this week."""
         cli = ctx_of(ctx)
-        found = svc.due_now(cli.app.uow(), today=cli.app.today(), now=now_of(cli))
+        found = svc.due_now(cli.app.uow(), today=cli.app.today(), now=now_of(cli), limit=limit)
+        if as_json:
+            print_json(plain(found))
+            return
         cli.say("Overdue keep-in-touch")
         _overdue(cli, found.overdue)
         cli.say("Event follow-ups")
