@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from kinmyaku.bootstrap import App, open_app
 from kinmyaku.config import Settings
@@ -50,7 +51,10 @@ class CliContext:
         """Print a user error to stderr and exit non-zero (never a traceback)."""
         text = error_text(self.lang, error) if isinstance(error, KinmyakuError) else error
         prefix = self.t("Error")
-        Console(stderr=True).print(f"[red]{prefix}:[/red] {text}", highlight=False)
+        # soft_wrap: a long path or URL in the message stays whole, so it can be copied.
+        Console(stderr=True, soft_wrap=True).print(
+            f"[red]{prefix}:[/red] {escape(text)}", highlight=False
+        )
         raise typer.Exit(code)
 
     def date_arg(self, value: str | None, field_name: str) -> date | None:
