@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from kinmyaku.cli.context import CliContext
 from kinmyaku.config import Settings, database_url, detect_language
 from kinmyaku.domain.errors import KinmyakuError
+from kinmyaku.i18n import translate
 
 
 class KinmyakuGroup(TyperGroup):
@@ -39,6 +40,15 @@ class KinmyakuGroup(TyperGroup):
                 )
             )
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Before anything is parsed (``--help`` included), put help texts in the language."""
+        if ctx.parent is None:
+            lang = detect_language(_lang_option(args))
+            if lang != "en":
+                translate_help(self, lang)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
     def list_commands(self, ctx: Any) -> list[str]:
         """Commands in the order they were registered (not alphabetical)."""
         return list(self.commands)
@@ -49,6 +59,32 @@ def _context(ctx: Any) -> CliContext:
     if isinstance(obj, CliContext):
         return obj
     return CliContext(settings=Settings(language=detect_language()))
+
+
+def _lang_option(args: list[str]) -> str | None:
+    """The value of ``--lang`` among the arguments, if given."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def translate_help(command: Any, lang: str) -> None:
+    """Translate the help of a command, its options and its subcommands, in place.
+
+    Typer builds a fresh click command tree for every run, so this touches one run only.
+    """
+    for name in ("help", "short_help"):
+        text = getattr(command, name, None)
+        if text:
+            setattr(command, name, translate(lang, text.strip()))
+    for param in getattr(command, "params", []):
+        if getattr(param, "help", None):
+            param.help = translate(lang, param.help.strip())
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub, lang)
 
 
 def _safe_url(url: str) -> str:
