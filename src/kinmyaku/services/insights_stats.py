@@ -39,13 +39,11 @@ from kinmyaku.services.insights_reads import OPEN
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import (
     affiliations,
-    encounters,
     interaction_people,
     interactions,
     keep_in_touch,
     organizations,
     people,
-    person_tags,
     purposes,
     requests,
 )
@@ -175,27 +173,7 @@ def _trim(conn: Connection, text: Any) -> Any:
 def _flags(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
     """One row per person: the 0/1 flags the headline figures count."""
     a = _aggregates(conn, today=today, params=params)
-    tier = (
-        select(person_tags.c.person_id, func.upper(func.min(person_tags.c.tag)).label("tier"))
-        .where(person_tags.c.tag.in_(q.TIERS_TAG_FORMS))
-        .group_by(person_tags.c.person_id)
-        .subquery()
-    )
-    met = (
-        select(
-            encounters.c.person_id,
-            func.min(encounters.c.date).label("first_met_on"),
-            func.max(encounters.c.memory_cue).label("memory_cue"),
-        )
-        .group_by(encounters.c.person_id)
-        .subquery()
-    )
-    current = (
-        select(affiliations.c.person_id, func.max(affiliations.c.id).label("affiliation_id"))
-        .where(affiliations.c.is_current.is_(True))
-        .group_by(affiliations.c.person_id)
-        .subquery()
-    )
+    tier, met, current = q.person_subqueries()
     touched = a.c.person_id.is_not(None)
     window_start = today - timedelta(days=params.window_days)
     gave_in, received_in = a.c.given_weight, a.c.received_weight

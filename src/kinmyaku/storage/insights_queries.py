@@ -302,9 +302,8 @@ class PersonRow:
     department: str | None
 
 
-def person_rows(conn: Connection, *, person_ids: Sequence[int] | None = None) -> list[PersonRow]:
-    """Every person (or these people) with tier, purpose, snooze, first meeting, company."""
-    p = people
+def person_subqueries() -> tuple[Subquery, Subquery, Subquery]:
+    """Per person: the tier tag (A/B/C), the first meeting with its cue, the current job."""
     tier = (
         select(person_tags.c.person_id, func.upper(func.min(person_tags.c.tag)).label("tier"))
         .where(person_tags.c.tag.in_(TIERS_TAG_FORMS))
@@ -326,6 +325,13 @@ def person_rows(conn: Connection, *, person_ids: Sequence[int] | None = None) ->
         .group_by(affiliations.c.person_id)
         .subquery()
     )
+    return tier, met, current
+
+
+def person_rows(conn: Connection, *, person_ids: Sequence[int] | None = None) -> list[PersonRow]:
+    """Every person (or these people) with tier, purpose, snooze, first meeting, company."""
+    p = people
+    tier, met, current = person_subqueries()
     stmt = (
         select(
             p.c.id,
