@@ -274,13 +274,14 @@ def _searched(conn: Connection, query: PeopleQuery, others: list[Select[Any]]) -
 
 def page_ids(conn: Connection, query: PeopleQuery, *, limit: int, offset: int) -> PageIds:
     """One page of person ids in the asked order, and how many people match."""
-    sets = _filter_sets(conn, query)
-    if query.q and len(sets) == 1 and query.sort == "reading":
+    plain = PeopleQuery(q=query.q, sort=query.sort)
+    if query.q and query == plain and query.sort == "reading":
         # A plain search: the page comes tier by tier from the index in reading order, the
-        # count stops at CAP.
+        # count stops at CAP (the search's full union of tiers is never built).
         found = [pid for pid, _ in search_people(conn, query.q, limit=limit + 1, offset=offset)]
         total, exact = count_matches_capped(conn, query.q, cap=CAP)
         return PageIds(found[:limit], total, exact=exact, has_more=len(found) > limit)
+    sets = _filter_sets(conn, query)
     if query.q and query.sort != "last_contact":
         # One search, already in order: the page and the count come from the same rows.
         ordered = _searched(conn, query, sets[1:])

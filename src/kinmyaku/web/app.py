@@ -61,7 +61,7 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     _errors(web)
 
     @web.get("/healthz", include_in_schema=False)
-    def healthz() -> PlainTextResponse:
+    async def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
 
     return web

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from kinmyaku.bootstrap import App
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.i18n import error_text
+from kinmyaku.web import widgets
 from kinmyaku.web.i18n import Texts
 from kinmyaku.web.security import CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, Session, Signer
 
@@ -28,24 +29,42 @@ def make_templates() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,  # templates are package files: compile each once
     )
+    env.globals["m"] = widgets  # m.field(...), m.select(...): the form widgets
     return env
 
 
-def get_core(request: Request) -> App:
+def core_of(request: Request) -> App:
     """The kinmyaku app (settings + database) the web app was built for."""
     core: App = request.app.state.core
     return core
 
 
-def get_lang(request: Request) -> str:
+def lang_of(request: Request) -> str:
     """The language of this request (``ja`` or ``en``)."""
     return str(request.state.lang)
 
 
-def get_session(request: Request) -> Session:
+def session_of(request: Request) -> Session:
     """The session the middleware loaded."""
     session: Session = request.state.session
     return session
+
+
+# The dependencies are coroutines: FastAPI runs a plain function dependency in a worker
+# thread, and three thread hops per request cost more than these attribute reads.
+async def get_core(request: Request) -> App:
+    """Dependency: the kinmyaku app."""
+    return core_of(request)
+
+
+async def get_lang(request: Request) -> str:
+    """Dependency: the language of this request."""
+    return lang_of(request)
+
+
+async def get_session(request: Request) -> Session:
+    """Dependency: the session of this request."""
+    return session_of(request)
 
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -72,7 +91,7 @@ async def csrf_protect(request: Request) -> None:
             form = FormData()
         value = form.get(CSRF_FIELD)
         token = value if isinstance(value, str) else None
-    if not signer_of(request).check_csrf(get_session(request), token):
+    if not signer_of(request).check_csrf(session_of(request), token):
         raise HTTPException(status_code=403, detail="Missing or invalid CSRF token")
 
 
@@ -93,8 +112,8 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> HTMLResponse:
     """Render a template with the request's language, CSRF token and page context."""
-    lang = get_lang(request)
-    session = get_session(request)
+    lang = lang_of(request)
+    session = session_of(request)
     values: dict[str, Any] = Texts(lang).context()
     values.update(
         request=request,
@@ -102,7 +121,7 @@ def render(
         logged_in=session.auth,
         login_required=request.app.state.password.required(),
         path=request.url.path,
-        today=get_core(request).today(),
+        today=core_of(request).today(),
         errors={},
         form={},
     )
