@@ -50,7 +50,8 @@ local n = 0
 request = function()
   n = n + 1
   local path = paths[(n % #paths) + 1]
-  return wrk.format("GET", path, {["HX-Request"] = os.getenv("KINMYAKU_HX") or ""})
+  return wrk.format("GET", path, {["HX-Request"] = os.getenv("KINMYAKU_HX") or "",
+                                  ["Cookie"] = os.getenv("KINMYAKU_COOKIE") or ""})
 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %.3f %.3f %.3f %d\\n", summary.requests,
@@ -59,6 +60,18 @@ done = function(summary, latency, requests)
       + summary.errors.read + summary.errors.timeout))
 end
 """
+
+
+# Every client is one browser that has opened the app before: it sends its session
+# cookie, as a browser does, so the server does not mint a new session per request.
+COOKIE: dict[str, str] = {}
+
+
+def _headers(hx: bool) -> dict[str, str]:
+    headers = {"Cookie": COOKIE["value"]} if COOKIE.get("value") else {}
+    if hx:
+        headers["HX-Request"] = "true"
+    return headers
 
 
 @dataclass
@@ -135,7 +148,7 @@ async def _httpx_load(
     errors = 0
     counter = iter(range(limit))
     stop_at = time.perf_counter() + seconds
-    headers = {"HX-Request": "true"} if hx else {}
+    headers = _headers(hx)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
 
@@ -170,6 +183,19 @@ async def _httpx_load(
     )
 
 
+async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    """One keep-alive GET on an open connection; returns the status code."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    await reader.readexactly(length)
+    return status
+
+
 async def _paced_load(
     base: str, name: str, paths: list[str], clients: int, rate: float, seconds: float, hx: bool
 ) -> Result:
@@ -178,39 +204,43 @@ async def _paced_load(
 
     Latency counts from the moment a request was due, not from when it was sent, so a slow
     server cannot hide its queue by slowing the clients down (no coordinated omission).
+    The client is plain asyncio streams (HTTP/1.1 keep-alive), light enough that it does
+    not compete with the server for the two cores the way an HTTP library would.
     """
     latencies: list[float] = []
     errors = 0
     interval = clients / rate
-    headers = {"HX-Request": "true"} if hx else {}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    extra = "".join(f"{k}: {v}\r\n" for k, v in _headers(hx).items())
     rng = random.Random(len(paths))
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        start = time.perf_counter() + 0.2
-        stop_at = start + seconds
+    start = time.perf_counter() + 0.5
+    stop_at = start + seconds
 
-        async def worker(index: int) -> None:
-            nonlocal errors
-            due = start + rng.random() * interval
-            n = index
-            while due < stop_at:
-                wait = due - time.perf_counter()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                path = paths[n % len(paths)]
-                n += clients
-                try:
-                    response = await client.get(path, headers=headers)
-                except httpx.TransportError:
+    async def worker(index: int) -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection(host, int(port))
+        due = start + rng.random() * interval
+        n = index
+        while due < stop_at:
+            wait = due - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            path = paths[n % len(paths)]
+            n += clients
+            request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode()
+            try:
+                if await _get(reader, writer, request) != 200:
                     errors += 1
-                else:
-                    if response.status_code != 200:
-                        errors += 1
-                latencies.append(time.perf_counter() - due)
-                due += interval
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                errors += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, int(port))
+            latencies.append(time.perf_counter() - due)
+            due += interval
+        writer.close()
 
-        await asyncio.gather(*(worker(i) for i in range(clients)))
-        elapsed = max(time.perf_counter(), stop_at) - start
+    await asyncio.gather(*(worker(i) for i in range(clients)))
+    elapsed = max(time.perf_counter(), stop_at) - start
     ordered = sorted(latencies)
     return Result(
         name=name,
@@ -231,7 +261,8 @@ def _wrk_load(
         script.write_text(WRK_SCRIPT)
         listing = Path(folder) / "paths.txt"
         listing.write_text("\n".join(paths) + "\n")
-        env = {**os.environ, "KINMYAKU_PATHS": str(listing), "KINMYAKU_HX": "true" if hx else ""}
+        env = {**os.environ, "KINMYAKU_PATHS": str(listing), "KINMYAKU_HX": "true" if hx else "",
+               "KINMYAKU_COOKIE": COOKIE.get("value", "")}  # fmt: skip
         threads = str(min(2, clients))
         command = ["wrk", "-t", threads, "-c", str(clients), "-d", f"{int(seconds)}s",
                    "--timeout", "10s", "-s", str(script), base]  # fmt: skip
@@ -272,11 +303,14 @@ def run_target(
     """Warm up, then measure one target; also the server's CPU ms per request."""
     warm = httpx.Client(base_url=base, timeout=30)
     for path in paths[:50]:
-        warm.get(path)
+        warm.get(path, headers=_headers(False))
     warm.close()
     cpu = server_cpu(group)
     if rate:
+        began = time.process_time()
         result = asyncio.run(_paced_load(base, name, paths, args.clients, rate, args.seconds, hx))
+        client = 1000 * (time.process_time() - began) / max(result.requests, 1)
+        print(f"  ({name}: the load generator itself used {client:.2f} ms CPU a request)")
     elif args.tool == "wrk":
         result = _wrk_load(base, name, paths, args.clients, args.seconds, hx)
     else:
@@ -307,6 +341,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15, help="at most, per target")
     parser.add_argument("--tool", choices=["auto", "wrk", "httpx"], default="auto")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", choices=["person", "search"], help="measure one page only")
     args = parser.parse_args()
     if args.tool == "auto":
         args.tool = "wrk" if shutil.which("wrk") else "httpx"
@@ -318,11 +353,15 @@ def main() -> None:
         ("people search /people?q= (htmx)", searches, True),
         ("people search /people?q= (full page)", searches, False),
     ]
+    if args.only:
+        targets = [t for t in targets if args.only in t[0]]
     load_before = os.getloadavg()[0]
     port = free_port()
     server = start_server(args.db, port, args.workers)
     base = f"http://127.0.0.1:{port}"
     group = server.pid
+    first = httpx.get(f"{base}/healthz", timeout=30)
+    COOKIE["value"] = "; ".join(f"{k}={v}" for k, v in first.cookies.items())
     try:
         baseline = run_target(args, base, group, "baseline /healthz", ["/healthz"])
         saturated = [baseline] + [

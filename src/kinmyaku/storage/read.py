@@ -36,14 +36,27 @@ from kinmyaku.storage.schema import (
     requests,
 )
 
+IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_CURRENT_JOBS = (
+    select(affiliations.c.person_id, organizations.c.name, affiliations.c.title)
+    .join(organizations, organizations.c.id == affiliations.c.organization_id)
+    .where(affiliations.c.person_id.in_(IDS), affiliations.c.is_current.is_(True))
+    .order_by(affiliations.c.id.desc())
+)
+_SUMMARY_ROWS = select(
+    people.c.id,
+    people.c.family_name,
+    people.c.given_name,
+    people.c.family_reading,
+    people.c.given_reading,
+    people.c.reading_inferred,
+    people.c.photo,
+    people.c.met,
+).where(people.c.id.in_(IDS))
+
 
 def _current_jobs(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    rows = conn.execute(
-        select(affiliations.c.person_id, organizations.c.name, affiliations.c.title)
-        .join(organizations, organizations.c.id == affiliations.c.organization_id)
-        .where(affiliations.c.person_id.in_(ids), affiliations.c.is_current.is_(True))
-        .order_by(affiliations.c.id.desc())
-    ).all()
+    rows = conn.execute(_CURRENT_JOBS, {"ids": list(ids)}).all()
     jobs: dict[int, tuple[str, str]] = {}
     for pid, org, title in rows:
         jobs.setdefault(pid, (org, title))
@@ -71,21 +84,7 @@ def summaries(
     if not ids:
         return []
     ids = list(ids)
-    rows = {
-        r.id: r
-        for r in conn.execute(
-            select(
-                people.c.id,
-                people.c.family_name,
-                people.c.given_name,
-                people.c.family_reading,
-                people.c.given_reading,
-                people.c.reading_inferred,
-                people.c.photo,
-                people.c.met,
-            ).where(people.c.id.in_(ids))
-        )
-    }
+    rows = {r.id: r for r in conn.execute(_SUMMARY_ROWS, {"ids": ids})}
     jobs = _current_jobs(conn, ids)
     contacts: dict[int, Any] = {}
     if with_last_contact:
