@@ -12,6 +12,10 @@ process, median and p95 of ``--repeat`` runs after one warm-up:
 - ``network_stats`` (the service behind ``kinmyaku stats --json``);
 - ``network_review`` (the service behind ``kinmyaku review`` and /review);
 - ``GET /review`` through FastAPI's TestClient (service + template + SVG);
+- the touch summary rebuilt from every row (what the first read after an upgrade, with
+  other parameters or an earlier day pays once), one new interaction followed by the
+  review (the triggers mark three people; only they are recomputed), and the first review
+  of the next day (yesterday's summary rolled forward, then read);
 - baseline: read every touch row into Python and run the phase-1 reference
   ``aggregate_touches`` per person (what the SQL GROUP BY replaces), plus strengths.
 
@@ -28,7 +32,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
@@ -50,11 +54,14 @@ from kinmyaku.domain.insights import (
 )
 from kinmyaku.services import insights
 from kinmyaku.services.insights_sample import build_sample_network
+from kinmyaku.services.insights_summary import rebuild_touch_summary
+from kinmyaku.services.relations import log_interaction
 from kinmyaku.storage.schema import (
     encounters,
     exchanges,
     interaction_people,
     interactions,
+    people,
     requests,
 )
 from kinmyaku.web.app import create_app
@@ -123,6 +130,38 @@ def python_baseline(app: App) -> int:
     return strong
 
 
+def rebuild(app: App) -> None:
+    """The whole summary recomputed (after an upgrade, other parameters, a day far away)."""
+    with app.uow() as conn:
+        rebuild_touch_summary(conn, today=TODAY, params=DEFAULT_PARAMS)
+
+
+def touch_and_review(app: App) -> None:
+    """Incremental upkeep: log one interaction with three people, then read the review."""
+    with app.uow() as conn:
+        ids = list(conn.execute(select(people.c.id).order_by(people.c.id).limit(3)).scalars())
+    log_interaction(app.uow(), person_ids=ids, on=TODAY)
+    insights.network_review(app.uow(), today=TODAY, now=NOW)
+
+
+def next_day(app: App, repeat: int) -> tuple[float, float, float]:
+    """The first review of a new day: the summary (of yesterday) rolled forward, then read.
+
+    Each run first rebuilds yesterday's summary (not timed).
+    """
+    times, cpu = [], []
+    for _ in range(repeat):
+        with app.uow() as conn:
+            rebuild_touch_summary(conn, today=TODAY - timedelta(days=1), params=DEFAULT_PARAMS)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        insights.network_review(app.uow(), today=TODAY, now=NOW)
+        times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times), p95, statistics.median(cpu)
+
+
 def machine() -> str:
     """CPU, cores, load, Python and SQLite versions."""
     import sqlite3
@@ -183,8 +222,11 @@ def main() -> None:
         ),
         ("network_review", lambda: insights.network_review(app.uow(), today=TODAY, now=NOW)),
         ("GET /review", lambda: client.get("/review")),
+        ("summary rebuilt from every row", lambda: rebuild(app)),
+        ("new interaction + network_review", lambda: touch_and_review(app)),
     ]
     results = {name: measure(run, args.repeat) for name, run in rows}
+    results["next day: roll forward + network_review"] = next_day(app, args.repeat)
     baseline = None
     if not args.no_baseline:
         baseline = measure(lambda: python_baseline(app), max(3, args.repeat // 3))

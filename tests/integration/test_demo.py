@@ -25,12 +25,13 @@ from kinmyaku.domain.demo.names import FEMALE_GIVEN, MALE_GIVEN, SURNAMES, surna
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.domain.model import Industry, RequestSide, RequestStatus
 from kinmyaku.domain.names import is_kana
-from kinmyaku.domain.search_keys import person_terms
+from kinmyaku.domain.search_keys import person_index, person_terms
 from kinmyaku.services.demo import generate_demo
 from kinmyaku.services.events import add_event
 from kinmyaku.services.people import PersonInput, add_person, count_people, search_people
 from kinmyaku.storage import schema
 from kinmyaku.storage.people import keys_from_row
+from kinmyaku.storage.search_index import names_text
 
 TODAY = date(2026, 11, 26)
 SPELLINGS = ("たかはし", "タカハシ", "ﾀｶﾊｼ", "takahashi", "Takahashi", "髙橋", "高橋")
@@ -292,6 +293,8 @@ def test_search_index_is_what_index_people_writes(network: App) -> None:
             select(st.c.term, st.c.field, st.c.pos, st.c.person_id, st.c.whole)
         ):
             stored.setdefault(pid, set()).add((term, field, pos, bool(whole)))
+        sn = schema.search_names
+        names = {pid: text for pid, text in conn.execute(select(sn.c.person_id, sn.c.name_keys))}
     for pid, row in rows.items():
         keys = keys_from_row(
             row,
@@ -301,6 +304,8 @@ def test_search_index_is_what_index_people_writes(network: App) -> None:
         )
         expected = {(t.term, int(t.field), t.pos, t.whole) for t in person_terms(keys)}
         assert stored.get(pid) == expected, row
+        inside = person_index(keys)[1]
+        assert names.get(pid) == (names_text(inside) if inside else None), row
 
 
 def _takahashi(app: App) -> set[int]:

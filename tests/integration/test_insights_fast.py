@@ -69,6 +69,40 @@ def _two_way_on(app: App, day: date, params: InsightParams) -> int:
     return sum(is_two_way_counts(a.gave_count, a.received_count) for a in aggs.values())
 
 
+def _assert_same_review(fast: insights.Review, slow: insights.Review) -> None:
+    """The SQL review (summary, GROUP BY, ORDER BY ... LIMIT) equals the per-person one."""
+    assert replace(fast.stats, diversity_index=0.0) == replace(slow.stats, diversity_index=0.0)
+    assert fast.stats.diversity_index == pytest.approx(slow.stats.diversity_index, abs=1e-12)
+    assert fast.timeline == slow.timeline
+    assert fast.strength_histogram == slow.strength_histogram
+    assert fast.diversity.gaps == slow.diversity.gaps
+    for dimension, d in slow.diversity.dimensions.items():
+        e = fast.diversity.dimensions[dimension]
+        assert (e.people, e.unknown, e.distinct, e.counts, e.trend) == (
+            d.people,
+            d.unknown,
+            d.distinct,
+            d.counts,
+            d.trend,
+        )
+        assert e.entropy == pytest.approx(d.entropy, abs=1e-12)
+        assert e.previous_entropy == pytest.approx(d.previous_entropy, abs=1e-12)
+    for (day, value), (other_day, other) in zip(
+        fast.diversity_timeline, slow.diversity_timeline, strict=True
+    ):
+        assert day == other_day and value == pytest.approx(other, abs=1e-12)
+    for name in ("yields", "overdue", "commitments", "followups", "forgotten", "drill_due"):
+        assert getattr(fast, name) == getattr(slow, name), name
+    assert [(o.person, o.flag.side) for o in fast.one_sided] == [
+        (o.person, o.flag.side) for o in slow.one_sided
+    ]
+    for a, b in zip(fast.one_sided, slow.one_sided, strict=True):
+        assert a.flag.balance.value == pytest.approx(b.flag.balance.value, abs=1e-12)
+    assert fast.balance.value == pytest.approx(slow.balance.value, abs=1e-12)
+    assert fast.balance.trend == slow.balance.trend
+    assert fast.overdue and fast.forgotten and fast.yields and fast.one_sided
+
+
 def _assert_same(app: App, today: date, params: InsightParams) -> None:
     fast = insights.network_stats(app.uow(), today=today, params=params)
     slow = insights.network_stats_reference(app.uow(), today=today, params=params)
@@ -81,6 +115,9 @@ def _assert_same(app: App, today: date, params: InsightParams) -> None:
     timeline = {p.on: p.count for p in review.timeline}
     assert timeline == {day: _two_way_on(app, day, params) for day in timeline}
     assert len(timeline) == 12 and timeline[today] == slow.two_way
+    _assert_same_review(
+        review, insights.network_review_reference(app.uow(), today=today, now=now, params=params)
+    )
     assert fast.diversity_index == pytest.approx(slow.diversity_index, abs=1e-12)
     if slow.balance is None:
         assert fast.balance is None

@@ -1,19 +1,29 @@
-"""The fast search keys equal a straightforward reference implementation kept here."""
+"""The fast search keys equal a straightforward reference implementation kept here.
+
+The reference still makes every suffix term (what the index stored before migration
+0003); the index keeps its whole keys and phone tails, and every name or reading suffix is
+found inside one of the substring keys instead.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import kinmyaku
 from kinmyaku.domain.names import fold_text, is_latin, kana_to_romaji, romaji_key
 from kinmyaku.domain.search_keys import (
     MAX_TERM,
     Field,
     PersonKeys,
     Term,
+    person_index,
     person_terms,
     split_query,
 )
@@ -111,12 +121,30 @@ def _contact_terms(keys: PersonKeys) -> Iterator[Term]:
         yield Term(fold_text(tag)[:MAX_TERM], Field.TAG, 0, True)
 
 
-def reference_person_terms(keys: PersonKeys) -> list[Term]:
+def reference_suffix_terms(keys: PersonKeys) -> list[Term]:
     """The straightforward implementation (one jaconv call per reading suffix)."""
     unique: dict[tuple[str, int, int], Term] = {}
     for term in (*_name_terms(keys), *_contact_terms(keys)):
         unique.setdefault((term.term, int(term.field), term.pos), term)
     return list(unique.values())
+
+
+def reference_person_terms(keys: PersonKeys) -> list[Term]:
+    """The stored terms: whole keys (pos 0) and the phone tails."""
+    return [t for t in reference_suffix_terms(keys) if t.pos == 0 or t.field == Field.PHONE]
+
+
+def assert_suffixes_inside(keys: PersonKeys) -> None:
+    """Every name, reading and Latin-romaji suffix term is inside a substring key."""
+    inside = person_index(keys)[1]
+    latin = {romaji_key(keys.romaji)}
+    if is_latin(keys.family_name + keys.given_name):
+        latin |= {romaji_key(f"{keys.family_name} {keys.given_name}")}
+        latin |= {romaji_key(f"{keys.given_name} {keys.family_name}")}
+    for term in reference_suffix_terms(keys):
+        from_latin = term.field == Field.ROMAJI and any(term.term in k for k in latin if k)
+        if term.pos > 0 and (term.field in (Field.NAME, Field.READING) or from_latin):
+            assert any(term.term in key for key in inside), term
 
 
 KANA = st.text(
@@ -148,6 +176,7 @@ def test_fast_terms_equal_the_reference(
         tags=(given_name,),
     )
     assert person_terms(keys) == reference_person_terms(keys)
+    assert_suffixes_inside(keys)
 
 
 @settings(max_examples=300, deadline=None)
@@ -156,6 +185,7 @@ def test_reading_only_people_equal_the_reference(family_r: str, given_r: str) ->
     """Property: people known by their kana reading (the import's common case)."""
     keys = PersonKeys("高橋", "健太", family_r, given_r)
     assert person_terms(keys) == reference_person_terms(keys)
+    assert_suffixes_inside(keys)
 
 
 def test_small_kana_and_sokuon_equal_the_reference() -> None:
@@ -170,3 +200,30 @@ def test_small_kana_and_sokuon_equal_the_reference() -> None:
     ]:
         keys = PersonKeys("某", "某", family_r, given_r)
         assert person_terms(keys) == reference_person_terms(keys)
+
+
+def _migration_0003() -> ModuleType:
+    path = Path(kinmyaku.__file__).parent / "storage/migrations/versions/0003_search_index.py"
+    spec = importlib.util.spec_from_file_location("migration_0003", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SUFFIX_TERMS = _migration_0003().suffix_terms
+
+
+@settings(max_examples=300, deadline=None)
+@given(NAME, NAME, KANA, KANA, st.one_of(KANA, st.text(max_size=10)))
+def test_downgrade_rebuilds_the_old_suffix_rows(
+    family: str, given_name: str, family_r: str, given_r: str, romaji: str
+) -> None:
+    """Property: migration 0003's downgrade writes the suffix rows revision 0002 stored."""
+    keys = PersonKeys(family or "x", given_name, family_r, given_r, romaji)
+    expected = {
+        (t.term, int(t.field), t.pos)
+        for t in reference_suffix_terms(keys)
+        if t.pos > 0 and t.field != Field.PHONE
+    }
+    assert set(SUFFIX_TERMS(family or "x", given_name, family_r, given_r, romaji)) == expected

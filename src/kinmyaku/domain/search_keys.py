@@ -1,9 +1,10 @@
 """The search keys of a person and of a query (pure).
 
 A person is indexed under every key a user may type: the name in kanji or Latin letters,
-its reading in katakana, its romaji, nickname, e-mail, phone digits and tags; suffixes of
-the name, reading and romaji let a prefix look-up find substrings too.  A query token is
-folded the same way, so that the index answers with a byte-wise prefix range.
+its reading in katakana, its romaji, nickname, e-mail, phone digits (and their last 8 and 4
+digits) and tags.  A query token is folded the same way, so that the index answers with a
+byte-wise prefix range.  Substrings of the full name, reading and romaji are found through
+a trigram index of those keys (:func:`name_index` gives them), not through suffix terms.
 """
 
 from __future__ import annotations
@@ -87,65 +88,80 @@ def _latin_min(key: str) -> int:
 
 
 def name_terms(keys: PersonKeys) -> Iterator[Term]:
-    """Terms for the name, reading and romaji of a person."""
+    """Terms for the name, reading and romaji of a person (whole keys and their parts)."""
+    return iter(name_index(keys)[0])
+
+
+def name_index(keys: PersonKeys) -> tuple[list[Term], list[str]]:
+    """The name, reading and romaji terms of a person, and the keys searched for substrings.
+
+    Substrings (``hashi`` in Takahashi, 橋 in 高橋) are not stored as suffix terms: the
+    full name, reading and romaji keys go to a trigram index instead
+    (:mod:`kinmyaku.storage.search_index`).
+    """
+    terms: list[Term] = []
+    inside: list[str] = []
     family, given = fold_text(keys.family_name), fold_text(keys.given_name)
     full = family + given
-    yield from _suffixes(full, Field.NAME, min_len=_latin_min(full))
+    if full:
+        terms.append(Term(full[:MAX_TERM], Field.NAME, 0, True))
+        inside.append(full[:MAX_TERM])
     for part in {family, given, given + family} - {full, ""}:
-        yield Term(part[:MAX_TERM], Field.NAME, 0, True)
+        terms.append(Term(part[:MAX_TERM], Field.NAME, 0, True))
     # Each word of a multi-word name part ("Van Dyke", "Mary J") starts a key of its own.
     for word in split_query(f"{keys.family_name} {keys.given_name}"):
         folded = fold_text(word)[:MAX_TERM]
         if folded not in (full, family, given):
-            yield Term(folded, Field.NAME, 0, False)
+            terms.append(Term(folded, Field.NAME, 0, False))
 
     family_r, given_r = fold_text(keys.family_reading), fold_text(keys.given_reading)
     reading = family_r + given_r
     if reading and reading != full:
-        yield from _suffixes(reading, Field.READING, min_len=1)
+        terms.append(Term(reading[:MAX_TERM], Field.READING, 0, True))
+        inside.append(reading[:MAX_TERM])
         for part in {family_r, given_r, given_r + family_r} - {reading, ""}:
-            yield Term(part[:MAX_TERM], Field.READING, 0, True)
+            terms.append(Term(part[:MAX_TERM], Field.READING, 0, True))
 
-    yield from romaji_terms(keys, family_r, given_r)
+    terms += _romaji_terms(keys, family_r, given_r, inside)
     if keys.nickname:
-        yield Term(fold_text(keys.nickname)[:MAX_TERM], Field.NICKNAME, 0, True)
+        terms.append(Term(fold_text(keys.nickname)[:MAX_TERM], Field.NICKNAME, 0, True))
+    return terms, list(dict.fromkeys(inside))
 
 
 def romaji_terms(keys: PersonKeys, family_r: str, given_r: str) -> Iterator[Term]:
     """Romaji keys: from the kana reading when there is one, else from a Latin name."""
-    seen: set[tuple[str, int]] = set()
+    return iter(_romaji_terms(keys, family_r, given_r, []))
+
+
+def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str, inside: list[str]) -> list[Term]:
+    seen: set[str] = set()
     found: list[Term] = []
 
-    def once(term: str, pos: int, whole: bool) -> None:
-        if term and (term, pos) not in seen:
-            seen.add((term, pos))
-            found.append(Term(term, Field.ROMAJI, pos, whole))
+    def once(term: str) -> None:
+        if term and term not in seen:
+            seen.add(term)
+            found.append(Term(term, Field.ROMAJI, 0, True))
 
-    reading = family_r + given_r
-    if reading:
-        suffix_keys = romaji_suffix_keys(reading)
-        once(suffix_keys[0][:MAX_TERM], 0, True)
-        # Suffixes at each kana boundary: "hashi" finds Takahashi.
-        for start in range(1, len(reading)):
-            suffix = suffix_keys[start]
-            if len(suffix) >= 2:
-                once(suffix[:MAX_TERM], start, False)
-        once(_fast_romaji_key(_kana_romaji(given_r + family_r))[:MAX_TERM], 0, True)
+    if family_r or given_r:
+        whole = _fast_romaji_key(_joined_romaji(family_r, given_r))[:MAX_TERM]
+        once(whole)
+        inside.append(whole)
+        once(_fast_romaji_key(_joined_romaji(given_r, family_r))[:MAX_TERM])
         for part in (family_r, given_r):
             if part:
-                once(_fast_romaji_key(_kana_romaji(part)), 0, True)
+                once(_part_romaji_key(part))
     latin_sources = [keys.romaji]
     if is_latin(keys.family_name + keys.given_name):
         latin_sources.append(f"{keys.family_name} {keys.given_name}")
         latin_sources.append(f"{keys.given_name} {keys.family_name}")
     for source in latin_sources:
-        key = romaji_key(source)
+        key = _fast_romaji_key(source)[:MAX_TERM]
         if key:
-            for term in _suffixes(key, Field.ROMAJI, min_len=2):
-                once(term.term, term.pos, term.whole)
+            once(key)
+            inside.append(key)
     if is_latin(keys.given_name):
-        once(romaji_key(keys.given_name), 0, True)
-    return iter(found)
+        once(romaji_key(keys.given_name))
+    return found
 
 
 # Plain full-width katakana (and ー): NFKC-stable, no separators, one hiragana each.
@@ -195,25 +211,33 @@ def _kana_romaji(text: str) -> str:
     return "".join(_piece_romaji(hira[a:b]) for a, b in pairwise(bounds))
 
 
-@lru_cache(maxsize=4096)
-def romaji_suffix_keys(reading: str) -> tuple[str, ...]:
-    """``romaji_key(kana_to_romaji(reading[start:]))`` for every start, computed at once.
+# Small katakana (and ッ): the romaji of the kana before them depends on them.
+_SMALL_KATAKANA = frozenset("ァィゥェォャュョヮヵヶッ")
 
-    A plain katakana reading is cut where the romaji of the kana before a cut never depends
-    on the kana after it (not before a small kana, not after ッ); the romaji of a suffix is
-    the romaji of its first piece (one cached jaconv call) plus the romaji after the cut.
-    """
-    size = len(reading)
-    if not _PLAIN_KATAKANA.fullmatch(reading):
-        return tuple(romaji_key(kana_to_romaji(reading[start:])) for start in range(size))
-    hira = str(jaconv.kata2hira(reading))
-    romaji = [""] * (size + 1)
-    cut = size
-    for start in range(size - 1, -1, -1):
-        romaji[start] = _piece_romaji(hira[start:cut]) + romaji[cut]
-        if hira[start] not in _SMALL_HIRAGANA and (start == 0 or hira[start - 1] != "っ"):
-            cut = start
-    return tuple(_fast_romaji_key(text) for text in romaji[:size])
+
+@lru_cache(maxsize=65536)
+def _part_romaji(part: str) -> str:
+    """_kana_romaji of one name part (family or given reading), cached: parts repeat."""
+    return _kana_romaji(part)
+
+
+@lru_cache(maxsize=65536)
+def _part_romaji_key(part: str) -> str:
+    return _fast_romaji_key(_part_romaji(part))
+
+
+def _joined_romaji(first: str, second: str) -> str:
+    """``_kana_romaji(first + second)``, from the cached parts when the join is a cut."""
+    if not (first and second):
+        return _part_romaji(first or second)
+    if (
+        second[0] not in _SMALL_KATAKANA
+        and first[-1] != "ッ"
+        and _PLAIN_KATAKANA.fullmatch(first)
+        and _PLAIN_KATAKANA.fullmatch(second)
+    ):
+        return _part_romaji(first) + _part_romaji(second)
+    return _kana_romaji(first + second)
 
 
 def contact_terms(keys: PersonKeys) -> Iterator[Term]:
@@ -243,12 +267,18 @@ def contact_terms(keys: PersonKeys) -> Iterator[Term]:
 
 def person_terms(keys: PersonKeys) -> list[Term]:
     """Every distinct search term of a person."""
+    return person_index(keys)[0]
+
+
+def person_index(keys: PersonKeys) -> tuple[list[Term], list[str]]:
+    """Every distinct search term of a person, and the keys searched for substrings."""
+    names, inside = name_index(keys)
     unique: dict[tuple[str, int, int], Term] = {}
-    for terms in (name_terms(keys), contact_terms(keys)):
+    for terms in (names, contact_terms(keys)):
         for term in terms:
             # Field is an IntEnum: it hashes and compares as its int.
             unique.setdefault((term.term, term.field, term.pos), term)
-    return list(unique.values())
+    return list(unique.values()), inside
 
 
 def organization_terms(name: str, reading: str) -> list[Term]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -14,9 +15,42 @@ from kinmyaku.domain.errors import ValidationError
 DEFAULT_REGION = "JP"
 
 
+# A plain ASCII local part (RFC 5322 dot-atom): email_validator accepts it as it is.
+_DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+
+
+@lru_cache(maxsize=4096)
+def _email_domain(domain: str) -> str | None:
+    """The normalized domain when email_validator accepts an address at it, else None."""
+    try:
+        info = validate_email("a@" + domain, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return str(info.domain)
+
+
+def _fast_email(text: str) -> str | None:
+    """email_validator's result for a short ASCII dot-atom address at a domain seen before.
+
+    The domain check (most of the cost) is cached; None means "ask email_validator".
+    """
+    local, at, domain = text.rpartition("@")
+    if not (at and len(text) <= 200 and text.isascii() and len(local) <= 64):
+        return None
+    if not _DOT_ATOM.fullmatch(local):
+        return None
+    normal = _email_domain(domain)
+    if normal is None or not normal.isascii():
+        return None
+    return f"{local}@{normal}"
+
+
 def normalize_email(value: str, *, field: str = "email") -> str:
     """A syntactically valid e-mail, lower-cased domain; raises ValidationError otherwise."""
     text = unicodedata.normalize("NFKC", value).strip()
+    fast = _fast_email(text)
+    if fast is not None:
+        return fast
     try:
         info = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:

@@ -20,14 +20,25 @@ from kinmyaku.storage.schema import (
     organizations,
     people,
     person_tags,
+    search_names,
     search_terms,
+    touch_summary,
+    touch_summary_dirty,
+    touch_summary_state,
 )
 from kinmyaku.storage.uow import UnitOfWork
 
 FORMAT = "kinmyaku-backup"
 VERSION = 1
-DERIVED = {search_terms.name, organization_terms.name}
-"""The search index is rebuilt after a restore, so it is not part of a backup."""
+DERIVED = {
+    search_terms.name,
+    search_names.name,
+    organization_terms.name,
+    touch_summary.name,
+    touch_summary_dirty.name,
+    touch_summary_state.name,
+}
+"""The search index and the touch summary are rebuilt after a restore, so not backed up."""
 CHUNK = 5000
 
 

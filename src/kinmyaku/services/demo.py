@@ -22,9 +22,10 @@ from sqlalchemy import Connection, Table, delete, func, insert, select
 from kinmyaku.domain.demo.companies import COMPANIES, Company
 from kinmyaku.domain.demo.network import COLUMNS, IdStart, generate_network
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
-from kinmyaku.domain.search_keys import PersonKeys, contact_terms, name_terms, unique_terms
+from kinmyaku.domain.search_keys import PersonKeys, contact_terms, name_index, unique_terms
 from kinmyaku.storage import schema
 from kinmyaku.storage.people import organization_id
+from kinmyaku.storage.search_index import names_text, write_index_rows
 from kinmyaku.storage.uow import UnitOfWork
 
 MAX_PEOPLE = 1_000_000
@@ -204,16 +205,18 @@ def _processed(row: tuple[Any, ...], processors: list[tuple[int, Callable[[Any],
 
 
 def index_demo_people(conn: Connection, keys: dict[int, PersonKeys]) -> int:
-    """Write the search terms of new people (the same as ``index_people``); returns how many.
+    """Write the search index of new people (the same as ``index_people``); returns its rows.
 
-    The people must have no terms yet.  Name terms are computed once per distinct name.
+    The people must have no index rows yet.  Name terms and substring keys are computed
+    once per distinct name.
     """
     as_flag = bind_processor(conn, schema.search_terms, "whole") or bool
-    by_name: dict[tuple[str, ...], list[tuple[str, int, int, Any]]] = {}
+    by_name: dict[tuple[str, ...], tuple[list[tuple[str, int, int, Any]], str]] = {}
     ids = list(keys)
     written = 0
     for start in range(0, len(ids), CHUNK_PEOPLE):
         rows: list[tuple[Any, ...]] = []
+        texts: list[tuple[int, str]] = []
         for person_id in ids[start : start + CHUNK_PEOPLE]:
             person = keys[person_id]
             name = (
@@ -224,18 +227,22 @@ def index_demo_people(conn: Connection, keys: dict[int, PersonKeys]) -> int:
                 person.romaji,
                 person.nickname,
             )
-            names = by_name.get(name)
-            if names is None:
-                names = [
-                    (t.term, int(t.field), t.pos, as_flag(t.whole))
-                    for t in unique_terms(name_terms(person))
-                ]
-                by_name[name] = names
-            rows += [(term, field, pos, person_id, whole) for term, field, pos, whole in names]
+            cached = by_name.get(name)
+            if cached is None:
+                terms, inside = name_index(person)
+                cached = (
+                    [(t.term, int(t.field), t.pos, as_flag(t.whole)) for t in unique_terms(terms)],
+                    names_text(inside) if inside else "",
+                )
+                by_name[name] = cached
+            rows += [(term, field, pos, person_id, whole) for term, field, pos, whole in cached[0]]
             rows += [
                 (t.term, int(t.field), t.pos, person_id, as_flag(t.whole))
                 for t in unique_terms(contact_terms(person))
             ]
+            if cached[1]:
+                texts.append((person_id, cached[1]))
         bulk_insert(conn, schema.search_terms, TERM_COLUMNS, rows, converted=True)
-        written += len(rows)
+        write_index_rows(conn, [], texts)
+        written += len(rows) + len(texts)
     return written

@@ -29,6 +29,7 @@ from kinmyaku.domain.insights import (
     OneSided,
     OneSidedFlag,
     PersonOutcome,
+    SourceKind,
     TouchAggregates,
     TwoWayPoint,
     YieldRow,
@@ -50,6 +51,7 @@ from kinmyaku.domain.insights.drill import is_forgotten
 from kinmyaku.domain.insights.strength import strength_components, strength_value
 from kinmyaku.domain.insights.twoway import is_two_way_counts
 from kinmyaku.domain.people import display_name
+from kinmyaku.services import insights_review as review_sql
 from kinmyaku.services.insights_reads import (
     FollowUpItem,
     Named,
@@ -58,7 +60,12 @@ from kinmyaku.services.insights_reads import (
     open_requests,
     yield_labels,
 )
-from kinmyaku.services.insights_stats import aggregates_and_strengths, headline_counts
+from kinmyaku.services.insights_stats import (
+    aggregates_and_strengths,
+    headline_and_histogram,
+    headline_counts,
+)
+from kinmyaku.services.insights_summary import ensure_touch_summary, refresh_touch_summary
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import encounters, keep_in_touch, people
 from kinmyaku.storage.uow import UnitOfWork
@@ -325,6 +332,7 @@ def network_stats(
     Counted in the database (services/insights_stats.py); ``network_stats_reference``
     computes the same figures person by person with the domain functions.
     """
+    ensure_touch_summary(uow, today=today, params=params)
     with uow as conn:
         return NetworkStats(today=today, **headline_counts(conn, today=today, params=params))
 
@@ -403,11 +411,81 @@ def network_review(
     params: InsightParams = DEFAULT_PARAMS,
     limit: int = LIST_LIMIT,
 ) -> Review:
-    """Everything the review shows, computed in one transaction."""
+    """Everything the review shows, in one transaction, read from the touch summary.
+
+    Counts and breakdowns are GROUP BYs, lists ``ORDER BY ... LIMIT`` with the domain
+    functions applied to the rows shown (services/insights_review.py);
+    ``network_review_reference`` computes the same review person by person.
+    """
+    from kinmyaku.services.drill import count_due_cards
+
+    ensure_touch_summary(uow, today=today, params=params)
+    with uow as conn:
+        figures, histogram, everyone = headline_and_histogram(conn, today=today, params=params)
+        summary = refresh_touch_summary(conn, today=today, params=params)
+        flags = review_sql.one_sided(conn, summary, params=params, limit=limit)
+        overdue, tiers = review_sql.overdue(conn, summary, today=today, params=params, limit=limit)
+        forgotten = review_sql.forgotten(conn, summary, today=today, limit=limit)
+        dates = monthly_dates(today=today)
+        diversity, diversity_timeline = review_sql.diversity(
+            conn,
+            summary,
+            today=today,
+            params=params,
+            days=(dates[0], dates[len(dates) // 2], today),
+        )
+        yields = review_sql.yields(conn, summary, today=today, params=params, limit=limit)
+        commitments = open_requests(conn, today=today)
+        shown = [f.person_id for f in flags[:limit]]
+        shown += [k.person_id for k in overdue] + [c.person_id for c in forgotten]
+        shown += [int(r.key) for r in yields if r.kind is SourceKind.INTRODUCER]
+        names = review_sql.names_of(conn, shown)
+        counts = q.timeline_counts(
+            conn, summary.c.gave_mask, summary.c.received_mask, dates=dates, params=params
+        )
+        labels = yield_labels(conn, yields, names=names)
+        return Review(
+            stats=NetworkStats(
+                today=today,
+                **{**figures, "diversity_index": diversity.dimensions[Dimension.INDUSTRY].entropy},
+            ),
+            timeline=[TwoWayPoint(d, counts[d]) for d in dates],
+            balance=balance_from_aggregates(everyone, params=params),
+            strength_histogram=[
+                (low, min(high, 100), n)
+                for (low, high), n in zip(STRENGTH_BUCKETS, histogram, strict=True)
+            ],
+            diversity=diversity,
+            diversity_timeline=diversity_timeline,
+            yields=[YieldLine(labels.get((r.kind, r.key), r.key), r) for r in yields],
+            one_sided=[
+                OneSidedPerson(Named(f.person_id, names[f.person_id]), f) for f in flags[:limit]
+            ],
+            overdue=[
+                OverduePerson(Named(k.person_id, names[k.person_id]), tiers[k.person_id], k)
+                for k in overdue
+            ],
+            commitments=[c for c in commitments if c.side == "theirs"][:limit],
+            followups=followups(conn, today=today, now=now, params=params)[:limit],
+            forgotten=[(Named(c.person_id, names[c.person_id]), c) for c in forgotten],
+            drill_due=count_due_cards(conn, today=today, params=params),
+            names=names,
+        )
+
+
+def network_review_reference(
+    uow: UnitOfWork,
+    *,
+    today: date,
+    now: datetime,
+    params: InsightParams = DEFAULT_PARAMS,
+    limit: int = LIST_LIMIT,
+) -> Review:
+    """The review from every person's rows and aggregates and the domain functions (slow)."""
     from kinmyaku.services.drill import count_due_cards
 
     with uow as conn:
-        net = _load(conn, today, params)
+        net = _load(conn, today, params, reference=True)
         overdue_count, overdue = _overdue(net, today, params, limit=limit)
         commitments = open_requests(conn, today=today, names=net.names)
         met = _met_people(net)

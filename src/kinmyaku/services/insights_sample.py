@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, insert
 
 from kinmyaku.domain.model import Channel, Industry
+from kinmyaku.services.demo import sync_id_sequences
 from kinmyaku.storage.schema import (
     affiliations,
     encounters,
@@ -195,4 +196,9 @@ def build_sample_network(
                 }
             )
         _chunks(conn, requests, asks)
+        # Explicit ids: move PostgreSQL's sequences past them so services can add rows.
+        sync_id_sequences(
+            conn,
+            [organizations, people, events, encounters, interactions, exchanges, requests],
+        )
     return SampleSize(people_count, interaction_count, exchange_count, len(met))

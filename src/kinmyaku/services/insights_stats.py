@@ -18,137 +18,39 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Float,
-    Integer,
     Subquery,
     and_,
     case,
-    cast,
     func,
-    literal,
     null,
     or_,
     select,
-    union_all,
 )
-from sqlalchemy.sql.elements import ColumnElement
 
-from kinmyaku.domain.insights import InsightParams, TouchAggregates, TouchKind, balance_value
+from kinmyaku.domain.insights import InsightParams, TouchAggregates, balance_value
 from kinmyaku.domain.insights.diversity import shannon_entropy
 from kinmyaku.services.insights_reads import OPEN
+from kinmyaku.services.insights_summary import int_literal as _int
+from kinmyaku.services.insights_summary import refresh_touch_summary
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import (
-    affiliations,
-    interaction_people,
-    interactions,
     keep_in_touch,
-    organizations,
     people,
     purposes,
     requests,
 )
 
 LN2 = math.log(2.0)
+SUMMED_AGGREGATES = (
+    "gave_count",
+    "received_count",
+    "given_weight",
+    "received_weight",
+    "prev_given_weight",
+    "prev_received_weight",
+)
 CUE_BLANKS = " \t\r\n\u3000"
 """What ``str.strip`` removes from a memory cue in practice (ASCII and ideographic spaces)."""
-
-
-def _float(value: float) -> ColumnElement[float]:
-    return cast(literal(value), Float)
-
-
-def _int(value: int) -> ColumnElement[int]:
-    return cast(literal(value), Integer)
-
-
-def _least(a: Any, b: Any) -> Any:
-    return case((a < b, a), else_=b)
-
-
-def _greatest(a: Any, b: Any) -> Any:
-    return case((a > b, a), else_=b)
-
-
-def _exp_decay(conn: Connection, column: Any, today: date, scale: float) -> Any:
-    return func.exp(_float(-LN2) * q.age_days(conn, column, today) / _float(scale))
-
-
-def _aggregates(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
-    """Every touched person's aggregates: the touch GROUP BY and the interaction one, added."""
-    t = q.touches(today=today, params=params, with_interactions=False)
-    others = select(t.c.person_id, *q.aggregate_columns(conn, t, today=today, params=params))
-    others = others.group_by(t.c.person_id)
-    ip, i = interaction_people, interactions
-    window_start = today - timedelta(days=params.window_days)
-    zero, none = _int(0), _float(0.0)
-    weight = _float(params.weight_for(TouchKind.INTERACTION))
-    talks = (
-        select(
-            ip.c.person_id,
-            func.min(i.c.date),
-            func.max(i.c.date),
-            func.sum(case((i.c.date > window_start, 1), else_=0)),
-            weight * func.sum(_exp_decay(conn, i.c.date, today, params.half_life_days)),
-            *([zero] * 2),
-            *([none] * 6),
-        )
-        .select_from(ip.join(i, i.c.id == ip.c.interaction_id))
-        .where(i.c.date <= today)
-        .group_by(ip.c.person_id)
-    )
-    both = union_all(others, talks).subquery("both_halves")
-    c = both.c
-    return (
-        select(
-            c.person_id,
-            func.min(c.first_touch_on).label("first_touch_on"),
-            func.max(c.last_touch_on).label("last_touch_on"),
-            *(
-                func.sum(getattr(c, name)).label(name)
-                for name in (
-                    "touch_count",
-                    "decayed_weight",
-                    "gave_count",
-                    "received_count",
-                    "given_weight",
-                    "received_weight",
-                    "prev_given_weight",
-                    "prev_received_weight",
-                    "decayed_given",
-                    "decayed_received",
-                )
-            ),
-        )
-        .group_by(c.person_id)
-        .subquery("agg")
-    )
-
-
-def _strength(conn: Connection, a: Subquery, *, today: date, params: InsightParams) -> Any:
-    """strength_components and strength_value of domain/insights/strength.py, in SQL."""
-    recency = case(
-        (a.c.last_touch_on.is_(None), _float(0.0)),
-        else_=_exp_decay(conn, a.c.last_touch_on, today, params.half_life_days),
-    )
-    frequency = _least(_float(1.0), a.c.touch_count / _float(params.frequency_target))
-    depth_raw = _float(1.0) - func.exp(
-        _float(-LN2) * _greatest(_float(0.0), a.c.decayed_weight) / _float(params.depth_scale)
-    )
-    depth = _least(_float(1.0), _greatest(_float(0.0), depth_raw))
-    given = _greatest(_float(0.0), a.c.decayed_given)
-    received = _greatest(_float(0.0), a.c.decayed_received)
-    reciprocity = case(
-        (given + received <= 0, _float(0.0)),
-        else_=_float(2.0) * _least(given, received) / (given + received),
-    )
-    w = params.strength_weights
-    total = (
-        _float(w.recency) * recency
-        + _float(w.frequency) * frequency
-        + _float(w.depth) * depth
-        + _float(w.reciprocity) * reciprocity
-    )
-    return _least(_float(100.0), _greatest(_float(0.0), _float(100.0) * total))
 
 
 def _cadence(params: InsightParams, tier: Any) -> Any:
@@ -172,9 +74,9 @@ def _trim(conn: Connection, text: Any) -> Any:
 
 def _flags(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
     """One row per person: the 0/1 flags the headline figures count."""
-    a = _aggregates(conn, today=today, params=params)
-    tier, met, current = q.person_subqueries()
-    touched = a.c.person_id.is_not(None)
+    a = refresh_touch_summary(conn, today=today, params=params)
+    tier, _, _ = q.person_subqueries()
+    touched = a.c.last_touch_on.is_not(None)
     window_start = today - timedelta(days=params.window_days)
     gave_in, received_in = a.c.given_weight, a.c.received_weight
     exchanged = a.c.gave_count + a.c.received_count
@@ -182,7 +84,7 @@ def _flags(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
     can_be_one_sided = and_(
         touched, gave_in + received_in > 0, exchanged >= max(1, params.one_sided_min_exchanges)
     )
-    first_met = func.coalesce(met.c.first_met_on, a.c.first_touch_on)
+    first_met = func.coalesce(a.c.first_met_on, a.c.first_touch_on)
     snoozed = and_(
         keep_in_touch.c.snoozed_until.is_not(None), keep_in_touch.c.snoozed_until > today
     )
@@ -193,7 +95,7 @@ def _flags(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
             q.age_days(conn, a.c.last_touch_on, today) >= _cadence(params, tier.c.tier),
         ),
     )
-    no_cue = func.coalesce(_trim(conn, met.c.memory_cue), "") == ""
+    no_cue = func.coalesce(_trim(conn, a.c.memory_cue), "") == ""
     no_photo = or_(people.c.photo.is_(None), people.c.photo == "")
     forgotten = and_(
         no_cue,
@@ -208,34 +110,42 @@ def _flags(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
         return case((condition, 1), else_=0)
 
     in_window = and_(first_met.is_not(None), first_met <= today, first_met > window_start)
+    strength = a.c.strength
     return (
         select(
             flag(and_(touched, a.c.gave_count > 0, a.c.received_count > 0)).label("two_way"),
-            flag(
-                and_(
-                    touched,
-                    _strength(conn, a, today=today, params=params) >= params.strong_threshold,
-                )
-            ).label("strong"),
+            flag(and_(touched, strength >= params.strong_threshold)).label("strong"),
             flag(and_(can_be_one_sided, lopsided <= -params.one_sided_threshold)).label("taking"),
             flag(and_(can_be_one_sided, lopsided >= params.one_sided_threshold)).label("giving"),
             flag(overdue).label("overdue"),
             flag(forgotten).label("forgotten"),
             func.coalesce(a.c.given_weight, 0.0).label("given_weight"),
             func.coalesce(a.c.received_weight, 0.0).label("received_weight"),
+            *(
+                func.coalesce(getattr(a.c, name), 0).label(name)
+                for name in ("gave_count", "received_count")
+            ),
+            *(
+                func.coalesce(getattr(a.c, name), 0.0).label(name)
+                for name in ("prev_given_weight", "prev_received_weight")
+            ),
+            case((touched, _bucket(strength)), else_=0).label("bucket"),
             flag(in_window).label("met_in_window"),
-            case((in_window, organizations.c.industry), else_=null()).label("industry"),
+            case((in_window, a.c.industry), else_=null()).label("industry"),
         )
         .select_from(people)
         .outerjoin(a, a.c.person_id == people.c.id)
         .outerjoin(tier, tier.c.person_id == people.c.id)
         .outerjoin(purposes, purposes.c.person_id == people.c.id)
         .outerjoin(keep_in_touch, keep_in_touch.c.person_id == people.c.id)
-        .outerjoin(met, met.c.person_id == people.c.id)
-        .outerjoin(current, current.c.person_id == people.c.id)
-        .outerjoin(affiliations, affiliations.c.id == current.c.affiliation_id)
-        .outerjoin(organizations, organizations.c.id == affiliations.c.organization_id)
         .subquery("flags")
+    )
+
+
+def _bucket(strength: Any) -> Any:
+    """The review's strength histogram bucket (0-20, 20-40, ... 80-100) of a strength."""
+    return case(
+        (strength < 20, 0), (strength < 40, 1), (strength < 60, 2), (strength < 80, 3), else_=4
     )
 
 
@@ -245,25 +155,38 @@ def headline_counts(conn: Connection, *, today: date, params: InsightParams) -> 
     Returns the counts of ``NetworkStats`` (plus ``diversity_index`` and ``balance``),
     computed by one grouped statement and one count of the open requests.
     """
+    return headline_and_histogram(conn, today=today, params=params)[0]
+
+
+def headline_and_histogram(
+    conn: Connection, *, today: date, params: InsightParams
+) -> tuple[dict[str, Any], list[int], TouchAggregates]:
+    """The headline counts, the strength histogram (5 buckets) and everyone's summed aggregates.
+
+    The sums (counts and weights in this window and the previous one) give the overall
+    balance (``balance_from_aggregates`` of the total).
+    """
     f = _flags(conn, today=today, params=params)
     summed = ("two_way", "strong", "taking", "giving", "overdue", "forgotten")
     stmt = select(
         f.c.met_in_window,
         f.c.industry,
+        f.c.bucket,
         func.count().label("people"),
         *(func.sum(getattr(f.c, name)).label(name) for name in summed),
-        func.sum(f.c.given_weight).label("given_weight"),
-        func.sum(f.c.received_weight).label("received_weight"),
-    ).group_by(f.c.met_in_window, f.c.industry)
+        *(func.sum(getattr(f.c, name)).label(name) for name in SUMMED_AGGREGATES),
+    ).group_by(f.c.met_in_window, f.c.industry, f.c.bucket)
     totals: Counter[str] = Counter()
-    given = received = 0.0
+    sums = dict.fromkeys(SUMMED_AGGREGATES, 0.0)
+    histogram = [0] * 5
     industries: Counter[str] = Counter()
     for row in conn.execute(stmt):
         totals["people"] += int(row.people)
+        histogram[int(row.bucket)] += int(row.people)
         for name in summed:
             totals[name] += int(getattr(row, name) or 0)
-        given += float(row.given_weight or 0.0)
-        received += float(row.received_weight or 0.0)
+        for name in SUMMED_AGGREGATES:
+            sums[name] += float(getattr(row, name) or 0.0)
         industry = str(row.industry or "").strip()
         if row.met_in_window and industry:
             industries[industry] += int(row.people)  # MetPerson.value strips blanks
@@ -272,7 +195,15 @@ def headline_counts(conn: Connection, *, today: date, params: InsightParams) -> 
         .select_from(requests.join(people, people.c.id == requests.c.person_id))
         .where(requests.c.status.in_(OPEN))
     ).scalar_one()
-    return {
+    everyone = TouchAggregates(
+        gave_count=int(sums["gave_count"]),
+        received_count=int(sums["received_count"]),
+        given_weight=sums["given_weight"],
+        received_weight=sums["received_weight"],
+        prev_given_weight=sums["prev_given_weight"],
+        prev_received_weight=sums["prev_received_weight"],
+    )
+    figures = {
         "people": totals["people"],
         "two_way": totals["two_way"],
         "strong": totals["strong"],
@@ -282,16 +213,17 @@ def headline_counts(conn: Connection, *, today: date, params: InsightParams) -> 
         "open_requests": int(open_count),
         "diversity_index": shannon_entropy(industries.values()),
         "forgotten": totals["forgotten"],
-        "balance": balance_value(given, received),
+        "balance": balance_value(everyone.given_weight, everyone.received_weight),
     }
+    return figures, histogram, everyone
 
 
 def aggregates_and_strengths(
     conn: Connection, *, today: date, params: InsightParams
 ) -> tuple[dict[int, TouchAggregates], dict[int, float]]:
     """Every touched person's aggregates and strength, merged and scored by the database."""
-    a = _aggregates(conn, today=today, params=params)
-    stmt = select(a, _strength(conn, a, today=today, params=params).label("strength"))
+    a = refresh_touch_summary(conn, today=today, params=params)
+    stmt = select(a).where(a.c.last_touch_on.is_not(None))
     aggs: dict[int, TouchAggregates] = {}
     strengths: dict[int, float] = {}
     for row in conn.execute(stmt):

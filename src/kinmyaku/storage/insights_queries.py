@@ -61,8 +61,12 @@ def touches(
     params: InsightParams,
     directional_only: bool = False,
     with_interactions: bool = True,
+    person_ids: Any = None,
 ) -> Subquery:
-    """Every touch on or before today: (person_id, on, weight, direction)."""
+    """Every touch on or before today: (person_id, on, weight, direction).
+
+    ``person_ids`` (a list or a subquery of ids) keeps only those people's touches.
+    """
     ip, i, r = interaction_people, interactions, requests
     none = literal("none")
     completed = select(
@@ -77,6 +81,9 @@ def touches(
         cast(exchanges.c.weight, Float),
         exchanges.c.direction,
     ).where(exchanges.c.date <= today)
+    if person_ids is not None:
+        completed = completed.where(r.c.person_id.in_(person_ids))
+        given = given.where(exchanges.c.person_id.in_(person_ids))
     if directional_only:
         return union_all(completed, given).subquery("touches")
     parts = [
@@ -92,14 +99,20 @@ def touches(
             r.c.person_id, r.c.asked_on, _weight(params.weight_for(TouchKind.REQUEST)), none
         ).where(r.c.asked_on <= today),
     ]
+    if person_ids is not None:
+        parts[2] = parts[2].where(encounters.c.person_id.in_(person_ids))
+        parts[3] = parts[3].where(r.c.person_id.in_(person_ids))
     if with_interactions:
-        parts.append(
+        talks = (
             select(
                 ip.c.person_id, i.c.date, _weight(params.weight_for(TouchKind.INTERACTION)), none
             )
             .join(i, i.c.id == ip.c.interaction_id)
             .where(i.c.date <= today)
         )
+        if person_ids is not None:
+            talks = talks.where(ip.c.person_id.in_(person_ids))
+        parts.append(talks)
     return union_all(*parts).subquery("touches")
 
 
@@ -231,50 +244,89 @@ def touch_aggregates(
     return found
 
 
+def _interval(on: Any, cuts: Sequence[date], low: int, high: int) -> Any:
+    """How many ``cuts`` lie strictly before ``on``, known to be in low..high (a binary search)."""
+    if low == high:
+        return literal(low)
+    middle = (low + high + 1) // 2
+    return case(
+        (on > cuts[middle - 1], _interval(on, cuts, middle, high)),
+        else_=_interval(on, cuts, low, middle - 1),
+    )
+
+
+def _cuts(dates: Iterable[date], params: InsightParams) -> tuple[list[date], list[date]]:
+    """The sample days, sorted, and the cuts: every sample day and every window start."""
+    days = sorted(set(dates))
+    starts = [day - timedelta(days=params.window_days) for day in days]
+    return days, sorted(set(days) | set(starts))
+
+
+def timeline_masks(
+    *, dates: Iterable[date], params: InsightParams, person_ids: Any = None
+) -> Subquery:
+    """Per person (person_id, gave, received): bit masks of the intervals with a gift/receipt.
+
+    The sample days and their window starts cut time into a few intervals; one GROUP BY
+    (person, interval) says whether each person gave and received in each interval (its
+    rows are distinct, so a SUM of distinct powers of two is their OR).
+    """
+    days, cuts = _cuts(dates, params)
+    t = touches(today=days[-1], params=params, directional_only=True, person_ids=person_ids)
+    # interval = how many cuts lie strictly before the touch; (start, day] is start+1..day.
+    interval = _interval(t.c.on, cuts, 0, len(cuts))
+    grouped = (
+        select(
+            t.c.person_id,
+            interval.label("interval"),
+            func.max(case((t.c.direction == "gave", 1), else_=0)).label("has_gave"),
+            func.max(case((t.c.direction == "received", 1), else_=0)).label("has_received"),
+        )
+        .where(t.c.on > cuts[0])
+        .group_by(t.c.person_id, interval)
+        .subquery("per_interval")
+    )
+    bit = literal(1).op("<<")(grouped.c.interval)
+    return (
+        select(
+            grouped.c.person_id,
+            func.sum(case((grouped.c.has_gave == 1, bit), else_=0)).label("gave"),
+            func.sum(case((grouped.c.has_received == 1, bit), else_=0)).label("received"),
+        )
+        .group_by(grouped.c.person_id)
+        .subquery("masks")
+    )
+
+
+def timeline_counts(
+    conn: Connection, gave: Any, received: Any, *, dates: Iterable[date], params: InsightParams
+) -> dict[date, int]:
+    """Two-way people on each sample day from the mask columns of ``timeline_masks``."""
+    days, cuts = _cuts(dates, params)
+    position = {cut: k for k, cut in enumerate(cuts)}
+    windows = []
+    for day in days:
+        low, high = position[day - timedelta(days=params.window_days)] + 1, position[day]
+        window = ((1 << (high + 1)) - 1) ^ ((1 << low) - 1)
+        both = and_(gave.op("&")(window) != 0, received.op("&")(window) != 0)
+        windows.append(func.coalesce(func.sum(case((both, 1), else_=0)), 0))
+    counts = conn.execute(select(*windows)).one()
+    return {day: int(n) for day, n in zip(days, counts, strict=True)}
+
+
 def two_way_timeline_counts(
     conn: Connection, *, dates: Iterable[date], params: InsightParams
 ) -> dict[date, int]:
     """The number of two-way people on each sample day, each with its own window.
 
-    The sample days and their window starts cut time into a few intervals; one GROUP BY
-    (person, interval) says whether each person gave and received in each interval, and
-    a window is a run of intervals (a bit mask), so no touch is joined with every day.
+    A window is a run of intervals between the sample days and window starts (a bit
+    mask), so no touch is joined with every day.
     """
-    days = sorted(set(dates))
-    if not days:
+    dates = list(dates)
+    if not dates:
         return {}
-    starts = [day - timedelta(days=params.window_days) for day in days]
-    cuts = sorted(set(days) | set(starts))
-    position = {cut: k for k, cut in enumerate(cuts)}
-    t = touches(today=days[-1], params=params, directional_only=True)
-    # interval = how many cuts lie strictly before the touch; (start, day] is start+1..day.
-    interval = case(*((t.c.on > cut, k + 1) for k, cut in reversed(list(enumerate(cuts)))), else_=0)
-    per_interval = (
-        select(
-            t.c.person_id,
-            interval.label("interval"),
-            func.max(case((t.c.direction == "gave", 1), else_=0)),
-            func.max(case((t.c.direction == "received", 1), else_=0)),
-        )
-        .where(t.c.on > cuts[0])
-        .group_by(t.c.person_id, interval)
-    )
-    gave: dict[int, int] = {}
-    received: dict[int, int] = {}
-    for pid, bucket, has_gave, has_received in conn.execute(per_interval):
-        bit = 1 << int(bucket)
-        if has_gave:
-            gave[pid] = gave.get(pid, 0) | bit
-        if has_received:
-            received[pid] = received.get(pid, 0) | bit
-    counts = {}
-    for day, start in zip(days, starts, strict=True):
-        low, high = position[start] + 1, position[day]
-        window = ((1 << (high + 1)) - 1) ^ ((1 << low) - 1)
-        counts[day] = sum(
-            1 for pid, mask in gave.items() if mask & window and received.get(pid, 0) & window
-        )
-    return counts
+    masks = timeline_masks(dates=dates, params=params)
+    return timeline_counts(conn, masks.c.gave, masks.c.received, dates=dates, params=params)
 
 
 @dataclass(frozen=True, slots=True)

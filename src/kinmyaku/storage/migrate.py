@@ -47,7 +47,7 @@ def is_current(engine: Engine) -> bool:
 
 
 # Objects made by raw SQL in the migrations (full-text search), not in the metadata.
-RAW_SQL_OBJECTS = ("notes_fts", "ix_people_notes_trgm")
+RAW_SQL_OBJECTS = ("notes_fts", "ix_people_notes_trgm", "search_names_fts", "ix_search_names_trgm")
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:

@@ -9,18 +9,18 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, select, update
 
 from kinmyaku.domain.names import fold_text
-from kinmyaku.domain.search_keys import PersonKeys, organization_terms, person_terms
+from kinmyaku.domain.search_keys import PersonKeys, organization_terms
 from kinmyaku.storage.schema import (
     affiliations,
     contact_points,
     organizations,
     people,
     person_tags,
-    search_terms,
 )
 from kinmyaku.storage.schema import (
     organization_terms as organization_terms_table,
 )
+from kinmyaku.storage.search_index import replace_index
 
 
 def now() -> datetime:
@@ -242,18 +242,7 @@ def keys_from_row(
 
 def index_people(conn: Connection, keys_by_person: dict[int, PersonKeys]) -> None:
     """Replace the search keys of these people."""
-    ids = list(keys_by_person)
-    for start in range(0, len(ids), 500):
-        conn.execute(
-            delete(search_terms).where(search_terms.c.person_id.in_(ids[start : start + 500]))
-        )
-    rows = [
-        {"term": t.term, "field": int(t.field), "pos": t.pos, "person_id": pid, "whole": t.whole}
-        for pid, keys in keys_by_person.items()
-        for t in person_terms(keys)
-    ]
-    for start in range(0, len(rows), 20000):
-        conn.execute(insert(search_terms), rows[start : start + 20000])
+    replace_index(conn, keys_by_person)
 
 
 def reindex_person(conn: Connection, person_id: int) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -253,6 +254,54 @@ drill_cards = Table(
     Column("repetitions", Integer, nullable=False, server_default="0"),
 )
 
+# The per-person touch summary (migration 0002): the aggregates and strength of everyone
+# touched or met (first encounter, memory cue, current job, how met, the two-way timeline
+# masks) as of one day and parameters
+# (touch_summary_state), kept up to date by triggers that mark the people whose touches
+# changed (touch_summary_dirty); the insights recompute only those
+# (services/insights_summary.py). Derived data: not in backups.
+touch_summary = Table(
+    "touch_summary",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("first_touch_on", Date),
+    Column("last_touch_on", Date),
+    Column("touch_count", Integer, nullable=False),
+    Column("decayed_weight", Float, nullable=False),
+    Column("gave_count", Integer, nullable=False),
+    Column("received_count", Integer, nullable=False),
+    Column("given_weight", Float, nullable=False),
+    Column("received_weight", Float, nullable=False),
+    Column("prev_given_weight", Float, nullable=False),
+    Column("prev_received_weight", Float, nullable=False),
+    Column("decayed_given", Float, nullable=False),
+    Column("decayed_received", Float, nullable=False),
+    Column("strength", Float, nullable=False),
+    Column("first_met_on", Date),
+    Column("memory_cue", Text),
+    Column("industry", String(20)),
+    Column("department", String(200)),
+    Column("organization", String(200)),
+    Column("first_channel", String(20)),
+    Column("first_introducer_id", Integer),
+    Column("gave_mask", Integer, nullable=False),
+    Column("received_mask", Integer, nullable=False),
+)
+
+touch_summary_state = Table(
+    "touch_summary_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("as_of", Date, nullable=False),
+    Column("params_key", Text, nullable=False),
+)
+
+touch_summary_dirty = Table(
+    "touch_summary_dirty",
+    metadata,
+    Column("person_id", Integer, primary_key=True, autoincrement=False),
+)
+
 imports = Table(
     "imports",
     metadata,
@@ -322,6 +371,21 @@ search_terms = Table(
     Column("whole", Boolean, nullable=False),
     Index("ix_search_terms_person", "person_id"),
     sqlite_with_rowid=False,
+)
+
+# The full name, reading and romaji keys of each person, searched for substrings through a
+# trigram index made by migration 0003 (an FTS5 table on SQLite, pg_trgm on PostgreSQL).
+search_names = Table(
+    "search_names",
+    metadata,
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("name_keys", Text, nullable=False),
 )
 
 organization_terms = Table(

@@ -1,7 +1,9 @@
 """The people search query: index range look-ups, ranked, never a scan of every person.
 
 Each query token is folded (:func:`kinmyaku.domain.search_keys.query_keys`) and looked up
-as a byte-wise prefix range in ``search_terms`` and ``organization_terms``; notes are
+as a byte-wise prefix range in ``search_terms`` and ``organization_terms``; substrings of
+names, readings and romaji through the trigram index of ``search_names``
+(:mod:`kinmyaku.storage.search_index`); notes are
 searched through the FTS5 trigram table (SQLite) or the pg_trgm index (PostgreSQL).  Tiers:
 0 exact name, 1 name/reading/romaji prefix, 2 company/e-mail/phone/tag prefix, 3
 substring, 4 notes.  Several tokens must all match; their tiers add up.
@@ -28,6 +30,7 @@ from sqlalchemy import (
 from kinmyaku.domain.search_keys import NAME_FIELDS, query_keys, split_query
 from kinmyaku.storage.database import is_sqlite
 from kinmyaku.storage.schema import affiliations, organization_terms, people, search_terms
+from kinmyaku.storage.search_index import substring_people
 
 TOP = "\U0010ffff"
 NOTES_MIN = 3
@@ -91,6 +94,9 @@ def _tier_parts(conn: Connection, token: str, tier: int) -> list[Select[tuple[in
         elif tier == TIER_SUBSTRING and (len(key) >= SUBSTRING_MIN or _ideograph(key)):
             # One kana or letter inside a name matches nearly everyone: substrings need two
             # (one kanji is selective enough: 橋 finds 高橋 and 石橋).
+            # Names, readings and romaji through the trigram index; the last digits of a
+            # phone number are the only person terms left with pos > 0.
+            parts.append(substring_people(conn, key))
             parts.append(select(st.c.person_id).where(in_range, st.c.pos > 0))
             parts.append(orgs.where(org_range, ot.c.pos > 0))
     return parts

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kinmyaku.bootstrap import App, open_app
@@ -20,6 +23,7 @@ from kinmyaku.web import routes
 from kinmyaku.web.deps import csrf_protect, make_templates, render
 from kinmyaku.web.middleware import KinmyakuMiddleware, PasswordState
 from kinmyaku.web.security import LoginThrottle, Signer, is_loopback
+from kinmyaku.web.upkeep import DailySummary
 
 STATIC = Path(__file__).with_name("static")
 ENV_HOST = "KINMYAKU_WEB_HOST"
@@ -33,7 +37,17 @@ an owner password is set). Errors are `{"error": {"message": ..., "field": ...}}
 
 def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     """Build the web app for a kinmyaku app; ``host`` is the address the server binds to."""
+    upkeep = DailySummary(app)
+
+    @asynccontextmanager
+    async def lifespan(_web: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(upkeep.refresh)  # before the first request is served
+        upkeep.start()
+        yield
+        upkeep.stop()
+
     web = FastAPI(
+        lifespan=lifespan,
         title="kinmyaku",
         version="0.1.0",
         description=API_DESCRIPTION,
@@ -43,6 +57,7 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
         dependencies=[Depends(csrf_protect)],
     )
     web.state.core = app
+    web.state.upkeep = upkeep
     web.state.signer = Signer(secret_key(app.uow()))
     web.state.password = PasswordState(lambda: has_password(app.uow()))
     web.state.throttle = LoginThrottle()

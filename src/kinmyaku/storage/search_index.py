@@ -1,0 +1,127 @@
+"""Writing the people search index, and its substring look-up.
+
+A person's index is two parts: ``search_terms`` rows (whole keys, for the exact and prefix
+tiers, and the last 8 and 4 digits of each phone number) and one ``search_names`` row with
+the full name, reading and romaji keys, found by substring through a trigram index made by
+migration 0003.
+
+Each key is stored with a filler character around its characters (``高橋`` as
+``\\x01高\\x01橋\\x01``, keys one a line), so that a query of one or two characters is
+three or more characters long too (trigrams cannot look up shorter strings):
+
+* SQLite: the FTS5 table ``search_names_fts`` (``tokenize='trigram'``, external content:
+  rows are added by :func:`write_index_rows`, removed by triggers) indexes the filled
+  keys for queries of one or two characters and the plain keys (its ``plain`` column)
+  for longer ones, whose own trigrams are far more selective.
+* PostgreSQL: ``LIKE '%filled key%'`` with a pg_trgm GIN index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Select, column, delete, literal_column, select, table
+
+from kinmyaku.domain.search_keys import PersonKeys, person_index
+from kinmyaku.storage.schema import search_names, search_terms
+
+FILL = "\x01"
+"""Put around the characters of each stored key (a query token never holds it)."""
+
+search_names_fts = table("search_names_fts", column("rowid"))
+
+_INSERT_TERMS = "INSERT INTO search_terms (term, field, pos, person_id, whole) VALUES ({})"
+_INSERT_NAMES = "INSERT INTO search_names (person_id, name_keys) VALUES ({})"
+_INSERT_FTS = "INSERT INTO search_names_fts (rowid, name_keys, plain) VALUES (?, ?, ?)"
+CHUNK_ROWS = 20000
+CHUNK_IDS = 500
+
+
+def names_text(keys: Sequence[str]) -> str:
+    """The ``search_names.name_keys`` text of a person's substring keys (one a line, filled)."""
+    return FILL + FILL.join("\n".join(keys)) + FILL
+
+
+def _filled(key: str) -> str:
+    return FILL + FILL.join(key) + FILL
+
+
+def _sql(conn: Connection, template: str, count: int) -> str:
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return template.format(", ".join([mark] * count))
+
+
+def write_index_rows(
+    conn: Connection,
+    terms: Sequence[tuple[str, int, int, int, Any]],
+    names: Sequence[tuple[int, str]],
+) -> None:
+    """Insert prepared rows: (term, field, pos, person_id, whole) and (person_id, text)."""
+    statements: list[tuple[str, Sequence[tuple[Any, ...]]]] = [
+        (_sql(conn, _INSERT_TERMS, 5), terms),
+        (_sql(conn, _INSERT_NAMES, 2), names),
+    ]
+    if conn.dialect.name == "sqlite":
+        # Written here, not by an insert trigger: a trigger makes FTS5 flush its pending
+        # terms row by row (4x slower).  Deletes and updates go through triggers.
+        statements.append(
+            (_INSERT_FTS, [(pid, text, text.replace(FILL, "")) for pid, text in names])
+        )
+    for sql, rows in statements:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            conn.exec_driver_sql(sql, list(rows[start : start + CHUNK_ROWS]))
+
+
+def insert_index(conn: Connection, keys_by_person: dict[int, PersonKeys]) -> None:
+    """Index people that have no index rows yet (new people), with plain executemany."""
+    terms: list[tuple[str, int, int, int, bool]] = []
+    names: list[tuple[int, str]] = []
+    for pid, keys in keys_by_person.items():
+        found, inside = person_index(keys)
+        terms += [(t.term, int(t.field), t.pos, pid, t.whole) for t in found]
+        if inside:
+            names.append((pid, names_text(inside)))
+    write_index_rows(conn, terms, names)
+
+
+def delete_index(conn: Connection, person_ids: Iterable[int]) -> None:
+    """Remove these people's index rows (search terms and substring keys)."""
+    ids = list(person_ids)
+    for start in range(0, len(ids), CHUNK_IDS):
+        chunk = ids[start : start + CHUNK_IDS]
+        conn.execute(delete(search_terms).where(search_terms.c.person_id.in_(chunk)))
+        conn.execute(delete(search_names).where(search_names.c.person_id.in_(chunk)))
+
+
+def replace_index(conn: Connection, keys_by_person: dict[int, PersonKeys]) -> None:
+    """Replace the index rows of these people."""
+    delete_index(conn, keys_by_person)
+    insert_index(conn, keys_by_person)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_query(key: str) -> str:
+    """The FTS5 query of a key.
+
+    Three characters or more: a phrase of the plain keys' trigrams, which matches exactly
+    where the key is.  One character: ``\\x01a\\x01`` in the filled keys; two: the one
+    trigram ``a\\x01b``, which is in the filled text exactly where ``ab`` is.
+    """
+    if len(key) >= 3:
+        return "plain : " + _quoted(key)
+    return "name_keys : " + _quoted(_filled(key) if len(key) == 1 else key[0] + FILL + key[1])
+
+
+def substring_people(conn: Connection, key: str) -> Select[tuple[int]]:
+    """A select of the ids of people whose full name, reading or romaji contains ``key``."""
+    if conn.dialect.name != "sqlite":
+        return select(search_names.c.person_id).where(
+            search_names.c.name_keys.contains(_filled(key), autoescape=True)
+        )
+    return select(search_names_fts.c.rowid.label("person_id")).where(
+        literal_column("search_names_fts").match(_fts_query(key))
+    )
