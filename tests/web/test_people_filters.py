@@ -89,3 +89,24 @@ def test_counts_are_exact_only_below_the_cap(
         assert len(capped.ids) == 5
         everyone = page_ids(conn, PeopleQuery(), limit=50, offset=0)
         assert (everyone.total, everyone.exact, everyone.has_more) == (30, True, False)
+
+
+def test_a_plain_search_counts_exactly_up_to_its_cap_then_says_more(
+    core: App, thirty: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from kinmyaku.web.app import create_app
+
+    with core.uow() as conn:
+        exact = page_ids(conn, PeopleQuery(q="人"), limit=7, offset=0)
+    assert (exact.total, exact.exact) == (30, True)
+    monkeypatch.setattr(people_filters, "SEARCH_COUNT_CAP", 12)
+    with core.uow() as conn:
+        capped = page_ids(conn, PeopleQuery(q="人"), limit=7, offset=0)
+        filtered = page_ids(conn, PeopleQuery(q="人", tag="偶数"), limit=7, offset=0)
+    assert (capped.total, capped.exact, capped.has_more) == (12, False, True)
+    assert capped.ids == exact.ids  # the page itself does not change
+    assert (filtered.total, filtered.exact) == (15, True)  # filtered lists count in full
+    client = TestClient(create_app(core), base_url="http://127.0.0.1")
+    assert "12 件以上" in client.get("/people", params={"q": "人"}).text

@@ -11,42 +11,53 @@ substring, 4 notes.  Several tokens must all match; their tiers add up.
 
 from __future__ import annotations
 
-import unicodedata
-
 from sqlalchemy import (
     ColumnElement,
     Connection,
     FromClause,
     Select,
     and_,
-    column,
     func,
     literal,
     select,
-    table,
     union_all,
 )
 
 from kinmyaku.domain.search_keys import NAME_FIELDS, query_keys, split_query
+from kinmyaku.storage import search_plans as plans
 from kinmyaku.storage.database import is_sqlite
 from kinmyaku.storage.schema import affiliations, organization_terms, people, search_terms
 from kinmyaku.storage.search_index import substring_people
+from kinmyaku.storage.search_plans import (
+    NOTES_MIN,
+    SUBSTRING_MIN,
+    TIER_EXACT,
+    TIER_NAME,
+    TIER_NOTES,
+    TIER_OTHER,
+    TIER_SUBSTRING,
+    TIERS,
+    TOP,
+    notes_fts,
+)
 
-TOP = "\U0010ffff"
-NOTES_MIN = 3
-SUBSTRING_MIN = 2
-notes_fts = table("notes_fts", column("rowid"), column("notes"))
-
-TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING, TIER_NOTES = range(5)
-
-
-def _ideograph(text: str) -> bool:
-    return all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
-
-
-def _notes_token(token: str) -> str:
-    text = unicodedata.normalize("NFKC", token).replace("%", "").replace("_", "")
-    return text.replace('"', "").strip()
+__all__ = [
+    "NOTES_MIN",
+    "SUBSTRING_MIN",
+    "TIER_EXACT",
+    "TIER_NAME",
+    "TIER_NOTES",
+    "TIER_OTHER",
+    "TIER_SUBSTRING",
+    "TOP",
+    "count_matches",
+    "count_matches_capped",
+    "matching_people",
+    "notes_fts",
+    "search_people",
+]
+from kinmyaku.storage.search_plans import ideograph as _ideograph
+from kinmyaku.storage.search_plans import notes_words as _notes_token
 
 
 def _tier_parts(conn: Connection, token: str, tier: int) -> list[Select[tuple[int]]]:
@@ -140,18 +151,14 @@ def matching_people(conn: Connection, query: str, *, notes: bool = True) -> Sele
 
 
 def _tier_page(
-    conn: Connection, token: str, tier: int, *, limit: int, seen: list[int]
+    conn: Connection, word: plans.Word, tier: int, *, limit: int, seen: list[int]
 ) -> list[int]:
     """Up to ``limit`` ids matching at this tier, not yet seen, in reading order."""
-    parts = _tier_parts(conn, token, tier)
-    if not parts:
+    stmt = plans.page_statement(word.shape, tier, bool(seen))
+    if stmt is None:
         return []
-    ids = parts[0] if len(parts) == 1 else union_all(*parts)
-    stmt = select(people.c.id).where(people.c.id.in_(ids))
-    if seen:
-        stmt = stmt.where(people.c.id.not_in(seen))
-    stmt = stmt.order_by(people.c.sort_key, people.c.id).limit(limit)
-    return [int(pid) for pid in conn.execute(stmt).scalars()]
+    values = {**word.values, "limit": limit, "seen": seen}
+    return [int(pid) for pid in conn.execute(stmt, values).scalars()]
 
 
 def search_people(
@@ -167,9 +174,10 @@ def search_people(
     if len(tokens) == 1 and limit is not None:
         need = offset + limit
         found: list[tuple[int, int]] = []
-        for tier in (TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING, TIER_NOTES):
+        one = plans.word(conn, tokens[0])
+        for tier in TIERS:
             seen = [pid for pid, _ in found]
-            page = _tier_page(conn, tokens[0], tier, limit=need - len(found), seen=seen)
+            page = _tier_page(conn, one, tier, limit=need - len(found), seen=seen)
             found.extend((pid, tier) for pid in page)
             if len(found) >= need:
                 break
@@ -198,11 +206,9 @@ def count_matches_capped(conn: Connection, query: str, *, cap: int) -> tuple[int
     if len(tokens) != 1:
         total = count_matches(conn, query)
         return min(total, cap), total <= cap
-    tiers = (TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING, TIER_NOTES)
-    parts = [part for tier in tiers for part in _tier_parts(conn, tokens[0], tier)]
-    if not parts:
+    one = plans.word(conn, tokens[0])
+    stmt = plans.count_statement(one.shape)
+    if stmt is None:
         return 0, True
-    every = union_all(*parts).subquery()
-    ids = select(next(iter(every.c))).distinct().limit(cap + 1).subquery()
-    found = int(conn.execute(select(func.count()).select_from(ids)).scalar_one())
+    found = int(conn.execute(stmt, {**one.values, "cap": cap + 1}).scalar_one())
     return min(found, cap), found <= cap

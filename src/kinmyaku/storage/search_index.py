@@ -104,7 +104,7 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _fts_query(key: str) -> str:
+def fts_query(key: str) -> str:
     """The FTS5 query of a key.
 
     Three characters or more: a phrase of the plain keys' trigrams, which matches exactly
@@ -123,5 +123,5 @@ def substring_people(conn: Connection, key: str) -> Select[tuple[int]]:
             search_names.c.name_keys.contains(_filled(key), autoescape=True)
         )
     return select(search_names_fts.c.rowid.label("person_id")).where(
-        literal_column("search_names_fts").match(_fts_query(key))
+        literal_column("search_names_fts").match(fts_query(key))
     )

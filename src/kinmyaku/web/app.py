@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -42,6 +43,9 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     @asynccontextmanager
     async def lifespan(_web: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(upkeep.refresh)  # before the first request is served
+        # Everything loaded so far (modules, templates, compiled statements) lives as long
+        # as the server: keep it out of the garbage collector's scans of every request.
+        gc.freeze()
         upkeep.start()
         yield
         upkeep.stop()

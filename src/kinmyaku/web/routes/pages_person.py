@@ -111,8 +111,16 @@ def run_section(
 
 
 @router.get("/people/{person_id}")
-def person_page(request: Request, person_id: RecordId, core: CoreDep, lang: LangDep) -> Response:
-    """Everything about one person."""
+async def person_page(
+    request: Request, person_id: RecordId, core: CoreDep, lang: LangDep
+) -> Response:
+    """Everything about one person.
+
+    A coroutine that reads the database directly: the page takes a few milliseconds of
+    CPU, and handing it to a worker thread cost about 2 ms more in GIL hand-offs under
+    load (benchmarks/web.py). Pages that can take long (review, import, export) stay
+    plain functions, which FastAPI runs in its thread pool.
+    """
     return render(request, "person.html", person_context(core, lang, person_id))
 
 

@@ -1,0 +1,74 @@
+"""The one-word search statements built once per shape find exactly what the general
+search builds for that word, tier by tier, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from kinmyaku.bootstrap import App
+from kinmyaku.services.demo import generate_demo
+from kinmyaku.storage import search, search_plans
+from kinmyaku.storage.schema import people
+
+TODAY = date(2026, 11, 26)
+WORDS = [
+    "たかはし", "タカハシ", "takahashi", "Takahashi", "髙橋", "高", "橋", "佐藤", "sato",
+    "ｻﾄｳ", "けんた", "kenta", "た", "t", "ta", "hashi", "090", "1234", "example.com",
+    "@", "株式会社", "商事", "メモ", "交流会", "zzzz", "",
+]  # fmt: skip
+
+
+@pytest.fixture
+def network(app: App) -> App:
+    generate_demo(app.uow(), people=400, seed=3, today=TODAY)
+    return app
+
+
+def test_every_tier_of_every_word_agrees_with_the_general_search(network: App) -> None:
+    with network.uow() as conn:
+        checked = 0
+        for token in WORDS:
+            word = search_plans.word(conn, token)
+            for tier in search_plans.TIERS:
+                general = search._tier_parts(conn, token, tier)
+                planned = search_plans.tier_parts(word.shape, tier)
+                assert len(planned) == len(general), (token, tier)
+                for part, plan in zip(general, planned, strict=True):
+                    values = {k: v for k, v in word.values.items() if k in _names(plan)}
+                    want = set(conn.execute(part).scalars())
+                    assert set(conn.execute(plan, values).scalars()) == want, (token, tier)
+                    checked += bool(want)
+    assert checked > 30  # most words find someone at some tier
+
+
+def _names(stmt: object) -> set[str]:
+    return set(stmt.compile().params)  # type: ignore[attr-defined]
+
+
+def test_counts_and_pages_of_the_plans_match_a_full_ranking(network: App) -> None:
+    with network.uow() as conn:
+        everyone = conn.execute(select(people.c.id)).scalars().all()
+        assert len(everyone) >= 400
+        for token in WORDS:
+            ranked = conn.execute(
+                select(search.matching_people(conn, token).subquery().c.person_id)
+            ).scalars()
+            total = len(set(ranked))
+            assert search.count_matches_capped(conn, token, cap=10_000) == (total, True)
+            capped = search.count_matches_capped(conn, token, cap=5)
+            assert capped == (min(total, 5), total <= 5)
+            pages = search.search_people(conn, token, limit=7, offset=0)
+            pages += search.search_people(conn, token, limit=7, offset=7)
+            full = search.search_people(conn, token, limit=None)
+            assert pages == full[:14], token
+
+
+def test_a_shape_is_built_once(network: App) -> None:
+    with network.uow() as conn:
+        first = search_plans.word(conn, "たなか")
+        second = search_plans.word(conn, "すずき")
+    assert first.shape == second.shape and first.values != second.values
+    assert search_plans.count_statement(first.shape) is search_plans.count_statement(second.shape)
