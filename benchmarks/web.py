@@ -92,6 +92,19 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def _result(name: str, latencies: list[float], elapsed: float, errors: int) -> Result:
+    ordered = sorted(latencies)
+    return Result(
+        name=name,
+        requests=len(ordered),
+        seconds=elapsed,
+        p50_ms=1000 * ordered[len(ordered) // 2],
+        p95_ms=1000 * ordered[int(len(ordered) * 0.95) - 1],
+        mean_ms=1000 * statistics.fmean(ordered),
+        errors=errors,
+    )
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 nobody listens on."""
     with socket.socket() as probe:
@@ -171,16 +184,7 @@ async def _httpx_load(
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
         elapsed = time.perf_counter() - began
-    ordered = sorted(latencies)
-    return Result(
-        name=name,
-        requests=len(ordered),
-        seconds=elapsed,
-        p50_ms=1000 * ordered[len(ordered) // 2],
-        p95_ms=1000 * ordered[int(len(ordered) * 0.95) - 1],
-        mean_ms=1000 * statistics.fmean(ordered),
-        errors=errors,
-    )
+    return _result(name, latencies, elapsed, errors)
 
 
 async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
@@ -241,16 +245,7 @@ async def _paced_load(
 
     await asyncio.gather(*(worker(i) for i in range(clients)))
     elapsed = max(time.perf_counter(), stop_at) - start
-    ordered = sorted(latencies)
-    return Result(
-        name=name,
-        requests=len(ordered),
-        seconds=elapsed,
-        p50_ms=1000 * ordered[len(ordered) // 2],
-        p95_ms=1000 * ordered[int(len(ordered) * 0.95) - 1],
-        mean_ms=1000 * statistics.fmean(ordered),
-        errors=errors,
-    )
+    return _result(name, latencies, elapsed, errors)
 
 
 def _wrk_load(

@@ -42,7 +42,6 @@ from kinmyaku.domain.insights import (
     KeepInTouch,
     OneSidedFlag,
     SourceKind,
-    TouchAggregates,
     YieldRow,
     balance_from_aggregates,
     forgotten_cards,
@@ -82,23 +81,6 @@ def names_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, str]:
     return {int(pid): display_name(family, given) for pid, family, given in rows}
 
 
-def _aggregates_of(row: Any) -> TouchAggregates:
-    return TouchAggregates(
-        first_touch_on=q.as_date(row.first_touch_on),
-        last_touch_on=q.as_date(row.last_touch_on),
-        touch_count=int(row.touch_count),
-        decayed_weight=float(row.decayed_weight),
-        gave_count=int(row.gave_count),
-        received_count=int(row.received_count),
-        given_weight=float(row.given_weight),
-        received_weight=float(row.received_weight),
-        prev_given_weight=float(row.prev_given_weight),
-        prev_received_weight=float(row.prev_received_weight),
-        decayed_given=float(row.decayed_given),
-        decayed_received=float(row.decayed_received),
-    )
-
-
 def one_sided(
     conn: Connection, s: Table, *, params: InsightParams, limit: int
 ) -> list[OneSidedFlag]:
@@ -117,7 +99,7 @@ def one_sided(
         .limit(limit + MARGIN)
     )
     balances: dict[int, Balance] = {
-        int(r.person_id): balance_from_aggregates(_aggregates_of(r), params=params) for r in rows
+        int(r.person_id): balance_from_aggregates(q.aggregates_of(r), params=params) for r in rows
     }
     return one_sided_relationships(balances, params=params)[:limit]
 

@@ -228,19 +228,6 @@ def aggregates_and_strengths(
     strengths: dict[int, float] = {}
     for row in conn.execute(stmt):
         pid = int(row.person_id)
-        aggs[pid] = TouchAggregates(
-            first_touch_on=q.as_date(row.first_touch_on),
-            last_touch_on=q.as_date(row.last_touch_on),
-            touch_count=int(row.touch_count),
-            decayed_weight=float(row.decayed_weight),
-            gave_count=int(row.gave_count),
-            received_count=int(row.received_count),
-            given_weight=float(row.given_weight),
-            received_weight=float(row.received_weight),
-            prev_given_weight=float(row.prev_given_weight),
-            prev_received_weight=float(row.prev_received_weight),
-            decayed_given=float(row.decayed_given),
-            decayed_received=float(row.decayed_received),
-        )
+        aggs[pid] = q.aggregates_of(row)
         strengths[pid] = float(row.strength)
     return aggs, strengths

@@ -157,7 +157,8 @@ def aggregate_columns(
     ]
 
 
-def _aggregates_of(row: Any) -> TouchAggregates:
+def aggregates_of(row: Any) -> TouchAggregates:
+    """The ``TouchAggregates`` of a row that has their columns (a GROUP BY or the summary)."""
     return TouchAggregates(
         first_touch_on=as_date(row.first_touch_on),
         last_touch_on=as_date(row.last_touch_on),
@@ -233,7 +234,7 @@ def touch_aggregates(
     if person_ids is not None:
         stmt = stmt.where(t.c.person_id.in_(list(person_ids)))
     rows = conn.execute(stmt.group_by(t.c.person_id)).all()
-    found = {int(row.person_id): _aggregates_of(row) for row in rows}
+    found = {int(row.person_id): aggregates_of(row) for row in rows}
     if directional_only:
         return found
     for pid, agg in _interaction_aggregates(
