@@ -100,6 +100,27 @@ def test_search_as_you_type(
     assert page.locator("#results .name").inner_text() == "佐藤 翔"
 
 
+def test_filters_load_when_opened_and_narrow_the_search(
+    server: tuple[str, dict[str, int]], page_factory: Any
+) -> None:
+    base, _ids = server
+    page = page_factory()
+    page.goto(base + "/people?q=" + "高橋")
+    expect(page.locator("#results .name")).to_have_count(2)
+    assert page.locator("#f-industry").count() == 0  # not rendered until opened
+    page.evaluate("window.__same_page = true")
+    page.get_by_text("絞り込みと並び順").click()
+    expect(page.locator("#f-industry")).to_be_visible(timeout=5000)
+    page.locator("#f-industry").select_option("it")
+    expect(page.locator("#results .name")).to_have_count(1, timeout=5000)
+    assert page.locator("#results .name").inner_text() == "高橋 健太"
+    assert "industry=it" in page.url
+    assert page.evaluate("window.__same_page") is True
+    page.reload()  # the filter is in the address: the page opens with it shown
+    expect(page.locator("#f-industry")).to_have_value("it")
+    expect(page.locator("#results .name")).to_have_count(1)
+
+
 def test_log_an_interaction_and_a_give_in_place(
     server: tuple[str, dict[str, int]], page_factory: Any, screenshot: Shot
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from fastapi.testclient import TestClient
 
@@ -142,3 +143,22 @@ def test_quick_add_rolls_back_the_person_when_the_photo_is_bad(
     assert bad.status_code == 422
     assert "写真のファイル" in bad.text
     assert client.get("/api/people").json()["total"] == 0
+
+
+def test_filter_fields_load_when_opened_unless_a_filter_is_set(
+    client: TestClient, core: App, takahashi: int
+) -> None:
+    events.add_event(core.uow(), name="品川 勉強会", on=date(2024, 3, 1))
+    plain = client.get("/people", params={"q": "たかはし"}).text
+    assert 'id="f-industry"' not in plain  # no event list built for a plain search
+    assert 'hx-get="/people/filters"' in plain
+    assert 'href="/people?q=%E3%81%9F%E3%81%8B%E3%81%AF%E3%81%97&amp;filters=1"' in plain
+    fields = client.get("/people/filters", headers={"HX-Request": "true"}).text
+    assert fields.startswith('<div class="grid" id="people-filters">')
+    assert 'id="f-industry"' in fields and "品川 勉強会" in fields
+    assert "<html" not in fields
+    asked = client.get("/people", params={"q": "たかはし", "filters": "1"}).text
+    assert '<details class="filters" open>' in asked and 'id="f-event"' in asked
+    filtered = client.get("/people", params={"industry": "it"}).text
+    assert '<details class="filters" open>' in filtered
+    assert '<option value="it" selected>' in filtered

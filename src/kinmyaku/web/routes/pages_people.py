@@ -73,13 +73,44 @@ async def people_page(request: Request, core: CoreDep, lang: LangDep) -> Respons
     partial = is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
     if partial:
         return render(request, "_people_results.html", context)
+    # The filter fields are rendered when a filter is set or asked for (the no-JavaScript
+    # link); otherwise htmx loads them when the user opens them (/people/filters).
+    here = _page_url(query, page)
+    show_filters = _has_filters(query) or request.query_params.get("filters") == "1"
     context.update(
-        event_options=event_options(core, lang, limit=100),
-        industries=[(i.value, industry_label(i, lang)) for i in Industry],
-        channels=[c.value for c in Channel],
-        sorts=SORTS,
+        show_filters=show_filters,
+        filters_url=here + ("&" if "?" in here else "?") + "filters=1",
     )
+    if show_filters:
+        context.update(_filter_choices(core, lang))
     return render(request, "people.html", context)
+
+
+def _has_filters(query: PeopleQuery) -> bool:
+    return bool(
+        query.tag
+        or query.company
+        or query.industry
+        or query.channel
+        or query.event_id
+        or query.sort != "reading"
+    )
+
+
+def _filter_choices(core: CoreDep, lang: str) -> dict[str, object]:
+    return {
+        "event_options": event_options(core, lang, limit=100),
+        "industries": [(i.value, industry_label(i, lang)) for i in Industry],
+        "channels": [c.value for c in Channel],
+        "sorts": SORTS,
+    }
+
+
+@router.get("/people/filters")
+async def people_filters(request: Request, core: CoreDep, lang: LangDep) -> Response:
+    """The filter fields of the people list (htmx loads them when the filters are opened)."""
+    query, _page = _query(request)
+    return render(request, "_people_filters.html", {"query": query, **_filter_choices(core, lang)})
 
 
 def event_options(core: CoreDep, lang: str, *, limit: int) -> list[tuple[int, str]]:
