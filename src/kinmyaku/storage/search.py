@@ -16,18 +16,15 @@ from sqlalchemy import (
     Connection,
     FromClause,
     Select,
-    and_,
     func,
     literal,
     select,
     union_all,
 )
 
-from kinmyaku.domain.search_keys import NAME_FIELDS, query_keys, split_query
+from kinmyaku.domain.search_keys import split_query
 from kinmyaku.storage import search_plans as plans
-from kinmyaku.storage.database import is_sqlite
-from kinmyaku.storage.schema import affiliations, organization_terms, people, search_terms
-from kinmyaku.storage.search_index import substring_people
+from kinmyaku.storage.schema import people
 from kinmyaku.storage.search_plans import (
     NOTES_MIN,
     SUBSTRING_MIN,
@@ -56,68 +53,22 @@ __all__ = [
     "notes_fts",
     "search_people",
 ]
-from kinmyaku.storage.search_plans import ideograph as _ideograph
-from kinmyaku.storage.search_plans import notes_words as _notes_token
 
 
-def _tier_parts(conn: Connection, token: str, tier: int) -> list[Select[tuple[int]]]:
-    """Selects of the person ids that match one token at exactly this tier (or better)."""
-    st, ot, af = search_terms, organization_terms, affiliations
-    names = [int(f) for f in NAME_FIELDS]
-    keys = query_keys(token)
-    parts: list[Select[tuple[int]]] = []
-    if tier == TIER_EXACT:
-        if keys:
-            parts.append(
-                select(st.c.person_id).where(
-                    st.c.term.in_(keys), st.c.whole.is_(True), st.c.field.in_(names)
-                )
-            )
-        return parts
-    if tier == TIER_NOTES:
-        words = _notes_token(token)
-        if len(words) < NOTES_MIN:
-            return parts
-        if is_sqlite(conn.engine):
-            parts.append(
-                select(notes_fts.c.rowid.label("person_id")).where(
-                    notes_fts.c.notes.like(f"%{words}%")
-                )
-            )
-        else:
-            parts.append(select(people.c.id).where(people.c.notes.ilike(f"%{words}%")))
-        return parts
-    for key in keys:
-        in_range = and_(st.c.term >= key, st.c.term < key + TOP)
-        org_range = and_(ot.c.term >= key, ot.c.term < key + TOP, af.c.is_current.is_(True))
-        orgs = select(af.c.person_id).select_from(
-            ot.join(af, af.c.organization_id == ot.c.organization_id)
-        )
-        if tier == TIER_NAME:
-            parts.append(
-                select(st.c.person_id).where(in_range, st.c.pos == 0, st.c.field.in_(names))
-            )
-        elif tier == TIER_OTHER:
-            parts.append(
-                select(st.c.person_id).where(in_range, st.c.pos == 0, st.c.field.not_in(names))
-            )
-            parts.append(orgs.where(org_range, ot.c.pos == 0))
-        elif tier == TIER_SUBSTRING and (len(key) >= SUBSTRING_MIN or _ideograph(key)):
-            # One kana or letter inside a name matches nearly everyone: substrings need two
-            # (one kanji is selective enough: 橋 finds 高橋 and 石橋).
-            # Names, readings and romaji through the trigram index; the last digits of a
-            # phone number are the only person terms left with pos > 0.
-            parts.append(substring_people(conn, key))
-            parts.append(select(st.c.person_id).where(in_range, st.c.pos > 0))
-            parts.append(orgs.where(org_range, ot.c.pos > 0))
-    return parts
+def _tier_parts(
+    conn: Connection, token: str, tier: int, prefix: str = "t0_"
+) -> list[Select[tuple[int]]]:
+    """Selects of the person ids that match one token at this tier, values bound."""
+    return plans.bound_parts(conn, token, tier, prefix)
 
 
-def _token_matches(conn: Connection, token: str, *, notes: bool) -> Select[tuple[int, int]]:
+def _token_matches(
+    conn: Connection, token: str, *, notes: bool, prefix: str
+) -> Select[tuple[int, int]]:
     tiers = [TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING] + ([TIER_NOTES] if notes else [])
     parts = []
     for tier in tiers:
-        for part in _tier_parts(conn, token, tier):
+        for part in _tier_parts(conn, token, tier, prefix):
             sub = part.subquery()
             parts.append(select(next(iter(sub.c)).label("person_id"), literal(tier).label("tier")))
     if not parts:
@@ -137,12 +88,12 @@ def matching_people(conn: Connection, query: str, *, notes: bool = True) -> Sele
         return select(people.c.id.label("person_id"), literal(0).label("tier")).where(
             literal(False)
         )
-    first = _token_matches(conn, tokens[0], notes=notes).subquery()
+    first = _token_matches(conn, tokens[0], notes=notes, prefix="t0_").subquery()
     joined = first
     tier: ColumnElement[int] = first.c.tier
     from_clause: FromClause = first
-    for token in tokens[1:]:
-        nxt = _token_matches(conn, token, notes=notes).subquery()
+    for n, token in enumerate(tokens[1:], start=1):
+        nxt = _token_matches(conn, token, notes=notes, prefix=f"t{n}_").subquery()
         from_clause = from_clause.join(nxt, nxt.c.person_id == first.c.person_id)
         tier = tier + nxt.c.tier
     return select(joined.c.person_id.label("person_id"), tier.label("tier")).select_from(

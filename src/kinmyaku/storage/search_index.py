@@ -21,7 +21,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, column, delete, literal_column, select, table
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Select,
+    bindparam,
+    column,
+    delete,
+    literal_column,
+    select,
+    table,
+)
 
 from kinmyaku.domain.search_keys import PersonKeys, person_index
 from kinmyaku.storage.schema import search_names, search_terms
@@ -116,12 +126,24 @@ def fts_query(key: str) -> str:
     return "name_keys : " + _quoted(_filled(key) if len(key) == 1 else key[0] + FILL + key[1])
 
 
+def substring_param(dialect: str, key: str) -> str:
+    """The value bound to :func:`substring_select`'s parameter to find ``key``."""
+    if dialect == "sqlite":
+        return fts_query(key)
+    escaped = _filled(key).replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return "%" + escaped + "%"
+
+
+def substring_select(dialect: str, param: BindParameter[str]) -> Select[tuple[int]]:
+    """The ids of people whose full name, reading or romaji holds the key in ``param``."""
+    if dialect == "sqlite":
+        return select(search_names_fts.c.rowid.label("person_id")).where(
+            literal_column("search_names_fts").match(param)
+        )
+    return select(search_names.c.person_id).where(search_names.c.name_keys.like(param, escape="/"))
+
+
 def substring_people(conn: Connection, key: str) -> Select[tuple[int]]:
     """A select of the ids of people whose full name, reading or romaji contains ``key``."""
-    if conn.dialect.name != "sqlite":
-        return select(search_names.c.person_id).where(
-            search_names.c.name_keys.contains(_filled(key), autoescape=True)
-        )
-    return select(search_names_fts.c.rowid.label("person_id")).where(
-        literal_column("search_names_fts").match(fts_query(key))
-    )
+    dialect = conn.dialect.name
+    return substring_select(dialect, bindparam("key", substring_param(dialect, key)))

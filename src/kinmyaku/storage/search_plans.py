@@ -7,8 +7,8 @@ folds to, which of those are long enough for a substring look-up, and whether th
 are searched. Each shape is built once, with named parameters in place of the keys, and
 every later query of that shape only binds its values; SQLAlchemy reuses the compiled SQL.
 
-The SQL is the one :func:`kinmyaku.storage.search._tier_parts` builds (tests check that the
-two agree); multi-word queries and filtered lists still use that general form.
+Multi-word queries and filtered lists compose the same selects with their values bound
+(:func:`bound_parts`), each word's parameters under a prefix of its own.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from sqlalchemy import (
     bindparam,
     column,
     func,
-    literal_column,
     select,
     table,
     union_all,
@@ -36,10 +35,9 @@ from kinmyaku.storage.schema import (
     affiliations,
     organization_terms,
     people,
-    search_names,
     search_terms,
 )
-from kinmyaku.storage.search_index import fts_query, search_names_fts
+from kinmyaku.storage.search_index import substring_param, substring_select
 
 TOP = "\U0010ffff"
 NOTES_MIN = 3
@@ -49,7 +47,6 @@ TIERS = (TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING, TIER_NOTES)
 notes_fts = table("notes_fts", column("rowid"), column("notes"))
 
 _NAMES = [int(f) for f in NAME_FIELDS]
-_KEYS: BindParameter[list[str]] = bindparam("keys", expanding=True)
 _SEEN: BindParameter[list[int]] = bindparam("seen", expanding=True)
 
 
@@ -64,10 +61,6 @@ def notes_words(token: str) -> str:
 
     text = unicodedata.normalize("NFKC", token).replace("%", "").replace("_", "")
     return text.replace('"', "").strip()
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 @dataclass(frozen=True)
@@ -87,42 +80,39 @@ class Word:
     values: dict[str, Any]
 
 
-def word(conn: Connection, token: str) -> Word:
-    """The shape and values of one query word (its keys as :func:`query_keys` folds them)."""
+def word(conn: Connection, token: str, prefix: str = "") -> Word:
+    """The shape and values of one query word (its keys as :func:`query_keys` folds them).
+
+    ``prefix`` starts every parameter name, so that the words of a multi-word query can
+    share one statement (``t1_k0`` is the first key of the second word).
+    """
     dialect = conn.dialect.name
     keys = query_keys(token)
-    values: dict[str, Any] = {"keys": keys}
+    values: dict[str, Any] = {f"{prefix}keys": keys}
     flags = []
     for i, key in enumerate(keys):
-        values[f"k{i}"] = key
-        values[f"k{i}_top"] = key + TOP
+        values[f"{prefix}k{i}"] = key
+        values[f"{prefix}k{i}_top"] = key + TOP
         inside = len(key) >= SUBSTRING_MIN or ideograph(key)
         flags.append(inside)
         if inside:
-            if dialect == "sqlite":
-                values[f"s{i}"] = fts_query(key)
-            else:
-                filled = "\x01" + "\x01".join(key) + "\x01"
-                values[f"s{i}"] = "%" + _escape_like(filled) + "%"
+            values[f"{prefix}s{i}"] = substring_param(dialect, key)
     words = notes_words(token)
     if len(words) >= NOTES_MIN:
-        values["notes"] = f"%{words}%"
+        values[f"{prefix}notes"] = f"%{words}%"
     return Word(Shape(dialect, tuple(flags), len(words) >= NOTES_MIN), values)
 
 
-def _substring(dialect: str, i: int) -> Select[tuple[int]]:
-    if dialect == "sqlite":
-        return select(search_names_fts.c.rowid.label("person_id")).where(
-            literal_column("search_names_fts").match(bindparam(f"s{i}"))
-        )
-    return select(search_names.c.person_id).where(
-        search_names.c.name_keys.like(bindparam(f"s{i}"), escape="/")
-    )
+def bound_parts(conn: Connection, token: str, tier: int, prefix: str) -> list[Select[Any]]:
+    """The selects of one word at one tier with its values bound, to compose further."""
+    one = word(conn, token, prefix)
+    return [part.params(one.values) for part in tier_parts(one.shape, tier, prefix)]
 
 
 @lru_cache(maxsize=256)
-def tier_parts(shape: Shape, tier: int) -> tuple[Select[tuple[int]], ...]:
-    """The selects of person ids matching a word of this shape at this tier."""
+def tier_parts(shape: Shape, tier: int, prefix: str = "") -> tuple[Select[tuple[int]], ...]:
+    """The selects of person ids matching a word of this shape at this tier (parameters
+    named as :func:`word` names them)."""
     st, ot, af = search_terms, organization_terms, affiliations
     keys = len(shape.substrings)
     if tier == TIER_EXACT:
@@ -130,20 +120,22 @@ def tier_parts(shape: Shape, tier: int) -> tuple[Select[tuple[int]], ...]:
             return ()
         return (
             select(st.c.person_id).where(
-                st.c.term.in_(_KEYS), st.c.whole.is_(True), st.c.field.in_(_NAMES)
+                st.c.term.in_(bindparam(f"{prefix}keys", expanding=True)),
+                st.c.whole.is_(True),
+                st.c.field.in_(_NAMES),
             ),
         )
     if tier == TIER_NOTES:
         if not shape.notes:
             return ()
         if shape.dialect == "sqlite":
-            hit = notes_fts.c.notes.like(bindparam("notes"))
+            hit = notes_fts.c.notes.like(bindparam(f"{prefix}notes"))
             return (select(notes_fts.c.rowid.label("person_id")).where(hit),)
-        return (select(people.c.id).where(people.c.notes.ilike(bindparam("notes"))),)
+        return (select(people.c.id).where(people.c.notes.ilike(bindparam(f"{prefix}notes"))),)
     parts: list[Select[tuple[int]]] = []
     for i in range(keys):
-        low: BindParameter[str] = bindparam(f"k{i}")
-        high: BindParameter[str] = bindparam(f"k{i}_top")
+        low: BindParameter[str] = bindparam(f"{prefix}k{i}")
+        high: BindParameter[str] = bindparam(f"{prefix}k{i}_top")
         in_range = and_(st.c.term >= low, st.c.term < high)
         org_range = and_(ot.c.term >= low, ot.c.term < high, af.c.is_current.is_(True))
         orgs = select(af.c.person_id).select_from(
@@ -159,7 +151,7 @@ def tier_parts(shape: Shape, tier: int) -> tuple[Select[tuple[int]], ...]:
             )
             parts.append(orgs.where(org_range, ot.c.pos == 0))
         elif tier == TIER_SUBSTRING and shape.substrings[i]:
-            parts.append(_substring(shape.dialect, i))
+            parts.append(substring_select(shape.dialect, bindparam(f"{prefix}s{i}")))
             parts.append(select(st.c.person_id).where(in_range, st.c.pos > 0))
             parts.append(orgs.where(org_range, ot.c.pos > 0))
     return tuple(parts)
