@@ -96,6 +96,24 @@ def database_url(
 
 
 @pytest.fixture
+def other_app(
+    database_url: str, tmp_path: Path, sqlite_template: Path, request: pytest.FixtureRequest
+) -> Iterator[App]:
+    """A second fresh database of the same kind as ``app``'s (to compare two ways of writing)."""
+    if database_url.startswith("sqlite"):
+        path = tmp_path / "other.sqlite3"
+        shutil.copy(sqlite_template, path)
+        url, name = f"sqlite:///{path}", None
+    else:
+        name, url = _pg_database(request.getfixturevalue("pg_template"))
+    built = open_app(Settings(database_url=url, language="en", today=TODAY))
+    yield built
+    built.close()
+    if name is not None:
+        _drop_pg(name)
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     """A fresh, migrated SQLite file only."""
     path = tmp_path / "kinmyaku.sqlite3"

@@ -10,7 +10,9 @@ from kinmyaku.domain.names import (
     fold_text,
     is_kana,
     is_latin,
+    joined_romaji,
     kana_to_romaji,
+    part_romaji,
     reading_sort_key,
     romaji_key,
 )
@@ -100,3 +102,32 @@ def test_romaji_key_total_and_idempotent(text: str) -> None:
 @given(st.text(alphabet=st.characters(min_codepoint=0x3041, max_codepoint=0x3093), min_size=1))
 def test_any_hiragana_has_a_romaji(reading: str) -> None:
     assert isinstance(kana_to_romaji(reading), str)
+
+
+_KANA = st.text(
+    alphabet=st.sampled_from(
+        "アイウエオカキクケコガギグゲゴサシスセソザジズゼゾタチツテトダヂヅデドナニヌネノ"
+        "ハヒフヘホバビブベボパピプペポマミムメモヤユヨラリルレロワヲンヴー"
+        "ァィゥェォャュョヮヵヶッ"
+        "あいうえおきゃしゅっちょんゃゅょぁ ・"
+    ),
+    max_size=12,
+)
+
+
+@given(_KANA)
+def test_pieced_romaji_equals_jaconv(reading: str) -> None:
+    """part_romaji spells a reading a piece at a time from a cache: the same as jaconv's."""
+    assert part_romaji(reading) == kana_to_romaji(reading)
+
+
+@given(_KANA, _KANA)
+def test_joined_romaji_equals_romaji_of_the_join(first: str, second: str) -> None:
+    assert joined_romaji(first, second) == kana_to_romaji(first + second)
+
+
+def test_pieced_romaji_examples() -> None:
+    assert part_romaji("タカハシ") == "takahashi"
+    assert part_romaji("キョウコ") == "kyouko"
+    assert joined_romaji("ハットリ", "ショウタ") == "hattorishouta"
+    assert joined_romaji("サッ", "コ") == kana_to_romaji("サッコ")

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from kinmyaku.bootstrap import App
-from kinmyaku.services import importing
+from kinmyaku.formats import vcard_blocks
+from kinmyaku.services import import_pipeline, importing
 from kinmyaku.storage.schema import people
 from kinmyaku.web import routes
 from kinmyaku.web.app import create_app
@@ -145,6 +146,27 @@ def test_several_files_and_a_repeat_shows_unchanged(
     assert "Created 0, updated 0, unchanged 3, skipped 0." in page
     assert "same e-mail" in page
     assert re.search(r'<a href="/people/\d+">山田 太郎</a>', page)
+
+
+def test_a_large_upload_is_read_by_helper_processes(
+    client: TestClient, csrf: str, core: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every upload counts as large here: the preview and the import run helper processes
+    # and find what the small-file tests above find.
+    monkeypatch.setattr(import_pipeline, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(vcard_blocks, "BLOCK", 200)
+    started = []
+    real = import_pipeline.prepare_in
+    monkeypatch.setattr(
+        import_pipeline, "prepare_in", lambda *a, **k: started.append(1) or real(*a, **k)
+    )
+    files = [(IPHONE.name, IPHONE.read_bytes()), (LINKEDIN.name, LINKEDIN.read_bytes())]
+    status, page = preview(client, csrf, *files)
+    assert status == 200
+    assert "Created 5, updated 1, unchanged 0, skipped 0." in page
+    client.post("/import/confirm", data={"csrf_token": csrf, "upload": token_of(page)})
+    assert count_people(core) == 5
+    assert len(started) == 2  # the preview and the import
 
 
 def test_cancel_forgets_the_files(client: TestClient, csrf: str, core: App) -> None:

@@ -79,6 +79,7 @@ def _run_import(
     mapping: dict[str, str],
     skip_bad: bool,
     dry_run: bool,
+    jobs: int | None = None,
 ) -> None:
     for path in files:
         if not path.is_file():
@@ -95,6 +96,7 @@ def _run_import(
             dry_run=dry_run,
             lang=cli.lang,
             progress=progress,
+            jobs=jobs,
         )
 
     if sys.stderr.isatty() and total > 1_000_000:
@@ -142,6 +144,15 @@ def register(app: typer.Typer) -> None:
         map_: Annotated[
             list[str] | None, Opt("--map", help="HEADER=field for a generic CSV (repeatable).")
         ] = None,
+        jobs: Annotated[
+            int | None,
+            Opt(
+                "--jobs",
+                min=0,
+                help="Helper processes that read and check records "
+                "(default: one per core for files over 4 MB; 0: none).",
+            ),
+        ] = None,
     ) -> None:
         """Import contacts (vCard, LinkedIn, Google, Outlook, Eight, CSV); list or undo imports."""
         cli = ctx_of(ctx)
@@ -170,7 +181,7 @@ def register(app: typer.Typer) -> None:
             )
             return
         mapping = _parse_map(map_ or [], cli)
-        _run_import(cli, [Path(f) for f in files], format, mapping, skip_bad, dry_run)
+        _run_import(cli, [Path(f) for f in files], format, mapping, skip_bad, dry_run, jobs)
 
     @app.command("export")
     def export_cmd(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import pairwise
 
 import jaconv
 
@@ -157,6 +158,62 @@ def kana_to_romaji(reading: str) -> str:
     hira = jaconv.kata2hira(_nfkc(reading))
     hira = _SEPARATORS.sub("", hira)
     return str(jaconv.kana2alphabet(hira))
+
+
+# Plain full-width katakana (and ー): NFKC-stable, no separators, one hiragana each.
+PLAIN_KATAKANA = re.compile("[\u30a1-\u30f4\u30fc]*")
+# Plain kana: the same, hiragana too (as readings are often typed).
+_PLAIN_KANA = re.compile("[\u3041-\u3094\u30a1-\u30f4\u30fc]*")
+# Kana whose romaji depends on the kana before them (ャ after キ, ァ after フ ...).
+_SMALL_HIRAGANA = frozenset("ぁぃぅぇぉゃゅょゎゕゖっ")
+# Small katakana (and ッ): the romaji of the kana before them depends on them.
+SMALL_KATAKANA = frozenset("ァィゥェォャュョヮヵヶッ")
+
+
+@lru_cache(maxsize=16384)
+def _piece_romaji(hiragana: str) -> str:
+    return str(jaconv.kana2alphabet(hiragana))
+
+
+def _cuts(hira: str) -> list[int]:
+    """Where the romaji of a plain kana text may be cut: not before a small kana nor after っ."""
+    return [
+        i for i in range(1, len(hira)) if hira[i] not in _SMALL_HIRAGANA and hira[i - 1] != "っ"
+    ]
+
+
+def _pieced_romaji(text: str) -> str:
+    """kana_to_romaji, from cached pieces when the text is plain kana.
+
+    jaconv spells a text with some fifty regular-expression passes; names are few kana
+    long and their kana repeat, so spelling them a piece at a time from a cache is several
+    times faster (tests/unit/test_names.py compares the two).
+    """
+    if not _PLAIN_KANA.fullmatch(text):
+        return kana_to_romaji(text)
+    hira = str(jaconv.kata2hira(text))
+    bounds = [0, *_cuts(hira), len(hira)]
+    return "".join(_piece_romaji(hira[a:b]) for a, b in pairwise(bounds))
+
+
+@lru_cache(maxsize=65536)
+def part_romaji(part: str) -> str:
+    """kana_to_romaji of one name part (a family or given reading), cached: parts repeat."""
+    return _pieced_romaji(part)
+
+
+def joined_romaji(first: str, second: str) -> str:
+    """``kana_to_romaji(first + second)``, from the cached parts when the join is a cut."""
+    if not (first and second):
+        return part_romaji(first or second)
+    if (
+        second[0] not in SMALL_KATAKANA
+        and first[-1] != "ッ"
+        and PLAIN_KATAKANA.fullmatch(first)
+        and PLAIN_KATAKANA.fullmatch(second)
+    ):
+        return part_romaji(first) + part_romaji(second)
+    return _pieced_romaji(first + second)
 
 
 def to_katakana(text: str) -> str:

@@ -15,17 +15,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
-from itertools import pairwise
 from typing import NamedTuple
-
-import jaconv
 
 from kinmyaku.domain.names import (
     _LONG_VOWELS,
     fold_text,
     is_kana,
     is_latin,
+    joined_romaji,
     kana_to_romaji,
+    part_romaji,
     romaji_key,
 )
 from kinmyaku.domain.validate import phone_digits
@@ -143,10 +142,10 @@ def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str, inside: list[st
             found.append(Term(term, Field.ROMAJI, 0, True))
 
     if family_r or given_r:
-        whole = _fast_romaji_key(_joined_romaji(family_r, given_r))[:MAX_TERM]
+        whole = _fast_romaji_key(joined_romaji(family_r, given_r))[:MAX_TERM]
         once(whole)
         inside.append(whole)
-        once(_fast_romaji_key(_joined_romaji(given_r, family_r))[:MAX_TERM])
+        once(_fast_romaji_key(joined_romaji(given_r, family_r))[:MAX_TERM])
         for part in (family_r, given_r):
             if part:
                 once(_part_romaji_key(part))
@@ -164,18 +163,9 @@ def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str, inside: list[st
     return found
 
 
-# Plain full-width katakana (and ー): NFKC-stable, no separators, one hiragana each.
-_PLAIN_KATAKANA = re.compile("[\u30a1-\u30f4\u30fc]*")
-# Kana whose romaji depends on the kana before them (ャ after キ, ァ after フ ...).
-_SMALL_HIRAGANA = frozenset("ぁぃぅぇぉゃゅょゎゕゖっ")
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")
 # Anything names.romaji_key would still collapse (long vowels, m before b/m/p, tch).
 _COLLAPSIBLE = re.compile(r"ou|oo|oh(?![aiueoy])|uu|aa|ii|ee|m(?=[bmp])|tch")
-
-
-@lru_cache(maxsize=16384)
-def _piece_romaji(hiragana: str) -> str:
-    return str(jaconv.kana2alphabet(hiragana))
 
 
 def _fast_romaji_key(romaji: str) -> str:
@@ -195,49 +185,9 @@ def _fast_romaji_key(romaji: str) -> str:
     return key
 
 
-def _cuts(hira: str) -> list[int]:
-    """Where the romaji of a plain kana text may be cut: not before a small kana nor after っ."""
-    return [
-        i for i in range(1, len(hira)) if hira[i] not in _SMALL_HIRAGANA and hira[i - 1] != "っ"
-    ]
-
-
-def _kana_romaji(text: str) -> str:
-    """names.kana_to_romaji, from cached pieces when the text is plain katakana."""
-    if not _PLAIN_KATAKANA.fullmatch(text):
-        return kana_to_romaji(text)
-    hira = str(jaconv.kata2hira(text))
-    bounds = [0, *_cuts(hira), len(hira)]
-    return "".join(_piece_romaji(hira[a:b]) for a, b in pairwise(bounds))
-
-
-# Small katakana (and ッ): the romaji of the kana before them depends on them.
-_SMALL_KATAKANA = frozenset("ァィゥェォャュョヮヵヶッ")
-
-
-@lru_cache(maxsize=65536)
-def _part_romaji(part: str) -> str:
-    """_kana_romaji of one name part (family or given reading), cached: parts repeat."""
-    return _kana_romaji(part)
-
-
 @lru_cache(maxsize=65536)
 def _part_romaji_key(part: str) -> str:
-    return _fast_romaji_key(_part_romaji(part))
-
-
-def _joined_romaji(first: str, second: str) -> str:
-    """``_kana_romaji(first + second)``, from the cached parts when the join is a cut."""
-    if not (first and second):
-        return _part_romaji(first or second)
-    if (
-        second[0] not in _SMALL_KATAKANA
-        and first[-1] != "ッ"
-        and _PLAIN_KATAKANA.fullmatch(first)
-        and _PLAIN_KATAKANA.fullmatch(second)
-    ):
-        return _part_romaji(first) + _part_romaji(second)
-    return _kana_romaji(first + second)
+    return _fast_romaji_key(part_romaji(part))
 
 
 def contact_terms(keys: PersonKeys) -> Iterator[Term]:

@@ -19,7 +19,8 @@ from kinmyaku.formats.streams import (
     read_head,
     strip_bom,
 )
-from kinmyaku.formats.vcard_reader import read_vcards
+from kinmyaku.formats.vcard_blocks import VCardBlock, cut_blocks
+from kinmyaku.formats.vcard_reader import RawCard, card_record, read_cards
 
 FORMATS = ("vcard", "linkedin", "google", "outlook", "eight", "csv")
 """Format names accepted by ``read_records``; ``auto`` detects one of them."""
@@ -70,6 +71,36 @@ def read_records(
     known CSV sources. A problem raises FormatError; with ``on_error`` each bad record is
     passed to it instead and skipped, and only problems with the whole file raise.
     """
+    for item in read_items(
+        stream, file_name=file_name, format=format, mapping=mapping, on_error=on_error
+    ):
+        if isinstance(item, ContactRecord):
+            yield item
+            continue
+        assert isinstance(item, RawCard)
+        try:
+            yield card_record(item)
+        except FormatError as error:
+            if on_error is None:
+                raise
+            on_error(error)
+
+
+def read_items(
+    stream: IO[bytes],
+    *,
+    file_name: str,
+    format: str = "auto",
+    mapping: Mapping[str, str] | None = None,
+    on_error: ErrorHandler | None = None,
+    blocks: bool = False,
+) -> Iterator[ContactRecord | RawCard | VCardBlock]:
+    """Like :func:`read_records`, but a vCard's cards come unparsed, as RawCards.
+
+    ``vcard_reader.card_record`` parses one.  With ``blocks``, a vCard file comes in
+    VCardBlocks of whole cards instead (``vcard_blocks.block_cards`` reads one): an
+    import parses them in helper processes.
+    """
     if format != "auto" and format not in FORMATS:
         raise FormatError(
             "unknown_format_name", file=file_name, format=format, allowed=", ".join(FORMATS)
@@ -77,9 +108,14 @@ def read_records(
     head = read_head(stream)
     at_eof = len(head) < HEAD_SIZE
     kind = detect_format(head, file=file_name, at_eof=at_eof) if format == "auto" else format
+    if kind == "vcard" and blocks:
+        yield from cut_blocks(
+            strip_bom(head, file=file_name), stream, file=file_name, on_error=on_error
+        )
+        return
     if kind == "vcard":
         lines = iter_lines(strip_bom(head, file=file_name), stream, file=file_name)
-        yield from read_vcards(lines, file=file_name, on_error=on_error)
+        yield from read_cards(lines, file=file_name, on_error=on_error)
         return
     yield from read_csv_records(
         head,

@@ -33,14 +33,17 @@ def read_head(stream: IO[bytes], size: int = HEAD_SIZE) -> bytes:
     return b"".join(chunks)
 
 
-def iter_lines(head: bytes, stream: IO[bytes], *, file: str) -> Iterator[bytes]:
+def iter_lines(
+    head: bytes, stream: IO[bytes], *, file: str, start_line: int = 1
+) -> Iterator[bytes]:
     """Yield the physical lines of ``head`` followed by the rest of ``stream``.
 
-    Lines keep their terminator. A line longer than ``MAX_LINE`` raises FormatError.
+    Lines keep their terminator. A line of the stream longer than ``MAX_LINE`` raises
+    FormatError (``start_line`` is the number of the head's first line).
     """
     parts = head.split(b"\n")
     tail = parts.pop()
-    line_no = 0
+    line_no = start_line - 1
     for part in parts:
         line_no += 1
         yield part + b"\n"

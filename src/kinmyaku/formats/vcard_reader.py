@@ -1,4 +1,4 @@
-"""Read vCard 2.1, 3.0 and 4.0 files into ContactRecords, one card at a time.
+"""Read vCard 2.1, 3.0 and 4.0 files: split them into cards, parse a card into a ContactRecord.
 
 Why not vobject? It is the obvious library, and the tests use it to check what we write,
 but as the importer it falls short: it is several times slower (see
@@ -13,6 +13,7 @@ containing the byte 0x5C). Parsing content lines takes a couple of hundred lines
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from kinmyaku.formats.errors import ErrorHandler, FormatError, snippet
 from kinmyaku.formats.records import ContactRecord, RecordSource
@@ -27,13 +28,48 @@ def _is(line: bytes, marker: bytes) -> bool:
     return line[: len(marker)].upper() == marker and not line[len(marker) :].strip()
 
 
-def read_vcards(
-    lines: Iterator[bytes], *, file: str, on_error: ErrorHandler | None = None
-) -> Iterator[ContactRecord]:
-    """Yield one ContactRecord per card in ``lines`` (physical byte lines of a .vcf file).
+@dataclass(frozen=True, slots=True)
+class RawCard:
+    """The logical lines of one card, not parsed yet (parsing may run in another process)."""
 
-    Problems raise FormatError, or, when ``on_error`` is given, are passed to it and the
-    bad card (or stray text) is skipped so reading goes on.
+    file: str
+    record_no: int
+    line: int
+    lines: list[tuple[int, bytes]]
+    size: int
+
+
+def card_record(raw: RawCard) -> ContactRecord:
+    """Parse one card's lines into a ContactRecord; raise FormatError naming the card."""
+    file, record_no, start = raw.file, raw.record_no, raw.line
+    if raw.size > MAX_CARD:
+        raise FormatError(
+            "vcard_too_large", file=file, line=start, record_no=record_no, limit=MAX_CARD
+        )
+    try:
+        record = card_to_record(
+            [parse_property(text, no) for no, text in raw.lines],
+            RecordSource(file, record_no, start),
+        )
+    except FormatError as error:
+        raise error.located(file=file, line=start, record_no=record_no) from None
+    if not record.has_content():
+        raise FormatError("empty_record", file=file, line=start, record_no=record_no)
+    return record
+
+
+def read_cards(
+    lines: Iterator[bytes],
+    *,
+    file: str,
+    on_error: ErrorHandler | None = None,
+    start_line: int = 1,
+    start_record: int = 1,
+) -> Iterator[RawCard]:
+    """Yield the lines of each card in ``lines`` (stray text and unterminated cards reported).
+
+    Problems raise FormatError, or, when ``on_error`` is given, are passed to it.
+    ``start_line`` and ``start_record`` number the first line and card (a block of a file).
     """
 
     def report(error: FormatError) -> None:
@@ -41,11 +77,11 @@ def read_vcards(
             raise error
         on_error(error)
 
-    record_no = 0
+    record_no = start_record - 1
     card: list[tuple[int, bytes]] | None = None
     start = depth = size = 0
     stray = False
-    for line_no, line in unfold(lines):
+    for line_no, line in unfold(lines, start_line):
         if card is None:
             if _is(line, b"BEGIN:VCARD"):
                 card, start, depth, size, stray = [], line_no, 0, 0, False
@@ -59,30 +95,8 @@ def read_vcards(
                 if depth:
                     depth -= 1
                     continue
-                source = RecordSource(file, record_no, start)
-                lines_of_card, card = card, None
-                if size > MAX_CARD:
-                    report(
-                        FormatError(
-                            "vcard_too_large",
-                            file=file,
-                            line=start,
-                            record_no=record_no,
-                            limit=MAX_CARD,
-                        )
-                    )
-                    continue
-                try:
-                    record = card_to_record(
-                        [parse_property(text, no) for no, text in lines_of_card], source
-                    )
-                except FormatError as error:
-                    report(error.located(file=file, line=start, record_no=record_no))
-                    continue
-                if record.has_content():
-                    yield record
-                else:
-                    report(FormatError("empty_record", file=file, line=start, record_no=record_no))
+                yield RawCard(file, record_no, start, card, size)
+                card = None
                 continue
             if _is(line, b"BEGIN:VCARD"):
                 depth += 1

@@ -80,17 +80,18 @@ def _is_qp(line: bytes) -> bool:
     return colon > 0 and _QP in line[:colon].upper()
 
 
-def unfold(lines: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
+def unfold(lines: Iterator[bytes], start_line: int = 1) -> Iterator[tuple[int, bytes]]:
     """Join folded lines (and quoted-printable soft line breaks) into logical lines.
 
     Yields (first physical line number, logical line without terminator). Blank lines
     are skipped. A line starting with a space or tab continues the previous one (its
     first whitespace character is dropped); a quoted-printable value ending in ``=``
     continues on the next line even when that line does not start with whitespace.
+    ``start_line`` is the number of the first line.
     """
     pending: bytes | None = None  # the logical line being built
     parts: list[bytes] = []  # its continuation lines, when it is folded
-    start = line_no = 0
+    start = line_no = start_line - 1
     for raw in lines:
         line_no += 1
         line = raw.rstrip(b"\r\n")

@@ -10,9 +10,11 @@ from typing import Any
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.model import Channel
 from kinmyaku.domain.names import fold_text, is_kana
+from kinmyaku.domain.search_keys import PersonKeys
 from kinmyaku.domain.validate import normalize_email, parse_phone, phone_digits
-from kinmyaku.formats.records import ContactRecord, PostalAddress
+from kinmyaku.formats.records import ContactRecord, PostalAddress, RecordSource
 from kinmyaku.services.people import PersonInput, _name_columns
+from kinmyaku.storage.search_index import IndexRows, person_rows
 
 NameKey = tuple[str, str, str]
 
@@ -29,10 +31,17 @@ class PreparedPoint:
 
 @dataclass
 class PreparedRecord:
-    """A record's values, validated: people columns, contact points, job, meeting, extras."""
+    """A record's values, validated: people columns, contact points, job, meeting, extras.
 
-    record: ContactRecord
+    It holds only what the import writes and reports (not the ContactRecord): an import's
+    helper processes send it back to the writer, and the less it holds, the faster.
+    """
+
     columns: dict[str, Any]
+    source: RecordSource | None = None
+    name: str = ""
+    """The record's name as written in the file (for the report)."""
+    photo: bytes | None = None
     points: list[PreparedPoint] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     company: str = ""
@@ -43,6 +52,29 @@ class PreparedRecord:
     channel: str = "other"
     extra: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    index_rows: IndexRows | None = None
+    """The person's search index rows, when built ahead (by an import's helper process)."""
+
+    def person_keys(self) -> PersonKeys:
+        """What of the person, once created from this record, is searchable."""
+        cols = self.columns
+        return PersonKeys(
+            family_name=cols["family_name"],
+            given_name=cols["given_name"] or "",
+            family_reading=cols["family_reading"] or "",
+            given_reading=cols["given_reading"] or "",
+            romaji=cols["romaji"] or "",
+            nickname=cols.get("nickname") or "",
+            emails=tuple(p.value for p in self.points if p.kind == "email"),
+            phones=tuple(p.value for p in self.points if p.kind == "phone"),
+            tags=tuple(self.tags),
+        )
+
+    def new_person_rows(self) -> IndexRows:
+        """The search index rows of the person this record creates."""
+        if self.index_rows is None:
+            self.index_rows = person_rows(self.person_keys())
+        return self.index_rows
 
     @cached_property
     def name_key(self) -> NameKey:
@@ -113,7 +145,7 @@ def prepare_record(record: ContactRecord) -> PreparedRecord:
             columns[name] = value.strip()[:100] if name == "nickname" else value.strip()
     if record.birthday is not None:
         columns["birthday"] = record.birthday
-    prepared = PreparedRecord(record=record, columns=columns)
+    prepared = PreparedRecord(columns, record.source, record.display_name(), record.photo or None)
     prepared.warnings += dropped
     many = len(record.emails) > 1
     for i, point in enumerate(record.emails):

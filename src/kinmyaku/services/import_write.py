@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.names import fold_text
-from kinmyaku.services.demo import bulk_insert
+from kinmyaku.services.demo import bind_processor, bulk_insert
 from kinmyaku.services.import_match import CurrentJob, MatchIndex, match_key
 from kinmyaku.services.import_prepare import PreparedRecord
 from kinmyaku.services.photos import clean_photo
@@ -27,10 +28,37 @@ from kinmyaku.storage.schema import (
     photos,
     provenance,
 )
-from kinmyaku.storage.search_index import insert_index
+from kinmyaku.storage.search_index import insert_rows
 
 CHUNK = 2000
-_PERSON_DEFAULTS: dict[str, Any] = {"nickname": "", "notes": "", "birthday": None, "photo": None}
+# A new person's row, in the table's column order (no reordering per row).
+_PEOPLE_INSERT = (
+    "id",
+    "family_name",
+    "given_name",
+    "family_reading",
+    "given_reading",
+    "reading_inferred",
+    "romaji",
+    "nickname",
+    "photo",
+    "birthday",
+    "notes",
+    "sort_key",
+    "created_at",
+    "updated_at",
+)
+_JOB_COLUMNS = ("person_id", "organization_id", "department", "title", "start_date", "is_current")
+_PROVENANCE_COLUMNS = (
+    "import_id",
+    "entity",
+    "entity_id",
+    "action",
+    "file",
+    "record_no",
+    "line",
+    "before",
+)
 
 
 REASONS = {
@@ -78,7 +106,7 @@ class ImportWriter:
     import_id: int
     index: MatchIndex
     pending: list[tuple[int, PreparedRecord]] = field(default_factory=list)
-    provenance_rows: list[dict[str, Any]] = field(default_factory=list)
+    provenance_rows: list[tuple[Any, ...]] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
     outcomes: list[Outcome] = field(default_factory=list)
     counts: dict[str, int] = field(
@@ -97,7 +125,7 @@ class ImportWriter:
             temp = self._next_temp
             self._next_temp -= 1
             self.pending.append((temp, prepared))
-            self.index.remember(temp, prepared)
+            self.index.claim(temp, prepared)
             if len(self.pending) >= CHUNK:
                 self.flush()
             return
@@ -111,22 +139,22 @@ class ImportWriter:
     def _prov(
         self, prepared: PreparedRecord, entity: str, entity_id: int, action: str, before: Any = None
     ) -> None:
-        src = prepared.record.source
+        src = prepared.source
         self.provenance_rows.append(
-            {
-                "import_id": self.import_id,
-                "entity": entity,
-                "entity_id": entity_id,
-                "action": action,
-                "file": (src.file if src else "")[:300],
-                "record_no": src.record_no if src else 0,
-                "line": src.line if src else None,
-                "before": None if before is None else _json(before),
-            }
+            (
+                self.import_id,
+                entity,
+                entity_id,
+                action,
+                (src.file if src else "")[:300],
+                src.record_no if src else 0,
+                src.line if src else None,
+                None if before is None else _json(before),
+            )
         )
 
     def _photo(self, prepared: PreparedRecord) -> str | None:
-        data = prepared.record.photo
+        data = prepared.photo
         if not data:
             return None
         try:
@@ -156,75 +184,76 @@ class ImportWriter:
             return
         batch, self.pending = self.pending, []
         stamp = store.now()
-        rows = []
-        for _, prepared in batch:
-            row = {**_PERSON_DEFAULTS, **prepared.columns, "created_at": stamp}
-            row["updated_at"] = stamp
-            row["photo"] = self._photo(prepared)
-            rows.append(row)
-        ids = new_person_ids(self.conn, len(rows))
-        for row, pid in zip(rows, ids, strict=True):
-            row["id"] = pid
-        _insert_dicts(self.conn, people, rows)
-        points: list[dict[str, Any]] = []
-        tags: list[dict[str, Any]] = []
-        jobs: list[dict[str, Any]] = []
-        met: list[dict[str, Any]] = []
-        extra: list[dict[str, Any]] = []
-        keys = {}
-        for (temp, prepared), pid, row in zip(batch, ids, rows, strict=True):
+        ids = new_person_ids(self.conn, len(batch))
+        people_rows: list[tuple[Any, ...]] = []
+        points: list[tuple[Any, ...]] = []
+        tags: list[tuple[Any, ...]] = []
+        jobs: list[tuple[Any, ...]] = []
+        met: list[tuple[Any, ...]] = []
+        extra: list[tuple[Any, ...]] = []
+        index_rows = {}
+        # Values as the driver wants them, converted once (the times) or only when set.
+        convert = self._people_converters()
+        stamp_value = convert["created_at"](stamp)
+        for (temp, prepared), pid in zip(batch, ids, strict=True):
+            photo = self._photo(prepared)
+            cols = prepared.columns
+            birthday = cols.get("birthday")
+            people_rows.append(
+                (
+                    pid,
+                    cols["family_name"],
+                    cols["given_name"],
+                    cols["family_reading"],
+                    cols["given_reading"],
+                    convert["reading_inferred"](cols["reading_inferred"]),
+                    cols["romaji"],
+                    cols.get("nickname", ""),
+                    photo,
+                    None if birthday is None else convert["birthday"](birthday),
+                    cols.get("notes", ""),
+                    cols["sort_key"],
+                    stamp_value,
+                    stamp_value,
+                )
+            )
             self._relabel(temp, pid, prepared)
             self._prov(prepared, "person", pid, "create")
-            if row["photo"]:
-                self._prov(prepared, "photo", pid, "create", row["photo"])
-            points += [
-                {"person_id": pid, "kind": p.kind, "value": p.value, "label": p.label}
-                | {"normalized": p.normalized}
-                for p in prepared.points
-            ]
-            tags += [{"person_id": pid, "tag": t} for t in prepared.tags]
+            if photo:
+                self._prov(prepared, "photo", pid, "create", photo)
+            points += [(pid, p.kind, p.value, p.label, p.normalized) for p in prepared.points]
+            tags += [(pid, tag) for tag in prepared.tags]
             if prepared.company:
                 org = self._org(prepared)
-                jobs.append(
-                    {
-                        "person_id": pid,
-                        "organization_id": org,
-                        "department": prepared.department,
-                        "title": prepared.title,
-                        "start_date": None,
-                        "is_current": True,
-                    }
-                )
+                jobs.append((pid, org, prepared.department, prepared.title, None, True))
             if prepared.met_on is not None:
-                met.append({"person_id": pid, "date": prepared.met_on, "channel": prepared.channel})
-            extra += [{"person_id": pid, "name": n, "value": v} for n, v in prepared.extra]
-            keys[pid] = store.keys_from_row(
-                row,
-                emails=[p.value for p in prepared.points if p.kind == "email"],
-                phones=[p.value for p in prepared.points if p.kind == "phone"],
-                tags=prepared.tags,
-            )
-            self._note(
-                Outcome(
-                    "created",
-                    prepared.record.display_name() or row["family_name"],
-                    *_at(prepared),
-                    pid,
-                )
-            )
-        for table, values in (
-            (contact_points, points),
-            (person_tags, tags),
-            (affiliations, jobs),
-            (encounters, met),
-            (extra_fields, extra),
+                met.append((pid, prepared.met_on, prepared.channel))
+            extra += [(pid, name, value) for name, value in prepared.extra]
+            index_rows[pid] = prepared.new_person_rows()
+            self.counts["created"] += 1
+            if len(self.outcomes) < self.keep_details:
+                name = prepared.name or cols["family_name"]
+                self.outcomes.append(Outcome("created", name, *source_of(prepared), pid))
+        bulk_insert(self.conn, people, _PEOPLE_INSERT, people_rows, converted=True)
+        for table, columns, values in (
+            (contact_points, ("person_id", "kind", "value", "label", "normalized"), points),
+            (person_tags, ("person_id", "tag"), tags),
+            (affiliations, _JOB_COLUMNS, jobs),
+            (encounters, ("person_id", "date", "channel"), met),
+            (extra_fields, ("person_id", "name", "value"), extra),
         ):
-            if values:
-                _insert_dicts(self.conn, table, values)
+            bulk_insert(self.conn, table, columns, values)
         if jobs:
-            self._load_jobs([j["person_id"] for j in jobs])
-        insert_index(self.conn, keys)
+            self._load_jobs([job[0] for job in jobs])
+        insert_rows(self.conn, index_rows)
         self._write_provenance()
+
+    def _people_converters(self) -> dict[str, Callable[[Any], Any]]:
+        converters = {}
+        for name in ("reading_inferred", "birthday", "created_at"):
+            processor = bind_processor(self.conn, people, name)
+            converters[name] = processor if processor is not None else _same
+        return converters
 
     def _load_jobs(self, person_ids: list[int]) -> None:
         org_keys = {oid: key for key, oid in self.index.orgs.items()}
@@ -255,7 +284,7 @@ class ImportWriter:
 
     def _write_provenance(self) -> None:
         if self.provenance_rows:
-            _insert_dicts(self.conn, provenance, self.provenance_rows)
+            bulk_insert(self.conn, provenance, _PROVENANCE_COLUMNS, self.provenance_rows)
             self.provenance_rows = []
 
     def _update(self, pid: int, matched_by: str, prepared: PreparedRecord) -> None:
@@ -267,7 +296,7 @@ class ImportWriter:
             value = prepared.columns.get(column)
             if value and not current.get(column):
                 changes[column] = value
-        if prepared.record.photo and not current.get("photo"):
+        if prepared.photo and not current.get("photo"):
             name = self._photo(prepared)
             if name:
                 changes["photo"] = name
@@ -322,13 +351,15 @@ class ImportWriter:
                 self._prov(prepared, "extra_field", int(new_id), "create")
                 index.extra.add((pid, name, value))
                 why.append("extra")
-        label = prepared.record.display_name() or str(current.get("family_name", ""))
+        label = prepared.name or str(current.get("family_name", ""))
         if why:
             self.touched.add(pid)
             reasons = [f"match:{matched_by}", *dict.fromkeys(why)]
-            self._note(Outcome("updated", label, *_at(prepared), pid, reasons))
+            self._note(Outcome("updated", label, *source_of(prepared), pid, reasons))
         else:
-            self._note(Outcome("unchanged", label, *_at(prepared), pid, [f"match:{matched_by}"]))
+            self._note(
+                Outcome("unchanged", label, *source_of(prepared), pid, [f"match:{matched_by}"])
+            )
 
     def _update_job(self, pid: int, prepared: PreparedRecord) -> list[str]:
         job = self.index.jobs.get(pid)
@@ -371,13 +402,8 @@ class ImportWriter:
         return ["company"]
 
 
-def _insert_dicts(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """``conn.execute(insert(table), rows)`` without SQLAlchemy's per-row parameter work."""
-    columns = list(rows[0])
-    if any(len(row) != len(columns) or row.keys() != rows[0].keys() for row in rows):
-        conn.execute(insert(table), rows)
-        return
-    bulk_insert(conn, table, columns, [tuple(row[c] for c in columns) for row in rows])
+def _same(value: Any) -> Any:
+    return value
 
 
 def new_person_ids(conn: Connection, count: int) -> list[int]:
@@ -397,8 +423,9 @@ def new_person_ids(conn: Connection, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _at(prepared: PreparedRecord) -> tuple[str, int]:
-    src = prepared.record.source
+def source_of(prepared: PreparedRecord) -> tuple[str, int]:
+    """The file and line a prepared record came from."""
+    src = prepared.source
     return (src.file, src.line) if src else ("", 0)
 
 

@@ -11,19 +11,33 @@ from pathlib import Path
 
 from sqlalchemy import Connection, insert, select, update
 
-from kinmyaku.domain.errors import KinmyakuError, ValidationError
+from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.formats.errors import FormatError
-from kinmyaku.formats.reader import detect_format, read_records
-from kinmyaku.i18n import error_text
+from kinmyaku.formats.reader import detect_format, read_items
 from kinmyaku.services.import_match import load_index
-from kinmyaku.services.import_prepare import prepare_record
+from kinmyaku.services.import_pipeline import (
+    Item,
+    Rejected,
+    helpers_for,
+    prepare_all,
+    quiet_collector,
+    render_error,
+)
+from kinmyaku.services.import_prepare import PreparedRecord
 from kinmyaku.services.import_undo import undo_import
-from kinmyaku.services.import_write import ImportWriter, Outcome
+from kinmyaku.services.import_write import ImportWriter, Outcome, source_of
 from kinmyaku.storage import people as store
 from kinmyaku.storage.schema import imports
 from kinmyaku.storage.uow import UnitOfWork
 
-__all__ = ["ImportFailed", "ImportReport", "import_files", "list_imports", "undo_import"]
+__all__ = [
+    "ImportFailed",
+    "ImportReport",
+    "import_files",
+    "list_imports",
+    "render_error",
+    "undo_import",
+]
 
 Progress = Callable[[int], None]
 """Called with the number of bytes read so far (across all files)."""
@@ -72,10 +86,6 @@ def _detect(path: Path) -> str:
         return "unknown"
 
 
-def _location(lang: str, file: str, line: int | None) -> str:
-    return FormatError("", file=file, line=line).location(lang)
-
-
 def import_files(
     uow: UnitOfWork,
     *,
@@ -86,21 +96,30 @@ def import_files(
     dry_run: bool = False,
     lang: str = "en",
     progress: Progress | None = None,
+    jobs: int | None = 0,
 ) -> ImportReport:
-    """Import contact files in one transaction; a bad record stops everything unless skip_bad."""
+    """Import contact files in one transaction; a bad record stops everything unless skip_bad.
+
+    ``jobs`` is the number of helper processes that parse and validate (0: none, None:
+    one per core when the files are large; see ``import_pipeline.helpers_for``); the
+    result is the same either way.
+    """
     files = [Path(p) for p in paths]
     kinds = sorted({_detect(p) if format == "auto" else format for p in files})
     report = ImportReport(
         None, kinds[0] if len(kinds) == 1 else "mixed", [p.name for p in files], dry_run, {}
     )
-
-    def skip(error: FormatError) -> None:
-        text = render_error(error, lang)
-        report.bad.append(Outcome("skipped", "", error.file, error.line or 0, None, [text]))
-
-    done = 0
+    helpers = helpers_for(sum(p.stat().st_size for p in files), jobs)
+    items = _items(
+        files,
+        format=format,
+        mapping=mapping,
+        skip_bad=skip_bad,
+        progress=progress,
+        blocks=helpers > 0,
+    )
     try:
-        with uow as conn:
+        with uow as conn, quiet_collector():
             import_id = int(
                 conn.execute(
                     insert(imports)
@@ -114,26 +133,11 @@ def import_files(
             )
             with _bulk_cache(conn):
                 writer = ImportWriter(conn, import_id, load_index(conn))
-                for path in files:
-                    with path.open("rb") as stream:
-                        records = read_records(
-                            stream,
-                            file_name=path.name,
-                            format=format,
-                            mapping=mapping,
-                            on_error=skip if skip_bad else None,
-                        )
-                        try:
-                            for record in records:
-                                _one(writer, record, report, skip_bad=skip_bad, lang=lang)
-                                if progress is not None:
-                                    progress(done + stream.tell())
-                        except FormatError as error:
-                            raise ImportFailed(
-                                "Nothing was imported. {reason} (use --skip-bad to skip bad records)",  # noqa: E501
-                                reason=render_error(error, lang),
-                            ) from None
-                        done += stream.tell()
+                try:
+                    for result in prepare_all(items, lang=lang, helpers=helpers):
+                        _one(writer, result, report, skip_bad=skip_bad)
+                except FormatError as error:
+                    raise _failed(render_error(error, lang)) from None
                 writer.flush()
                 _reindex(writer)
                 report.counts = {**writer.counts, "skipped": len(report.bad)}
@@ -149,6 +153,44 @@ def import_files(
     except _DryRun:
         report.import_id = None
     return report
+
+
+def _items(
+    files: list[Path],
+    *,
+    format: str,
+    mapping: Mapping[str, str] | None,
+    skip_bad: bool,
+    progress: Progress | None,
+    blocks: bool,
+) -> Iterator[Item]:
+    """The files' cards and records in order, with the problems the readers report."""
+    done = 0
+    for path in files:
+        problems: list[FormatError] = []
+        with path.open("rb") as stream:
+            for item in read_items(
+                stream,
+                file_name=path.name,
+                format=format,
+                mapping=mapping,
+                on_error=problems.append if skip_bad else None,
+                blocks=blocks,
+            ):
+                if problems:
+                    yield from problems
+                    problems.clear()
+                yield item
+                if progress is not None:
+                    progress(done + stream.tell())
+            yield from problems
+            done += stream.tell()
+
+
+def _failed(reason: str) -> ImportFailed:
+    return ImportFailed(
+        "Nothing was imported. {reason} (use --skip-bad to skip bad records)", reason=reason
+    )
 
 
 BULK_CACHE_KIB = 262144
@@ -174,29 +216,19 @@ def _bulk_cache(conn: Connection) -> Iterator[None]:
 
 
 def _one(
-    writer: ImportWriter, record: object, report: ImportReport, *, skip_bad: bool, lang: str
+    writer: ImportWriter, result: PreparedRecord | Rejected, report: ImportReport, *, skip_bad: bool
 ) -> None:
-    from kinmyaku.formats.records import ContactRecord
-
-    assert isinstance(record, ContactRecord)
-    src = record.source
-    file, line = (src.file, src.line) if src else ("", 0)
-    try:
-        prepared = prepare_record(record)
-    except ValidationError as error:
-        reason = error_text(lang, error)
+    if isinstance(result, Rejected):
         if not skip_bad:
-            raise ImportFailed(
-                "Nothing was imported. {reason} (use --skip-bad to skip bad records)",
-                reason=f"{_location(lang, file, line)}: {reason}",
-            ) from None
-        report.bad.append(Outcome("skipped", record.display_name(), file, line, None, [reason]))
+            raise _failed(result.stop)
+        skipped = Outcome("skipped", result.name, result.file, result.line, None, [result.why])
+        report.bad.append(skipped)
         return
-    writer.add(prepared)
-    if prepared.warnings:
-        report.warnings.append(
-            Outcome("warning", record.display_name(), file, line, None, prepared.warnings)
-        )
+    writer.add(result)
+    if result.warnings:
+        file, line = source_of(result)
+        name = result.name
+        report.warnings.append(Outcome("warning", name, file, line, None, result.warnings))
 
 
 def _reindex(writer: ImportWriter) -> None:
@@ -207,11 +239,6 @@ def _reindex(writer: ImportWriter) -> None:
             keys[pid] = found
     if keys:
         store.index_people(writer.conn, keys)
-
-
-def render_error(error: FormatError, lang: str) -> str:
-    """A FormatError as one line in ``ja`` or ``en``."""
-    return error.message("ja" if lang.startswith("ja") else "en")
 
 
 def list_imports(uow: UnitOfWork) -> list[ImportSummary]:

@@ -83,16 +83,31 @@ def write_index_rows(
             conn.exec_driver_sql(sql, list(rows[start : start + CHUNK_ROWS]))
 
 
+IndexRows = tuple[list[tuple[str, int, int, bool]], str]
+"""A person's index rows without the person: (term, field, pos, whole) and the names text."""
+
+
+def person_rows(keys: PersonKeys) -> IndexRows:
+    """The index rows of one person (pure: an import builds them in helper processes)."""
+    found, inside = person_index(keys)
+    terms = [(t.term, int(t.field), t.pos, t.whole) for t in found]
+    return terms, names_text(inside) if inside else ""
+
+
+def insert_rows(conn: Connection, rows_by_person: dict[int, IndexRows]) -> None:
+    """Insert prepared index rows of people that have none yet (new people)."""
+    terms = [
+        (term, field, pos, pid, whole)
+        for pid, (found, _) in rows_by_person.items()
+        for term, field, pos, whole in found
+    ]
+    names = [(pid, text) for pid, (_, text) in rows_by_person.items() if text]
+    write_index_rows(conn, terms, names)
+
+
 def insert_index(conn: Connection, keys_by_person: dict[int, PersonKeys]) -> None:
     """Index people that have no index rows yet (new people), with plain executemany."""
-    terms: list[tuple[str, int, int, int, bool]] = []
-    names: list[tuple[int, str]] = []
-    for pid, keys in keys_by_person.items():
-        found, inside = person_index(keys)
-        terms += [(t.term, int(t.field), t.pos, pid, t.whole) for t in found]
-        if inside:
-            names.append((pid, names_text(inside)))
-    write_index_rows(conn, terms, names)
+    insert_rows(conn, {pid: person_rows(keys) for pid, keys in keys_by_person.items()})
 
 
 def delete_index(conn: Connection, person_ids: Iterable[int]) -> None:

@@ -218,7 +218,7 @@ def preview_import(
         return _page(request, core, lang, {"errors": _error(lang, error), "form": options}, 422)
     try:
         report = importing.import_files(
-            core.uow(), paths=staged.paths, dry_run=True, lang=lang, **options
+            core.uow(), paths=staged.paths, dry_run=True, lang=lang, jobs=None, **options
         )
     except (KinmyakuError, FormatError) as error:
         discard(root, staged.token)
@@ -243,6 +243,7 @@ def confirm_import(
             format=staged.format,
             skip_bad=staged.skip_bad,
             lang=lang,
+            jobs=None,  # helper processes for a large upload
         )
     except (KinmyakuError, FormatError) as error:
         return _page(request, core, lang, {"errors": _error(lang, error)}, 422)

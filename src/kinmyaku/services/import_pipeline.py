@@ -1,0 +1,248 @@
+"""Prepare an import's records in order: here, or in helper processes for a large file.
+
+Parsing a card, validating it and building its search keys are pure work on one record,
+and they take most of an import's time.  For a large import, helper processes do it, a
+batch of cards at a time, while this process matches the prepared records and writes them
+in the import's one transaction: SQLite has one writer, the other cores parse.  Results
+come back in the order of the file, so the report, the matching and the first error that
+stops an import are the same as when everything runs here (the tests compare the two).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+
+from kinmyaku.domain.errors import ValidationError
+from kinmyaku.formats.errors import FormatError
+from kinmyaku.formats.records import ContactRecord
+from kinmyaku.formats.vcard_blocks import VCardBlock, block_cards
+from kinmyaku.formats.vcard_reader import RawCard, card_record
+from kinmyaku.i18n import error_text
+from kinmyaku.services.import_prepare import PreparedRecord, prepare_record
+
+Item = VCardBlock | RawCard | ContactRecord | FormatError
+"""What a reader gives: cards to parse, a parsed record, or a problem it reported."""
+
+BATCH = 500
+"""Records sent to a helper process at a time."""
+
+AHEAD = 4
+"""Batches a helper may have waiting: enough to keep it busy, few enough for flat memory."""
+
+PARALLEL_BYTES = 4 * 1024 * 1024
+"""Files smaller than this (in all) are prepared here: starting helpers costs about 0.3 s."""
+
+MAX_HELPERS = 4
+"""More helpers do not help: past two or three, the one writer is the bottleneck."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record that cannot be imported, with what to show for it."""
+
+    name: str
+    file: str
+    line: int
+    why: str
+    """The problem, for the list of skipped records."""
+    stop: str
+    """The problem with where it is, for an import it stops."""
+
+
+def location(lang: str, file: str, line: int | None) -> str:
+    """``file, line N`` in the user's language."""
+    return FormatError("", file=file, line=line).location(lang)
+
+
+def render_error(error: FormatError, lang: str) -> str:
+    """A FormatError as one line in ``ja`` or ``en``."""
+    return error.message("ja" if lang.startswith("ja") else "en")
+
+
+def _format_rejected(error: FormatError, lang: str) -> Rejected:
+    text = render_error(error, lang)
+    return Rejected("", error.file, error.line or 0, text, text)
+
+
+def prepare_item(item: Item, lang: str) -> PreparedRecord | Rejected:
+    """Parse (a RawCard), validate and index one item; a problem becomes a Rejected."""
+    if isinstance(item, FormatError):
+        return _format_rejected(item, lang)
+    if isinstance(item, VCardBlock):
+        raise TypeError("a VCardBlock holds many records: use prepare_batch")
+    if isinstance(item, RawCard):
+        try:
+            record = card_record(item)
+        except FormatError as error:
+            return _format_rejected(error, lang)
+    else:
+        record = item
+    src = record.source
+    file, line = (src.file, src.line) if src else ("", 0)
+    try:
+        prepared = prepare_record(record)
+    except ValidationError as error:
+        reason = error_text(lang, error)
+        stop = f"{location(lang, file, line)}: {reason}"
+        return Rejected(record.display_name(), file, line, reason, stop)
+    prepared.new_person_rows()
+    _ = prepared.name_key  # cached on the record, so that it travels with it
+    return prepared
+
+
+def prepare_batch(items: list[Item], lang: str) -> list[PreparedRecord | Rejected]:
+    """prepare_item over a batch, a block's cards in order (what a helper process runs)."""
+    done: list[PreparedRecord | Rejected] = []
+    for item in items:
+        if not isinstance(item, VCardBlock):
+            done.append(prepare_item(item, lang))
+            continue
+        problems: list[FormatError] = []
+        for card in block_cards(item, problems.append):
+            if problems:
+                done += [_format_rejected(problem, lang) for problem in problems]
+                problems.clear()
+            done.append(prepare_item(card, lang))
+        done += [_format_rejected(problem, lang) for problem in problems]
+    return done
+
+
+def helpers_for(total_bytes: int, requested: int | None) -> int:
+    """How many helper processes an import of ``total_bytes`` uses (0: none).
+
+    ``requested`` is the caller's choice (``--jobs``); None picks one per available core
+    for a large import.  Helpers are started with ``forkserver``, which imports the
+    program's main module again: a script that imports with helpers must keep its work
+    under ``if __name__ == "__main__":`` (the ``kinmyaku`` command and the web app do).
+    """
+    if requested is not None:
+        return max(0, requested)
+    if total_bytes < PARALLEL_BYTES:
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    return 0 if cores < 2 else min(cores, MAX_HELPERS)
+
+
+def prepare_all(
+    items: Iterable[Item], *, lang: str, helpers: int
+) -> Iterator[PreparedRecord | Rejected]:
+    """Prepare ``items`` in order, here (``helpers=0``) or in that many helper processes.
+
+    A problem the reader raises (a file that cannot be read on) is raised after every
+    record before it has been given, as it would be when everything runs here.
+    """
+    if helpers <= 0:
+        for item in items:
+            yield from prepare_batch([item], lang)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(helpers, mp_context=context, initializer=few_collections) as pool:
+        yield from prepare_in(pool, items, lang=lang, ahead=helpers * AHEAD)
+
+
+def prepare_in(
+    pool: Executor, items: Iterable[Item], *, lang: str, ahead: int
+) -> Iterator[PreparedRecord | Rejected]:
+    """Prepare ``items`` in order, batches running in ``pool`` (at most ``ahead`` waiting).
+
+    If the pool breaks (a helper killed, out of memory), the batches it held and the rest
+    are prepared here: slower, the same result.
+    """
+    waiting: deque[tuple[Future[list[PreparedRecord | Rejected]], list[Item]]] = deque()
+    batch: list[Item] = []
+    source = iter(items)
+    stopped: Exception | None = None
+    broken = False
+
+    def send(batch: list[Item]) -> None:
+        future: Future[list[PreparedRecord | Rejected]] | None = None
+        if not broken:
+            with suppress(BrokenExecutor):
+                future = pool.submit(prepare_batch, batch, lang)
+        if future is None:
+            future = Future()
+            future.set_result(prepare_batch(batch, lang))
+        waiting.append((future, batch))
+
+    def receive() -> list[PreparedRecord | Rejected]:
+        nonlocal broken
+        future, batch = waiting.popleft()
+        try:
+            return future.result()
+        except BrokenExecutor:
+            broken = True
+            return prepare_batch(batch, lang)
+
+    try:
+        while True:
+            try:
+                item = next(source)
+            except StopIteration:
+                break
+            except Exception as error:  # raised once the records before it are given
+                stopped = error
+                break
+            batch.append(item)
+            if len(batch) >= BATCH or isinstance(item, VCardBlock):
+                send(batch)
+                batch = []
+                while len(waiting) > ahead or (waiting and waiting[0][0].done()):
+                    yield from receive()
+        if batch:
+            send(batch)
+        while waiting:
+            yield from receive()
+    finally:
+        for future, _ in waiting:
+            future.cancel()
+    if stopped is not None:
+        raise stopped
+
+
+_quiet_lock = threading.Lock()
+_quiet_users = 0
+_saved_thresholds: tuple[int, int, int] | None = None
+
+
+def few_collections() -> None:
+    """Collect cycles rarely (a helper process's whole life).
+
+    An import allocates millions of small objects and creates no reference cycles to
+    speak of; the default thresholds run a full collection again and again over the
+    growing match index, a fifth of an import's time.
+    """
+    gc.set_threshold(20000, 20, 1_000_000)
+
+
+@contextmanager
+def quiet_collector() -> Iterator[None]:
+    """Collect cycles rarely while an import runs; the thresholds come back afterwards.
+
+    What exists when the import starts is frozen (``gc.freeze``) and stays so: young
+    collections then never walk it.  Frozen objects are still freed by reference counting;
+    only a cycle among them would stay (a few objects at most).
+    """
+    global _quiet_users, _saved_thresholds
+    with _quiet_lock:
+        if _quiet_users == 0:
+            _saved_thresholds = gc.get_threshold()
+            few_collections()
+            gc.freeze()
+        _quiet_users += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_users -= 1
+            if _quiet_users == 0 and _saved_thresholds is not None:
+                gc.set_threshold(*_saved_thresholds)

@@ -1,0 +1,206 @@
+"""An import with helper processes writes and reports exactly what one without them does.
+
+The helpers get tiny blocks and batches here, so that even the small sample files are cut
+into many pieces, and the results come back out of many processes' batches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from kinmyaku.bootstrap import App
+from kinmyaku.cli.main import app as cli_app
+from kinmyaku.formats import vcard_blocks
+from kinmyaku.formats.reader import read_items
+from kinmyaku.services import import_pipeline
+from kinmyaku.services.import_pipeline import Rejected, helpers_for, prepare_in
+from kinmyaku.services.import_prepare import PreparedRecord
+from kinmyaku.services.importing import ImportFailed, ImportReport, import_files
+from kinmyaku.storage.schema import metadata, photos
+
+DATA = Path(__file__).parents[1] / "data"
+# Every sample file but the generic CSV, which needs a column mapping of its own.
+SAMPLES = sorted((DATA / "vcard").glob("*.vcf")) + sorted(
+    p for p in (DATA / "csv").glob("*.csv") if p.name != "generic-members.csv"
+)
+CARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:{family};{given};;;\r\nFN:{family} {given}\r\n"
+    "X-PHONETIC-LAST-NAME:{family_r}\r\nX-PHONETIC-FIRST-NAME:{given_r}\r\n"
+    "ORG:{org}\r\nEMAIL:{email}\r\nTEL;TYPE=CELL:{tel}\r\nEND:VCARD\r\n"
+)
+
+
+@pytest.fixture
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut files into blocks of a few hundred bytes and batches of three records."""
+    monkeypatch.setattr(vcard_blocks, "BLOCK", 300)
+    monkeypatch.setattr(import_pipeline, "BATCH", 3)
+
+
+def _tricky(tmp_path: Path) -> Path:
+    """Cards that repeat people (matching), a nested card, stray text, a bad card, QP."""
+    cards = []
+    for n in range(60):
+        cards.append(
+            CARD.format(
+                family=["山田", "佐藤", "髙橋"][n % 3],
+                given=f"太郎{n % 20}",
+                family_r=["やまだ", "さとう", "たかはし"][n % 3],
+                given_r="たろう",
+                org=["株式会社金脈商事", "ミライソフト株式会社"][n % 2],
+                email=f"p{n % 25}@example.jp",
+                tel=f"090-1234-{n % 30:04d}",
+            )
+        )
+    cards.insert(7, "stray text between cards\r\n")
+    cards.insert(
+        11,
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:親;方;;;\r\nAGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\n"
+        "N:代理;人;;;\r\nEND:VCARD\r\nEMAIL:boss@example.jp\r\nEND:VCARD\r\n",
+    )
+    cards.insert(
+        20,
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E9=88=B4=\r\n"
+        "=E6=9C=A8;=E4=B8=80;;;\r\nEMAIL:suzuki@example.jp\r\nEND:VCARD\r\n",
+    )
+    cards.insert(
+        33, "BEGIN:VCARD\r\nVERSION:3.0\r\nN:悪;例;;;\r\nEMAIL:not-an-address\r\nEND:VCARD\r\n"
+    )
+    cards.insert(40, "BEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n")
+    path = tmp_path / "tricky.vcf"
+    path.write_text("".join(cards) + "BEGIN:VCARD\r\nN:未;完;;;\r\n", encoding="utf-8")
+    return path
+
+
+def _rows(app: App) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, without the clock times and photo file names (random by run)."""
+    with app.uow() as conn:
+        names = [str(name) for name in conn.execute(select(photos.c.name)).scalars()]
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return "<time>"
+        if isinstance(value, str):
+            for name in names:
+                value = value.replace(name, "<photo>")
+        return value
+
+    with app.uow() as conn:
+        return {
+            table.name: sorted(
+                (tuple(plain(v) for v in row) for row in conn.execute(select(table))), key=repr
+            )
+            for table in metadata.sorted_tables
+        }
+
+
+def _report(report: ImportReport) -> tuple[Any, ...]:
+    def outcomes(items: list[Any]) -> list[tuple[Any, ...]]:
+        return [(o.action, o.name, o.file, o.line, o.person_id, o.why) for o in items]
+
+    return (
+        report.counts,
+        outcomes(report.outcomes),
+        outcomes(report.bad),
+        outcomes(report.warnings),
+    )
+
+
+def test_helpers_import_exactly_what_one_process_does(
+    app: App, other_app: App, tmp_path: Path, small_pieces: None
+) -> None:
+    paths = [*SAMPLES, _tricky(tmp_path)]
+    with paths[-1].open("rb") as stream:
+        pieces = list(read_items(stream, file_name="tricky.vcf", on_error=None, blocks=True))
+    assert sum(isinstance(piece, vcard_blocks.VCardBlock) for piece in pieces) > 10
+    for _ in range(2):  # the second time every record matches a person: updates, unchanged
+        alone = import_files(app.uow(), paths=paths, skip_bad=True, jobs=0)
+        helped = import_files(other_app.uow(), paths=paths, skip_bad=True, jobs=2)
+        assert _report(helped) == _report(alone)
+        assert _rows(other_app) == _rows(app)
+    assert alone.counts["skipped"] >= 4  # the bad e-mails, the empty card, stray, unfinished
+    assert alone.counts["unchanged"] > 0
+
+
+def test_the_first_bad_record_stops_both_the_same_way(
+    sqlite_app: App, tmp_path: Path, small_pieces: None
+) -> None:
+    path = _tricky(tmp_path)
+    failures = []
+    for jobs in (0, 2):
+        with pytest.raises(ImportFailed) as failed:
+            import_files(sqlite_app.uow(), paths=[path], jobs=jobs)
+        failures.append(str(failed.value))
+    assert failures[0] == failures[1]
+    assert "tricky.vcf" in failures[0]
+    assert all(not rows for name, rows in _rows(sqlite_app).items() if name == "people")
+
+
+def test_a_large_import_uses_helpers_and_a_small_one_does_not() -> None:
+    assert helpers_for(10_000, None) == 0
+    assert helpers_for(10_000, 3) == 3
+    assert helpers_for(100 * 1024 * 1024, 0) == 0
+    assert 0 <= helpers_for(100 * 1024 * 1024, None) <= import_pipeline.MAX_HELPERS
+
+
+class _BreaksAfter(Executor):
+    """Runs batches here, then fails the way a pool whose helper was killed does."""
+
+    def __init__(self, good: int) -> None:
+        self.good = good
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        if self.good > 0:
+            self.good -= 1
+            future.set_result(fn(*args, **kwargs))
+        else:
+            future.set_exception(BrokenProcessPool("a helper died"))
+        return future
+
+
+def _prepared(path: Path, pool: Executor | None) -> Iterator[PreparedRecord | Rejected]:
+    with path.open("rb") as stream:
+        items = read_items(stream, file_name=path.name, on_error=None, blocks=True)
+        if pool is None:
+            yield from import_pipeline.prepare_all(items, lang="en", helpers=0)
+        else:
+            yield from prepare_in(pool, items, lang="en", ahead=2)
+
+
+def test_a_broken_pool_costs_speed_not_records(tmp_path: Path, small_pieces: None) -> None:
+    path = _tricky(tmp_path)
+
+    def names(results: Iterator[PreparedRecord | Rejected]) -> list[tuple[str, int]]:
+        return [
+            (r.name, r.line)
+            if isinstance(r, Rejected)
+            else (r.name, r.source.line if r.source else 0)
+            for r in results
+        ]
+
+    expected = names(_prepared(path, None))
+    assert len(expected) > 60
+    assert names(_prepared(path, _BreaksAfter(3))) == expected
+
+
+def test_cli_import_with_helpers(sqlite_url: str, tmp_path: Path, small_pieces: None) -> None:
+    runner = CliRunner()
+    base = ["--db", sqlite_url, "--lang", "en"]
+    path = _tricky(tmp_path)
+    result = runner.invoke(cli_app, [*base, "import", "--jobs", "2", "--skip-bad", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Skipped tricky.vcf:" in result.output
+    assert "Created 27, updated 35, unchanged 0, skipped 4." in result.output
+    result = runner.invoke(cli_app, [*base, "import", "--jobs", "-1", str(path)])
+    assert result.exit_code == 2
+    assert "--jobs" in result.output
