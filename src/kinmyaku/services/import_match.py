@@ -61,13 +61,6 @@ class MatchIndex:
             return found, "name"
         return None
 
-    def claim(self, person_id: int, prepared: PreparedRecord) -> None:
-        """Let later records match this person (its e-mails, phones and name) only."""
-        for point in prepared.points:
-            if point.kind in ("email", "phone") and point.normalized:
-                self.by_point.setdefault(match_key(point.kind, point.normalized), person_id)
-        self.by_name.setdefault(prepared.name_key, person_id)
-
     def remember(self, person_id: int, prepared: PreparedRecord) -> None:
         """Let later records match this person and see what they now have."""
         for point in prepared.points:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, Table, func, insert, select
 
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.names import fold_text
@@ -48,7 +48,15 @@ _PEOPLE_INSERT = (
     "created_at",
     "updated_at",
 )
-_JOB_COLUMNS = ("person_id", "organization_id", "department", "title", "start_date", "is_current")
+_JOB_COLUMNS = (
+    "id",
+    "person_id",
+    "organization_id",
+    "department",
+    "title",
+    "start_date",
+    "is_current",
+)
 _PROVENANCE_COLUMNS = (
     "import_id",
     "entity",
@@ -113,23 +121,39 @@ class ImportWriter:
         default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0}
     )
     keep_details: int = 500
-    _next_temp: int = -1
+    _ids: list[int] = field(default_factory=list)
+    _last_id: int = 0
+    _drawn: int = 0
+    _waiting: set[int] = field(default_factory=set)
+    """The ids of the people in ``pending``."""
 
     def add(self, prepared: PreparedRecord) -> None:
         """Create the record's person or update the one it matches."""
         found = self.index.find(prepared)
-        if found is not None and found[0] < 0:
-            self.flush()
-            found = self.index.find(prepared)
+        if found is not None and found[0] in self._waiting:
+            self.flush()  # it matches a person not written yet: write them first
         if found is None:
-            temp = self._next_temp
-            self._next_temp -= 1
-            self.pending.append((temp, prepared))
-            self.index.claim(temp, prepared)
+            pid = self._take_id()
+            self.pending.append((pid, prepared))
+            self._waiting.add(pid)
+            self.index.remember(pid, prepared)
             if len(self.pending) >= CHUNK:
                 self.flush()
             return
         self._update(found[0], found[1], prepared)
+
+    def _take_id(self) -> int:
+        """The next new person's id (drawn ahead, so that matching knows it at once).
+
+        Ids are drawn 16 at first, then twice as many each time up to CHUNK: on PostgreSQL
+        the ones left unused are gaps in the sequence, never more than the people created.
+        """
+        if not self._ids:
+            size = min(CHUNK, max(16, self._drawn))
+            self._drawn += size
+            self._ids = new_ids(self.conn, people, size, after=self._last_id)[::-1]
+        self._last_id = self._ids.pop()
+        return self._last_id
 
     def _note(self, outcome: Outcome) -> None:
         self.counts[outcome.action] = self.counts.get(outcome.action, 0) + 1
@@ -183,19 +207,19 @@ class ImportWriter:
             self._write_provenance()
             return
         batch, self.pending = self.pending, []
+        self._waiting.clear()
         stamp = store.now()
-        ids = new_person_ids(self.conn, len(batch))
         people_rows: list[tuple[Any, ...]] = []
         points: list[tuple[Any, ...]] = []
         tags: list[tuple[Any, ...]] = []
-        jobs: list[tuple[Any, ...]] = []
+        jobs: list[list[Any]] = []
         met: list[tuple[Any, ...]] = []
         extra: list[tuple[Any, ...]] = []
         index_rows = {}
         # Values as the driver wants them, converted once (the times) or only when set.
         convert = self._people_converters()
         stamp_value = convert["created_at"](stamp)
-        for (temp, prepared), pid in zip(batch, ids, strict=True):
+        for pid, prepared in batch:
             photo = self._photo(prepared)
             cols = prepared.columns
             birthday = cols.get("birthday")
@@ -217,7 +241,6 @@ class ImportWriter:
                     stamp_value,
                 )
             )
-            self._relabel(temp, pid, prepared)
             self._prov(prepared, "person", pid, "create")
             if photo:
                 self._prov(prepared, "photo", pid, "create", photo)
@@ -225,7 +248,7 @@ class ImportWriter:
             tags += [(pid, tag) for tag in prepared.tags]
             if prepared.company:
                 org = self._org(prepared)
-                jobs.append((pid, org, prepared.department, prepared.title, None, True))
+                jobs.append([pid, org, prepared.department, prepared.title, None, True])
             if prepared.met_on is not None:
                 met.append((pid, prepared.met_on, prepared.channel))
             extra += [(pid, name, value) for name, value in prepared.extra]
@@ -235,16 +258,15 @@ class ImportWriter:
                 name = prepared.name or cols["family_name"]
                 self.outcomes.append(Outcome("created", name, *source_of(prepared), pid))
         bulk_insert(self.conn, people, _PEOPLE_INSERT, people_rows, converted=True)
+        job_rows = self._current_jobs(jobs)
         for table, columns, values in (
             (contact_points, ("person_id", "kind", "value", "label", "normalized"), points),
             (person_tags, ("person_id", "tag"), tags),
-            (affiliations, _JOB_COLUMNS, jobs),
+            (affiliations, _JOB_COLUMNS, job_rows),
             (encounters, ("person_id", "date", "channel"), met),
             (extra_fields, ("person_id", "name", "value"), extra),
         ):
             bulk_insert(self.conn, table, columns, values)
-        if jobs:
-            self._load_jobs([job[0] for job in jobs])
         insert_rows(self.conn, index_rows)
         self._write_provenance()
 
@@ -255,32 +277,19 @@ class ImportWriter:
             converters[name] = processor if processor is not None else _same
         return converters
 
-    def _load_jobs(self, person_ids: list[int]) -> None:
+    def _current_jobs(self, jobs: list[list[Any]]) -> list[tuple[Any, ...]]:
+        """Give new people's jobs their ids, and let matching see them as current jobs."""
+        if not jobs:
+            return []
         org_keys = {oid: key for key, oid in self.index.orgs.items()}
-        for start in range(0, len(person_ids), 500):
-            chunk = person_ids[start : start + 500]
-            for row in self.conn.execute(
-                select(affiliations).where(
-                    affiliations.c.person_id.in_(chunk), affiliations.c.is_current.is_(True)
-                )
-            ).mappings():
-                key = org_keys.get(row["organization_id"], "")
-                self.index.worked_at.add((row["person_id"], key))
-                self.index.jobs[row["person_id"]] = CurrentJob(
-                    row["id"],
-                    org_keys.get(row["organization_id"], ""),
-                    row["department"],
-                    row["title"],
-                )
-
-    def _relabel(self, temp: int, pid: int, prepared: PreparedRecord) -> None:
-        for point in prepared.points:
-            key = match_key(point.kind, point.normalized)
-            if self.index.by_point.get(key) == temp:
-                self.index.by_point[key] = pid
-        if self.index.by_name.get(prepared.name_key) == temp:
-            self.index.by_name[prepared.name_key] = pid
-        self.index.remember(pid, prepared)
+        rows = []
+        ids = new_ids(self.conn, affiliations, len(jobs))
+        for job_id, (pid, org, department, title, start, current) in zip(ids, jobs, strict=True):
+            key = org_keys.get(org, "")
+            self.index.worked_at.add((pid, key))
+            self.index.jobs[pid] = CurrentJob(job_id, key, department, title)
+            rows.append((job_id, pid, org, department, title, start, current))
+        return rows
 
     def _write_provenance(self) -> None:
         if self.provenance_rows:
@@ -406,20 +415,22 @@ def _same(value: Any) -> Any:
     return value
 
 
-def new_person_ids(conn: Connection, count: int) -> list[int]:
-    """Ids for ``count`` new people, taken before inserting them in one executemany.
+def new_ids(conn: Connection, table: Table, count: int, *, after: int = 0) -> list[int]:
+    """Ids for ``count`` new rows of ``table`` (greater than ``after``), taken before the insert.
 
-    An ``INSERT ... RETURNING`` that keeps the rows' order runs row by row on SQLite (2 s
-    per 100,000 people).  SQLite gives a new row the largest id plus one, and the import
-    holds the write lock, so the next ids are known; PostgreSQL draws them from the
-    sequence.
+    Matching needs a new person's id at once, and one ``executemany`` is much faster than
+    an ``INSERT ... RETURNING`` that keeps the rows' order (row by row on SQLite: 2 s per
+    100,000 people).  SQLite gives a new row the largest id plus one, and the import holds
+    the write lock, so the next ids are known (``after`` is the last one handed out and not
+    inserted yet); PostgreSQL draws them from the table's sequence (never twice; unused
+    ones are left as gaps, as a rolled-back insert leaves them).
     """
     if conn.dialect.name == "postgresql":
-        sequence = func.pg_get_serial_sequence("people", "id")
+        sequence = func.pg_get_serial_sequence(table.name, "id")
         drawn = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
-        return [int(pid) for pid in conn.execute(drawn).scalars()]
-    largest = conn.execute(select(func.max(people.c.id))).scalar()
-    start = int(largest or 0) + 1
+        return sorted(int(new_id) for new_id in conn.execute(drawn).scalars())
+    largest = conn.execute(select(func.max(table.c.id))).scalar()
+    start = max(int(largest or 0), after) + 1
     return list(range(start, start + count))
 
 
