@@ -244,11 +244,11 @@ class ImportWriter:
             self._prov(prepared, "person", pid, "create")
             if photo:
                 self._prov(prepared, "photo", pid, "create", photo)
-            points += [(pid, p.kind, p.value, p.label, p.normalized) for p in prepared.points]
+            points += [(pid, p.kind, p.label, p.value, p.normalized) for p in prepared.points]
             tags += [(pid, tag) for tag in prepared.tags]
             if prepared.company:
                 org = self._org(prepared)
-                jobs.append([pid, org, prepared.department, prepared.title, None, True])
+                jobs.append([pid, org, prepared.department, prepared.title])
             if prepared.met_on is not None:
                 met.append((pid, prepared.met_on, prepared.channel))
             extra += [(pid, name, value) for name, value in prepared.extra]
@@ -259,10 +259,11 @@ class ImportWriter:
                 self.outcomes.append(Outcome("created", name, *source_of(prepared), pid))
         bulk_insert(self.conn, people, _PEOPLE_INSERT, people_rows, converted=True)
         job_rows = self._current_jobs(jobs)
+        bulk_insert(self.conn, affiliations, _JOB_COLUMNS, job_rows, converted=True)
         for table, columns, values in (
-            (contact_points, ("person_id", "kind", "value", "label", "normalized"), points),
+            # Columns in the tables' order: the rows need no reordering.
+            (contact_points, ("person_id", "kind", "label", "value", "normalized"), points),
             (person_tags, ("person_id", "tag"), tags),
-            (affiliations, _JOB_COLUMNS, job_rows),
             (encounters, ("person_id", "date", "channel"), met),
             (extra_fields, ("person_id", "name", "value"), extra),
         ):
@@ -284,11 +285,13 @@ class ImportWriter:
         org_keys = {oid: key for key, oid in self.index.orgs.items()}
         rows = []
         ids = new_ids(self.conn, affiliations, len(jobs))
-        for job_id, (pid, org, department, title, start, current) in zip(ids, jobs, strict=True):
+        current = bind_processor(self.conn, affiliations, "is_current") or _same
+        is_current = current(True)
+        for job_id, (pid, org, department, title) in zip(ids, jobs, strict=True):
             key = org_keys.get(org, "")
             self.index.worked_at.add((pid, key))
             self.index.jobs[pid] = CurrentJob(job_id, key, department, title)
-            rows.append((job_id, pid, org, department, title, start, current))
+            rows.append((job_id, pid, org, department, title, None, is_current))
         return rows
 
     def _write_provenance(self) -> None:
