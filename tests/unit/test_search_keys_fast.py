@@ -17,12 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kinmyaku
-from kinmyaku.domain.names import fold_text, is_latin, kana_to_romaji, romaji_key
+from kinmyaku.domain.names import fold_text, is_latin, joined_romaji, kana_to_romaji, romaji_key
 from kinmyaku.domain.search_keys import (
     MAX_TERM,
     Field,
     PersonKeys,
     Term,
+    _fast_romaji_key,
+    _joined_key,
     person_index,
     person_terms,
     split_query,
@@ -227,3 +229,21 @@ def test_downgrade_rebuilds_the_old_suffix_rows(
         if t.pos > 0 and t.field != Field.PHONE
     }
     assert set(SUFFIX_TERMS(family or "x", given_name, family_r, given_r, romaji)) == expected
+
+
+@settings(max_examples=500)
+@given(KANA, KANA)
+def test_joined_key_from_the_parts_equals_the_full_key(first: str, second: str) -> None:
+    """The romaji key of a full reading, built from its parts' keys, is the full key."""
+    folded = fold_text(first), fold_text(second)
+    assert _joined_key(*folded) == _fast_romaji_key(joined_romaji(*folded))
+    assert _joined_key(*folded) == romaji_key(kana_to_romaji(folded[0] + folded[1]))
+
+
+def test_joined_key_examples() -> None:
+    # Parts' keys joined: a vowel, then neither a vowel nor h.
+    assert _joined_key("タカハシ", "タロウ") == "takahashitaro"
+    # A long vowel across the join (オ + ウ), o + h, and a small kana: computed in full.
+    assert _joined_key("サトオ", "ウタ") == romaji_key("satoouta")
+    assert _joined_key("コ", "ホリ") == romaji_key("kohori")
+    assert _joined_key("キ", "ョウコ") == romaji_key(kana_to_romaji("キョウコ"))

@@ -206,14 +206,25 @@ def joined_romaji(first: str, second: str) -> str:
     """``kana_to_romaji(first + second)``, from the cached parts when the join is a cut."""
     if not (first and second):
         return part_romaji(first or second)
-    if (
-        second[0] not in SMALL_KATAKANA
+    if romaji_cut(first, second):
+        return part_romaji(first) + part_romaji(second)
+    return _pieced_romaji(first + second)
+
+
+def romaji_cut(first: str, second: str) -> bool:
+    """True when the romaji of ``first + second`` is that of ``first``, then of ``second``.
+
+    Both are plain katakana, and neither a small kana after the join nor ッ before it
+    changes how the other is spelled.
+    """
+    return bool(
+        first
+        and second
+        and second[0] not in SMALL_KATAKANA
         and first[-1] != "ッ"
         and PLAIN_KATAKANA.fullmatch(first)
         and PLAIN_KATAKANA.fullmatch(second)
-    ):
-        return part_romaji(first) + part_romaji(second)
-    return _pieced_romaji(first + second)
+    )
 
 
 def to_katakana(text: str) -> str:

@@ -25,6 +25,7 @@ from kinmyaku.domain.names import (
     joined_romaji,
     kana_to_romaji,
     part_romaji,
+    romaji_cut,
     romaji_key,
 )
 from kinmyaku.domain.validate import phone_digits
@@ -142,10 +143,10 @@ def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str, inside: list[st
             found.append(Term(term, Field.ROMAJI, 0, True))
 
     if family_r or given_r:
-        whole = _fast_romaji_key(joined_romaji(family_r, given_r))[:MAX_TERM]
+        whole = _joined_key(family_r, given_r)[:MAX_TERM]
         once(whole)
         inside.append(whole)
-        once(_fast_romaji_key(joined_romaji(given_r, family_r))[:MAX_TERM])
+        once(_joined_key(given_r, family_r)[:MAX_TERM])
         for part in (family_r, given_r):
             if part:
                 once(_part_romaji_key(part))
@@ -188,6 +189,32 @@ def _fast_romaji_key(romaji: str) -> str:
 @lru_cache(maxsize=65536)
 def _part_romaji_key(part: str) -> str:
     return _fast_romaji_key(part_romaji(part))
+
+
+_VOWELS = frozenset("aiueo")
+_JOINS = frozenset("aiueoh")  # a key part starting with one of these may collapse into the other
+
+
+def _joined_key(first: str, second: str) -> str:
+    """``_fast_romaji_key(joined_romaji(first, second))``, from the parts' cached keys.
+
+    That is exact when the first part's romaji ends in a vowel and the second's starts
+    with a letter or digit that is neither a vowel nor h: no long vowel (ou, aa ...), oh,
+    m before b/m/p or tch can then span the join, so the join's key is the parts' keys
+    joined (tests/unit/test_search_keys_fast.py compares the two).  Otherwise, or when
+    the join is no cut of the romaji, it is computed in full.
+    """
+    if romaji_cut(first, second):
+        head, tail = part_romaji(first), part_romaji(second)
+        if (
+            head.isascii()
+            and tail.isascii()
+            and head[-1].lower() in _VOWELS
+            and tail[0].isalnum()
+            and tail[0].lower() not in _JOINS
+        ):
+            return _part_romaji_key(first) + _part_romaji_key(second)
+    return _fast_romaji_key(joined_romaji(first, second))
 
 
 def contact_terms(keys: PersonKeys) -> Iterator[Term]:
