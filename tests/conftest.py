@@ -96,12 +96,12 @@ def database_url(
 
 
 @pytest.fixture
-def other_app(
+def second_app(
     database_url: str, tmp_path: Path, sqlite_template: Path, request: pytest.FixtureRequest
 ) -> Iterator[App]:
-    """A second fresh database of the same kind as ``app``'s (to compare two ways of writing)."""
+    """A second fresh, migrated database of the same kind as ``app``'s (to compare two)."""
     if database_url.startswith("sqlite"):
-        path = tmp_path / "other.sqlite3"
+        path = tmp_path / "second.sqlite3"
         shutil.copy(sqlite_template, path)
         url, name = f"sqlite:///{path}", None
     else:

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import io
-import shutil
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert, select
 from typer.testing import CliRunner
 
-from kinmyaku.bootstrap import App, open_app
+from kinmyaku.bootstrap import App
 from kinmyaku.cli.main import app as cli_app
-from kinmyaku.config import Settings
 from kinmyaku.services.backup import RestoreRefused, restore_backup, write_backup
 from kinmyaku.services.importing import import_files
 from kinmyaku.services.people import PersonInput, add_person
@@ -53,33 +48,6 @@ def _fill(app: App) -> None:
     record_encounter(app.uow(), person_id=pid, on=date(2026, 4, 1), channel="event")
     with app.uow() as conn:
         conn.execute(insert(photos).values(name="p.png", mime="image/png", data=PNG))
-
-
-@pytest.fixture
-def second_app(
-    database_url: str, tmp_path: Path, sqlite_template: Path, request: pytest.FixtureRequest
-) -> Iterator[App]:
-    """A second fresh, migrated database of the same kind as ``app``'s."""
-    if database_url.startswith("sqlite"):
-        path = tmp_path / "second.sqlite3"
-        shutil.copy(sqlite_template, path)
-        built = open_app(Settings(database_url=f"sqlite:///{path}", language="en"))
-        yield built
-        built.close()
-        return
-    template = request.getfixturevalue("pg_template")
-    name = f"kinmyaku_t_{uuid.uuid4().hex[:10]}"
-    admin_url = make_url(database_url).set(database="postgres")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    built = open_app(Settings(database_url=url, language="en"))
-    yield built
-    built.close()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_backup_restore_is_exact(app: App, second_app: App) -> None:

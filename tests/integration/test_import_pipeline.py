@@ -116,7 +116,7 @@ def _report(report: ImportReport) -> tuple[Any, ...]:
 
 
 def test_helpers_import_exactly_what_one_process_does(
-    app: App, other_app: App, tmp_path: Path, small_pieces: None
+    app: App, second_app: App, tmp_path: Path, small_pieces: None
 ) -> None:
     paths = [*SAMPLES, _tricky(tmp_path)]
     with paths[-1].open("rb") as stream:
@@ -124,9 +124,9 @@ def test_helpers_import_exactly_what_one_process_does(
     assert sum(isinstance(piece, vcard_blocks.VCardBlock) for piece in pieces) > 10
     for _ in range(2):  # the second time every record matches a person: updates, unchanged
         alone = import_files(app.uow(), paths=paths, skip_bad=True, jobs=0)
-        helped = import_files(other_app.uow(), paths=paths, skip_bad=True, jobs=2)
+        helped = import_files(second_app.uow(), paths=paths, skip_bad=True, jobs=2)
         assert _report(helped) == _report(alone)
-        assert _rows(other_app) == _rows(app)
+        assert _rows(second_app) == _rows(app)
     assert alone.counts["skipped"] >= 4  # the bad e-mails, the empty card, stray, unfinished
     assert alone.counts["unchanged"] > 0
 

@@ -38,7 +38,7 @@ AHEAD = 4
 """Batches a helper may have waiting: enough to keep it busy, few enough for flat memory."""
 
 PARALLEL_BYTES = 4 * 1024 * 1024
-"""Files smaller than this (in all) are prepared here: starting helpers costs about 0.3 s."""
+"""Files smaller than this (in all) are prepared here: starting helpers takes about 0.5 s."""
 
 MAX_HELPERS = 4
 """More helpers do not help: past two or three, the one writer is the bottleneck."""

@@ -14,6 +14,7 @@ from kinmyaku.domain.search_keys import PersonKeys
 from kinmyaku.domain.validate import normalize_email, parse_phone, phone_digits
 from kinmyaku.formats.records import ContactRecord, PostalAddress, RecordSource
 from kinmyaku.services.people import PersonInput, _name_columns
+from kinmyaku.storage.people import keys_from_row
 from kinmyaku.storage.search_index import IndexRows, person_rows
 
 NameKey = tuple[str, str, str]
@@ -57,17 +58,11 @@ class PreparedRecord:
 
     def person_keys(self) -> PersonKeys:
         """What of the person, once created from this record, is searchable."""
-        cols = self.columns
-        return PersonKeys(
-            family_name=cols["family_name"],
-            given_name=cols["given_name"] or "",
-            family_reading=cols["family_reading"] or "",
-            given_reading=cols["given_reading"] or "",
-            romaji=cols["romaji"] or "",
-            nickname=cols.get("nickname") or "",
-            emails=tuple(p.value for p in self.points if p.kind == "email"),
-            phones=tuple(p.value for p in self.points if p.kind == "phone"),
-            tags=tuple(self.tags),
+        return keys_from_row(
+            self.columns,
+            emails=[p.value for p in self.points if p.kind == "email"],
+            phones=[p.value for p in self.points if p.kind == "phone"],
+            tags=self.tags,
         )
 
     def new_person_rows(self) -> IndexRows:

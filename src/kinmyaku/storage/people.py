@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -224,16 +224,16 @@ def person_keys(conn: Connection, person_id: int) -> PersonKeys | None:
 
 
 def keys_from_row(
-    row: dict[str, Any], *, emails: Sequence[str], phones: Sequence[str], tags: Sequence[str]
+    row: Mapping[str, Any], *, emails: Sequence[str], phones: Sequence[str], tags: Sequence[str]
 ) -> PersonKeys:
-    """PersonKeys from a people row and its contact points and tags."""
+    """PersonKeys from a people row (or new columns) and its contact points and tags."""
     return PersonKeys(
         family_name=row["family_name"],
         given_name=row["given_name"] or "",
         family_reading=row["family_reading"] or "",
         given_reading=row["given_reading"] or "",
         romaji=row["romaji"] or "",
-        nickname=row["nickname"] or "",
+        nickname=row.get("nickname") or "",
         emails=tuple(emails),
         phones=tuple(phones),
         tags=tuple(tags),
