@@ -7,6 +7,8 @@ into many pieces, and the results come back out of many processes' batches.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
@@ -204,3 +206,16 @@ def test_cli_import_with_helpers(sqlite_url: str, tmp_path: Path, small_pieces: 
     result = runner.invoke(cli_app, [*base, "import", "--jobs", "-1", str(path)])
     assert result.exit_code == 2
     assert "--jobs" in result.output
+
+
+def test_helpers_run_below_the_writer_and_collect_rarely() -> None:
+    # In a process of its own: os.nice cannot be undone.
+    code = (
+        "import gc, os\n"
+        "from kinmyaku.services.import_pipeline import helper_start\n"
+        "before = os.nice(0)\n"
+        "helper_start()\n"
+        "print(os.nice(0) - before, gc.get_threshold()[0])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [str(import_pipeline.HELPER_NICENESS), "20000"]

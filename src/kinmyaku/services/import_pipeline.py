@@ -40,6 +40,9 @@ AHEAD = 4
 PARALLEL_BYTES = 4 * 1024 * 1024
 """Files smaller than this (in all) are prepared here: starting helpers takes about 0.5 s."""
 
+HELPER_NICENESS = 10
+"""How much lower than the writer helpers run (``os.nice``)."""
+
 MAX_HELPERS = 4
 """More helpers do not help: past two or three, the one writer is the bottleneck."""
 
@@ -146,7 +149,7 @@ def prepare_all(
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(helpers, mp_context=context, initializer=few_collections) as pool:
+    with ProcessPoolExecutor(helpers, mp_context=context, initializer=helper_start) as pool:
         yield from prepare_in(pool, items, lang=lang, ahead=helpers * AHEAD)
 
 
@@ -222,6 +225,17 @@ def few_collections() -> None:
     growing match index, a fifth of an import's time.
     """
     gc.set_threshold(20000, 20, 1_000_000)
+
+
+def helper_start() -> None:
+    """A helper process's set-up: few collections, and a lower priority than the writer.
+
+    The one process that writes is what an import waits for; helpers yield the CPU to it
+    when both are ready to run.
+    """
+    few_collections()
+    with suppress(OSError):
+        os.nice(HELPER_NICENESS)
 
 
 @contextmanager
