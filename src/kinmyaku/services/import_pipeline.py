@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -137,7 +137,7 @@ def helpers_for(total_bytes: int, requested: int | None) -> int:
 
 def prepare_all(
     items: Iterable[Item], *, lang: str, helpers: int
-) -> Iterator[PreparedRecord | Rejected]:
+) -> Generator[PreparedRecord | Rejected, None, None]:
     """Prepare ``items`` in order, here (``helpers=0``) or in that many helper processes.
 
     A problem the reader raises (a file that cannot be read on) is raised after every
@@ -155,7 +155,7 @@ def prepare_all(
 
 def prepare_in(
     pool: Executor, items: Iterable[Item], *, lang: str, ahead: int
-) -> Iterator[PreparedRecord | Rejected]:
+) -> Generator[PreparedRecord | Rejected, None, None]:
     """Prepare ``items`` in order, batches running in ``pool`` (at most ``ahead`` waiting).
 
     If the pool breaks (a helper killed, out of memory), the batches it held and the rest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -133,9 +133,11 @@ def import_files(
             )
             with _bulk_cache(conn):
                 writer = ImportWriter(conn, import_id, load_index(conn))
+                # closing: a stopped import shuts its helper processes down at once.
                 try:
-                    for result in prepare_all(items, lang=lang, helpers=helpers):
-                        _one(writer, result, report, skip_bad=skip_bad)
+                    with closing(prepare_all(items, lang=lang, helpers=helpers)) as results:
+                        for result in results:
+                            _one(writer, result, report, skip_bad=skip_bad)
                 except FormatError as error:
                     raise _failed(render_error(error, lang)) from None
                 writer.flush()
