@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinmyaku.domain.errors import ValidationError
-from kinmyaku.domain.validate import normalize_email
+from kinmyaku.domain.validate import normalize_email, parse_phone
 
 LOCAL = st.text(alphabet="abcXYZ09._+-!#'~\"(),: é@", min_size=0, max_size=70)
 DOMAIN = st.sampled_from(
@@ -64,3 +67,21 @@ def test_long_and_unusual_addresses() -> None:
         "a@example.jp",
     ]:
         assert _ours(text) == _reference(text), text
+
+
+def _phonenumbers(text: str) -> str:
+    number = phonenumbers.parse(unicodedata.normalize("NFKC", text).strip(), "JP")
+    assert phonenumbers.is_possible_number(number)
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(r"\A0[5789]0-?[0-9]{4}-?[0-9]{4}\Z"), st.sampled_from(["", " ", "\u3000"]))
+def test_mobile_numbers_give_what_phonenumbers_gives(number: str, space: str) -> None:
+    assert parse_phone(space + number + space) == _phonenumbers(number)
+
+
+def test_full_width_mobile_numbers_and_near_misses() -> None:
+    assert parse_phone("０９０－１２３４－５６７８") == "+819012345678"
+    for text in ("010-1234-5678", "090-1234-567", "03-1234-5678", "+81 90 1234 5678"):
+        assert parse_phone(text) == _phonenumbers(text)
