@@ -35,7 +35,6 @@ __all__ = [
     "ImportReport",
     "import_files",
     "list_imports",
-    "render_error",
     "undo_import",
 ]
 

@@ -339,21 +339,7 @@ def compute_aggregates(
             c.person_id,
             func.min(c.first_touch_on).label("first_touch_on"),
             func.max(c.last_touch_on).label("last_touch_on"),
-            *(
-                func.sum(getattr(c, name)).label(name)
-                for name in (
-                    "touch_count",
-                    "decayed_weight",
-                    "gave_count",
-                    "received_count",
-                    "given_weight",
-                    "received_weight",
-                    "prev_given_weight",
-                    "prev_received_weight",
-                    "decayed_given",
-                    "decayed_received",
-                )
-            ),
+            *(func.sum(getattr(c, name)).label(name) for name in (*COUNTS, *SUMS)),
         )
         .group_by(c.person_id)
         .subquery("agg")
