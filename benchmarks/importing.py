@@ -80,7 +80,8 @@ def generate(path: Path, cards: int, seed: int = 42) -> None:
 def fresh_app(folder: Path, name: str) -> App:
     """A new, migrated SQLite database."""
     path = folder / name
-    path.unlink(missing_ok=True)
+    for leftover in (path, path.with_name(name + "-wal"), path.with_name(name + "-shm")):
+        leftover.unlink(missing_ok=True)  # a stale WAL would be replayed into the new file
     return open_app(Settings(database_url=f"sqlite:///{path}", language="en"))
 
 

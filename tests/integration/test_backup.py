@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, inspect, select
 from typer.testing import CliRunner
 
 from kinmyaku.bootstrap import App
@@ -33,6 +34,19 @@ def snapshot(app: App) -> dict[str, list[tuple[Any, ...]]]:
         return {
             t.name: sorted((tuple(r) for r in conn.execute(select(t)).all()), key=repr)
             for t in metadata.sorted_tables
+        }
+
+
+def indexes(app: App) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Every table's indexes: name and columns (a restore stages some and makes them again)."""
+    with app.uow() as conn:
+        found = inspect(conn)
+        return {
+            name: sorted(
+                (str(ix["name"]), tuple(str(c) for c in ix["column_names"]))
+                for ix in found.get_indexes(name)
+            )
+            for name in found.get_table_names()
         }
 
 
@@ -61,6 +75,8 @@ def test_backup_restore_is_exact(app: App, second_app: App) -> None:
     buffer.seek(0)
     restore_backup(target.uow(), stream=buffer)
     assert snapshot(target) == before
+    assert indexes(target) == indexes(app)
+    assert "ix_search_terms_person" in dict(indexes(target)["search_terms"])
     # Sequences continue after the restored ids (PostgreSQL) and the search index works.
     new_id = add_person(target.uow(), PersonInput(family_name="新人"))
     assert new_id == max(r[0] for r in before["people"]) + 1
@@ -80,6 +96,18 @@ def test_restore_refuses_rubbish(app: App) -> None:
         restore_backup(app.uow(), stream=io.BytesIO(b"not json"))
     with app.uow() as conn:
         assert conn.execute(select(func.count()).select_from(people)).scalar_one() == 0
+
+
+def test_restore_names_a_damaged_row_and_writes_nothing(app: App, second_app: App) -> None:
+    add_person(app.uow(), PersonInput(family_name="髙橋", given_name="健太"))
+    buffer = io.BytesIO()
+    write_backup(app.uow(), stream=buffer)
+    document = json.loads(buffer.getvalue())
+    document["tables"]["people"]["rows"].append([2, "短い"])
+    damaged = io.BytesIO(json.dumps(document).encode())
+    with pytest.raises(RestoreRefused, match=r"Table people .* \(row 2\); the file is damaged"):
+        restore_backup(second_app.uow(), stream=damaged)
+    assert all(not rows for rows in snapshot(second_app).values())
 
 
 def test_cli_export_json_and_restore(app: App, tmp_path: Path, second_app: App) -> None:

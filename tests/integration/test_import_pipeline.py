@@ -6,7 +6,6 @@ into many pieces, and the results come back out of many processes' batches.
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from import_tables import CARD, table_rows
 from typer.testing import CliRunner
 
 from kinmyaku.bootstrap import App
@@ -27,17 +26,11 @@ from kinmyaku.services import import_pipeline
 from kinmyaku.services.import_pipeline import Rejected, helpers_for, prepare_in
 from kinmyaku.services.import_prepare import PreparedRecord
 from kinmyaku.services.importing import ImportFailed, ImportReport, import_files
-from kinmyaku.storage.schema import metadata, photos
 
 DATA = Path(__file__).parents[1] / "data"
 # Every sample file but the generic CSV, which needs a column mapping of its own.
 SAMPLES = sorted((DATA / "vcard").glob("*.vcf")) + sorted(
     p for p in (DATA / "csv").glob("*.csv") if p.name != "generic-members.csv"
-)
-CARD = (
-    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:{family};{given};;;\r\nFN:{family} {given}\r\n"
-    "X-PHONETIC-LAST-NAME:{family_r}\r\nX-PHONETIC-FIRST-NAME:{given_r}\r\n"
-    "ORG:{org}\r\nEMAIL:{email}\r\nTEL;TYPE=CELL:{tel}\r\nEND:VCARD\r\n"
 )
 
 
@@ -83,28 +76,6 @@ def _tricky(tmp_path: Path) -> Path:
     return path
 
 
-def _rows(app: App) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows, without the clock times and photo file names (random by run)."""
-    with app.uow() as conn:
-        names = [str(name) for name in conn.execute(select(photos.c.name)).scalars()]
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, dt.datetime):
-            return "<time>"
-        if isinstance(value, str):
-            for name in names:
-                value = value.replace(name, "<photo>")
-        return value
-
-    with app.uow() as conn:
-        return {
-            table.name: sorted(
-                (tuple(plain(v) for v in row) for row in conn.execute(select(table))), key=repr
-            )
-            for table in metadata.sorted_tables
-        }
-
-
 def _report(report: ImportReport) -> tuple[Any, ...]:
     def outcomes(items: list[Any]) -> list[tuple[Any, ...]]:
         return [(o.action, o.name, o.file, o.line, o.person_id, o.why) for o in items]
@@ -128,7 +99,7 @@ def test_helpers_import_exactly_what_one_process_does(
         alone = import_files(app.uow(), paths=paths, skip_bad=True, jobs=0)
         helped = import_files(second_app.uow(), paths=paths, skip_bad=True, jobs=2)
         assert _report(helped) == _report(alone)
-        assert _rows(second_app) == _rows(app)
+        assert table_rows(second_app) == table_rows(app)
     assert alone.counts["skipped"] >= 4  # the bad e-mails, the empty card, stray, unfinished
     assert alone.counts["unchanged"] > 0
 
@@ -144,7 +115,7 @@ def test_the_first_bad_record_stops_both_the_same_way(
         failures.append(str(failed.value))
     assert failures[0] == failures[1]
     assert "tricky.vcf" in failures[0]
-    assert all(not rows for name, rows in _rows(sqlite_app).items() if name == "people")
+    assert all(not rows for name, rows in table_rows(sqlite_app).items() if name == "people")
 
 
 def test_a_large_import_uses_helpers_and_a_small_one_does_not() -> None:

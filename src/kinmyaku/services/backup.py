@@ -8,11 +8,13 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import IO, Any
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Connection, Table, func, select, text
 from sqlalchemy.types import Date, DateTime, LargeBinary
 
 from kinmyaku.domain.errors import KinmyakuError
+from kinmyaku.services.demo import bulk_insert
 from kinmyaku.storage import people as store
+from kinmyaku.storage.bulk_index import staged_terms
 from kinmyaku.storage.schema import (
     contact_points,
     metadata,
@@ -26,6 +28,7 @@ from kinmyaku.storage.schema import (
     touch_summary_dirty,
     touch_summary_state,
 )
+from kinmyaku.storage.search_index import insert_index
 from kinmyaku.storage.uow import UnitOfWork
 
 FORMAT = "kinmyaku-backup"
@@ -131,36 +134,54 @@ def restore_backup(uow: UnitOfWork, *, stream: IO[bytes]) -> dict[str, int]:
                 "The database is not empty; restore only into a new, empty database "
                 "(e.g. kinmyaku --db new.sqlite3 restore FILE)"
             )
-        for table in backup_tables():
-            data = tables.get(table.name)
-            if not data:
-                continue
-            names = [c.name for c in table.columns]
-            columns = list(data["columns"])
-            if set(columns) - set(names):
-                raise RestoreRefused(
-                    "Table {table} in the backup has unknown columns: {columns}",
-                    table=table.name,
-                    columns=", ".join(sorted(set(columns) - set(names))),
-                )
-            decoders = dict(zip(names, _decoder(table), strict=True))
-            rows = [
-                {
-                    name: (decoders[name](value) if decoders[name] else value)
-                    for name, value in zip(columns, raw, strict=True)
-                }
-                for raw in data["rows"]
-            ]
-            for start in range(0, len(rows), CHUNK):
-                conn.execute(insert(table), rows[start : start + CHUNK])
-            counts[table.name] = len(rows)
-        rebuild_search_index(conn)
+        # Staged on SQLite: the indexes that rows reach in random order are built once.
+        with staged_terms(conn, conn.dialect.name == "sqlite") as terms_table:
+            for table in backup_tables():
+                data = tables.get(table.name)
+                if data:
+                    counts[table.name] = _restore_table(conn, table, data)
+            index_restored(conn, terms_table)
         _reset_sequences(conn)
     return counts
 
 
-def rebuild_search_index(conn: Connection) -> None:
-    """Rebuild the search keys of every person and organization, in batches."""
+def _restore_table(conn: Connection, table: Table, data: Any) -> int:
+    """Insert one table's rows from the backup; how many."""
+    names = [c.name for c in table.columns]
+    columns = list(data["columns"])
+    if set(columns) - set(names):
+        raise RestoreRefused(
+            "Table {table} in the backup has unknown columns: {columns}",
+            table=table.name,
+            columns=", ".join(sorted(set(columns) - set(names))),
+        )
+    decoders = dict(zip(names, _decoder(table), strict=True))
+    decode = [(i, decoders[name]) for i, name in enumerate(columns) if decoders[name]]
+    rows: list[tuple[Any, ...]] = []
+    for raw in data["rows"]:
+        if not isinstance(raw, list) or len(raw) != len(columns):
+            raise RestoreRefused(
+                "Table {table} in the backup has a row that is not a list of {columns} values"
+                " (row {row}); the file is damaged",
+                table=table.name,
+                columns=len(columns),
+                row=len(rows) + 1,
+            )
+        if decode:
+            raw = list(raw)
+            for i, decoder in decode:
+                raw[i] = decoder(raw[i])
+        rows.append(tuple(raw))
+    # Tuples through the column types' bind processors: what insert(table) with a dict a
+    # row writes, without its per-row overhead (about a third of a restore's time).
+    bulk_insert(conn, table, columns, rows)
+    return len(rows)
+
+
+def index_restored(conn: Connection, terms_table: str = "search_terms") -> None:
+    """Build the search index of every person and organization of a restored database (its
+    index empty), in batches; ``terms_table`` is where the people's terms go (staged on
+    SQLite, :mod:`kinmyaku.storage.bulk_index`)."""
     for org_id, name, reading in conn.execute(
         select(organizations.c.id, organizations.c.name, organizations.c.reading)
     ).all():
@@ -183,7 +204,7 @@ def rebuild_search_index(conn: Connection) -> None:
             )
         ):
             tags[pid].append(tag)
-        store.index_people(
+        insert_index(
             conn,
             {
                 row["id"]: store.keys_from_row(
@@ -194,6 +215,7 @@ def rebuild_search_index(conn: Connection) -> None:
                 )
                 for row in rows
             },
+            terms_table=terms_table,
         )
 
 

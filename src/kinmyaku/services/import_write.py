@@ -121,6 +121,8 @@ class ImportWriter:
         default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0}
     )
     keep_details: int = 500
+    terms_table: str = "search_terms"
+    """Where new people's search terms go: a bulk import stages them (storage.bulk_index)."""
     _ids: list[int] = field(default_factory=list)
     _last_id: int = 0
     _drawn: int = 0
@@ -268,7 +270,7 @@ class ImportWriter:
             (extra_fields, ("person_id", "name", "value"), extra),
         ):
             bulk_insert(self.conn, table, columns, values)
-        insert_rows(self.conn, index_rows)
+        insert_rows(self.conn, index_rows, terms_table=self.terms_table)
         self._write_provenance()
 
     def _people_converters(self) -> dict[str, Callable[[Any], Any]]:

@@ -27,6 +27,7 @@ from kinmyaku.services.import_prepare import PreparedRecord
 from kinmyaku.services.import_undo import undo_import
 from kinmyaku.services.import_write import ImportWriter, Outcome, source_of
 from kinmyaku.storage import people as store
+from kinmyaku.storage.bulk_index import staged_terms, worth_it
 from kinmyaku.storage.schema import imports
 from kinmyaku.storage.uow import UnitOfWork
 
@@ -108,7 +109,8 @@ def import_files(
     report = ImportReport(
         None, kinds[0] if len(kinds) == 1 else "mixed", [p.name for p in files], dry_run, {}
     )
-    helpers = helpers_for(sum(p.stat().st_size for p in files), jobs)
+    size = sum(p.stat().st_size for p in files)
+    helpers = helpers_for(size, jobs)
     items = _items(
         files,
         format=format,
@@ -132,14 +134,15 @@ def import_files(
             )
             with _bulk_cache(conn):
                 writer = ImportWriter(conn, import_id, load_index(conn))
-                # closing: a stopped import shuts its helper processes down at once.
-                try:
-                    with closing(prepare_all(items, lang=lang, helpers=helpers)) as results:
-                        for result in results:
-                            _one(writer, result, report, skip_bad=skip_bad)
-                except FormatError as error:
-                    raise _failed(render_error(error, lang)) from None
-                writer.flush()
+                with staged_terms(conn, worth_it(conn, size)) as writer.terms_table:
+                    # closing: a stopped import shuts its helper processes down at once.
+                    try:
+                        with closing(prepare_all(items, lang=lang, helpers=helpers)) as results:
+                            for result in results:
+                                _one(writer, result, report, skip_bad=skip_bad)
+                    except FormatError as error:
+                        raise _failed(render_error(error, lang)) from None
+                    writer.flush()
                 _reindex(writer)
                 report.counts = {**writer.counts, "skipped": len(report.bad)}
                 report.outcomes = writer.outcomes

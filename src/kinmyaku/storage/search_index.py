@@ -41,7 +41,7 @@ FILL = "\x01"
 
 search_names_fts = table("search_names_fts", column("rowid"))
 
-_INSERT_TERMS_MANY = "INSERT INTO search_terms (term, field, pos, person_id, whole) VALUES "
+_INSERT_TERMS_MANY = "INSERT INTO {} (term, field, pos, person_id, whole) VALUES "
 _INSERT_NAMES = "INSERT INTO search_names (person_id, name_keys) VALUES ({})"
 _INSERT_FTS = "INSERT INTO search_names_fts (rowid, name_keys, plain) VALUES (?, ?, ?)"
 CHUNK_ROWS = 20000
@@ -65,10 +65,15 @@ def _sql(conn: Connection, template: str, count: int) -> str:
 
 
 def write_index_rows(
-    conn: Connection, terms: Sequence[Any], names: Sequence[tuple[int, str]]
+    conn: Connection,
+    terms: Sequence[Any],
+    names: Sequence[tuple[int, str]],
+    *,
+    terms_table: str = "search_terms",
 ) -> None:
     """Insert prepared rows: ``terms`` flat, five values a row (term, field, pos, person_id,
-    whole), and the names texts (person_id, text).
+    whole), and the names texts (person_id, text).  ``terms_table`` is ``search_terms``, or
+    the staging table of a bulk import (:mod:`kinmyaku.storage.bulk_index`).
 
     The terms go in many rows a statement: a flat list and one INSERT per
     TERM_ROWS_A_STATEMENT rows took 14-20 % less time than a tuple a row and
@@ -77,13 +82,13 @@ def write_index_rows(
     count = len(terms) // 5
     full, rest = divmod(count, TERM_ROWS_A_STATEMENT)
     if full:
-        sql = _terms_sql(conn, TERM_ROWS_A_STATEMENT)
+        sql = _terms_sql(conn, terms_table, TERM_ROWS_A_STATEMENT)
         step = TERM_ROWS_A_STATEMENT * 5
         for start in range(0, full * step, step):
             conn.exec_driver_sql(sql, tuple(terms[start : start + step]))
     if rest:
         conn.exec_driver_sql(
-            _terms_sql(conn, rest), tuple(terms[full * 5 * TERM_ROWS_A_STATEMENT :])
+            _terms_sql(conn, terms_table, rest), tuple(terms[full * 5 * TERM_ROWS_A_STATEMENT :])
         )
     statements: list[tuple[str, Sequence[tuple[Any, ...]]]] = [
         (_sql(conn, _INSERT_NAMES, 2), names)
@@ -99,10 +104,10 @@ def write_index_rows(
             conn.exec_driver_sql(sql, list(rows[start : start + CHUNK_ROWS]))
 
 
-def _terms_sql(conn: Connection, rows: int) -> str:
+def _terms_sql(conn: Connection, table: str, rows: int) -> str:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     row = "(" + ", ".join([mark] * 5) + ")"
-    return _INSERT_TERMS_MANY + ", ".join([row] * rows)
+    return _INSERT_TERMS_MANY.format(table) + ", ".join([row] * rows)
 
 
 IndexRows = tuple[list[Any], str]
@@ -119,7 +124,9 @@ def person_rows(keys: PersonKeys) -> IndexRows:
     return terms, names_text(inside) if inside else ""
 
 
-def insert_rows(conn: Connection, rows_by_person: dict[int, IndexRows]) -> None:
+def insert_rows(
+    conn: Connection, rows_by_person: dict[int, IndexRows], *, terms_table: str = "search_terms"
+) -> None:
     """Insert prepared index rows of people that have none yet (new people)."""
     terms: list[Any] = []
     people: list[int] = []
@@ -128,12 +135,15 @@ def insert_rows(conn: Connection, rows_by_person: dict[int, IndexRows]) -> None:
         people += [pid] * (len(found) // 5)
     terms[3::5] = people
     names = [(pid, text) for pid, (_, text) in rows_by_person.items() if text]
-    write_index_rows(conn, terms, names)
+    write_index_rows(conn, terms, names, terms_table=terms_table)
 
 
-def insert_index(conn: Connection, keys_by_person: dict[int, PersonKeys]) -> None:
-    """Index people that have no index rows yet (new people), with plain executemany."""
-    insert_rows(conn, {pid: person_rows(keys) for pid, keys in keys_by_person.items()})
+def insert_index(
+    conn: Connection, keys_by_person: dict[int, PersonKeys], *, terms_table: str = "search_terms"
+) -> None:
+    """Index people that have no index rows yet (new people)."""
+    rows = {pid: person_rows(keys) for pid, keys in keys_by_person.items()}
+    insert_rows(conn, rows, terms_table=terms_table)
 
 
 def delete_index(conn: Connection, person_ids: Iterable[int]) -> None:

@@ -1,0 +1,74 @@
+"""Bulk loading on SQLite: a large import's search terms staged, some indexes rebuilt once.
+
+Inserting a row into a B-tree in key order costs a seek per row; building an index with
+``CREATE INDEX`` sorts once and fills its pages in order.  When an import brings more
+people than the database holds, the import's search terms go into a temporary table first,
+and three indexes whose keys arrive in random order are dropped.  At the end, inside the
+same transaction, the terms go into ``search_terms`` sorted by its key and the indexes are
+made again from their own stored definitions.  A failed import rolls all of it back.
+
+Nothing the import reads while it writes uses these indexes: matching works from the index
+it loads at the start, and updates read people by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, func, select
+
+from kinmyaku.storage.schema import people
+
+STAGE = "temp.import_search_terms"
+DEFERRED = ("ix_search_terms_person", "ix_contact_points_normalized", "ix_people_sort_key")
+"""Indexes whose entries an import adds in random order (the person index of the search
+terms is as large as the terms themselves)."""
+BYTES_A_CARD = 300
+"""About what a contact takes in a file (a vCard 3.0 card with a name, reading, company,
+title, e-mail and phone is 300-350 bytes): the estimate of how many people a file holds."""
+_MOVE = (
+    "INSERT INTO search_terms (term, field, pos, person_id, whole)"
+    " SELECT term, field, pos, person_id, whole FROM temp.import_search_terms"
+    " ORDER BY term, field, pos, person_id"
+)
+MIN_BYTES = 1 << 20
+"""Smaller files stay on the plain path: the rebuild costs more than it saves."""
+
+
+def worth_it(conn: Connection, file_bytes: int) -> bool:
+    """Whether to stage: SQLite, a file of 1 MB or more, and fewer people in the database
+    than the file is likely to hold (rebuilding an index costs the whole table's rows)."""
+    if conn.dialect.name != "sqlite" or file_bytes < MIN_BYTES:
+        return False
+    count = int(conn.execute(select(func.count()).select_from(people)).scalar_one())
+    return count * BYTES_A_CARD < file_bytes
+
+
+@contextmanager
+def staged_terms(conn: Connection, enabled: bool) -> Iterator[str]:
+    """Yield the table a bulk import writes its search terms into (``search_terms`` when not
+    enabled); on a normal exit, move them into ``search_terms`` and rebuild the indexes."""
+    if not enabled:
+        yield "search_terms"
+        return
+    definitions = [
+        str(sql)
+        for (sql,) in conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?)",
+            DEFERRED,
+        )
+    ]
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGE}")
+    conn.exec_driver_sql(
+        f"CREATE TABLE {STAGE} (term TEXT, field INTEGER, pos INTEGER, person_id INTEGER,"
+        " whole INTEGER)"
+    )
+    for name in DEFERRED:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    # On an error the caller's rollback takes back all of this, the temporary table too.
+    yield STAGE
+    conn.exec_driver_sql(_MOVE)
+    conn.exec_driver_sql(f"DROP TABLE {STAGE}")
+    for sql in definitions:
+        conn.exec_driver_sql(sql)

@@ -1,0 +1,159 @@
+"""A large import into a small SQLite database stages its search terms and rebuilds three
+indexes once: it must write exactly what the row-by-row path writes, and a failed or dry
+run must leave the schema as it was."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from import_tables import CARD, table_rows
+from sqlalchemy import Connection, select
+
+from kinmyaku.bootstrap import App, open_app
+from kinmyaku.config import Settings
+from kinmyaku.services import importing
+from kinmyaku.services.importing import ImportFailed, import_files
+from kinmyaku.services.people import search_people
+from kinmyaku.storage.bulk_index import DEFERRED, MIN_BYTES, worth_it
+from kinmyaku.storage.schema import people, search_terms
+
+FAMILY = [("髙橋", "たかはし"), ("山田", "やまだ"), ("佐藤", "さとう"), ("渡邊", "わたなべ")]
+GIVEN = [("太郎", "たろう"), ("花子", "はなこ"), ("翔太", "しょうた"), ("美咲", "みさき")]
+
+
+def _cards(count: int, seed: int = 7) -> list[str]:
+    """Distinct people, and every tenth card the same e-mail as the card before it (an
+    update of a person created earlier in the same import)."""
+    rng = random.Random(seed)
+    cards = []
+    for n in range(count):
+        family, family_r = rng.choice(FAMILY)
+        given, given_r = rng.choice(GIVEN)
+        same = n - 1 if n % 10 == 9 else n
+        cards.append(
+            CARD.format(
+                family=family,
+                given=f"{given}{n}",
+                family_r=family_r,
+                given_r=f"{given_r}{n}",
+                org=rng.choice(["株式会社金脈商事", "ミライソフト株式会社", "Acme Inc."]),
+                email=f"p{same}@example.jp",
+                tel=f"090-{n // 10000:04d}-{n % 10000:04d}",
+            )
+        )
+    return cards
+
+
+def _big_file(tmp_path: Path, extra: str = "") -> Path:
+    path = tmp_path / "many.vcf"
+    cards = _cards(4800)
+    path.write_text("".join(cards[:2400]) + extra + "".join(cards[2400:]), encoding="utf-8")
+    assert path.stat().st_size >= MIN_BYTES
+    return path
+
+
+@pytest.fixture
+def two_sqlite_apps(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[App, App]]:
+    apps = []
+    for name in ("bulk", "plain"):
+        path = tmp_path / f"{name}.sqlite3"
+        shutil.copy(sqlite_template, path)
+        apps.append(open_app(Settings(database_url=f"sqlite:///{path}", language="en")))
+    yield apps[0], apps[1]
+    for built in apps:
+        built.close()
+
+
+def _schema(conn: Connection) -> list[tuple[str, str]]:
+    return [
+        (str(name), str(sql))
+        for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            " ORDER BY name"
+        )
+    ]
+
+
+def test_a_bulk_import_writes_exactly_what_the_plain_path_writes(
+    two_sqlite_apps: tuple[App, App], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bulk, plain = two_sqlite_apps
+    path = _big_file(tmp_path)
+    with bulk.uow() as conn:
+        assert worth_it(conn, path.stat().st_size)
+        schema = _schema(conn)
+    assert {name for name, _ in schema} >= set(DEFERRED)
+    staged = import_files(bulk.uow(), paths=[path])
+    monkeypatch.setattr(importing, "worth_it", lambda conn, size: False)
+    row_by_row = import_files(plain.uow(), paths=[path])
+    assert (
+        staged.counts
+        == row_by_row.counts
+        == {
+            "created": 4320,
+            "updated": 480,
+            "unchanged": 0,
+            "skipped": 0,
+        }
+    )
+    assert table_rows(bulk) == table_rows(plain)
+    with bulk.uow() as conn:
+        assert _schema(conn) == schema
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+        terms = conn.execute(select(search_terms.c.person_id)).all()
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT term FROM search_terms WHERE person_id = 5"
+            )
+        )
+    assert len(terms) > 4800 * 10
+    assert "ix_search_terms_person" in plan
+    # Found by a variant kanji and by the reading, as on the row-by-row path.
+    for query in ("高橋", "たかはし"):
+        found = search_people(bulk.uow(), query, limit=5000)
+        assert len(found) == len(search_people(plain.uow(), query, limit=5000)) > 0
+
+
+def test_a_failed_or_dry_bulk_import_leaves_the_schema_and_data_as_they_were(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    bad = _big_file(tmp_path, extra="BEGIN:VCARD\r\nVERSION:3.0\r\nN:悪;例;;;\r\nEMAIL:nope\r\n")
+    with sqlite_app.uow() as conn:
+        schema = _schema(conn)
+        assert worth_it(conn, bad.stat().st_size)
+    with pytest.raises(ImportFailed):
+        import_files(sqlite_app.uow(), paths=[bad])
+    dry = import_files(sqlite_app.uow(), paths=[bad], skip_bad=True, dry_run=True)
+    assert dry.counts["created"] > 0 and dry.import_id is None
+    with sqlite_app.uow() as conn:
+        assert _schema(conn) == schema
+        assert conn.execute(select(people.c.id)).first() is None
+        assert conn.execute(select(search_terms.c.term)).first() is None
+        leftover = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_temp_master WHERE name = 'import_search_terms'"
+        ).first()
+    assert leftover is None
+    # The same pooled connection imports again, staged, and keeps what it wrote.
+    done = import_files(sqlite_app.uow(), paths=[bad], skip_bad=True)
+    assert done.counts["skipped"] == 1 and done.counts["created"] > 0
+    with sqlite_app.uow() as conn:
+        assert _schema(conn) == schema
+
+
+def test_only_a_file_larger_than_the_database_is_staged(app: App, tmp_path: Path) -> None:
+    path = _big_file(tmp_path)
+    size = path.stat().st_size
+    with app.uow() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        assert worth_it(conn, size) is sqlite  # PostgreSQL: always the row-by-row path
+        assert not worth_it(conn, MIN_BYTES - 1)
+    import_files(app.uow(), paths=[path])
+    with app.uow() as conn:
+        # 4,320 people now: a file must hold more than that (at 300 bytes a card) to stage.
+        assert not worth_it(conn, size)
+        assert worth_it(conn, 4320 * 300 + 1) is sqlite
