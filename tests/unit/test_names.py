@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kinmyaku.domain.names import (
+    _LONG_VOWELS,
+    _SEPARATORS,
+    collapse_long_vowels,
+    fold_joined,
     fold_text,
     is_kana,
     is_latin,
@@ -15,6 +21,7 @@ from kinmyaku.domain.names import (
     part_romaji,
     reading_sort_key,
     romaji_key,
+    strip_marks,
 )
 from kinmyaku.domain.readings import complete_readings, infer_reading
 
@@ -131,3 +138,70 @@ def test_pieced_romaji_examples() -> None:
     assert part_romaji("キョウコ") == "kyouko"
     assert joined_romaji("ハットリ", "ショウタ") == "hattorishouta"
     assert joined_romaji("サッ", "コ") == kana_to_romaji("サッコ")
+
+
+# The plain forms the fast ones replaced, as they were: the fast ones must agree on any text.
+def _collapse_reference(key: str) -> str:
+    previous = None
+    while key != previous:
+        previous = key
+        for pattern, replacement in _LONG_VOWELS:
+            key = pattern.sub(replacement, key)
+    return key
+
+
+def _is_kana_reference(text: str) -> bool:
+    body = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    return bool(body) and all("\u3041" <= ch <= "\u30ff" or ch in "ーゝゞヽヾ" for ch in body)
+
+
+def _is_latin_reference(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ord(strip_marks(ch)[:1] or "a") < 0x250 for ch in letters)
+
+
+@given(st.text(alphabet="aiueohmbpntcyks", max_size=30))
+def test_collapsing_long_vowels_skips_only_patterns_that_cannot_match(key: str) -> None:
+    assert collapse_long_vowels(key) == _collapse_reference(key)
+
+
+@given(
+    st.text(alphabet=st.characters(min_codepoint=0x3000, max_codepoint=0x3110), max_size=12)
+    | st.text(max_size=12)
+)
+def test_is_kana_is_the_plain_check(text: str) -> None:
+    assert is_kana(text) == _is_kana_reference(text)
+
+
+@given(st.text(max_size=12) | st.text(alphabet="abcXYZ 1-.'", max_size=12))
+def test_is_latin_is_the_plain_check(text: str) -> None:
+    assert is_latin(text) == _is_latin_reference(text)
+
+
+def test_fast_checks_examples() -> None:
+    assert collapse_long_vowels("tarouu") == "taro"
+    assert collapse_long_vowels("sampei") == "sanpei"
+    assert is_kana("ゝヽ・さとう") and not is_kana("") and not is_kana("佐藤")
+    assert is_latin("Van Dyke") and not is_latin("1-2") and is_latin("Satō")
+
+
+_EDGY = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"さとうサトウ高橋髙ｶﾞﾟｰー・ .-abcΣσς",
+            *"\u3099\u309a\u0301\u1100\u1161\u11a8\uf900\u0dd9",  # marks, jamo, compat.
+        ]
+    ),
+    max_size=6,
+)
+
+
+@given(_EDGY | st.text(max_size=6), _EDGY | st.text(max_size=6))
+def test_fold_joined_is_the_fold_of_the_join(first: str, second: str) -> None:
+    assert fold_joined(first, second) == fold_text(first + second)
+
+
+def test_fold_joined_examples() -> None:
+    assert fold_joined("髙橋", "はなこ") == "高橋ハナコ"
+    assert fold_joined("ｶ", "ﾞ") == fold_text("ｶﾞ") == "ガ"  # composes across the join
+    assert fold_joined("", "さとう") == "サトウ"

@@ -93,6 +93,18 @@ _LONG_VOWELS = (
     (re.compile(r"m(?=[bmp])"), "n"),
     (re.compile(r"tch"), "cch"),
 )
+# Where any of the patterns above matches: while it does, a pass changes the key.
+_COLLAPSIBLE = re.compile(r"ou|oo|oh(?![aiueoy])|uu|aa|ii|ee|m(?=[bmp])|tch")
+
+
+def collapse_long_vowels(key: str) -> str:
+    """Apply the long-vowel patterns in order until nothing changes (``ouu`` -> ``ou`` ->
+    ``o``).  A pass is made only while one of them matches, so a key with nothing to
+    collapse costs one search, not a pass of nine."""
+    while _COLLAPSIBLE.search(key):
+        for pattern, replacement in _LONG_VOWELS:
+            key = pattern.sub(replacement, key)
+    return key
 
 
 def fold_variants(text: str) -> str:
@@ -113,6 +125,29 @@ def fold_text(text: str) -> str:
     return fold_variants(folded)
 
 
+def _plain_edge(ch: str) -> bool:
+    """A character that no neighbour changes under fold_text: an ASCII letter or digit,
+    kana (not the combining sound marks), ー or a common kanji."""
+    return (
+        (ch.isascii() and ch.isalnum())
+        or "\u3041" <= ch <= "\u3096"
+        or "\u30a1" <= ch <= "\u30fa"
+        or ch == "ー"
+        or "\u4e00" <= ch <= "\u9fff"
+    )
+
+
+def fold_joined(first: str, second: str) -> str:
+    """``fold_text(first + second)``, from the parts' cached folds when the two characters
+    at the join are plain (nothing can compose, be removed or change case across it; the
+    parts of a name repeat, their joins seldom do)."""
+    if not first or not second:
+        return fold_text(first or second)
+    if _plain_edge(first[-1]) and _plain_edge(second[0]):
+        return fold_text(first) + fold_text(second)
+    return fold_text(first + second)
+
+
 def strip_marks(text: str) -> str:
     """Remove combining marks (macrons, accents) from Latin text: Satō -> Sato."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -121,6 +156,8 @@ def strip_marks(text: str) -> str:
 
 def is_latin(text: str) -> bool:
     """True when the text has letters and all of them are Latin (romaji or a western name)."""
+    if text.isascii():
+        return any(ch.isalpha() for ch in text)
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and all(ord(strip_marks(ch)[:1] or "a") < 0x250 for ch in letters)
 
@@ -132,10 +169,12 @@ def has_kana(text: str) -> bool:
     )
 
 
+_KANA_BODY = re.compile("[\u3041-\u30ff]+")  # hiragana, katakana, ー, ゝゞヽヾ
+
+
 def is_kana(text: str) -> bool:
     """True when every letter of the text is kana (a reading)."""
-    body = _SEPARATORS.sub("", _nfkc(text))
-    return bool(body) and all("\u3041" <= ch <= "\u30ff" or ch in "ーゝゞヽヾ" for ch in body)
+    return _KANA_BODY.fullmatch(_SEPARATORS.sub("", _nfkc(text))) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -144,12 +183,7 @@ def romaji_key(text: str) -> str:
     key = strip_marks(_nfkc(text)).lower()
     key = _SEPARATORS.sub("", key)
     key = re.sub(r"[^a-z0-9]", "", key)
-    previous = None
-    while key != previous:  # collapsing can make a new pair ("ouu" -> "ou" -> "o")
-        previous = key
-        for pattern, replacement in _LONG_VOWELS:
-            key = pattern.sub(replacement, key)
-    return key
+    return collapse_long_vowels(key)
 
 
 @lru_cache(maxsize=65536)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from kinmyaku.domain.names import (
-    _LONG_VOWELS,
+    collapse_long_vowels,
     fold_text,
     is_kana,
     is_latin,
@@ -165,8 +165,6 @@ def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str, inside: list[st
 
 
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")
-# Anything names.romaji_key would still collapse (long vowels, m before b/m/p, tch).
-_COLLAPSIBLE = re.compile(r"ou|oo|oh(?![aiueoy])|uu|aa|ii|ee|m(?=[bmp])|tch")
 
 
 def _fast_romaji_key(romaji: str) -> str:
@@ -176,14 +174,7 @@ def _fast_romaji_key(romaji: str) -> str:
     key = romaji.lower()
     if not key.isalnum():
         key = _NOT_KEY_CHAR.sub("", key)
-    if not _COLLAPSIBLE.search(key):
-        return key
-    previous = None
-    while key != previous:  # the same passes as names.romaji_key, on an ASCII key
-        previous = key
-        for pattern, replacement in _LONG_VOWELS:
-            key = pattern.sub(replacement, key)
-    return key
+    return collapse_long_vowels(key)
 
 
 @lru_cache(maxsize=65536)

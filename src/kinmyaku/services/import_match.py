@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, select
 
-from kinmyaku.domain.names import fold_text
+from kinmyaku.domain.names import fold_joined
 from kinmyaku.services.import_prepare import NameKey, PreparedRecord
 from kinmyaku.storage.schema import (
     affiliations,
@@ -113,8 +113,8 @@ def load_index(conn: Connection) -> MatchIndex:
     ):
         job = index.jobs.get(person.id)
         key = (
-            fold_text(person.family_name + person.given_name),
-            fold_text(person.family_reading + person.given_reading),
+            fold_joined(person.family_name, person.given_name),
+            fold_joined(person.family_reading, person.given_reading),
             job.org_key if job else "",
         )
         index.by_name.setdefault(key, person.id)

@@ -9,7 +9,7 @@ from typing import Any
 
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.model import Channel
-from kinmyaku.domain.names import fold_text, is_kana
+from kinmyaku.domain.names import fold_joined, fold_text, is_kana
 from kinmyaku.domain.search_keys import PersonKeys
 from kinmyaku.domain.validate import normalize_email, parse_phone, phone_digits
 from kinmyaku.formats.records import ContactRecord, PostalAddress, RecordSource
@@ -76,8 +76,8 @@ class PreparedRecord:
         """Name, reading and company folded: the last way a record matches a person."""
         cols = self.columns
         return (
-            fold_text(cols["family_name"] + cols["given_name"]),
-            fold_text(cols["family_reading"] + cols["given_reading"]),
+            fold_joined(cols["family_name"], cols["given_name"]),
+            fold_joined(cols["family_reading"], cols["given_reading"]),
             fold_text(self.company),
         )
 
