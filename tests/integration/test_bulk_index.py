@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 from kinmyaku.bootstrap import App, open_app
 from kinmyaku.config import Settings
 from kinmyaku.services import importing
-from kinmyaku.services.importing import ImportFailed, import_files
+from kinmyaku.services.importing import ImportFailed, import_files, undo_import
 from kinmyaku.services.people import search_people
 from kinmyaku.storage.bulk_index import DEFERRED, MIN_BYTES, worth_it
 from kinmyaku.storage.schema import people, search_terms
@@ -143,6 +143,12 @@ def test_a_failed_or_dry_bulk_import_leaves_the_schema_and_data_as_they_were(
     assert done.counts["skipped"] == 1 and done.counts["created"] > 0
     with sqlite_app.uow() as conn:
         assert _schema(conn) == schema
+    # Undone through the rebuilt indexes: no person and no search term is left.
+    assert done.import_id is not None
+    undo_import(sqlite_app.uow(), import_id=done.import_id)
+    with sqlite_app.uow() as conn:
+        assert conn.execute(select(people.c.id)).first() is None
+        assert conn.execute(select(search_terms.c.term)).first() is None
 
 
 def test_only_a_file_larger_than_the_database_is_staged(app: App, tmp_path: Path) -> None:
