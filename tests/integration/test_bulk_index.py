@@ -20,6 +20,7 @@ from kinmyaku.services.importing import ImportFailed, import_files, undo_import
 from kinmyaku.services.people import search_people
 from kinmyaku.storage.bulk_index import DEFERRED, MIN_BYTES, worth_it
 from kinmyaku.storage.schema import people, search_terms
+from kinmyaku.storage.search_index import write_index_rows
 
 FAMILY = [("髙橋", "たかはし"), ("山田", "やまだ"), ("佐藤", "さとう"), ("渡邊", "わたなべ")]
 GIVEN = [("太郎", "たろう"), ("花子", "はなこ"), ("翔太", "しょうた"), ("美咲", "みさき")]
@@ -163,3 +164,8 @@ def test_only_a_file_larger_than_the_database_is_staged(app: App, tmp_path: Path
         # 4,320 people now: a file must hold more than that (at 300 bytes a card) to stage.
         assert not worth_it(conn, size)
         assert worth_it(conn, 4320 * 300 + 1) is sqlite
+
+
+def test_only_the_known_term_tables_go_into_the_sql(sqlite_app: App) -> None:
+    with sqlite_app.uow() as conn, pytest.raises(ValueError, match="not a search terms table"):
+        write_index_rows(conn, ["高橋", 1, 0, 1, True], [], terms_table="people; DROP TABLE x")

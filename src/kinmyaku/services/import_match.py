@@ -7,8 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, select
 
-from kinmyaku.domain.names import fold_joined
-from kinmyaku.services.import_prepare import NameKey, PreparedRecord
+from kinmyaku.services.import_prepare import NameKey, PreparedRecord, person_name_key
 from kinmyaku.storage.schema import (
     affiliations,
     contact_points,
@@ -112,9 +111,11 @@ def load_index(conn: Connection) -> MatchIndex:
         ).order_by(people.c.id)
     ):
         job = index.jobs.get(person.id)
-        key = (
-            fold_joined(person.family_name, person.given_name),
-            fold_joined(person.family_reading, person.given_reading),
+        key = person_name_key(
+            person.family_name,
+            person.given_name,
+            person.family_reading,
+            person.given_reading,
             job.org_key if job else "",
         )
         index.by_name.setdefault(key, person.id)

@@ -20,6 +20,14 @@ from kinmyaku.storage.search_index import IndexRows, person_rows
 NameKey = tuple[str, str, str]
 
 
+def person_name_key(
+    family: str, given: str, family_reading: str, given_reading: str, org_key: str
+) -> NameKey:
+    """Name and reading folded, with the folded company: how a record matches a person by
+    name (records and the people already stored must be keyed by this one function)."""
+    return (fold_joined(family, given), fold_joined(family_reading, given_reading), org_key)
+
+
 @dataclass
 class PreparedPoint:
     """A contact point ready to store: kind, value as typed, label, comparable form."""
@@ -75,9 +83,11 @@ class PreparedRecord:
     def name_key(self) -> NameKey:
         """Name, reading and company folded: the last way a record matches a person."""
         cols = self.columns
-        return (
-            fold_joined(cols["family_name"], cols["given_name"]),
-            fold_joined(cols["family_reading"], cols["given_reading"]),
+        return person_name_key(
+            cols["family_name"],
+            cols["given_name"],
+            cols["family_reading"],
+            cols["given_reading"],
             fold_text(self.company),
         )
 

@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, func, select
 
 from kinmyaku.storage.schema import people
+from kinmyaku.storage.search_index import STAGE
 
-STAGE = "temp.import_search_terms"
 DEFERRED = ("ix_search_terms_person", "ix_contact_points_normalized", "ix_people_sort_key")
 """Indexes whose entries an import adds in random order (the person index of the search
 terms is as large as the terms themselves)."""

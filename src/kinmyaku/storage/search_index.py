@@ -42,6 +42,9 @@ FILL = "\x01"
 search_names_fts = table("search_names_fts", column("rowid"))
 
 _INSERT_TERMS_MANY = "INSERT INTO {} (term, field, pos, person_id, whole) VALUES "
+STAGE = "temp.import_search_terms"
+"""The temporary table a bulk import stages its search terms in (storage.bulk_index)."""
+_TERM_TABLES = frozenset({"search_terms", STAGE})
 _INSERT_NAMES = "INSERT INTO search_names (person_id, name_keys) VALUES ({})"
 _INSERT_FTS = "INSERT INTO search_names_fts (rowid, name_keys, plain) VALUES (?, ?, ?)"
 CHUNK_ROWS = 20000
@@ -105,6 +108,8 @@ def write_index_rows(
 
 
 def _terms_sql(conn: Connection, table: str, rows: int) -> str:
+    if table not in _TERM_TABLES:  # a name goes into the SQL text: only the known ones
+        raise ValueError(f"not a search terms table: {table!r}")
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     row = "(" + ", ".join([mark] * 5) + ")"
     return _INSERT_TERMS_MANY.format(table) + ", ".join([row] * rows)
