@@ -5,7 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kinmyaku.formats.errors import FormatError
@@ -88,6 +88,9 @@ def in_blocks(data: bytes, head: int, block_size: int, max_block: int) -> list[t
 
 @settings(max_examples=400, deadline=None)
 @given(FILES, st.integers(0, 200), st.integers(1, 120), st.integers(1, 400))
+# Found in CI: the block ended right after a marker line whose folded continuation was
+# not read yet, and the cut was taken for certain.
+@example(b"END:VCARD\r\nBEGIN:VCARD\r\n folded\r\n", 0, 1, 24)
 def test_blocks_read_as_the_whole_file(
     data: bytes, head: int, block_size: int, max_block: int
 ) -> None:

@@ -125,12 +125,13 @@ def cut_blocks(
             if data:
                 yield VCardBlock(file, line, records + 1, data)
             return
-        # The line at the cut must be a marker too (it resets the reader's state).
+        # The line at the cut must be a marker too (it resets the reader's state), and the
+        # byte after it must have been read: a folded line there would continue it.
         line_end = data.find(b"\n", state.at)
         certain = (
             state.at
-            and line_end >= 0
-            and not _FOLDED_MARKER.search(data, 0, min(len(data), line_end + 2))
+            and 0 <= line_end < len(data) - 1
+            and not _FOLDED_MARKER.search(data, 0, line_end + 2)
         )
         if not certain:
             if len(data) < max_block:
