@@ -13,7 +13,7 @@ from kinmyaku.services.people import PersonInput
 from kinmyaku.storage.database import make_engine
 from kinmyaku.storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from kinmyaku.storage.schema import people, search_names, search_terms
-from kinmyaku.storage.search import TIER_SUBSTRING, search_people
+from kinmyaku.storage.search import TIER_OTHER, TIER_SUBSTRING, search_people
 from kinmyaku.storage.search_index import substring_people
 
 
@@ -144,3 +144,17 @@ def test_downgrade_writes_the_suffix_rows_and_upgrade_removes_them(app: App) -> 
     with app.uow() as conn:
         left = conn.execute(select(func.count()).where(search_terms.c.pos > 0)).scalar_one()
     assert left == 2  # the phone tails
+
+
+def test_email_found_by_its_local_part_domain_and_whole_address(app: App) -> None:
+    """The local part has no term of its own: the whole address's term starts with it."""
+    kenta = _add(app, "高橋", "健太", "たかはし", "けんた", emails=["K.Ito@Example.co.jp"])
+    other = _add(app, "伊藤", "一", "いとう", "はじめ", emails=["hajime@sample.jp"])
+    for query in ("k.ito", "K.Ito", "k.i", "k.ito@example.co.jp", "example.co.jp", "exam"):
+        assert _found(app, query) == {kenta: TIER_OTHER}, query
+    assert _found(app, "sample") == {other: TIER_OTHER}
+    with app.uow() as conn:
+        terms = {
+            t for (t,) in conn.execute(select(search_terms.c.term).where(search_terms.c.field == 5))
+        }
+    assert terms == {"k.ito@example.co.jp", "example.co.jp", "hajime@sample.jp", "sample.jp"}

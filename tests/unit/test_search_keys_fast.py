@@ -104,8 +104,8 @@ def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str) -> Iterator[Ter
 def _contact_terms(keys: PersonKeys) -> Iterator[Term]:
     for email in keys.emails:
         folded = unicodedata.normalize("NFKC", email).strip().lower()
-        local, _, domain = folded.partition("@")
-        for part in dict.fromkeys((folded, local, domain)):
+        domain = folded.partition("@")[2]
+        for part in dict.fromkeys((folded, domain)):
             if part:
                 yield Term(part[:MAX_TERM], Field.EMAIL, 0, part == folded)
     for phone in keys.phones:

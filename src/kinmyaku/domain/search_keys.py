@@ -209,11 +209,15 @@ def _joined_key(first: str, second: str) -> str:
 
 
 def contact_terms(keys: PersonKeys) -> Iterator[Term]:
-    """Terms for e-mails (whole, local part, domain), phone digits and tags."""
+    """Terms for e-mails (whole, and the domain), phone digits and tags.
+
+    The local part (``kenta`` of ``kenta@example.jp``) needs no term of its own: the whole
+    address starts with it, and the search looks e-mails up by prefix.
+    """
     for email in keys.emails:
         folded = unicodedata.normalize("NFKC", email).strip().lower()
-        local, _, domain = folded.partition("@")
-        for part in dict.fromkeys((folded, local, domain)):
+        domain = folded.partition("@")[2]
+        for part in dict.fromkeys((folded, domain)):
             if part:
                 yield Term(part[:MAX_TERM], Field.EMAIL, 0, part == folded)
     for phone in keys.phones:
