@@ -173,7 +173,11 @@ def test_is_kana_is_the_plain_check(text: str) -> None:
     assert is_kana(text) == _is_kana_reference(text)
 
 
-@given(st.text(max_size=12) | st.text(alphabet="abcXYZ 1-.'", max_size=12))
+@given(
+    st.text(max_size=12)
+    | st.text(alphabet="abcXYZ 1-.'", max_size=12)
+    | st.text(alphabet="aōŉǄＡｚ高橋たカ\u0301 ・", max_size=8)
+)
 def test_is_latin_is_the_plain_check(text: str) -> None:
     assert is_latin(text) == _is_latin_reference(text)
 
@@ -183,6 +187,7 @@ def test_fast_checks_examples() -> None:
     assert collapse_long_vowels("sampei") == "sanpei"
     assert is_kana("ゝヽ・さとう") and not is_kana("") and not is_kana("佐藤")
     assert is_latin("Van Dyke") and not is_latin("1-2") and is_latin("Satō")
+    assert is_latin("Ｓａｔｏ") and not is_latin("Satoŉ") and not is_latin("Sato 太郎")
 
 
 _EDGY = st.text(

@@ -158,8 +158,19 @@ def is_latin(text: str) -> bool:
     """True when the text has letters and all of them are Latin (romaji or a western name)."""
     if text.isascii():
         return any(ch.isalpha() for ch in text)
-    letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and all(ord(strip_marks(ch)[:1] or "a") < 0x250 for ch in letters)
+    letters = False
+    for ch in text:
+        if ch.isalpha():
+            if not _latin_letter(ch):
+                return False  # a kanji or kana name stops at its first letter
+            letters = True
+    return letters
+
+
+@lru_cache(maxsize=8192)
+def _latin_letter(ch: str) -> bool:
+    """A letter that is Latin once its marks are stripped (``ō``, full-width ``Ａ``)."""
+    return ord(strip_marks(ch)[:1] or "a") < 0x250
 
 
 def has_kana(text: str) -> bool:
