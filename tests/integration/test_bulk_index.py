@@ -168,4 +168,9 @@ def test_only_a_file_larger_than_the_database_is_staged(app: App, tmp_path: Path
 
 def test_only_the_known_term_tables_go_into_the_sql(sqlite_app: App) -> None:
     with sqlite_app.uow() as conn, pytest.raises(ValueError, match="not a search terms table"):
-        write_index_rows(conn, ["高橋", 1, 0, 1, True], [], terms_table="people; DROP TABLE x")
+        write_index_rows(conn, ["高橋", 1, 0, 1, True, 0], [], terms_table="people; DROP TABLE x")
+
+
+def test_terms_come_six_values_a_row(sqlite_app: App) -> None:
+    with sqlite_app.uow() as conn, pytest.raises(ValueError, match="6 values a row, not 5"):
+        write_index_rows(conn, ["高橋", 1, 0, 1, True], [])

@@ -13,7 +13,13 @@ from kinmyaku.services.people import PersonInput
 from kinmyaku.storage.database import make_engine
 from kinmyaku.storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from kinmyaku.storage.schema import people, search_names, search_terms
-from kinmyaku.storage.search import TIER_OTHER, TIER_SUBSTRING, search_people
+from kinmyaku.storage.search import (
+    TIER_EXACT,
+    TIER_NAME,
+    TIER_OTHER,
+    TIER_SUBSTRING,
+    search_people,
+)
 from kinmyaku.storage.search_index import substring_people
 
 
@@ -158,3 +164,58 @@ def test_email_found_by_its_local_part_domain_and_whole_address(app: App) -> Non
             t for (t,) in conn.execute(select(search_terms.c.term).where(search_terms.c.field == 5))
         }
     assert terms == {"k.ito@example.co.jp", "example.co.jp", "hajime@sample.jp", "sample.jp"}
+
+
+def test_name_parts_are_found_exactly_through_the_cuts(app: App) -> None:
+    """高橋 is 高橋健太 cut at 2: exact for 高橋健太, a prefix only for 高橋健太郎's 高橋健太."""
+    kenta = _add(app, "高橋", "健太", "たかはし", "けんた")
+    kentaro = _add(app, "高橋", "健太郎", "たかはし", "けんたろう")
+    both = {kenta: TIER_EXACT, kentaro: TIER_EXACT}
+    for query in ("高橋", "髙橋", "たかはし", "タカハシ", "takahashi", "Takahashi"):
+        assert _found(app, query) == both, query
+    for query in ("健太", "けんた", "kenta", "高橋健太", "takahashikenta"):
+        assert _found(app, query) == {kenta: TIER_EXACT, kentaro: TIER_NAME}, query
+    for query in ("健太高橋", "kentatakahashi"):
+        assert _found(app, query) == {kenta: TIER_EXACT}, query
+    for query in ("健太郎", "kentaro", "けんたろう", "たかはしけんたろう"):
+        assert _found(app, query) == {kentaro: TIER_EXACT}, query
+    assert _found(app, "高橋健") == {kenta: TIER_NAME, kentaro: TIER_NAME}
+    with app.uow() as conn:
+        rows = conn.execute(
+            select(search_terms.c.term, search_terms.c.cut).where(
+                search_terms.c.person_id == kenta, search_terms.c.field == 1
+            )
+        ).all()
+    assert sorted(rows) == [("健太高橋", 2), ("高橋健太", 2)]
+
+
+def test_migration_0004_downgrade_writes_the_parts_back(app: App) -> None:
+    """Down: each cut becomes the part's row again; up: those rows still find the person."""
+    pid = _add(app, "高橋", "健太", "たかはし", "けんた")
+    config = alembic_config()
+    with app.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    with app.engine.connect() as conn:
+        rows = conn.execute(
+            select(search_terms.c.term, search_terms.c.field).where(
+                search_terms.c.person_id == pid, search_terms.c.pos == 0
+            )
+        ).all()
+    assert {(t, f) for t, f in rows if f == 1} == {
+        ("高橋健太", 1),
+        ("健太高橋", 1),
+        ("高橋", 1),
+        ("健太", 1),
+    }
+    assert {t for t, f in rows if f == 3} == {
+        "takahashikenta",
+        "kentatakahashi",
+        "takahashi",
+        "kenta",
+    }
+    upgrade(app.engine)
+    with app.engine.connect() as conn:
+        assert current_revision(conn.engine) == head_revision()
+    assert _found(app, "高橋") == {pid: TIER_EXACT}
+    assert _found(app, "けんた") == {pid: TIER_EXACT}

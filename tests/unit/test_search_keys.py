@@ -8,12 +8,14 @@ from hypothesis import strategies as st
 from kinmyaku.domain.search_keys import (
     Field,
     PersonKeys,
+    Term,
     name_index,
     organization_terms,
     person_index,
     person_terms,
     query_keys,
     split_query,
+    two_part_keys,
 )
 
 KENTA = PersonKeys(
@@ -25,6 +27,12 @@ KENTA = PersonKeys(
     phones=("+81 90-1234-5678",),
     tags=("ゴルフ",),
 )
+
+
+def exact_keys(terms: list[Term], field: Field) -> set[str]:
+    """The keys a person is found under exactly in one field: whole keys and their cuts."""
+    found = {t.term for t in terms if t.whole and t.field == field}
+    return found | {t.term[: t.cut] for t in terms if t.cut and t.field == field}
 
 
 def _terms(keys: PersonKeys) -> set[str]:
@@ -64,14 +72,53 @@ def test_every_spelling_of_a_query_hits_a_person_term() -> None:
 
 def test_substrings_come_from_the_full_keys_not_suffix_terms() -> None:
     terms = person_terms(KENTA)
-    whole = {t.term for t in terms if t.whole and t.field == Field.NAME}
-    assert {"高橋健太", "高橋", "健太"} <= whole
+    assert exact_keys(terms, Field.NAME) == {"高橋健太", "高橋", "健太", "健太高橋"}
     # Only the phone's last 8 and 4 digits are stored from inside a key.
     assert {(t.term, t.field) for t in terms if t.pos > 0} == {
         ("12345678", Field.PHONE),
         ("5678", Field.PHONE),
     }
     assert name_index(KENTA)[1] == ["高橋健太", "タカハシケンタ", "takahashikenta"]
+
+
+def test_name_parts_are_cuts_of_the_joined_keys() -> None:
+    """Family and given name are the starts of the joined keys: no rows of their own."""
+    rows = {(t.term, t.field, t.cut) for t in person_terms(KENTA) if t.field <= Field.ROMAJI}
+    assert rows == {
+        ("高橋健太", Field.NAME, 2),
+        ("健太高橋", Field.NAME, 2),
+        ("タカハシケンタ", Field.READING, 4),
+        ("ケンタタカハシ", Field.READING, 3),
+        ("takahashikenta", Field.ROMAJI, 9),
+        ("kentatakahashi", Field.ROMAJI, 5),
+    }
+    assert exact_keys(person_terms(KENTA), Field.ROMAJI) == {
+        "takahashikenta",
+        "kentatakahashi",
+        "takahashi",
+        "kenta",
+    }
+
+
+def test_two_part_keys_keep_a_row_for_a_part_no_joined_key_can_carry() -> None:
+    assert two_part_keys("高橋健太", "健太高橋", "高橋", "健太") == (
+        [("高橋健太", 2), ("健太高橋", 2)],
+        ["高橋", "健太"],
+    )
+    # One joined key for both orders: it carries one cut, the other part keeps its row.
+    assert two_part_keys("aaa", "aaa", "a", "aa") == ([("aaa", 1), ("aa", 0)], ["a"])
+    assert two_part_keys("abab", "abab", "ab", "ab") == ([("abab", 2)], ["ab", "ab"])
+    # A romaji part that does not start the joined key (a long vowel across the parts).
+    assert two_part_keys("satomi", "umisato", "sato", "umi") == (
+        [("satomi", 4), ("umisato", 3)],
+        ["sato", "umi"],
+    )
+    assert two_part_keys("kotaro", "tarokou", "kou", "taro") == (
+        [("kotaro", 0), ("tarokou", 4), ("kou", 0)],
+        ["taro"],
+    )
+    # One part only: the joined key is the part itself.
+    assert two_part_keys("高橋", "高橋", "高橋", "") == ([("高橋", 0)], [])
 
 
 def test_latin_names_index_both_orders() -> None:

@@ -50,12 +50,17 @@ MAX_TERM = 200
 
 
 class Term(NamedTuple):
-    """One row of the search index: a key, its field, where it starts and if it is whole."""
+    """One row of the search index: a key, its field, where it starts and if it is whole.
+
+    ``cut`` (0: none) is the length of a name part the key starts with: ``高橋健太`` with
+    cut 2 is also the whole key ``高橋`` (:func:`two_part_keys`).
+    """
 
     term: str
     field: Field
     pos: int
     whole: bool
+    cut: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,10 +109,8 @@ def name_index(keys: PersonKeys) -> tuple[list[Term], list[str]]:
     family, given = fold_text(keys.family_name), fold_text(keys.given_name)
     full = family + given
     if full:
-        terms.append(Term(full[:MAX_TERM], Field.NAME, 0, True))
         inside.append(full[:MAX_TERM])
-    for part in {family, given, given + family} - {full, ""}:
-        terms.append(Term(part[:MAX_TERM], Field.NAME, 0, True))
+    terms += _whole_terms(Field.NAME, full, given + family, family, given)
     # Each word of a multi-word name part ("Van Dyke", "Mary J") starts a key of its own.
     for word in split_query(f"{keys.family_name} {keys.given_name}"):
         folded = fold_text(word)[:MAX_TERM]
@@ -117,15 +120,52 @@ def name_index(keys: PersonKeys) -> tuple[list[Term], list[str]]:
     family_r, given_r = fold_text(keys.family_reading), fold_text(keys.given_reading)
     reading = family_r + given_r
     if reading and reading != full:
-        terms.append(Term(reading[:MAX_TERM], Field.READING, 0, True))
         inside.append(reading[:MAX_TERM])
-        for part in {family_r, given_r, given_r + family_r} - {reading, ""}:
-            terms.append(Term(part[:MAX_TERM], Field.READING, 0, True))
+        terms += _whole_terms(Field.READING, reading, given_r + family_r, family_r, given_r)
 
     terms += _romaji_terms(keys, family_r, given_r, inside)
     if keys.nickname:
         terms.append(Term(fold_text(keys.nickname)[:MAX_TERM], Field.NICKNAME, 0, True))
     return terms, list(dict.fromkeys(inside))
+
+
+def _whole_terms(field: Field, joined: str, back: str, first: str, second: str) -> list[Term]:
+    """The whole keys of a two-part name or reading (``joined`` is first + second, ``back``
+    second + first), cut to MAX_TERM."""
+    rows, _ = two_part_keys(joined[:MAX_TERM], back[:MAX_TERM], first[:MAX_TERM], second[:MAX_TERM])
+    return [Term(term, field, 0, True, cut) for term, cut in rows]
+
+
+def two_part_keys(
+    joined: str, back: str, first: str, second: str
+) -> tuple[list[tuple[str, int]], list[str]]:
+    """The rows that find a two-part name by any of its four whole keys, and the parts
+    carried as cuts.
+
+    A name is found exactly by ``first + second`` (``joined``), ``second + first``
+    (``back``) and each part alone.  A part is the start of the joined key in its order, so
+    it needs no row of its own: the joined key's row carries the part's length as its cut
+    (``高橋健太`` cut 2 is found by ``高橋``; ``健太高橋`` cut 2 by ``健太``).  A prefix search
+    finds a part through the joined key anyway.  A part keeps a row of its own only when no
+    joined key can carry it: it does not start one (romaji keys, whose long vowels may join
+    across the parts), or the joined key carries another part already (``a`` + ``aa``).
+    Returns the rows (key, cut; 0 for none) and the parts carried as cuts.
+    """
+    rows: dict[str, int] = {}
+    for key in (joined, back):
+        if key and key not in rows:
+            rows[key] = 0
+    covered: list[str] = []
+    for part, host in ((first, joined), (second, back)):
+        if not part or part in rows:
+            continue  # no part, or a whole joined key itself
+        fits = len(part) < len(host) and host.startswith(part)
+        if fits and rows.get(host) in (0, len(part)):
+            rows[host] = len(part)
+            covered.append(part)
+        else:
+            rows[part] = 0
+    return list(rows.items()), covered
 
 
 def romaji_terms(keys: PersonKeys, family_r: str, given_r: str) -> Iterator[Term]:
@@ -144,12 +184,14 @@ def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str, inside: list[st
 
     if family_r or given_r:
         whole = _joined_key(family_r, given_r)[:MAX_TERM]
-        once(whole)
         inside.append(whole)
-        once(_joined_key(given_r, family_r)[:MAX_TERM])
-        for part in (family_r, given_r):
-            if part:
-                once(_part_romaji_key(part))
+        parts = [_part_romaji_key(part) if part else "" for part in (family_r, given_r)]
+        rows, covered = two_part_keys(whole, _joined_key(given_r, family_r)[:MAX_TERM], *parts)
+        for term, cut in rows:
+            if term not in seen:
+                seen.add(term)
+                found.append(Term(term, Field.ROMAJI, 0, True, cut))
+        seen.update(covered)
     latin_sources = [keys.romaji]
     if is_latin(keys.family_name + keys.given_name):
         latin_sources.append(f"{keys.family_name} {keys.given_name}")

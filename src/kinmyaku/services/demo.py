@@ -35,7 +35,7 @@ CHUNK_ROWS = 20_000
 CHUNK_PEOPLE = 10_000
 # What --replace keeps: the app's own settings (owner password, secret key, language).
 KEPT_TABLES = frozenset({"settings"})
-TERM_COLUMNS = ("term", "field", "pos", "person_id", "whole")
+TERM_COLUMNS = ("term", "field", "pos", "person_id", "whole", "cut")
 # Tables whose ids the generator assigns (see IdStart).
 ID_TABLES = (schema.people, schema.events, schema.interactions, schema.introductions)
 
@@ -258,7 +258,7 @@ def index_demo_people(conn: Connection, keys: dict[int, PersonKeys]) -> int:
     once per distinct name.
     """
     as_flag = bind_processor(conn, schema.search_terms, "whole") or bool
-    by_name: dict[tuple[str, ...], tuple[list[tuple[str, int, int, Any]], str]] = {}
+    by_name: dict[tuple[str, ...], tuple[list[tuple[str, int, int, Any, int]], str]] = {}
     ids = list(keys)
     written = 0
     for start in range(0, len(ids), CHUNK_PEOPLE):
@@ -278,13 +278,19 @@ def index_demo_people(conn: Connection, keys: dict[int, PersonKeys]) -> int:
             if cached is None:
                 terms, inside = name_index(person)
                 cached = (
-                    [(t.term, int(t.field), t.pos, as_flag(t.whole)) for t in unique_terms(terms)],
+                    [
+                        (t.term, int(t.field), t.pos, as_flag(t.whole), t.cut)
+                        for t in unique_terms(terms)
+                    ],
                     names_text(inside) if inside else "",
                 )
                 by_name[name] = cached
-            rows += [(term, field, pos, person_id, whole) for term, field, pos, whole in cached[0]]
             rows += [
-                (t.term, int(t.field), t.pos, person_id, as_flag(t.whole))
+                (term, field, pos, person_id, whole, cut)
+                for term, field, pos, whole, cut in cached[0]
+            ]
+            rows += [
+                (t.term, int(t.field), t.pos, person_id, as_flag(t.whole), t.cut)
                 for t in unique_terms(contact_terms(person))
             ]
             if cached[1]:

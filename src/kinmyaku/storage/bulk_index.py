@@ -28,8 +28,8 @@ BYTES_A_CARD = 300
 """About what a contact takes in a file (a vCard 3.0 card with a name, reading, company,
 title, e-mail and phone is 300-350 bytes): the estimate of how many people a file holds."""
 _MOVE = (
-    "INSERT INTO search_terms (term, field, pos, person_id, whole)"
-    " SELECT term, field, pos, person_id, whole FROM temp.import_search_terms"
+    "INSERT INTO search_terms (term, field, pos, person_id, whole, cut)"
+    " SELECT term, field, pos, person_id, whole, cut FROM temp.import_search_terms"
     " ORDER BY term, field, pos, person_id"
 )
 MIN_BYTES = 1 << 20
@@ -62,7 +62,7 @@ def staged_terms(conn: Connection, enabled: bool) -> Iterator[str]:
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGE}")
     conn.exec_driver_sql(
         f"CREATE TABLE {STAGE} (term TEXT, field INTEGER, pos INTEGER, person_id INTEGER,"
-        " whole INTEGER)"
+        " whole INTEGER, cut INTEGER)"
     )
     for name in DEFERRED:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")

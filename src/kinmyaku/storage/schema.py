@@ -369,6 +369,9 @@ search_terms = Table(
         primary_key=True,
     ),
     Column("whole", Boolean, nullable=False),
+    # The length of a name part the key starts with, found exactly too (0: none; migration
+    # 0004, domain.search_keys.two_part_keys).
+    Column("cut", SmallInteger, nullable=False, server_default="0"),
     Index("ix_search_terms_person", "person_id"),
     sqlite_with_rowid=False,
 )

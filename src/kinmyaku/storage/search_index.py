@@ -41,7 +41,9 @@ FILL = "\x01"
 
 search_names_fts = table("search_names_fts", column("rowid"))
 
-_INSERT_TERMS_MANY = "INSERT INTO {} (term, field, pos, person_id, whole) VALUES "
+_INSERT_TERMS_MANY = "INSERT INTO {} (term, field, pos, person_id, whole, cut) VALUES "
+TERM_WIDTH = 6
+"""Values a search term row holds (term, field, pos, person_id, whole, cut)."""
 STAGE = "temp.import_search_terms"
 """The temporary table a bulk import stages its search terms in (storage.bulk_index)."""
 _TERM_TABLES = frozenset({"search_terms", STAGE})
@@ -49,7 +51,7 @@ _INSERT_NAMES = "INSERT INTO search_names (person_id, name_keys) VALUES ({})"
 _INSERT_FTS = "INSERT INTO search_names_fts (rowid, name_keys, plain) VALUES (?, ?, ?)"
 CHUNK_ROWS = 20000
 TERM_ROWS_A_STATEMENT = 1000
-"""5,000 values a statement: below SQLite's and PostgreSQL's limits on bound values."""
+"""6,000 values a statement: below SQLite's and PostgreSQL's limits on bound values."""
 CHUNK_IDS = 500
 
 
@@ -74,25 +76,26 @@ def write_index_rows(
     *,
     terms_table: str = "search_terms",
 ) -> None:
-    """Insert prepared rows: ``terms`` flat, five values a row (term, field, pos, person_id,
-    whole), and the names texts (person_id, text).  ``terms_table`` is ``search_terms``, or
-    the staging table of a bulk import (:mod:`kinmyaku.storage.bulk_index`).
+    """Insert prepared rows: ``terms`` flat, six values a row (term, field, pos, person_id,
+    whole, cut), and the names texts (person_id, text).  ``terms_table`` is
+    ``search_terms``, or the staging table of a bulk import (:mod:`kinmyaku.storage.bulk_index`).
 
     The terms go in many rows a statement: a flat list and one INSERT per
     TERM_ROWS_A_STATEMENT rows took 14-20 % less time than a tuple a row and
     ``executemany`` (20,000 people's 360,000 rows into SQLite, measured alone).
     """
-    count = len(terms) // 5
+    count, odd = divmod(len(terms), TERM_WIDTH)
+    if odd:
+        raise ValueError(f"search terms come {TERM_WIDTH} values a row, not {len(terms)} values")
     full, rest = divmod(count, TERM_ROWS_A_STATEMENT)
     if full:
         sql = _terms_sql(conn, terms_table, TERM_ROWS_A_STATEMENT)
-        step = TERM_ROWS_A_STATEMENT * 5
+        step = TERM_ROWS_A_STATEMENT * TERM_WIDTH
         for start in range(0, full * step, step):
             conn.exec_driver_sql(sql, tuple(terms[start : start + step]))
     if rest:
-        conn.exec_driver_sql(
-            _terms_sql(conn, terms_table, rest), tuple(terms[full * 5 * TERM_ROWS_A_STATEMENT :])
-        )
+        done = full * TERM_WIDTH * TERM_ROWS_A_STATEMENT
+        conn.exec_driver_sql(_terms_sql(conn, terms_table, rest), tuple(terms[done:]))
     statements: list[tuple[str, Sequence[tuple[Any, ...]]]] = [
         (_sql(conn, _INSERT_NAMES, 2), names)
     ]
@@ -111,13 +114,13 @@ def _terms_sql(conn: Connection, table: str, rows: int) -> str:
     if table not in _TERM_TABLES:  # a name goes into the SQL text: only the known ones
         raise ValueError(f"not a search terms table: {table!r}")
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    row = "(" + ", ".join([mark] * 5) + ")"
+    row = "(" + ", ".join([mark] * TERM_WIDTH) + ")"
     return _INSERT_TERMS_MANY.format(table) + ", ".join([row] * rows)
 
 
 IndexRows = tuple[list[Any], str]
-"""A person's index rows without the person: their terms flat, five values a row (term,
-field, pos, 0 in place of the person, whole), and the names text."""
+"""A person's index rows without the person: their terms flat, six values a row (term,
+field, pos, 0 in place of the person, whole, cut), and the names text."""
 
 
 def person_rows(keys: PersonKeys) -> IndexRows:
@@ -125,7 +128,7 @@ def person_rows(keys: PersonKeys) -> IndexRows:
     found, inside = person_index(keys)
     terms: list[Any] = []
     for t in found:
-        terms += (t.term, int(t.field), t.pos, 0, t.whole)
+        terms += (t.term, int(t.field), t.pos, 0, t.whole, t.cut)
     return terms, names_text(inside) if inside else ""
 
 
@@ -137,8 +140,8 @@ def insert_rows(
     people: list[int] = []
     for pid, (found, _) in rows_by_person.items():
         terms += found
-        people += [pid] * (len(found) // 5)
-    terms[3::5] = people
+        people += [pid] * (len(found) // TERM_WIDTH)
+    terms[3::TERM_WIDTH] = people
     names = [(pid, text) for pid, (_, text) in rows_by_person.items() if text]
     write_index_rows(conn, terms, names, terms_table=terms_table)
 

@@ -93,6 +93,7 @@ def word(conn: Connection, token: str, prefix: str = "") -> Word:
     for i, key in enumerate(keys):
         values[f"{prefix}k{i}"] = key
         values[f"{prefix}k{i}_top"] = key + TOP
+        values[f"{prefix}k{i}_cut"] = len(key)
         inside = len(key) >= SUBSTRING_MIN or ideograph(key)
         flags.append(inside)
         if inside:
@@ -118,13 +119,19 @@ def tier_parts(shape: Shape, tier: int, prefix: str = "") -> tuple[Select[tuple[
     if tier == TIER_EXACT:
         if not keys:
             return ()
-        return (
+        whole = (st.c.whole.is_(True), st.c.field.in_(_NAMES))
+        equal = st.c.term.in_(bindparam(f"{prefix}keys", expanding=True))
+        # A name part is also found as the cut of the joined key it starts (migration 0004).
+        cuts = [
             select(st.c.person_id).where(
-                st.c.term.in_(bindparam(f"{prefix}keys", expanding=True)),
-                st.c.whole.is_(True),
-                st.c.field.in_(_NAMES),
-            ),
-        )
+                st.c.term >= bindparam(f"{prefix}k{i}"),
+                st.c.term < bindparam(f"{prefix}k{i}_top"),
+                st.c.cut == bindparam(f"{prefix}k{i}_cut"),
+                *whole,
+            )
+            for i in range(keys)
+        ]
+        return (select(st.c.person_id).where(equal, *whole), *cuts)
     if tier == TIER_NOTES:
         if not shape.notes:
             return ()
