@@ -151,6 +151,18 @@ def two_part_keys(
     across the parts), or the joined key carries another part already (``a`` + ``aa``).
     Returns the rows (key, cut; 0 for none) and the parts carried as cuts.
     """
+    if (  # the common case, checked at once: each part starts its joined key, shorter
+        first
+        and second
+        and len(first) < len(joined)
+        and len(second) < len(back)
+        and joined.startswith(first)
+        and back.startswith(second)
+        and joined != back
+        and first != back
+        and second != joined
+    ):
+        return [(joined, len(first)), (back, len(second))], [first, second]
     rows: dict[str, int] = {}
     for key in (joined, back):
         if key and key not in rows:
