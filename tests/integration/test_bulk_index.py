@@ -69,6 +69,11 @@ def two_sqlite_apps(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[App
         built.close()
 
 
+def _sort_settings(conn: Connection) -> tuple[int, int]:
+    threads = int(conn.exec_driver_sql("PRAGMA threads").scalar_one())
+    return threads, int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+
 def _schema(conn: Connection) -> list[tuple[str, str]]:
     return [
         (str(name), str(sql))
@@ -87,8 +92,11 @@ def test_a_bulk_import_writes_exactly_what_the_plain_path_writes(
     with bulk.uow() as conn:
         assert worth_it(conn, path.stat().st_size)
         schema = _schema(conn)
+        settings = _sort_settings(conn)
     assert {name for name, _ in schema} >= set(DEFERRED)
     staged = import_files(bulk.uow(), paths=[path])
+    with bulk.uow() as conn:  # sorted with helper threads at the end, then as it was
+        assert _sort_settings(conn) == settings
     monkeypatch.setattr(importing, "worth_it", lambda conn, size: False)
     row_by_row = import_files(plain.uow(), paths=[path])
     assert (

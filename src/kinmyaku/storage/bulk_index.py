@@ -68,7 +68,35 @@ def staged_terms(conn: Connection, enabled: bool) -> Iterator[str]:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
     # On an error the caller's rollback takes back all of this, the temporary table too.
     yield STAGE
-    conn.exec_driver_sql(_MOVE)
-    conn.exec_driver_sql(f"DROP TABLE {STAGE}")
-    for sql in definitions:
-        conn.exec_driver_sql(sql)
+    with _sorting_in_parallel(conn):
+        conn.exec_driver_sql(_MOVE)
+        conn.exec_driver_sql(f"DROP TABLE {STAGE}")
+        for sql in definitions:
+            conn.exec_driver_sql(sql)
+
+
+SORT_THREADS = 2
+"""Helper threads SQLite may sort with (``PRAGMA threads``)."""
+SORT_CACHE_KIB = 8192
+"""The page cache while the staged rows are sorted (KiB): SQLite sorts in memory up to
+the cache's size, in one thread; above it, it sorts runs of that size in its helper
+threads and merges them."""
+
+
+@contextmanager
+def _sorting_in_parallel(conn: Connection) -> Iterator[None]:
+    """Let SQLite sort with helper threads (the import's helper processes are done by
+    now, and their cores idle).  The sorted move of 1.1 M search terms took 0.8 s instead
+    of 1.25 s measured alone, and 1.5 s instead of 1.9 s at the end of a 100,000-card
+    import."""
+    before = [
+        int(conn.exec_driver_sql(f"PRAGMA {name}").scalar_one())
+        for name in ("threads", "cache_size")
+    ]
+    conn.exec_driver_sql(f"PRAGMA threads={SORT_THREADS}")
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA threads={before[0]}")
+        conn.exec_driver_sql(f"PRAGMA cache_size={before[1]}")
