@@ -5,13 +5,20 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from kinmyaku.formats.errors import FormatError
 from kinmyaku.formats.streams import iter_lines
-from kinmyaku.formats.vcard_blocks import VCardBlock, block_cards, cut_blocks
+from kinmyaku.formats.vcard_blocks import (
+    _CONTINUED,
+    VCardBlock,
+    _plain_lines,
+    block_cards,
+    cut_blocks,
+)
 from kinmyaku.formats.vcard_reader import RawCard, read_cards
+from kinmyaku.formats.vcard_syntax import unfold
 
 FILE = "contacts.vcf"
 
@@ -38,6 +45,8 @@ LINES = st.sampled_from(
         b"stray text",
         b"AGENT:",
         b"EMAIL:a@example.jp",
+        b"\x0c",
+        b"NOTE;ENCODING=QUOTED-PRINTABLE:b=\r",
     ]
 )
 ENDINGS = st.sampled_from([b"\r\n", b"\n"])
@@ -142,3 +151,19 @@ def test_without_a_certain_cut_the_rest_is_read_line_by_line() -> None:
     assert [error.key for error in errors] == ["not_vcard"]
     assert sum(isinstance(item, RawCard) for item in items) == 50
     assert in_blocks(data, 0, 64, 256) == whole(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.binary(max_size=12), max_size=20), ENDINGS)
+def test_plain_lines_are_what_unfold_gives(lines: list[bytes], end: bytes) -> None:
+    """Where no line continues another, the fast split gives unfold's logical lines."""
+    data = b"".join(line + end for line in lines)
+    assume(not _CONTINUED.search(data))  # else block_cards reads line by line
+    slow = list(unfold(iter_lines(data, BytesIO(), file=FILE, start_line=7), 7))
+    assert list(_plain_lines(data, 7)) == slow
+
+
+def test_a_folded_line_or_a_soft_line_break_is_read_line_by_line() -> None:
+    for data in (b"FN:a\r\n b\r\n", b"FN:a\n\tb\n", b"NOTE:a=\r\nb\r\n", b"NOTE:a=\r\r\nb\n"):
+        assert _CONTINUED.search(data), data
+    assert not _CONTINUED.search(b"FN:a=b\r\nN:c \t\r\n\r\n")

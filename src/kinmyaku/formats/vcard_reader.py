@@ -12,7 +12,7 @@ containing the byte 0x5C). Parsing content lines takes a couple of hundred lines
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kinmyaku.formats.errors import ErrorHandler, FormatError, snippet
@@ -71,6 +71,19 @@ def read_cards(
     Problems raise FormatError, or, when ``on_error`` is given, are passed to it.
     ``start_line`` and ``start_record`` number the first line and card (a block of a file).
     """
+    return read_logical_cards(
+        unfold(lines, start_line), file=file, on_error=on_error, start_record=start_record
+    )
+
+
+def read_logical_cards(
+    logical: Iterable[tuple[int, bytes]],
+    *,
+    file: str,
+    on_error: ErrorHandler | None = None,
+    start_record: int = 1,
+) -> Iterator[RawCard]:
+    """read_cards over logical lines already unfolded: (first line number, line)."""
 
     def report(error: FormatError) -> None:
         if on_error is None:
@@ -81,7 +94,7 @@ def read_cards(
     card: list[tuple[int, bytes]] | None = None
     start = depth = size = 0
     stray = False
-    for line_no, line in unfold(lines, start_line):
+    for line_no, line in logical:
         if card is None:
             if _is(line, b"BEGIN:VCARD"):
                 card, start, depth, size, stray = [], line_no, 0, 0, False
