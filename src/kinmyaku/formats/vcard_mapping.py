@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kinmyaku.formats.dates import parse_date
 from kinmyaku.formats.labels import label_from_ablabel, label_from_types
@@ -64,7 +65,13 @@ class _Card:
         if prop.group and prop.group in self.labels:
             self.used_groups.add(prop.group)
             return self.labels[prop.group]
-        return label_from_types(prop.types())
+        return _types_label(tuple(prop.params.get("TYPE", ())))
+
+
+@lru_cache(maxsize=1024)
+def _types_label(values: tuple[str, ...]) -> str:
+    """label_from_types of a TYPE parameter's values (a file repeats a few; cached)."""
+    return label_from_types(Property("", "TYPE", {"TYPE": list(values)}, b"", 0).types())
 
 
 def _sniff_image(data: bytes) -> str:
