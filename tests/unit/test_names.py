@@ -24,6 +24,7 @@ from kinmyaku.domain.names import (
     strip_marks,
 )
 from kinmyaku.domain.readings import complete_readings, infer_reading
+from kinmyaku.services.people import sort_key
 
 
 @pytest.mark.parametrize(
@@ -210,3 +211,19 @@ def test_fold_joined_examples() -> None:
     assert fold_joined("髙橋", "はなこ") == "高橋ハナコ"
     assert fold_joined("ｶ", "ﾞ") == fold_text("ｶﾞ") == "ガ"  # composes across the join
     assert fold_joined("", "さとう") == "サトウ"
+
+
+@given(
+    _EDGY | st.text(max_size=6),
+    _EDGY | st.text(max_size=6),
+    _EDGY | st.text(max_size=6),
+    _EDGY | st.text(max_size=6),
+)
+def test_sort_key_is_the_fold_of_the_reading_or_the_name(
+    family: str, given_name: str, family_r: str, given_r: str
+) -> None:
+    """The sort key, built from the parts' folds, is the fold of the joined reading (else
+    of the joined name), as it was computed before."""
+    reading = family_r + given_r
+    expected = fold_text(reading or (family + given_name))[:200]
+    assert sort_key(family, given_name, family_r, given_r) == expected

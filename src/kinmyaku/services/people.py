@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from kinmyaku.domain.errors import AmbiguousPerson, NotFound, ValidationError
 from kinmyaku.domain.model import ContactKind, Industry
-from kinmyaku.domain.names import fold_text, is_kana, is_latin, part_romaji
+from kinmyaku.domain.names import fold_joined, is_kana, is_latin, part_romaji
 from kinmyaku.domain.people import PersonProfile, PersonSummary, display_name
 from kinmyaku.domain.readings import complete_readings
 from kinmyaku.domain.validate import normalize_email, parse_phone, require_text
@@ -82,8 +82,9 @@ def _check_industry(value: str | None) -> str | None:
 
 def sort_key(family: str, given: str, family_reading: str, given_reading: str) -> str:
     """The あいうえお sort key: the reading, or the name itself when there is none."""
-    reading = family_reading + given_reading
-    return fold_text(reading or (family + given))[:200]
+    if family_reading or given_reading:
+        return fold_joined(family_reading, given_reading)[:200]
+    return fold_joined(family, given)[:200]
 
 
 def _name_columns(data: PersonInput, current: dict[str, Any] | None) -> dict[str, Any]:
