@@ -6,6 +6,7 @@ into many pieces, and the results come back out of many processes' batches.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -179,14 +180,31 @@ def test_cli_import_with_helpers(sqlite_url: str, tmp_path: Path, small_pieces: 
     assert "--jobs" in result.output
 
 
-def test_helpers_run_below_the_writer_and_collect_rarely() -> None:
+def test_helpers_run_below_the_writer_without_the_cycle_collector() -> None:
     # In a process of its own: os.nice cannot be undone.
     code = (
         "import gc, os\n"
         "from kinmyaku.services.import_pipeline import helper_start\n"
         "before = os.nice(0)\n"
         "helper_start()\n"
-        "print(os.nice(0) - before, gc.get_threshold()[0])\n"
+        "print(os.nice(0) - before, gc.isenabled())\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == [str(import_pipeline.HELPER_NICENESS), "20000"]
+    assert done.stdout.split() == [str(import_pipeline.HELPER_NICENESS), "False"]
+
+
+def test_the_collector_is_off_while_imports_run_and_back_after() -> None:
+    assert gc.isenabled()
+    with import_pipeline.quiet_collector():
+        assert not gc.isenabled()
+        with import_pipeline.quiet_collector():  # two imports at once (web app threads)
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the other import still runs
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with import_pipeline.quiet_collector():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()

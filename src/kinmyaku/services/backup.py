@@ -13,6 +13,7 @@ from sqlalchemy.types import Date, DateTime, LargeBinary
 
 from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.services.demo import bulk_insert
+from kinmyaku.services.import_pipeline import quiet_collector
 from kinmyaku.storage import people as store
 from kinmyaku.storage.bulk_index import staged_terms
 from kinmyaku.storage.schema import (
@@ -110,6 +111,11 @@ def _is_empty(conn: Connection) -> bool:
 
 def restore_backup(uow: UnitOfWork, *, stream: IO[bytes]) -> dict[str, int]:
     """Load a JSON backup into an EMPTY database, rebuild the search index; returns row counts."""
+    with quiet_collector():  # millions of objects alive at once, and no cycles among them
+        return _restore(uow, stream)
+
+
+def _restore(uow: UnitOfWork, stream: IO[bytes]) -> dict[str, int]:
     try:
         document = json.load(stream)
     except (ValueError, UnicodeDecodeError) as error:
