@@ -50,11 +50,11 @@ class MatchIndex:
 
     def find(self, prepared: PreparedRecord) -> tuple[int, str] | None:
         """The person this record is, and why (email, phone or name), or None."""
-        for point in prepared.points:
-            if point.kind in ("email", "phone") and point.normalized:
-                found = self.by_point.get(match_key(point.kind, point.normalized))
+        for kind, _, _, normalized in prepared.points:
+            if kind in ("email", "phone") and normalized:
+                found = self.by_point.get(match_key(kind, normalized))
                 if found is not None:
-                    return found, point.kind
+                    return found, kind
         found = self.by_name.get(prepared.name_key)
         if found is not None:
             return found, "name"
@@ -62,15 +62,17 @@ class MatchIndex:
 
     def remember(self, person_id: int, prepared: PreparedRecord) -> None:
         """Let later records match this person and see what they now have."""
-        for point in prepared.points:
-            self.points.add((person_id, point.kind, point.normalized))
-            if point.kind in ("email", "phone") and point.normalized:
-                self.by_point.setdefault(match_key(point.kind, point.normalized), person_id)
+        for kind, _, _, normalized in prepared.points:
+            self.points.add((person_id, kind, normalized))
+            if kind in ("email", "phone") and normalized:
+                self.by_point.setdefault(match_key(kind, normalized), person_id)
         self.by_name.setdefault(prepared.name_key, person_id)
-        self.tags.update((person_id, tag) for tag in prepared.tags)
+        if prepared.tags:
+            self.tags.update((person_id, tag) for tag in prepared.tags)
         if prepared.met_on is not None:
             self.met.add((person_id, prepared.met_on))
-        self.extra.update((person_id, n, v) for n, v in prepared.extra)
+        if prepared.extra:
+            self.extra.update((person_id, n, v) for n, v in prepared.extra)
 
 
 def load_index(conn: Connection) -> MatchIndex:

@@ -246,7 +246,9 @@ class ImportWriter:
             self._prov(prepared, "person", pid, "create")
             if photo:
                 self._prov(prepared, "photo", pid, "create", photo)
-            points += [(pid, p.kind, p.label, p.value, p.normalized) for p in prepared.points]
+            points += [
+                (pid, kind, label, value, normal) for kind, value, label, normal in prepared.points
+            ]
             tags += [(pid, tag) for tag in prepared.tags]
             if prepared.company:
                 org = self._org(prepared)
@@ -319,25 +321,19 @@ class ImportWriter:
             self._prov(prepared, "person", pid, "update", {k: current.get(k) for k in changes})
             store.update_person(conn, pid, changes)
             why += sorted(changes)
-        for point in prepared.points:
-            if (pid, point.kind, point.normalized) in index.points:
+        for kind, value, label, normalized in prepared.points:
+            if (pid, kind, normalized) in index.points:
                 continue
             new_id = conn.execute(
                 insert(contact_points)
-                .values(
-                    person_id=pid,
-                    kind=point.kind,
-                    value=point.value,
-                    label=point.label,
-                    normalized=point.normalized,
-                )
+                .values(person_id=pid, kind=kind, value=value, label=label, normalized=normalized)
                 .returning(contact_points.c.id)
             ).scalar_one()
             self._prov(prepared, "contact_point", int(new_id), "create")
-            index.points.add((pid, point.kind, point.normalized))
-            if point.kind in ("email", "phone") and point.normalized:
-                index.by_point.setdefault(match_key(point.kind, point.normalized), pid)
-            why.append(point.kind)
+            index.points.add((pid, kind, normalized))
+            if kind in ("email", "phone") and normalized:
+                index.by_point.setdefault(match_key(kind, normalized), pid)
+            why.append(kind)
         for tag in prepared.tags:
             if (pid, tag) not in index.tags:
                 conn.execute(insert(person_tags).values(person_id=pid, tag=tag))
