@@ -97,6 +97,9 @@ def test_a_bulk_import_writes_exactly_what_the_plain_path_writes(
     staged = import_files(bulk.uow(), paths=[path])
     with bulk.uow() as conn:  # sorted with helper threads at the end, then as it was
         assert _sort_settings(conn) == settings
+        # Written without foreign key checks: none is broken, and the checks are back on.
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     monkeypatch.setattr(importing, "worth_it", lambda conn, size: False)
     row_by_row = import_files(plain.uow(), paths=[path])
     assert (
@@ -137,6 +140,8 @@ def test_a_failed_or_dry_bulk_import_leaves_the_schema_and_data_as_they_were(
         assert worth_it(conn, bad.stat().st_size)
     with pytest.raises(ImportFailed):
         import_files(sqlite_app.uow(), paths=[bad])
+    with sqlite_app.uow() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     dry = import_files(sqlite_app.uow(), paths=[bad], skip_bad=True, dry_run=True)
     assert dry.counts["created"] > 0 and dry.import_id is None
     with sqlite_app.uow() as conn:
@@ -182,3 +187,17 @@ def test_only_the_known_term_tables_go_into_the_sql(sqlite_app: App) -> None:
 def test_terms_come_six_values_a_row(sqlite_app: App) -> None:
     with sqlite_app.uow() as conn, pytest.raises(ValueError, match="6 values a row, not 5"):
         write_index_rows(conn, ["高橋", 1, 0, 1, True], [])
+
+
+def test_a_bulk_import_inside_an_open_transaction_keeps_its_foreign_keys(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    """A composite's transaction is already open: the import stages, with the checks on."""
+    path = _big_file(tmp_path)
+    uow = sqlite_app.uow()
+    with uow as conn:
+        report = import_files(uow, paths=[path])
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    assert report.counts["created"] == 4320
+    with sqlite_app.uow() as conn:
+        assert conn.execute(select(search_terms.c.term)).first() is not None

@@ -27,7 +27,7 @@ from kinmyaku.services.import_prepare import PreparedRecord
 from kinmyaku.services.import_undo import undo_import
 from kinmyaku.services.import_write import ImportWriter, Outcome, source_of
 from kinmyaku.storage import people as store
-from kinmyaku.storage.bulk_index import staged_terms, worth_it
+from kinmyaku.storage.bulk_index import MIN_BYTES, staged_terms, worth_it
 from kinmyaku.storage.schema import imports
 from kinmyaku.storage.uow import UnitOfWork
 
@@ -119,8 +119,13 @@ def import_files(
         progress=progress,
         blocks=helpers > 0,
     )
+    bulk = _bulk_loading(uow, size)
+    # A bulk import's rows refer only to rows it writes or reads: SQLite need not look each
+    # parent up (1.1 M search terms: 0.6 s of the sorted move); only in a transaction of
+    # its own, as the pragma cannot change inside one.
+    work = uow.without_foreign_keys() if bulk and not uow.active else uow
     try:
-        with uow as conn, quiet_collector():
+        with work as conn, quiet_collector():
             import_id = int(
                 conn.execute(
                     insert(imports)
@@ -134,7 +139,7 @@ def import_files(
             )
             with _bulk_cache(conn):
                 writer = ImportWriter(conn, import_id, load_index(conn))
-                with staged_terms(conn, worth_it(conn, size)) as writer.terms_table:
+                with staged_terms(conn, bulk) as writer.terms_table:
                     # closing: a stopped import shuts its helper processes down at once.
                     try:
                         with closing(prepare_all(items, lang=lang, helpers=helpers)) as results:
@@ -157,6 +162,14 @@ def import_files(
     except _DryRun:
         report.import_id = None
     return report
+
+
+def _bulk_loading(uow: UnitOfWork, size: int) -> bool:
+    """Whether an import of ``size`` bytes loads in bulk (storage.bulk_index.worth_it)."""
+    if size < MIN_BYTES:
+        return False
+    with uow as conn:
+        return worth_it(conn, size)
 
 
 def _items(

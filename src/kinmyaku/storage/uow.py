@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -15,15 +16,32 @@ class UnitOfWork:
     transaction.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, foreign_keys: bool = True) -> None:
         self.engine = engine
+        self.foreign_keys = foreign_keys
+        """False: SQLite does not check foreign keys in this transaction (a bulk import,
+        whose rows only refer to rows it wrote or read: storage.bulk_index)."""
         self._conn: Connection | None = None
         self._depth = 0
 
+    @property
+    def active(self) -> bool:
+        """True inside ``with`` (a composite's transaction is open)."""
+        return self._depth > 0
+
+    def without_foreign_keys(self) -> UnitOfWork:
+        """A new unit of work whose transaction SQLite runs without foreign key checks."""
+        return UnitOfWork(self.engine, foreign_keys=False)
+
     def __enter__(self) -> Connection:
         if self._depth == 0:
-            self._conn = self.engine.connect()
-            self._conn.begin()
+            conn = self.engine.connect()
+            self._conn = conn
+            if not self.foreign_keys and conn.dialect.name == "sqlite":
+                # A pragma SQLite ignores inside a transaction: set before it begins, on
+                # the driver's connection (SQLAlchemy would begin one first).
+                _driver(conn).execute("PRAGMA foreign_keys=OFF")
+            conn.begin()
         self._depth += 1
         assert self._conn is not None
         return self._conn
@@ -45,7 +63,14 @@ class UnitOfWork:
             else:
                 conn.rollback()
         finally:
-            conn.close()
+            try:
+                if not self.foreign_keys and conn.dialect.name == "sqlite":
+                    _driver(conn).execute("PRAGMA foreign_keys=ON")
+            except Exception:
+                conn.invalidate()  # never back to the pool without its foreign keys
+                raise
+            finally:
+                conn.close()
 
     @property
     def connection(self) -> Connection:
@@ -53,3 +78,8 @@ class UnitOfWork:
         if self._conn is None:
             raise RuntimeError("UnitOfWork used outside 'with'")
         return self._conn
+
+
+def _driver(conn: Connection) -> Any:
+    """The DB-API connection under a SQLAlchemy connection."""
+    return conn.connection.driver_connection
