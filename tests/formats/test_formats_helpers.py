@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from kinmyaku.formats import MAPPING_FIELDS, MESSAGES, FormatError, render_messa
 from kinmyaku.formats.dates import is_empty_date, parse_date
 from kinmyaku.formats.labels import label_from_ablabel, label_from_types
 from kinmyaku.formats.names import join_name, split_full_name, split_reading, widen_kana
+from kinmyaku.formats.records import RecordSource
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "kinmyaku" / "formats"
 
@@ -111,3 +113,10 @@ def test_docs_list_every_message_and_mapping_field() -> None:
         assert f"| `{key}` | {ja} | {en} |" in docs, key
     for field in MAPPING_FIELDS:
         assert f"`{field}`" in docs, field
+
+
+def test_a_record_source_travels_to_another_process_whole() -> None:
+    """Pickled as its three values (helper processes send one a record)."""
+    source = RecordSource("連絡先.vcf", 3, 14)
+    back = pickle.loads(pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == source and back.describe() == "連絡先.vcf:14"
