@@ -166,7 +166,7 @@ def import_files(
 
 def _bulk_loading(uow: UnitOfWork, size: int) -> bool:
     """Whether an import of ``size`` bytes loads in bulk (storage.bulk_index.worth_it)."""
-    if size < MIN_BYTES:
+    if size < MIN_BYTES or uow.engine.dialect.name != "sqlite":
         return False
     with uow as conn:
         return worth_it(conn, size)

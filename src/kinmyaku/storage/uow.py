@@ -36,12 +36,18 @@ class UnitOfWork:
     def __enter__(self) -> Connection:
         if self._depth == 0:
             conn = self.engine.connect()
+            try:
+                if not self.foreign_keys and conn.dialect.name == "sqlite":
+                    # A pragma SQLite ignores inside a transaction: set before it begins,
+                    # on the driver's connection (SQLAlchemy would begin one first).
+                    _driver(conn).execute("PRAGMA foreign_keys=OFF")
+                conn.begin()
+            except Exception:
+                if not self.foreign_keys:
+                    conn.invalidate()  # never back to the pool without its foreign keys
+                conn.close()
+                raise
             self._conn = conn
-            if not self.foreign_keys and conn.dialect.name == "sqlite":
-                # A pragma SQLite ignores inside a transaction: set before it begins, on
-                # the driver's connection (SQLAlchemy would begin one first).
-                _driver(conn).execute("PRAGMA foreign_keys=OFF")
-            conn.begin()
         self._depth += 1
         assert self._conn is not None
         return self._conn
