@@ -22,6 +22,7 @@ from kinmyaku.formats.vcard_syntax import (
     list_values,
     raw_text,
     text_value,
+    type_values,
 )
 
 NAME_PARTS = {"NAME-MIDDLE": 2, "NAME-PREFIX": 3, "NAME-SUFFIX": 4}
@@ -71,7 +72,7 @@ class _Card:
 @lru_cache(maxsize=1024)
 def _types_label(values: tuple[str, ...]) -> str:
     """label_from_types of a TYPE parameter's values (a file repeats a few; cached)."""
-    return label_from_types(Property("", "TYPE", {"TYPE": list(values)}, b"", 0).types())
+    return label_from_types(type_values(values))
 
 
 def _sniff_image(data: bytes) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import binascii
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kinmyaku.formats.errors import FormatError, snippet
@@ -58,16 +58,16 @@ class Property:
 
     def types(self) -> list[str]:
         """Return the TYPE values in lower case (``TYPE=WORK,VOICE`` -> ``["work", "voice"]``)."""
-        return [
-            part.strip().lower()
-            for value in self.params.get("TYPE", ())
-            for part in value.split(",")
-            if part.strip()
-        ]
+        return type_values(self.params.get("TYPE", ()))
 
     def is_binary(self) -> bool:
         """Return True when the value is BASE64 (``ENCODING=b`` or ``ENCODING=BASE64``)."""
         return self.param("ENCODING").upper() in _BINARY
+
+
+def type_values(values: Iterable[str]) -> list[str]:
+    """A TYPE parameter's values in lower case, comma lists split (``WORK,VOICE``)."""
+    return [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
 
 
 def _is_boundary(line: bytes) -> bool:
