@@ -433,5 +433,5 @@ def test_bulk_insert_writes_what_an_insert_a_row_writes(app: App, count: int) ->
     assert len(written) == count
     assert written == expected
     # Eight columns: 625 rows a statement on SQLite, so the counts cut around one statement.
-    many = demo.ManyRows.of(conn, "INSERT INTO t (a) VALUES (?)", 8)
-    assert (many.size if many else None) == (625 if conn.dialect.name == "sqlite" else None)
+    plan = demo.many_rows(conn, "INSERT INTO t (a) VALUES (?)", 8)
+    assert (plan[1] if plan else None) == (625 if conn.dialect.name == "sqlite" else None)

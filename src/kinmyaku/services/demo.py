@@ -26,6 +26,7 @@ from kinmyaku.domain.demo.network import COLUMNS, IdStart, generate_network
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.domain.search_keys import PersonKeys, contact_terms, name_index, unique_terms
 from kinmyaku.storage import schema
+from kinmyaku.storage.many_rows import insert_flat
 from kinmyaku.storage.people import organization_id
 from kinmyaku.storage.search_index import names_text, write_index_rows
 from kinmyaku.storage.uow import UnitOfWork
@@ -163,7 +164,7 @@ def bulk_insert(
     converted: bool = False,
 ) -> None:
     """Insert many rows (tuples in ``columns`` order): many a statement on SQLite
-    (:class:`ManyRows`), chunked ``executemany`` elsewhere.
+    (:func:`many_rows`), chunked ``executemany`` elsewhere.
 
     The INSERT is compiled from the Core table for the connection's dialect and values
     go through the column types' bind processors (dates and booleans on SQLite) unless
@@ -182,7 +183,7 @@ def bulk_insert(
                 processors.append((index, processor))
     positions = compiled.positiontup
     order = [list(columns).index(key) for key in positions] if positions else None
-    many_rows = ManyRows.of(conn, compiled.string, len(positions)) if positions else None
+    plan = many_rows(conn, compiled.string, len(positions)) if positions else None
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk: list[Any] = list(rows[start : start + CHUNK_ROWS])
         if processors:
@@ -191,50 +192,27 @@ def bulk_insert(
             chunk = [dict(zip(columns, row, strict=True)) for row in chunk]
         elif order != list(range(len(columns))):
             chunk = [tuple(row[i] for i in order) for row in chunk]
-        if many_rows is not None:
-            many_rows.write(chunk)
+        if plan is not None:
+            head, size = plan
+            flat = list(chain.from_iterable(chunk))
+            insert_flat(conn, head, len(columns), flat, rows_a_statement=size)
         else:
             conn.exec_driver_sql(compiled.string, chunk)
 
 
 VALUES_A_STATEMENT = 5000
-"""Values bound in one multi-row INSERT (SQLite allows 32,766)."""
-_ONE_ROW = re.compile(r"^(?P<head>INSERT INTO .+ VALUES )(?P<row>\((?:\?, )*\?\))$", re.DOTALL)
+"""Values bound in one multi-row INSERT on SQLite (it allows 32,766)."""
+_ONE_ROW = re.compile(r"^(?P<head>INSERT INTO .+ VALUES )\((?:\?, )*\?\)$", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class ManyRows:
-    """Rows inserted many a statement (``INSERT ... VALUES (...), (...), ...``) on SQLite.
-
-    Each statement SQLite runs has a fixed cost: a statement transaction in which every
-    full-text table written earlier in the transaction is synchronised (FTS5 savepoints),
-    the statement reset.  ``executemany`` pays it for every row; a statement of many rows
-    pays it once for all of them (an import's people, jobs and contact points went in
-    40-50 % faster).
-    """
-
-    conn: Connection
-    head: str
-    row: str
-    size: int
-
-    @classmethod
-    def of(cls, conn: Connection, sql: str, width: int) -> ManyRows | None:
-        found = _ONE_ROW.match(sql)
-        if conn.dialect.name != "sqlite" or found is None:
-            return None
-        return cls(conn, found["head"], found["row"], max(1, VALUES_A_STATEMENT // width))
-
-    def write(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        full, rest = divmod(len(rows), self.size)
-        if full:
-            sql = self.head + ", ".join([self.row] * self.size)
-            for start in range(0, full * self.size, self.size):
-                values = tuple(chain.from_iterable(rows[start : start + self.size]))
-                self.conn.exec_driver_sql(sql, values)
-        if rest:
-            sql = self.head + ", ".join([self.row] * rest)
-            self.conn.exec_driver_sql(sql, tuple(chain.from_iterable(rows[full * self.size :])))
+def many_rows(conn: Connection, sql: str, width: int) -> tuple[str, int] | None:
+    """How ``bulk_insert`` writes with a one-row INSERT on SQLite: its head and the rows a
+    statement (storage.many_rows; people, jobs and contact points of an import went in
+    40-50 % faster).  None elsewhere: ``executemany``."""
+    found = _ONE_ROW.match(sql)
+    if conn.dialect.name != "sqlite" or found is None:
+        return None
+    return found["head"], max(1, VALUES_A_STATEMENT // width)
 
 
 def bind_processor(conn: Connection, table: Table, column: str) -> Callable[[Any], Any] | None:
