@@ -18,7 +18,7 @@ from kinmyaku.config import Settings
 from kinmyaku.services import importing
 from kinmyaku.services.importing import ImportFailed, import_files, undo_import
 from kinmyaku.services.people import search_people
-from kinmyaku.storage.bulk_index import DEFERRED, MIN_BYTES, worth_it
+from kinmyaku.storage.bulk_index import DEFERRED, MIN_BYTES, staged_terms, worth_it
 from kinmyaku.storage.schema import people, search_terms
 from kinmyaku.storage.search_index import write_index_rows
 
@@ -74,6 +74,13 @@ def _sort_settings(conn: Connection) -> tuple[int, int]:
     return threads, int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
 
 
+def _automerge(conn: Connection) -> int:
+    row = conn.exec_driver_sql(
+        "SELECT v FROM search_names_fts_config WHERE k = 'automerge'"
+    ).first()
+    return 4 if row is None else int(row[0])  # FTS5's default when the table has none
+
+
 def _schema(conn: Connection) -> list[tuple[str, str]]:
     return [
         (str(name), str(sql))
@@ -116,6 +123,11 @@ def test_a_bulk_import_writes_exactly_what_the_plain_path_writes(
     with bulk.uow() as conn:
         assert _schema(conn) == schema
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+        # The names' trigram index matches its content and merges again, as by default.
+        conn.exec_driver_sql(
+            "INSERT INTO search_names_fts(search_names_fts) VALUES ('integrity-check')"
+        )
+        assert _automerge(conn) == 4
         terms = conn.execute(select(search_terms.c.person_id)).all()
         plan = " ".join(
             str(row[-1])
@@ -201,3 +213,24 @@ def test_a_bulk_import_inside_an_open_transaction_keeps_its_foreign_keys(
     assert report.counts["created"] == 4320
     with sqlite_app.uow() as conn:
         assert conn.execute(select(search_terms.c.term)).first() is not None
+
+
+def test_the_names_index_merges_no_segments_while_staged_and_as_before_after(
+    sqlite_app: App,
+) -> None:
+    set_automerge = "INSERT INTO search_names_fts(search_names_fts, rank) VALUES ('automerge', ?)"
+    with sqlite_app.uow() as conn:
+        assert _automerge(conn) == 4
+        with staged_terms(conn, True):
+            assert _automerge(conn) == 0
+        assert _automerge(conn) == 4
+        conn.exec_driver_sql(set_automerge, (8,))  # a setting of the user's own stays
+        with staged_terms(conn, True):
+            assert _automerge(conn) == 0
+        assert _automerge(conn) == 8
+    with pytest.raises(RuntimeError), sqlite_app.uow() as conn, staged_terms(conn, True):
+        raise RuntimeError("a failed import")
+    with sqlite_app.uow() as conn:  # rolled back with the transaction
+        assert _automerge(conn) == 8
+        with staged_terms(conn, False):  # not staged: nothing changes
+            assert _automerge(conn) == 8
