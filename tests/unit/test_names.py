@@ -19,9 +19,11 @@ from kinmyaku.domain.names import (
     joined_romaji,
     kana_to_romaji,
     part_romaji,
+    reading_romaji,
     reading_sort_key,
     romaji_key,
     strip_marks,
+    to_hiragana,
 )
 from kinmyaku.domain.readings import complete_readings, infer_reading
 from kinmyaku.services.people import sort_key
@@ -132,6 +134,13 @@ def test_pieced_romaji_equals_jaconv(reading: str) -> None:
 @given(_KANA, _KANA)
 def test_joined_romaji_equals_romaji_of_the_join(first: str, second: str) -> None:
     assert joined_romaji(first, second) == kana_to_romaji(first + second)
+
+
+@given(_KANA)
+def test_a_readings_romaji_is_the_same_in_hiragana_and_katakana(reading: str) -> None:
+    """reading_romaji spells plain hiragana from its katakana: what jaconv spells."""
+    for form in (reading, to_hiragana(reading)):
+        assert reading_romaji(form) == kana_to_romaji(form) == kana_to_romaji(reading)
 
 
 def test_pieced_romaji_examples() -> None:

@@ -9,6 +9,7 @@ from kinmyaku.domain.search_keys import (
     Field,
     PersonKeys,
     Term,
+    _romaji_of_reading,
     name_index,
     organization_terms,
     person_index,
@@ -146,3 +147,16 @@ def test_a_name_always_finds_itself(family: str, given_name: str, noise: str) ->
             token
         )
     assert isinstance(query_keys(noise), list)
+
+
+def test_the_romaji_shown_from_the_reading_needs_no_key_of_its_own() -> None:
+    """The stored romaji of a reading (how a person is saved) has the reading's key."""
+    assert _romaji_of_reading("Takahashi Kenta", "タカハシ", "ケンタ")
+    assert _romaji_of_reading("Takahashi", "タカハシ", "")
+    assert not _romaji_of_reading("Takahashi Kenji", "タカハシ", "ケンタ")  # typed otherwise
+    assert not _romaji_of_reading("", "タカハシ", "ケンタ")
+    # The join is no cut of the romaji (ッ before it): the romaji is keyed on its own.
+    assert not _romaji_of_reading("Kit Ta", "キッ", "タ")
+    kenta = PersonKeys("高橋", "健太", "たかはし", "けんた", "Takahashi Kenta")
+    terms = {t.term for t in person_terms(kenta)}
+    assert {"takahashikenta", "kentatakahashi"} <= terms

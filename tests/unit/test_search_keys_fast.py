@@ -17,7 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kinmyaku
-from kinmyaku.domain.names import fold_text, is_latin, joined_romaji, kana_to_romaji, romaji_key
+from kinmyaku.domain.names import (
+    fold_text,
+    is_latin,
+    joined_romaji,
+    kana_to_romaji,
+    reading_romaji,
+    romaji_key,
+    to_hiragana,
+)
 from kinmyaku.domain.search_keys import (
     MAX_TERM,
     Field,
@@ -215,6 +223,20 @@ def test_fast_terms_equal_the_reference(
 def test_reading_only_people_equal_the_reference(family_r: str, given_r: str) -> None:
     """Property: people known by their kana reading (the import's common case)."""
     keys = PersonKeys("高橋", "健太", family_r, given_r)
+    assert_found_as_the_reference(keys)
+    assert_suffixes_inside(keys)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NAME, NAME, KANA, KANA)
+def test_people_with_the_romaji_of_their_reading_equal_the_reference(
+    family: str, given_name: str, family_r: str, given_r: str
+) -> None:
+    """Property: the romaji as a person is stored from the reading (``Takahashi Kenta``,
+    whose key the fast path takes to be the reading's) finds them as the reference does."""
+    readings = [to_hiragana(part) for part in (family_r, given_r)]
+    romaji = " ".join(reading_romaji(part).capitalize() for part in readings if part)
+    keys = PersonKeys(family or "x", given_name, *readings, romaji)
     assert_found_as_the_reference(keys)
     assert_suffixes_inside(keys)
 

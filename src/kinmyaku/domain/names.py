@@ -181,10 +181,16 @@ def has_kana(text: str) -> bool:
 
 
 _KANA_BODY = re.compile("[\u3041-\u30ff]+")  # hiragana, katakana, ー, ゝゞヽヾ
+# Plain kana, one or more: NFKC leaves it as it is, and it holds no separator.
+_PLAIN_KANA_RUN = re.compile("[\u3041-\u3094\u30a1-\u30f4\u30fc]+")
 
 
 def is_kana(text: str) -> bool:
-    """True when every letter of the text is kana (a reading)."""
+    """True when every letter of the text is kana (a reading).
+
+    Plain kana (most readings) is kana as it is: no NFKC nor separators to look at."""
+    if _PLAIN_KANA_RUN.fullmatch(text):
+        return True
     return _KANA_BODY.fullmatch(_SEPARATORS.sub("", _nfkc(text))) is not None
 
 
@@ -245,6 +251,18 @@ def _pieced_romaji(text: str) -> str:
 def part_romaji(part: str) -> str:
     """kana_to_romaji of one name part (a family or given reading), cached: parts repeat."""
     return _pieced_romaji(part)
+
+
+def reading_romaji(reading: str) -> str:
+    """part_romaji of a reading in hiragana or katakana, computed once for both forms.
+
+    A plain kana reading is spelled from its katakana form, the form the search keys fold
+    it to: an import spells each new reading once, not twice.  The two forms' romaji are
+    the same (both are spelled from their hiragana; tests/unit/test_names.py checks it).
+    """
+    if _PLAIN_KANA.fullmatch(reading):
+        return part_romaji(fold_text(reading))
+    return part_romaji(reading)
 
 
 def joined_romaji(first: str, second: str) -> str:

@@ -112,10 +112,11 @@ def name_index(keys: PersonKeys) -> tuple[list[Term], list[str]]:
         inside.append(full[:MAX_TERM])
     terms += _whole_terms(Field.NAME, full, given + family, family, given)
     # Each word of a multi-word name part ("Van Dyke", "Mary J") starts a key of its own.
-    for word in split_query(f"{keys.family_name} {keys.given_name}"):
-        folded = fold_text(word)[:MAX_TERM]
-        if folded not in (full, family, given):
-            terms.append(Term(folded, Field.NAME, 0, False))
+    if not (_ONE_WORD.fullmatch(keys.family_name) and _ONE_WORD.fullmatch(keys.given_name)):
+        for word in split_query(f"{keys.family_name} {keys.given_name}"):
+            folded = fold_text(word)[:MAX_TERM]
+            if folded not in (full, family, given):
+                terms.append(Term(folded, Field.NAME, 0, False))
 
     family_r, given_r = fold_text(keys.family_reading), fold_text(keys.given_reading)
     reading = family_r + given_r
@@ -127,6 +128,14 @@ def name_index(keys: PersonKeys) -> tuple[list[Term], list[str]]:
     if keys.nickname:
         terms.append(Term(fold_text(keys.nickname)[:MAX_TERM], Field.NICKNAME, 0, True))
     return terms, list(dict.fromkeys(inside))
+
+
+_ONE_WORD = re.compile("[0-9A-Za-z\u3041-\u3094\u30a1-\u30f4\u30fc\u4e00-\u9fff]*")
+"""A name part that is one word as it is: ASCII letters and digits, kana, common kanji.
+
+No character of it is a space, nor becomes one (NFKC leaves them as they are), so the
+words of such a family and given name are the parts themselves, which have keys already
+(the most common names skip splitting them)."""
 
 
 def _whole_terms(field: Field, joined: str, back: str, first: str, second: str) -> list[Term]:
@@ -204,7 +213,7 @@ def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str, inside: list[st
                 seen.add(term)
                 found.append(Term(term, Field.ROMAJI, 0, True, cut))
         seen.update(covered)
-    latin_sources = [keys.romaji]
+    latin_sources = [] if _romaji_of_reading(keys.romaji, family_r, given_r) else [keys.romaji]
     if is_latin(keys.family_name + keys.given_name):
         latin_sources.append(f"{keys.family_name} {keys.given_name}")
         latin_sources.append(f"{keys.given_name} {keys.family_name}")
@@ -216,6 +225,19 @@ def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str, inside: list[st
     if is_latin(keys.given_name):
         once(romaji_key(keys.given_name))
     return found
+
+
+def _romaji_of_reading(romaji: str, family_r: str, given_r: str) -> bool:
+    """True when ``romaji`` is the reading's romaji as shown (``Takahashi Kenta``), whose
+    key is the whole romaji key already: most people's, when it was made from the reading.
+
+    The shown parts, lower-cased without the space, are the joined romaji when the join is
+    a cut of it (or there is one part only), and the key drops what is neither a letter
+    nor a digit either way (tests/unit/test_search_keys_fast.py compares the two)."""
+    if not romaji or not (romaji_cut(family_r, given_r) or not (family_r and given_r)):
+        return False
+    shown = " ".join(part_romaji(part).capitalize() for part in (family_r, given_r) if part)
+    return romaji == shown
 
 
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")
