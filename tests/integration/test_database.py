@@ -1,0 +1,32 @@
+"""The SQLite engine: its connections' settings, and how values are bound."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from kinmyaku.storage.database import make_engine
+
+
+def test_bools_and_none_are_bound_as_sqlite_binds_them_without_an_adapter(
+    tmp_path: Path,
+) -> None:
+    """True, False and None find their adapter at once, and are stored as 1, 0 and NULL."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'bind.sqlite3'}")
+    assert (bool, sqlite3.PrepareProtocol) in sqlite3.adapters
+    assert (type(None), sqlite3.PrepareProtocol) in sqlite3.adapters
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (a, b, c, d)")
+            conn.exec_driver_sql("INSERT INTO t VALUES (?, ?, ?, ?)", (True, False, None, 7))
+            stored = conn.exec_driver_sql(
+                "SELECT typeof(a), a, typeof(b), b, typeof(c), typeof(d), d FROM t"
+            ).one()
+        assert tuple(stored) == ("integer", 1, "integer", 0, "null", "integer", 7)
+        with engine.connect() as conn:  # and found again by the values bound
+            found = conn.exec_driver_sql(
+                "SELECT count(*) FROM t WHERE a = ? AND b = ? AND c IS ?", (True, False, None)
+            ).scalar_one()
+        assert found == 1
+    finally:
+        engine.dispose()
