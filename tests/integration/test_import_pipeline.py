@@ -248,3 +248,32 @@ def test_the_collector_is_off_while_imports_run_and_back_after() -> None:
         assert not gc.isenabled()  # off before: left off
     finally:
         gc.enable()
+
+
+HELPED_SCRIPT = """
+import sys
+loaded = "kinmyaku.cli.main" in sys.modules
+if __name__ == "__mp_main__":  # a helper imports the main module again
+    print("helper found the command line loaded:", loaded, flush=True)
+import kinmyaku.cli.main  # what the kinmyaku command's main module imports
+if __name__ == "__main__":
+    from kinmyaku.formats.records import ContactRecord
+    from kinmyaku.services.import_pipeline import BATCH, FIRST_HERE, prepare_all
+    records = [ContactRecord(family_name="高橋")] * (BATCH * (FIRST_HERE + 1))
+    done = list(prepare_all(records, lang="en", helpers=1))
+    print("prepared", len(done), flush=True)
+"""
+
+
+def test_helpers_find_the_programs_modules_loaded_by_the_fork_server(tmp_path: Path) -> None:
+    """A helper imports the main module again; what it imports is loaded once, before."""
+    script = tmp_path / "helped.py"
+    script.write_text(HELPED_SCRIPT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=120
+    )
+    lines = done.stdout.splitlines()
+    assert "helper found the command line loaded: True" in lines, done.stdout + done.stderr
+    assert "helper found the command line loaded: False" not in lines
+    assert f"prepared {import_pipeline.BATCH * (import_pipeline.FIRST_HERE + 1)}" in lines
+    assert import_pipeline.preloaded()[0] == import_pipeline.__name__
