@@ -8,11 +8,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kinmyaku.formats import MAPPING_FIELDS, MESSAGES, FormatError, render_message
 from kinmyaku.formats.dates import is_empty_date, parse_date
 from kinmyaku.formats.labels import label_from_ablabel, label_from_types
-from kinmyaku.formats.names import join_name, split_full_name, split_reading, widen_kana
+from kinmyaku.formats.names import (
+    _SPACES,
+    clean_reading,
+    join_name,
+    split_full_name,
+    split_reading,
+    widen_kana,
+)
 from kinmyaku.formats.records import RecordSource
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "kinmyaku" / "formats"
@@ -120,3 +129,17 @@ def test_a_record_source_travels_to_another_process_whole() -> None:
     source = RecordSource("連絡先.vcf", 3, 14)
     back = pickle.loads(pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == source and back.describe() == "連絡先.vcf:14"
+
+
+@given(
+    st.text(alphabet="たかはしタカハシｶﾞﾀﾅ ・\u3000\t\n\x1c\xa0a高", max_size=10)
+    | st.text(max_size=10)
+)
+def test_clean_reading_is_the_plain_cleaning(text: str) -> None:
+    """clean_reading returns most readings as they are: only when nothing would change."""
+    assert clean_reading(text) == _SPACES.sub(" ", widen_kana(text)).strip()
+
+
+def test_clean_reading_examples() -> None:
+    assert clean_reading(" ﾔﾏﾀﾞ\u3000 ﾀﾛｳ ") == "ヤマダ タロウ"
+    assert clean_reading("やまだ") == "やまだ"

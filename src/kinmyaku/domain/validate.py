@@ -96,9 +96,12 @@ def format_phone(e164: str) -> str:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def phone_digits(value: str) -> str:
     """Digits of a phone number as typed, for search: '03-1234-5678' -> '0312345678'."""
-    return re.sub(r"\D", "", unicodedata.normalize("NFKC", value))
+    return _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", value))
 
 
 _DATE_PATTERNS = (

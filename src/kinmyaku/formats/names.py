@@ -10,6 +10,7 @@ import jaconv
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3005\u3006\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _HALF_WIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
 _SPACES = re.compile(r"[\s\u3000]+")
+_TO_CLEAN = re.compile(r"[\s\u3000\uff61-\uff9f]")  # what clean_reading changes
 
 
 def is_japanese(text: str) -> bool:
@@ -27,6 +28,8 @@ def widen_kana(text: str) -> str:
 
 def clean_reading(text: str) -> str:
     """Normalise a reading: full-width kana, single spaces, no outer whitespace."""
+    if _TO_CLEAN.search(text) is None:  # most readings: nothing to widen nor to space
+        return text
     return _SPACES.sub(" ", widen_kana(text)).strip()
 
 

@@ -13,7 +13,7 @@ from kinmyaku.domain.names import fold_joined, fold_text, is_kana
 from kinmyaku.domain.search_keys import PersonKeys
 from kinmyaku.domain.validate import normalize_email, parse_phone, phone_digits
 from kinmyaku.formats.records import ContactRecord, PostalAddress, RecordSource
-from kinmyaku.services.people import PersonInput, _name_columns
+from kinmyaku.services.people import name_columns
 from kinmyaku.storage.people import keys_from_row
 from kinmyaku.storage.search_index import IndexRows, person_rows
 
@@ -91,13 +91,7 @@ class PreparedRecord:
 
 @lru_cache(maxsize=65536)
 def _names(family: str, given: str, family_r: str, given_r: str) -> tuple[tuple[str, Any], ...]:
-    data = PersonInput(
-        family_name=family,
-        given_name=given,
-        family_reading=family_r or None,
-        given_reading=given_r or None,
-    )
-    return tuple(_name_columns(data, None).items())
+    return tuple(name_columns(family, given, family_r or None, given_r or None).items())
 
 
 def _address_text(address: PostalAddress) -> str:

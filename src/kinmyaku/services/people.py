@@ -88,18 +88,37 @@ def sort_key(family: str, given: str, family_reading: str, given_reading: str) -
 
 
 def _name_columns(data: PersonInput, current: dict[str, Any] | None) -> dict[str, Any]:
+    names = (data.family_name, data.given_name, data.family_reading, data.given_reading)
+    return name_columns(*names, data.romaji, current=current)
+
+
+def name_columns(
+    family_name: str | None,
+    given_name: str | None,
+    family_reading: str | None,
+    given_reading: str | None,
+    romaji: str | None = None,
+    *,
+    current: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The name columns of a person (names, readings, romaji, sort key), checked.
+
+    None keeps the ``current`` value (an edit), or means none for a new person; readings
+    not given are inferred from the names, romaji from the readings.
+    """
+
     def pick(name: str, value: str | None) -> str:
         if value is not None:
             return value.strip()
         return str(current[name]) if current else ""
 
-    family = pick("family_name", data.family_name)
+    family = pick("family_name", family_name)
     require_text(family, field="family_name", max_length=100)
-    given = pick("given_name", data.given_name)
+    given = pick("given_name", given_name)
     if len(given) > 100:
         require_text(given, field="given_name", max_length=100)
-    family_r = _check_reading(data.family_reading, "family_reading")
-    given_r = _check_reading(data.given_reading, "given_reading")
+    family_r = _check_reading(family_reading, "family_reading")
+    given_r = _check_reading(given_reading, "given_reading")
     names_changed = current is None or (family, given) != (
         current["family_name"],
         current["given_name"],
@@ -112,7 +131,6 @@ def _name_columns(data: PersonInput, current: dict[str, Any] | None) -> dict[str
         given_r = current["given_reading"] if keep and current else ""
     family_r, given_r, inferred = complete_readings(family, given, family_r, given_r)
     inferred = inferred and not is_kana(family + given)
-    romaji = data.romaji
     if romaji is None:
         if current and not names_changed and current["romaji"]:
             romaji = current["romaji"]
