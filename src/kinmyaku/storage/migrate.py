@@ -1,20 +1,28 @@
-"""Create or upgrade the database schema with Alembic (``kinmyaku init``)."""
+"""Create or upgrade the database schema with Alembic (``kinmyaku init``).
+
+Alembic is loaded only when a migration runs: every command opens the database and checks
+its revision, which needs no Alembic (loading it took 0.13 s of each command's start).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD = "0004"
+"""The newest migration (tests/integration/test_migrations.py checks it is Alembic's head)."""
 
 
 def alembic_config() -> Config:
     """An Alembic configuration pointing at kinmyaku's migrations (no ini file needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -22,19 +30,24 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest migration."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return HEAD
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at (None for an empty database)."""
+    """The revision the database is at (None for an empty database), as Alembic stores it."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(found) > 1:
+        raise RuntimeError(f"the database is at several revisions at once: {sorted(found)}")
+    return str(found[0]) if found else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database to ``revision`` in one transaction."""
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
@@ -43,7 +56,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def is_current(engine: Engine) -> bool:
     """True when the database is at the newest migration."""
-    return current_revision(engine) == head_revision()
+    return current_revision(engine) == HEAD
 
 
 # Objects made by raw SQL in the migrations (full-text search), not in the metadata.
