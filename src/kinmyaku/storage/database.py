@@ -37,7 +37,7 @@ def bind_plainly() -> None:
 
     It binds an int, float or str as it is, but any other value (a bool, None) first goes
     through its adapter look-up, which fails with an AttributeError made and thrown away:
-    about 0.3 us a value, and an import binds a dozen of them a person (every search term's
+    about 0.2 us a value, and an import binds a dozen of them a person (every search term's
     ``whole``, the empty photo and birthday).  A registered adapter is found at once.  The
     values stored are the same: a bool as 1 or 0, None as NULL.  The registry is the
     process's (sqlite3's own), so this is done once, for every SQLite connection.
