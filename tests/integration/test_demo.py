@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -395,43 +395,3 @@ def test_demo_command(tmp_path: Path) -> None:
     )
     assert replaced.exit_code == 0, replaced.output
     assert '"people": 30' in replaced.output
-
-
-@pytest.mark.parametrize("count", [1, 624, 625, 626, 1300])
-def test_bulk_insert_writes_what_an_insert_a_row_writes(app: App, count: int) -> None:
-    """Many rows a statement (SQLite: full statements and a remainder) or executemany:
-    the same rows as a Core insert of dictionaries, dates, flags and NULLs converted."""
-    from kinmyaku.services import demo
-
-    columns = ("id", "family_name", "given_name", "birthday", "reading_inferred", "photo")
-    rows = [
-        (
-            i,
-            f"姓{i}",
-            "" if i % 3 else f"名{i}",
-            date(1990, 1 + i % 12, 1 + i % 28) if i % 2 else None,
-            bool(i % 5),
-            None,
-        )
-        for i in range(1, count + 1)
-    ]
-    at = datetime(2026, 11, 27, 9, 0)
-    stamp = {"created_at": at, "updated_at": at}
-    with app.uow() as conn:
-        demo.bulk_insert(
-            conn,
-            schema.people,
-            (*columns, "created_at", "updated_at"),
-            [(*row, at, at) for row in rows],
-        )
-        in_order = select(schema.people).order_by(schema.people.c.id)
-        written = [tuple(r) for r in conn.execute(in_order)]
-        conn.execute(schema.people.delete())
-        conn.execute(insert(schema.people), [dict(zip(columns, row)) | stamp for row in rows])
-        expected = [tuple(r) for r in conn.execute(in_order)]
-        conn.rollback()
-    assert len(written) == count
-    assert written == expected
-    # Eight columns: 625 rows a statement on SQLite, so the counts cut around one statement.
-    plan = demo.many_rows(conn, "INSERT INTO t (a) VALUES (?)", 8)
-    assert (plan[1] if plan else None) == (625 if conn.dialect.name == "sqlite" else None)

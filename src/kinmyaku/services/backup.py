@@ -12,10 +12,10 @@ from sqlalchemy import Connection, Table, func, select, text
 from sqlalchemy.types import Date, DateTime, LargeBinary
 
 from kinmyaku.domain.errors import KinmyakuError
-from kinmyaku.services.demo import bulk_insert
 from kinmyaku.services.import_pipeline import quiet_collector
 from kinmyaku.storage import people as store
 from kinmyaku.storage.bulk_index import staged_terms
+from kinmyaku.storage.many_rows import bulk_insert
 from kinmyaku.storage.schema import (
     contact_points,
     metadata,

@@ -11,28 +11,25 @@ name (a demo of 100,000 people has far fewer distinct names).
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
-from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select
+from sqlalchemy import Connection, Table, delete, func, select
 
 from kinmyaku.domain.demo.companies import COMPANIES, Company
 from kinmyaku.domain.demo.network import COLUMNS, IdStart, generate_network
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.domain.search_keys import PersonKeys, contact_terms, name_index, unique_terms
 from kinmyaku.storage import schema
-from kinmyaku.storage.many_rows import insert_flat
+from kinmyaku.storage.many_rows import bind_processor, bulk_insert
 from kinmyaku.storage.people import organization_id
 from kinmyaku.storage.search_index import names_text, write_index_rows
 from kinmyaku.storage.uow import UnitOfWork
 
 MAX_PEOPLE = 1_000_000
-CHUNK_ROWS = 20_000
 CHUNK_PEOPLE = 10_000
 # What --replace keeps: the app's own settings (owner password, secret key, language).
 KEPT_TABLES = frozenset({"settings"})
@@ -153,80 +150,6 @@ def delete_everything(conn: Connection) -> None:
     for table in reversed(schema.metadata.sorted_tables):
         if table.name not in KEPT_TABLES:
             conn.execute(delete(table))
-
-
-def bulk_insert(
-    conn: Connection,
-    table: Table,
-    columns: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
-    *,
-    converted: bool = False,
-) -> None:
-    """Insert many rows (tuples in ``columns`` order): many a statement on SQLite
-    (:func:`many_rows`), chunked ``executemany`` elsewhere.
-
-    The INSERT is compiled from the Core table for the connection's dialect and values
-    go through the column types' bind processors (dates and booleans on SQLite) unless
-    ``converted`` says they already did, so this writes what ``conn.execute(insert(table),
-    dicts)`` would, without its per-row overhead.
-    """
-    if not rows:
-        return
-    dialect = conn.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-    processors: list[tuple[int, Callable[[Any], Any]]] = []
-    if not converted:
-        for index, name in enumerate(columns):
-            processor = bind_processor(conn, table, name)
-            if processor is not None:
-                processors.append((index, processor))
-    positions = compiled.positiontup
-    order = [list(columns).index(key) for key in positions] if positions else None
-    plan = many_rows(conn, compiled.string, len(positions)) if positions else None
-    for start in range(0, len(rows), CHUNK_ROWS):
-        chunk: list[Any] = list(rows[start : start + CHUNK_ROWS])
-        if processors:
-            chunk = [_processed(row, processors) for row in chunk]
-        if order is None:
-            chunk = [dict(zip(columns, row, strict=True)) for row in chunk]
-        elif order != list(range(len(columns))):
-            chunk = [tuple(row[i] for i in order) for row in chunk]
-        if plan is not None:
-            head, size = plan
-            flat = list(chain.from_iterable(chunk))
-            insert_flat(conn, head, len(columns), flat, rows_a_statement=size)
-        else:
-            conn.exec_driver_sql(compiled.string, chunk)
-
-
-VALUES_A_STATEMENT = 5000
-"""Values bound in one multi-row INSERT on SQLite (it allows 32,766)."""
-_ONE_ROW = re.compile(r"^(?P<head>INSERT INTO .+ VALUES )\((?:\?, )*\?\)$", re.DOTALL)
-
-
-def many_rows(conn: Connection, sql: str, width: int) -> tuple[str, int] | None:
-    """How ``bulk_insert`` writes with a one-row INSERT on SQLite: its head and the rows a
-    statement (storage.many_rows; people, jobs and contact points of an import went in
-    40-50 % faster).  None elsewhere: ``executemany``."""
-    found = _ONE_ROW.match(sql)
-    if conn.dialect.name != "sqlite" or found is None:
-        return None
-    return found["head"], max(1, VALUES_A_STATEMENT // width)
-
-
-def bind_processor(conn: Connection, table: Table, column: str) -> Callable[[Any], Any] | None:
-    """How the driver wants a column's values (None: as they are)."""
-    column_type = table.c[column].type.dialect_impl(conn.dialect)
-    processor: Callable[[Any], Any] | None = column_type.bind_processor(conn.dialect)
-    return processor
-
-
-def _processed(row: tuple[Any, ...], processors: list[tuple[int, Callable[[Any], Any]]]) -> Any:
-    values = list(row)
-    for index, processor in processors:
-        values[index] = processor(values[index])
-    return tuple(values)
 
 
 def index_demo_people(conn: Connection, keys: dict[int, PersonKeys]) -> int:

@@ -13,11 +13,11 @@ from sqlalchemy import Connection, Table, func, insert, select
 
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.names import fold_text
-from kinmyaku.services.demo import bind_processor, bulk_insert
 from kinmyaku.services.import_match import CurrentJob, MatchIndex, match_key
 from kinmyaku.services.import_prepare import PreparedRecord
 from kinmyaku.services.photos import clean_photo
 from kinmyaku.storage import people as store
+from kinmyaku.storage.many_rows import bind_processor, bulk_insert
 from kinmyaku.storage.schema import (
     affiliations,
     contact_points,

@@ -8,10 +8,15 @@ of them.  The values stay bound parameters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table, insert
+
+CHUNK_ROWS = 20_000
+"""Rows ``bulk_insert`` converts and sends at a time."""
 
 
 def insert_flat(
@@ -35,3 +40,77 @@ def insert_flat(
             conn.exec_driver_sql(sql, tuple(values[start : start + step]))
     if rest:
         conn.exec_driver_sql(head + ", ".join([row] * rest), tuple(values[full * step :]))
+
+
+def bulk_insert(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    converted: bool = False,
+) -> None:
+    """Insert many rows (tuples in ``columns`` order): many a statement on SQLite
+    (:func:`many_rows`), chunked ``executemany`` elsewhere.
+
+    The INSERT is compiled from the Core table for the connection's dialect and values
+    go through the column types' bind processors (dates and booleans on SQLite) unless
+    ``converted`` says they already did, so this writes what ``conn.execute(insert(table),
+    dicts)`` would, without its per-row overhead.
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    processors: list[tuple[int, Callable[[Any], Any]]] = []
+    if not converted:
+        for index, name in enumerate(columns):
+            processor = bind_processor(conn, table, name)
+            if processor is not None:
+                processors.append((index, processor))
+    positions = compiled.positiontup
+    order = [list(columns).index(key) for key in positions] if positions else None
+    plan = many_rows(conn, compiled.string, len(positions)) if positions else None
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk: list[Any] = list(rows[start : start + CHUNK_ROWS])
+        if processors:
+            chunk = [_processed(row, processors) for row in chunk]
+        if order is None:
+            chunk = [dict(zip(columns, row, strict=True)) for row in chunk]
+        elif order != list(range(len(columns))):
+            chunk = [tuple(row[i] for i in order) for row in chunk]
+        if plan is not None:
+            head, size = plan
+            flat = list(chain.from_iterable(chunk))
+            insert_flat(conn, head, len(columns), flat, rows_a_statement=size)
+        else:
+            conn.exec_driver_sql(compiled.string, chunk)
+
+
+VALUES_A_STATEMENT = 5000
+"""Values bound in one multi-row INSERT on SQLite (it allows 32,766)."""
+_ONE_ROW = re.compile(r"^(?P<head>INSERT INTO .+ VALUES )\((?:\?, )*\?\)$", re.DOTALL)
+
+
+def many_rows(conn: Connection, sql: str, width: int) -> tuple[str, int] | None:
+    """How ``bulk_insert`` writes with a one-row INSERT on SQLite: its head and the rows a
+    statement (:func:`insert_flat`; people, jobs and contact points of an import went in
+    40-50 % faster).  None elsewhere: ``executemany``."""
+    found = _ONE_ROW.match(sql)
+    if conn.dialect.name != "sqlite" or found is None:
+        return None
+    return found["head"], max(1, VALUES_A_STATEMENT // width)
+
+
+def bind_processor(conn: Connection, table: Table, column: str) -> Callable[[Any], Any] | None:
+    """How the driver wants a column's values (None: as they are)."""
+    column_type = table.c[column].type.dialect_impl(conn.dialect)
+    processor: Callable[[Any], Any] | None = column_type.bind_processor(conn.dialect)
+    return processor
+
+
+def _processed(row: tuple[Any, ...], processors: list[tuple[int, Callable[[Any], Any]]]) -> Any:
+    values = list(row)
+    for index, processor in processors:
+        values[index] = processor(values[index])
+    return tuple(values)
