@@ -22,6 +22,7 @@ from kinmyaku.domain.names import (
     reading_romaji,
     reading_sort_key,
     romaji_key,
+    shown_romaji,
     strip_marks,
     to_hiragana,
 )
@@ -141,6 +142,13 @@ def test_a_readings_romaji_is_the_same_in_hiragana_and_katakana(reading: str) ->
     """reading_romaji spells plain hiragana from its katakana: what jaconv spells."""
     for form in (reading, to_hiragana(reading)):
         assert reading_romaji(form) == kana_to_romaji(form) == kana_to_romaji(reading)
+
+
+def test_shown_romaji_is_the_same_from_either_kana_form() -> None:
+    assert shown_romaji("たかはし", "けんた") == "Takahashi Kenta"
+    assert shown_romaji("タカハシ", "ケンタ") == "Takahashi Kenta"
+    assert shown_romaji("タカハシ", "") == "Takahashi"
+    assert shown_romaji("", "") == ""
 
 
 def test_pieced_romaji_examples() -> None:

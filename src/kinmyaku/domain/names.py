@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import pairwise
 
@@ -263,6 +264,18 @@ def reading_romaji(reading: str) -> str:
     if _PLAIN_KANA.fullmatch(reading):
         return part_romaji(fold_text(reading))
     return part_romaji(reading)
+
+
+def shown_romaji(
+    family_reading: str, given_reading: str, spell: Callable[[str], str] = reading_romaji
+) -> str:
+    """The romaji of a reading as a person's romaji shows it: ``Takahashi Kenta``.
+
+    ``spell`` spells one part: the search keys, whose readings are folded to katakana
+    already, spell them with ``part_romaji`` (folding them again cost 3 % of an import's
+    per-card work)."""
+    parts = (family_reading, given_reading)
+    return " ".join(spell(part).capitalize() for part in parts if part)
 
 
 def joined_romaji(first: str, second: str) -> str:

@@ -27,6 +27,7 @@ from kinmyaku.domain.names import (
     part_romaji,
     romaji_cut,
     romaji_key,
+    shown_romaji,
 )
 from kinmyaku.domain.validate import phone_digits
 
@@ -228,7 +229,7 @@ def _romaji_terms(keys: PersonKeys, family_r: str, given_r: str, inside: list[st
 
 
 def _romaji_of_reading(romaji: str, family_r: str, given_r: str) -> bool:
-    """True when ``romaji`` is the reading's romaji as shown (``Takahashi Kenta``), whose
+    """True when ``romaji`` is the reading's romaji as shown (``names.shown_romaji``), whose
     key is the whole romaji key already: most people's, when it was made from the reading.
 
     The shown parts, lower-cased without the space, are the joined romaji when the join is
@@ -236,8 +237,7 @@ def _romaji_of_reading(romaji: str, family_r: str, given_r: str) -> bool:
     nor a digit either way (tests/unit/test_search_keys_fast.py compares the two)."""
     if not romaji or not (romaji_cut(family_r, given_r) or not (family_r and given_r)):
         return False
-    shown = " ".join(part_romaji(part).capitalize() for part in (family_r, given_r) if part)
-    return romaji == shown
+    return romaji == shown_romaji(family_r, given_r, part_romaji)
 
 
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from kinmyaku.domain.errors import AmbiguousPerson, NotFound, ValidationError
 from kinmyaku.domain.model import ContactKind, Industry
-from kinmyaku.domain.names import fold_joined, is_kana, is_latin, reading_romaji
+from kinmyaku.domain.names import fold_joined, is_kana, is_latin, shown_romaji
 from kinmyaku.domain.people import PersonProfile, PersonSummary, display_name
 from kinmyaku.domain.readings import complete_readings
 from kinmyaku.domain.validate import normalize_email, parse_phone, require_text
@@ -135,7 +135,7 @@ def name_columns(
         if current and not names_changed and current["romaji"]:
             romaji = current["romaji"]
         elif family_r:
-            romaji = " ".join(reading_romaji(p).capitalize() for p in (family_r, given_r) if p)
+            romaji = shown_romaji(family_r, given_r)
         elif is_latin(family + given):
             romaji = display_name(family, given)
         else:
