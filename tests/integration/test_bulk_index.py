@@ -31,16 +31,21 @@ def _cards(count: int, seed: int = 7) -> list[str]:
     update of a person created earlier in the same import)."""
     rng = random.Random(seed)
     cards = []
+    names: list[tuple[str, str, str, str]] = []
     for n in range(count):
         family, family_r = rng.choice(FAMILY)
         given, given_r = rng.choice(GIVEN)
         same = n - 1 if n % 10 == 9 else n
+        # The update is the same person (same name and e-mail): a shared e-mail under
+        # another name is no evidence of one person.
+        name = names[same] if same != n else (family, f"{given}{n}", family_r, f"{given_r}{n}")
+        names.append(name)
         cards.append(
             CARD.format(
-                family=family,
-                given=f"{given}{n}",
-                family_r=family_r,
-                given_r=f"{given_r}{n}",
+                family=name[0],
+                given=name[1],
+                family_r=name[2],
+                given_r=name[3],
                 org=rng.choice(["株式会社金脈商事", "ミライソフト株式会社", "Acme Inc."]),
                 email=f"p{same}@example.jp",
                 tel=f"090-{n // 10000:04d}-{n % 10000:04d}",

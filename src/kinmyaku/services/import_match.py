@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import Connection, select
 
-from kinmyaku.services.import_prepare import NameKey, PreparedRecord, person_name_key
+from kinmyaku.domain.identity.profile import Features, features
+from kinmyaku.services.identity.matching import (
+    IdentityIndex,
+    Match,
+    load_identity_index,
+    profile_of,
+)
+from kinmyaku.services.import_prepare import PreparedRecord
 from kinmyaku.storage.schema import (
     affiliations,
     contact_points,
     encounters,
     extra_fields,
     organizations,
-    people,
     person_tags,
 )
 
@@ -34,12 +40,31 @@ class CurrentJob:
     title: str
 
 
+def record_features(person_id: int, prepared: PreparedRecord) -> Features:
+    """What matching compares of a record (as if it were the person ``person_id``)."""
+    cols = prepared.columns
+    return features(
+        profile_of(
+            person_id,
+            (
+                cols["family_name"],
+                cols["given_name"],
+                cols["family_reading"],
+                cols["given_reading"],
+            ),
+            inferred=bool(cols["reading_inferred"]),
+            companies=[prepared.company],
+            points=[(kind, value, normal) for kind, value, _, normal in prepared.points],
+            birthday=cols.get("birthday"),
+        )
+    )
+
+
 @dataclass
 class MatchIndex:
-    """Existing people by e-mail, phone and name key, and what each already has."""
+    """The identity engine's index of everyone, and what each person already has."""
 
-    by_point: dict[tuple[str, str], int] = field(default_factory=dict)
-    by_name: dict[NameKey, int] = field(default_factory=dict)
+    identity: IdentityIndex = field(default_factory=IdentityIndex)
     points: set[tuple[int, str, str]] = field(default_factory=set)
     tags: set[tuple[int, str]] = field(default_factory=set)
     jobs: dict[int, CurrentJob] = field(default_factory=dict)
@@ -48,25 +73,29 @@ class MatchIndex:
     orgs: dict[str, int] = field(default_factory=dict)
     worked_at: set[tuple[int, str]] = field(default_factory=set)
 
-    def find(self, prepared: PreparedRecord) -> tuple[int, str] | None:
-        """The person this record is, and why (email, phone or name), or None."""
-        for kind, _, _, normalized in prepared.points:
-            if kind in ("email", "phone") and normalized:
-                found = self.by_point.get(match_key(kind, normalized))
-                if found is not None:
-                    return found, kind
-        found = self.by_name.get(prepared.name_key)
-        if found is not None:
-            return found, "name"
-        return None
+    _last: tuple[PreparedRecord, Features] | None = None
+
+    def _features(self, person_id: int, prepared: PreparedRecord) -> Features:
+        """record_features, computed once for the record ``find`` was asked about last."""
+        if self._last is not None and self._last[0] is prepared:
+            found = self._last[1]
+            if found.id == person_id:
+                return found
+            profile = replace(found.profile, id=person_id)
+            return replace(found, id=person_id, profile=profile)
+        return record_features(person_id, prepared)
+
+    def find(self, prepared: PreparedRecord) -> tuple[Match | None, list[Match]]:
+        """The person this record is (when the engine is sure), and those it may be."""
+        feature = record_features(0, prepared)
+        self._last = (prepared, feature)
+        return self.identity.find(feature)
 
     def remember(self, person_id: int, prepared: PreparedRecord) -> None:
-        """Let later records match this person and see what they now have."""
+        """Let later records match this new person and see what they now have."""
         for kind, _, _, normalized in prepared.points:
             self.points.add((person_id, kind, normalized))
-            if kind in ("email", "phone") and normalized:
-                self.by_point.setdefault(match_key(kind, normalized), person_id)
-        self.by_name.setdefault(prepared.name_key, person_id)
+        self.identity.add(self._features(person_id, prepared))
         if prepared.tags:
             self.tags.update((person_id, tag) for tag in prepared.tags)
         if prepared.met_on is not None:
@@ -74,16 +103,55 @@ class MatchIndex:
         if prepared.extra:
             self.extra.update((person_id, n, v) for n, v in prepared.extra)
 
+    def absorb(self, person_id: int, prepared: PreparedRecord) -> None:
+        """A record joined this person: later records see its names and contact points too."""
+        known = self.identity.people.get(person_id)
+        record = self._features(person_id, prepared)
+        if known is None:
+            self.identity.add(record)
+            return
+        profile = known.profile
+        merged = type(profile)(
+            id=person_id,
+            family=profile.family,
+            given=profile.given,
+            family_reading=profile.family_reading,
+            given_reading=profile.given_reading,
+            reading_inferred=profile.reading_inferred,
+            named=profile.named or record.named,
+            birthday=profile.birthday or record.birthday,
+            companies=tuple(dict.fromkeys((*record.profile.companies, *profile.companies))),
+            emails=tuple(dict.fromkeys((*profile.emails, *record.profile.emails))),
+            phones=tuple(dict.fromkeys((*profile.phones, *record.profile.phones))),
+            urls=tuple(dict.fromkeys((*profile.urls, *record.profile.urls))),
+            addresses=tuple(dict.fromkeys((*profile.addresses, *record.profile.addresses))),
+            aliases=(*profile.aliases, *_record_alias(record)),
+            digest=profile.digest,
+        )
+        self.identity.add(features(merged))
+
+
+def _record_alias(record: Features) -> tuple[tuple[str, str, str, str], ...]:
+    p = record.profile
+    if not record.named:
+        return ()
+    return (
+        (
+            p.family,
+            p.given,
+            "" if p.reading_inferred else p.family_reading,
+            "" if p.reading_inferred else p.given_reading,
+        ),
+    )
+
 
 def load_index(conn: Connection) -> MatchIndex:
     """Read every e-mail, phone, name key, tag, job and meeting date once."""
-    index = MatchIndex()
+    index = MatchIndex(identity=load_identity_index(conn))
     for pid, kind, normal in conn.execute(
         select(contact_points.c.person_id, contact_points.c.kind, contact_points.c.normalized)
     ):
         index.points.add((pid, kind, normal))
-        if kind in ("email", "phone") and normal:
-            index.by_point.setdefault(match_key(kind, normal), pid)
     org_rows = conn.execute(select(organizations.c.id, organizations.c.name_key)).all()
     index.orgs = {key: oid for oid, key in org_rows}
     org_key = {oid: key for oid, key in org_rows}
@@ -103,24 +171,6 @@ def load_index(conn: Connection) -> MatchIndex:
         index.jobs[row.person_id] = CurrentJob(
             row.id, org_key.get(row.organization_id, ""), row.department, row.title
         )
-    for person in conn.execute(
-        select(
-            people.c.id,
-            people.c.family_name,
-            people.c.given_name,
-            people.c.family_reading,
-            people.c.given_reading,
-        ).order_by(people.c.id)
-    ):
-        job = index.jobs.get(person.id)
-        key = person_name_key(
-            person.family_name,
-            person.given_name,
-            person.family_reading,
-            person.given_reading,
-            job.org_key if job else "",
-        )
-        index.by_name.setdefault(key, person.id)
     index.tags = {(pid, tag) for pid, tag in conn.execute(select(person_tags))}
     index.met = {
         (pid, day) for pid, day in conn.execute(select(encounters.c.person_id, encounters.c.date))

@@ -18,6 +18,7 @@ from kinmyaku.storage.schema import (
     imports,
     organizations,
     people,
+    person_aliases,
     person_tags,
     photos,
     provenance,
@@ -28,6 +29,7 @@ _BY_ID = {
     "contact_point": contact_points,
     "encounter": encounters,
     "extra_field": extra_fields,
+    "alias": person_aliases,
 }
 
 

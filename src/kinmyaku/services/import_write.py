@@ -12,8 +12,11 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, insert, select
 
 from kinmyaku.domain.errors import ValidationError
-from kinmyaku.domain.names import fold_text
-from kinmyaku.services.import_match import CurrentJob, MatchIndex, match_key
+from kinmyaku.domain.identity.candidates import Reason
+from kinmyaku.domain.names import fold_joined, fold_text
+from kinmyaku.services.identity.finding import reason_text
+from kinmyaku.services.identity.matching import Match
+from kinmyaku.services.import_match import CurrentJob, MatchIndex
 from kinmyaku.services.import_prepare import PreparedRecord
 from kinmyaku.services.photos import clean_photo
 from kinmyaku.storage import people as store
@@ -24,6 +27,7 @@ from kinmyaku.storage.schema import (
     encounters,
     extra_fields,
     people,
+    person_aliases,
     person_tags,
     photos,
     provenance,
@@ -75,6 +79,7 @@ REASONS = {
     "match:name": "same name, reading and company",
     "nickname": "nickname added",
     "notes": "notes added",
+    "alias": "other name kept",
     "birthday": "birthday added",
     "photo": "photo added",
     "email": "e-mail added",
@@ -117,10 +122,14 @@ class ImportWriter:
     provenance_rows: list[tuple[Any, ...]] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
     outcomes: list[Outcome] = field(default_factory=list)
+    possible: list[Outcome] = field(default_factory=list)
+    """Records created as new people who may be stored ones (the duplicates list has them)."""
     counts: dict[str, int] = field(
         default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0}
     )
     keep_details: int = 500
+    lang: str = "en"
+    """The language of the match reasons in the report."""
     terms_table: str = "search_terms"
     """Where new people's search terms go: a bulk import stages them (storage.bulk_index)."""
     _ids: list[int] = field(default_factory=list)
@@ -131,18 +140,30 @@ class ImportWriter:
 
     def add(self, prepared: PreparedRecord) -> None:
         """Create the record's person or update the one it matches."""
-        found = self.index.find(prepared)
-        if found is not None and found[0] in self._waiting:
+        found, maybe = self.index.find(prepared)
+        if found is not None and found.person_id in self._waiting:
             self.flush()  # it matches a person not written yet: write them first
         if found is None:
             pid = self._take_id()
             self.pending.append((pid, prepared))
             self._waiting.add(pid)
             self.index.remember(pid, prepared)
+            if maybe:
+                self._possible(pid, maybe[0], prepared)
             if len(self.pending) >= CHUNK:
                 self.flush()
             return
-        self._update(found[0], found[1], prepared)
+        self._update(found.person_id, found, prepared)
+
+    def _reasons(self, reasons: tuple[Reason, ...]) -> list[str]:
+        return [reason_text(r, self.lang) for r in reasons if r.weight > 0][:4]
+
+    def _possible(self, pid: int, match: Match, prepared: PreparedRecord) -> None:
+        """A record created as a new person who may be a stored one: for the review."""
+        if len(self.possible) < self.keep_details:
+            name = prepared.name or prepared.columns["family_name"]
+            why = [f"#{match.person_id} {match.probability:.0%}", *self._reasons(match.reasons)]
+            self.possible.append(Outcome("possible", name, *source_of(prepared), pid, why))
 
     def _take_id(self) -> int:
         """The next new person's id (drawn ahead, so that matching knows it at once).
@@ -303,7 +324,7 @@ class ImportWriter:
             bulk_insert(self.conn, provenance, _PROVENANCE_COLUMNS, self.provenance_rows)
             self.provenance_rows = []
 
-    def _update(self, pid: int, matched_by: str, prepared: PreparedRecord) -> None:
+    def _update(self, pid: int, match: Match, prepared: PreparedRecord) -> None:
         conn, index = self.conn, self.index
         why: list[str] = []
         current = store.get_person_row(conn, pid) or {}
@@ -312,6 +333,17 @@ class ImportWriter:
             value = prepared.columns.get(column)
             if value and not current.get(column):
                 changes[column] = value
+        notes = str(prepared.columns.get("notes") or "")
+        old_notes = str(current.get("notes") or "")
+        if notes and old_notes and notes not in old_notes:
+            changes["notes"] = f"{old_notes}\n\n{notes}"  # a different note is appended
+        nickname = str(prepared.columns.get("nickname") or "")
+        if nickname and current.get("nickname") and nickname != current.get("nickname"):
+            self._extra(pid, prepared, "nickname", nickname, why)
+        birthday = prepared.columns.get("birthday")
+        if birthday and current.get("birthday") and birthday != current.get("birthday"):
+            self._extra(pid, prepared, "birthday", birthday.isoformat(), why)
+        self._alias(pid, prepared, current, why)
         if prepared.photo and not current.get("photo"):
             name = self._photo(prepared)
             if name:
@@ -331,8 +363,6 @@ class ImportWriter:
             ).scalar_one()
             self._prov(prepared, "contact_point", int(new_id), "create")
             index.points.add((pid, kind, normalized))
-            if kind in ("email", "phone") and normalized:
-                index.by_point.setdefault(match_key(kind, normalized), pid)
             why.append(kind)
         for tag in prepared.tags:
             if (pid, tag) not in index.tags:
@@ -361,15 +391,71 @@ class ImportWriter:
                 self._prov(prepared, "extra_field", int(new_id), "create")
                 index.extra.add((pid, name, value))
                 why.append("extra")
+        index.absorb(pid, prepared)
         label = prepared.name or str(current.get("family_name", ""))
+        evidence = self._reasons(match.reasons)
         if why:
             self.touched.add(pid)
-            reasons = [f"match:{matched_by}", *dict.fromkeys(why)]
+            reasons = [*evidence, *dict.fromkeys(why)]
             self._note(Outcome("updated", label, *source_of(prepared), pid, reasons))
         else:
-            self._note(
-                Outcome("unchanged", label, *source_of(prepared), pid, [f"match:{matched_by}"])
+            self._note(Outcome("unchanged", label, *source_of(prepared), pid, evidence))
+
+    def _extra(
+        self, pid: int, prepared: PreparedRecord, name: str, value: str, why: list[str]
+    ) -> None:
+        """Keep a value that differs from the person's as an extra field (nothing is dropped)."""
+        if (pid, name, value) in self.index.extra:
+            return
+        new_id = self.conn.execute(
+            insert(extra_fields)
+            .values(person_id=pid, name=name, value=value)
+            .returning(extra_fields.c.id)
+        ).scalar_one()
+        self._prov(prepared, "extra_field", int(new_id), "create")
+        self.index.extra.add((pid, name, value))
+        why.append("extra")
+
+    def _alias(
+        self, pid: int, prepared: PreparedRecord, current: dict[str, Any], why: list[str]
+    ) -> None:
+        """Keep the record's name as another name of the person when it is written otherwise."""
+        cols = prepared.columns
+        family, given = cols["family_name"], cols["given_name"]
+        written = fold_joined(family, given)
+        if not family or written == fold_joined(
+            str(current.get("family_name", "")), str(current.get("given_name", ""))
+        ):
+            return
+        known = self.index.identity.people.get(pid)
+        if known is not None and not known.named and not given:
+            return
+        key = (pid, "\x00alias", written)
+        if key in self.index.extra:
+            return
+        readings = (
+            ("", "")
+            if cols["reading_inferred"]
+            else (
+                cols["family_reading"],
+                cols["given_reading"],
             )
+        )
+        new_id = self.conn.execute(
+            insert(person_aliases)
+            .values(
+                person_id=pid,
+                family_name=family,
+                given_name=given,
+                family_reading=readings[0],
+                given_reading=readings[1],
+                source="import",
+            )
+            .returning(person_aliases.c.id)
+        ).scalar_one()
+        self._prov(prepared, "alias", int(new_id), "create")
+        self.index.extra.add(key)
+        why.append("alias")
 
     def _update_job(self, pid: int, prepared: PreparedRecord) -> list[str]:
         job = self.index.jobs.get(pid)

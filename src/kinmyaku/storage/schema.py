@@ -406,3 +406,44 @@ organization_terms = Table(
     Index("ix_organization_terms_org", "organization_id"),
     sqlite_with_rowid=False,
 )
+
+# Identity (migration 0005): other names a person is known by (a 旧姓, a romaji or English
+# spelling, a name kept from a merged record), pairs the user said are different people,
+# and each merge with what it changed, so that it can be undone exactly.
+person_aliases = Table(
+    "person_aliases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _person_fk(),
+    Column("family_name", String(100), nullable=False),
+    Column("given_name", String(100), nullable=False, server_default=""),
+    Column("family_reading", String(100), nullable=False, server_default=""),
+    Column("given_reading", String(100), nullable=False, server_default=""),
+    # Where the name came from: "import", "merge" or "manual".
+    Column("source", String(20), nullable=False, server_default=""),
+)
+
+not_duplicates = Table(
+    "not_duplicates",
+    metadata,
+    Column("person_a", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_b", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("person_a < person_b", name="ordered_pair"),
+    Index("ix_not_duplicates_b", "person_b"),
+)
+
+merges = Table(
+    "merges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+    # "manual" (kinmyaku merge KEEP OTHER, the web) or "auto" (merge --auto).
+    Column("kind", String(10), nullable=False),
+    # JSON: [{"keep": id, "other": id, "probability": p, "reasons": [...]}, ...]
+    Column("pairs", Text, nullable=False),
+    # JSON: every row the merge changed or deleted, as it was before, and the ids of the
+    # rows it added (services/identity/merging.py); what the undo puts back.
+    Column("snapshot", Text, nullable=False),
+    Column("undone_at", DateTime),
+)

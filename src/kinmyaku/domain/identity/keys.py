@@ -1,0 +1,357 @@
+"""Comparable keys of what identifies a person: names across scripts, companies, e-mails,
+phones, profile URLs and addresses.
+
+- :func:`phonetic_key` spells romaji so that Hepburn, Kunrei and Nihon-shiki meet, with
+  long vowels collapsed: ``Shōta``, ``Shouta``, ``Syouta`` and ``しょうた`` all give
+  ``syota``.
+- :func:`company_key` drops legal forms (株式会社, (株), ㈱, 有限会社, Inc., Co., Ltd., K.K.)
+  and folds width, case and variant kanji: ``㈱サンプル`` and ``株式会社 サンプル`` meet.
+- :func:`is_role_email` tells addresses of a function (info@, sales@ …) from a person's.
+- :func:`is_placeholder_phone` tells numbers that are no number (000, 1, 0000000000).
+- :func:`is_mobile` tells a Japanese mobile (070/080/090) from a landline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import jaconv
+
+from kinmyaku.domain.names import collapse_long_vowels, fold_text, is_kana, strip_marks
+
+# Hepburn (and Nihon-shiki) spellings rewritten to Kunrei, longest first.
+_KUNREI = (
+    ("tsu", "tu"),
+    ("shi", "si"),
+    ("chi", "ti"),
+    ("sh", "sy"),
+    ("ch", "ty"),
+    ("ji", "zi"),
+    ("j", "zy"),
+    ("fu", "hu"),
+    ("dzu", "zu"),
+    ("du", "zu"),
+    ("di", "zi"),
+    ("dy", "zy"),
+    ("wo", "o"),
+)
+_KUNREI_PATTERN = re.compile("|".join(a for a, _ in _KUNREI))
+_KUNREI_MAP = dict(_KUNREI)
+_NOT_LETTER = re.compile(r"[^a-z]")
+_NOT_KEY = re.compile(r"[^a-z0-9]")
+# A doubled consonant before a Kunrei cluster: ``tch`` -> ``tty`` (まっちゃ), ``ssh`` -> ``ssy``.
+_TCH = re.compile(r"t(?=ty)")
+
+
+@lru_cache(maxsize=65536)
+def phonetic_key(romaji: str) -> str:
+    """A romaji spelling folded so that Hepburn, Kunrei and long-vowel variants meet."""
+    text = strip_marks(unicodedata.normalize("NFKC", romaji)).lower()
+    text = _NOT_KEY.sub("", text)
+    text = text.replace("tch", "tty")
+    text = _KUNREI_PATTERN.sub(lambda m: _KUNREI_MAP[m.group(0)], text)
+    text = _TCH.sub("t", text)
+    key = collapse_long_vowels(text.replace("nn", "n"))
+    # ``ei`` reads as a long e (けい, kei / ke): one form.
+    return key.replace("ei", "e")
+
+
+_LEGAL_FORMS = (
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合名会社",
+    "合資会社",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "特定非営利活動法人",
+    "npo法人",
+    "医療法人社団",
+    "医療法人",
+    "社会福祉法人",
+    "学校法人",
+    "税理士法人",
+    "弁護士法人",
+    "監査法人",
+    "司法書士法人",
+    "行政書士法人",
+    "(株)",
+    "(有)",
+    "(同)",
+    "(社)",
+    "(財)",
+    "㈱",
+    "㈲",
+)
+_LATIN_FORMS = re.compile(
+    r"\b(?:incorporated|inc|corporation|corp|co|company|ltd|limited|llc|llp|plc|gmbh|"
+    r"kabushiki\s*kaisha|kabushikigaisha|k\s*k|g\s*k|holdings?|group)\b\.?",
+)
+
+
+@lru_cache(maxsize=65536)
+def company_key(name: str) -> str:
+    """A company's name folded, without its legal form: ``株式会社サンプル`` -> ``サンプル``."""
+    text = unicodedata.normalize("NFKC", name).lower().strip()
+    text = text.replace(".", " ").replace(",", " ")
+    if not text:
+        return ""
+    for form in _LEGAL_FORMS:
+        text = text.replace(form, " ")
+    text = _LATIN_FORMS.sub(" ", text)
+    key = fold_text(text)
+    return key or fold_text(name)
+
+
+_VOWELS_AND_MARKS = re.compile(r"[aiueoyw]")
+_CONSONANT_MAP = str.maketrans({"l": "r", "m": "n", "f": "h", "v": "b", "c": "k", "q": "k"})
+
+
+@lru_cache(maxsize=65536)
+def company_sound(name: str) -> str:
+    """The consonants of a company name written in katakana or Latin letters, folded so that
+    a loanword and its English spelling meet: サンプル and Sample give ``snpr``; '' for a name
+    in kanji or shorter than three consonants."""
+    key = company_key(name)
+    if not key:
+        return ""
+    if is_kana(key):
+        text = str(jaconv.kana2alphabet(jaconv.kata2hira(key)))
+    elif key.isascii():
+        text = key.replace("ph", "f").replace("th", "s").replace("ck", "k").replace("x", "ks")
+    else:
+        return ""
+    text = _NOT_LETTER.sub("", text.lower()).translate(_CONSONANT_MAP)
+    text = _VOWELS_AND_MARKS.sub("", text.replace("tsu", "t").replace("shi", "s"))
+    text = re.sub(r"(.)\1+", r"\1", text.replace("sh", "s").replace("ch", "t"))
+    return text if len(text) >= 3 else ""
+
+
+ROLE_LOCAL_PARTS = frozenset(
+    {
+        "info",
+        "information",
+        "contact",
+        "contacts",
+        "inquiry",
+        "inquiries",
+        "toiawase",
+        "otoiawase",
+        "support",
+        "help",
+        "helpdesk",
+        "service",
+        "services",
+        "sales",
+        "eigyo",
+        "office",
+        "admin",
+        "administrator",
+        "webmaster",
+        "postmaster",
+        "hostmaster",
+        "root",
+        "mail",
+        "email",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "reply",
+        "news",
+        "newsletter",
+        "press",
+        "pr",
+        "media",
+        "marketing",
+        "hr",
+        "jinji",
+        "recruit",
+        "recruiting",
+        "recruitment",
+        "saiyo",
+        "careers",
+        "jobs",
+        "job",
+        "team",
+        "staff",
+        "all",
+        "everyone",
+        "general",
+        "soumu",
+        "somu",
+        "keiri",
+        "accounting",
+        "finance",
+        "billing",
+        "invoice",
+        "order",
+        "orders",
+        "shop",
+        "store",
+        "customer",
+        "customers",
+        "cs",
+        "user",
+        "users",
+        "member",
+        "members",
+        "system",
+        "sysadmin",
+        "security",
+        "abuse",
+        "privacy",
+        "legal",
+        "desk",
+        "reception",
+        "front",
+        "frontdesk",
+        "hello",
+        "hi",
+        "welcome",
+        "booking",
+        "reservations",
+        "reserve",
+        "event",
+        "events",
+        "seminar",
+    }
+)
+"""Local parts of addresses that belong to a function, not a person."""
+
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.co.jp",
+        "yahoo.com",
+        "ymail.ne.jp",
+        "hotmail.com",
+        "hotmail.co.jp",
+        "outlook.com",
+        "outlook.jp",
+        "live.jp",
+        "live.com",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "docomo.ne.jp",
+        "ezweb.ne.jp",
+        "au.com",
+        "softbank.ne.jp",
+        "i.softbank.jp",
+        "disney.ne.jp",
+        "nifty.com",
+        "biglobe.ne.jp",
+        "ocn.ne.jp",
+        "so-net.ne.jp",
+        "excite.co.jp",
+        "goo.jp",
+        "infoseek.jp",
+        "mail.com",
+        "gmx.com",
+        "gmx.net",
+        "proton.me",
+        "protonmail.com",
+        "zoho.com",
+        "yandex.com",
+        "qq.com",
+        "163.com",
+    }
+)
+"""Domains anyone can have an address at: they say nothing about a company."""
+
+_ROLE_SPLIT = re.compile(r"[.\-_+0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def is_role_email(address: str) -> bool:
+    """True for an address of a function (info@, sales@, support-jp@ …), not a person."""
+    local = address.rpartition("@")[0].lower()
+    if local in ROLE_LOCAL_PARTS:
+        return True
+    words = [w for w in _ROLE_SPLIT.split(local) if w]
+    return bool(words) and all(w in ROLE_LOCAL_PARTS for w in words)
+
+
+def email_domain(address: str) -> str:
+    """The domain of an address, lower case."""
+    return address.rpartition("@")[2].lower()
+
+
+def company_domain(address: str) -> str:
+    """The domain when it can say which company a person works at ('' for free mail)."""
+    domain = email_domain(address)
+    return "" if not domain or domain in FREE_MAIL_DOMAINS else domain
+
+
+@lru_cache(maxsize=65536)
+def email_skeleton(address: str) -> str:
+    """An address with what typos change most removed: dots, repeated letters, case."""
+    local, _, domain = address.lower().rpartition("@")
+    local = re.sub(r"[.\-_]", "", local.split("+", 1)[0])
+    local = re.sub(r"(.)\1+", r"\1", local)
+    return f"{local}@{domain.split('.', 1)[0]}"
+
+
+_DIGITS = re.compile(r"\d")
+
+
+@lru_cache(maxsize=65536)
+def is_placeholder_phone(number: str) -> bool:
+    """True for what is not a real number: too short, one digit repeated, 1234…, 0120…
+
+    ``number`` is E.164 (+81312345678) or the digits as typed.
+    """
+    digits = "".join(_DIGITS.findall(number))
+    national = digits[2:] if number.startswith("+81") else digits
+    if len(national) < 9:
+        return True
+    if len(set(national.lstrip("0"))) <= 1 or len(set(national[-8:])) == 1:
+        return True
+    body = national.lstrip("0")
+    return body.startswith(("123456789", "987654321"))
+
+
+def is_mobile(number: str) -> bool:
+    """True for a Japanese mobile or IP phone (+8170, +8180, +8190, +8150)."""
+    return number.startswith(("+8170", "+8180", "+8190", "+8150")) and len(number) == 13
+
+
+_PROFILE_URL = re.compile(
+    r"^(?:https?://)?(?:[a-z]{2,3}\.)?(?:www\.)?"
+    r"(linkedin\.com/in|facebook\.com|twitter\.com|x\.com|instagram\.com|github\.com|"
+    r"eight-?\w*\.\w+|wantedly\.com/id)/([^/?#\s]+)",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=65536)
+def profile_url_key(url: str) -> str:
+    """``linkedin.com/in/kenta-takahashi`` for any spelling of a profile URL; '' for others."""
+    match = _PROFILE_URL.match(url.strip())
+    if not match:
+        return ""
+    site = match.group(1).lower().replace("twitter.com", "x.com")
+    return f"{site}/{match.group(2).lower()}"
+
+
+_ADDRESS_NOISE = re.compile(r"[〒\s,、。・\-‐－ー−―()（）#]+")
+
+
+def address_key(text: str) -> str:
+    """An address folded for comparison (width, case, separators, the 〒 mark)."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return _ADDRESS_NOISE.sub("", folded)
+
+
+def address_tokens(text: str) -> frozenset[str]:
+    """The words and numbers of an address, for a similarity that forgives order and typos."""
+    folded = unicodedata.normalize("NFKC", text).lower().replace("〒", " ")
+    return frozenset(t for t in re.split(r"[\s,、]+", folded) if t)

@@ -1,0 +1,239 @@
+"""A person as matching sees them (``Profile``), and the comparable features drawn from it.
+
+A profile holds what a person record says (names with readings and other names, companies,
+e-mails, phones, URLs, addresses, birthday); ``features`` turns it into keys that compare
+across scripts and spellings (``keys``).  Whether a phone, e-mail or address is shared by
+several differently named people (a company line, info@, a family home) depends on the
+whole population: ``Population`` counts it, and shared values are never identity evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from kinmyaku.domain.identity.keys import (
+    address_key,
+    address_tokens,
+    company_domain,
+    company_key,
+    company_sound,
+    email_skeleton,
+    is_mobile,
+    is_placeholder_phone,
+    is_role_email,
+    phonetic_key,
+    profile_url_key,
+)
+from kinmyaku.domain.names import fold_text, is_kana, is_latin, reading_romaji
+
+MIN_SIZE = 1000
+"""The fewest people name frequencies and the prior are taken over (scoring.Model)."""
+
+NameParts = tuple[str, str, str, str]
+"""(family, given, family reading, given reading)."""
+
+
+@dataclass(slots=True)
+class Profile:
+    """What one person record says that can tell who they are."""
+
+    id: int
+    family: str
+    given: str = ""
+    family_reading: str = ""
+    given_reading: str = ""
+    reading_inferred: bool = False
+    named: bool = True
+    """False when the record had no name (it was made from a company, e-mail or phone)."""
+    birthday: date | None = None
+    companies: tuple[str, ...] = ()
+    """Company names, the current one first."""
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    """Normalized numbers (E.164 when valid, else the digits)."""
+    urls: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    aliases: tuple[NameParts, ...] = ()
+    """Other names the person is known by (旧姓, a romaji spelling, a merged record's)."""
+    digest: str = ""
+    """A fingerprint of the whole record as imported: the same card seen again."""
+
+    def display_name(self) -> str:
+        """The name as a list shows it: family first, a space between."""
+        return f"{self.family} {self.given}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One name in comparable keys: folded kanji/kana, and its sound in folded romaji."""
+
+    family: str
+    given: str
+    family_sound: str
+    given_sound: str
+    sound_stated: bool
+    """False when the sound comes from a reading kinmyaku guessed from the kanji."""
+    latin: bool
+
+    @property
+    def full_sound(self) -> str:
+        """The sound of the whole name, parts in a fixed order (for blocking and counts)."""
+        return "".join(sorted((self.family_sound, self.given_sound)))
+
+    @property
+    def written(self) -> str:
+        """The name as written, folded (empty for a romaji name: it has no kanji)."""
+        return "" if self.latin else self.family + "\x1f" + self.given
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def name_form(
+    family: str, given: str, family_reading: str, given_reading: str, inferred: bool
+) -> NameForm | None:
+    """The comparable form of one name (``NameForm``), or None when it has no letters."""
+    family, given = family.strip(), given.strip()
+    latin = is_latin(family + given)
+    if latin and not given and " " in family:
+        family, given = _SPACE.split(family, maxsplit=1)
+    if latin:
+        sounds = (phonetic_key(family), phonetic_key(given))
+        stated = True
+    elif family_reading or given_reading:
+        sounds = (
+            phonetic_key(reading_romaji(family_reading)) if family_reading else "",
+            phonetic_key(reading_romaji(given_reading)) if given_reading else "",
+        )
+        stated = not inferred or is_kana(family + given)
+    else:
+        sounds = ("", "")
+        stated = False
+    if not (family or given):
+        return None
+    return NameForm(fold_text(family), fold_text(given), sounds[0], sounds[1], stated, latin)
+
+
+_POSTCODE = re.compile(r"〒\s*([0-9０-９][0-9０-９\-‐－]*)")
+
+
+@dataclass(slots=True)
+class Features:
+    """A profile's comparable keys (shared values are still in; ``Population`` says which)."""
+
+    id: int
+    names: list[NameForm]
+    named: bool
+    companies: frozenset[str]
+    company_sounds: frozenset[str]
+    """Consonant keys of katakana and Latin company names (サンプル = Sample)."""
+    current_company: str
+    domains: frozenset[str]
+    emails: frozenset[str]
+    """Personal addresses (not info@ and the like)."""
+    skeletons: frozenset[str]
+    phones: frozenset[str]
+    """Real numbers (no placeholders)."""
+    mobiles: frozenset[str]
+    urls: frozenset[str]
+    addresses: frozenset[str]
+    address_words: frozenset[str]
+    postcodes: frozenset[str]
+    birthday: date | None
+    digest: str
+    profile: Profile = field(repr=False)
+
+
+def features(profile: Profile) -> Features:
+    """The comparable keys of a profile."""
+    names = []
+    main = name_form(
+        profile.family,
+        profile.given,
+        profile.family_reading,
+        profile.given_reading,
+        profile.reading_inferred,
+    )
+    if main is not None and profile.named:
+        names.append(main)
+    for family, given, family_r, given_r in profile.aliases:
+        alias = name_form(family, given, family_r, given_r, not (family_r or given_r))
+        if alias is not None and alias not in names:
+            names.append(alias)
+    companies = [company_key(c) for c in profile.companies if c.strip()]
+    emails = frozenset(e.lower() for e in profile.emails if e and not is_role_email(e))
+    phones = frozenset(p for p in profile.phones if p and not is_placeholder_phone(p))
+    addresses = [a for a in profile.addresses if a.strip()]
+    words: set[str] = set()
+    for address in addresses:
+        words |= address_tokens(address)
+    return Features(
+        id=profile.id,
+        names=names,
+        named=bool(names),
+        companies=frozenset(c for c in companies if c),
+        company_sounds=frozenset(k for k in map(company_sound, profile.companies) if k),
+        current_company=companies[0] if companies else "",
+        domains=frozenset(d for d in map(company_domain, profile.emails) if d),
+        emails=emails,
+        skeletons=frozenset(email_skeleton(e) for e in emails),
+        phones=phones,
+        mobiles=frozenset(p for p in phones if is_mobile(p)),
+        urls=frozenset(k for k in map(profile_url_key, profile.urls) if k),
+        addresses=frozenset(address_key(a) for a in addresses),
+        address_words=frozenset(words),
+        postcodes=frozenset(
+            m.group(1).replace("-", "") for a in addresses for m in [_POSTCODE.search(a)] if m
+        ),
+        birthday=profile.birthday,
+        digest=profile.digest,
+        profile=profile,
+    )
+
+
+def holder_key(feature: Features) -> str:
+    """Who holds a value, for telling one person's two records from two people: the sound
+    of the main name (a romaji and a kanji spelling of one name give one key)."""
+    if not feature.names:
+        return f"#{feature.id}"
+    name = feature.names[0]
+    return name.full_sound or name.written or f"#{feature.id}"
+
+
+@dataclass
+class Population:
+    """How often names occur, and which values several differently named people hold."""
+
+    size: int = 0
+    name_counts: Counter[str] = field(default_factory=Counter)
+    holders: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, feature: Features) -> None:
+        """Count one more profile."""
+        self.size += 1
+        for name in feature.names[:1]:
+            self.name_counts[name.full_sound or name.written] += 1
+        who = holder_key(feature)
+        for kind, values in (
+            ("phone", feature.phones),
+            ("email", feature.emails),
+            ("address", feature.addresses),
+        ):
+            for value in values:
+                holders = self.holders[(kind, value)]
+                if len(holders) < 8:
+                    holders.add(who)
+
+    def shared(self, kind: str, value: str) -> int:
+        """How many differently named people hold ``value`` (2 or more: not identity evidence)."""
+        holders = self.holders.get((kind, value))
+        return len(holders) if holders else 0
+
+    def name_frequency(self, name: NameForm) -> float:
+        """The share of people with this name (its sound), in at least MIN_SIZE people: a
+        small address book says little about how common a name is."""
+        count = self.name_counts.get(name.full_sound or name.written, 0)
+        return max(count, 1) / max(self.size, MIN_SIZE)

@@ -1,0 +1,448 @@
+"""Fellegi–Sunter scoring: how likely two records are one person, and why.
+
+For each comparison (name, e-mail, phone, company, birthday, profile URL, address, the
+record itself) a pair falls into one level.  A level has ``m``, the chance of it when the
+two records are one person, and ``u``, its chance when they are two people.  The match
+weight adds ``log2(m / u)`` over the comparisons to the prior odds ``log2(λ / (1 - λ))``
+(λ: the chance that two people picked at random are one, ``1 / size``):
+
+    W = log2(λ / (1 - λ)) + Σ log2(m_i / u_i)        P(one person) = 1 / (1 + 2^-W)
+
+``u`` is estimated from the user's own people (random pairs, ``estimate_u``); for an
+agreeing name it is the share of people with that name (term-frequency adjustment: 佐藤 健
+agreeing is weaker evidence than 小鳥遊 蓮).  ``m`` is set below.  Values held by several
+differently named people (a company line, a fax, info@, a family's home) and placeholder
+numbers never count: ``Population.shared``.  An agreement on a guessed reading counts
+less than on a stated one.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz.distance import JaroWinkler
+
+from kinmyaku.domain.identity.candidates import AUTO_MERGE, Reason
+from kinmyaku.domain.identity.keys import company_key
+from kinmyaku.domain.identity.profile import (
+    MIN_SIZE,
+    Features,
+    NameForm,
+    Population,
+    holder_key,
+)
+
+# (comparison, level) -> (m, default u, smallest u an estimate may give).
+LEVELS: dict[tuple[str, str], tuple[float, float, float]] = {
+    ("name", "exact"): (0.70, 0.001, 1e-6),
+    ("name", "sound"): (0.22, 0.001, 1e-6),
+    ("name", "sound_guess"): (0.04, 0.002, 1e-5),
+    ("name", "close"): (0.02, 0.002, 1e-4),
+    ("name", "partial"): (0.01, 0.005, 1e-4),
+    ("name", "family_only"): (0.004, 0.03, 1e-3),
+    ("name", "given_only"): (0.008, 0.01, 1e-3),
+    ("name", "different"): (0.002, 0.95, 0.5),
+    ("email", "same"): (0.55, 1e-7, 1e-7),
+    ("email", "typo"): (0.05, 1e-5, 1e-6),
+    ("email", "different"): (0.40, 0.99, 0.5),
+    ("phone", "same_mobile"): (0.60, 1e-7, 1e-7),
+    ("phone", "same_line"): (0.25, 1e-5, 1e-6),
+    ("phone", "different_mobile"): (0.12, 0.99, 0.5),
+    ("company", "same"): (0.55, 0.02, 1e-4),
+    ("company", "different"): (0.35, 0.97, 0.5),
+    ("birthday", "same"): (0.90, 1 / 3650, 1e-5),
+    ("birthday", "close"): (0.06, 0.003, 1e-5),
+    ("birthday", "different"): (0.04, 0.99, 0.5),
+    ("url", "same"): (0.90, 1e-7, 1e-7),
+    ("url", "different"): (0.03, 0.99, 0.5),
+    ("address", "same"): (0.55, 1e-4, 1e-6),
+    ("address", "close"): (0.25, 1e-3, 1e-5),
+    ("address", "near"): (0.10, 0.01, 1e-4),
+    ("address", "different"): (0.10, 0.99, 0.5),
+    ("record", "same"): (0.30, 1e-8, 1e-9),
+}
+
+STRONG = frozenset(
+    {
+        ("email", "same"),
+        ("phone", "same_mobile"),
+        ("phone", "same_line"),
+        ("url", "same"),
+        ("birthday", "same"),
+        ("address", "same"),
+        ("record", "same"),
+    }
+)
+"""Levels that are evidence of one person on their own; a name counts with its company."""
+
+BELOW_AUTO_MERGE = 0.98
+"""The probability a pair without strong evidence is given when it scores higher."""
+
+
+def strong(levels: Sequence[Level]) -> bool:
+    """Whether a pair has evidence strong enough to merge it without asking.
+
+    One of: a personal e-mail, a mobile or a line no one else holds, a profile URL, a
+    birthday, an address no one else holds, the very same record; or a name that agrees
+    in full (written or by its reading) at the same company.  Nothing strong may disagree:
+    different birthdays or profiles on one site.
+    """
+    found = {(level.comparison, level.level) for level in levels}
+    if found & {("birthday", "different"), ("url", "different")}:
+        return False
+    if found & STRONG:
+        return True
+    named = found & {("name", "exact"), ("name", "sound")}
+    return bool(named) and ("company", "same") in found
+
+
+MIN_PRIOR_SIZE = MIN_SIZE
+"""The prior λ is 1 / max(size, this): a small address book is no reason to merge sooner."""
+
+WEIGHT_RANGE = (-12.0, 24.0)
+"""Bounds of one comparison's weight: no one field decides alone beyond this."""
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """Where a pair falls in one comparison, with what to say about it."""
+
+    comparison: str
+    level: str
+    msgid: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+    u: float | None = None
+    """A u of this pair's own (the name's frequency), instead of the estimated one."""
+
+
+def _jw(a: str, b: str) -> float:
+    return float(JaroWinkler.similarity(a, b)) if a and b else 0.0
+
+
+def _pair_names(a: NameForm, b: NameForm) -> tuple[str, float]:
+    """The level of two names (before frequency) and how similar they sound (0-1)."""
+    if a.written and a.written == b.written and a.given and b.given:
+        return "exact", 1.0
+    best = ""
+    sounds_a = (a.family_sound, a.given_sound)
+    for fb, gb in ((b.family_sound, b.given_sound), (b.given_sound, b.family_sound)):
+        fa, ga = sounds_a
+        if fa and ga and fa == fb and ga == gb:
+            return ("sound" if a.sound_stated and b.sound_stated else "sound_guess"), 1.0
+        if fa and fb and fa + ga == fb + gb:
+            return ("sound" if a.sound_stated and b.sound_stated else "sound_guess"), 1.0
+    family_same = (bool(a.family) and (a.family == b.family)) or (
+        bool(a.family_sound) and a.family_sound == b.family_sound
+    )
+    given_same = (bool(a.given) and a.given == b.given) or (
+        bool(a.given_sound) and a.given_sound == b.given_sound
+    )
+    straight = (_jw(a.family_sound, b.family_sound), _jw(a.given_sound, b.given_sound))
+    swapped = (_jw(a.family_sound, b.given_sound), _jw(a.given_sound, b.family_sound))
+    jf, jg = max(straight, swapped, key=sum)
+    if family_same and (not a.given or not b.given):
+        best = "partial"
+    elif (family_same and jg >= 0.92) or (given_same and jf >= 0.92) or min(jf, jg) >= 0.9:
+        best = "close"
+    elif family_same:
+        best = "family_only"
+    elif given_same:
+        best = "given_only"
+    else:
+        best = "different"
+    return best, (jf + jg) / 2
+
+
+_NAME_ORDER = ("exact", "sound", "sound_guess", "close", "partial", "given_only", "family_only")
+
+
+def compare_names(a: Features, b: Features, population: Population) -> Level:
+    """The best agreement between any name of ``a`` and any name of ``b``."""
+    if not (a.named and b.named):
+        return Level("name", "unknown")
+    best: tuple[int, float, NameForm, NameForm, str] | None = None
+    for na in a.names:
+        for nb in b.names:
+            level, similarity = _pair_names(na, nb)
+            rank = _NAME_ORDER.index(level) if level in _NAME_ORDER else len(_NAME_ORDER)
+            if best is None or (rank, -similarity) < (best[0], -best[1]):
+                best = (rank, similarity, na, nb, level)
+    assert best is not None
+    _, _, na, nb, level = best
+    name_a, name_b = a.profile.display_name(), b.profile.display_name()
+    params = (("a", name_a), ("b", name_b))
+    if level == "exact":
+        return Level("name", level, "Same name {a}", params[:1], population.name_frequency(na))
+    if level in ("sound", "sound_guess"):
+        freq = population.name_frequency(na) + population.name_frequency(nb)
+        msgid = "{a} = {b} (reading)" if level == "sound" else "{a} = {b} (guessed reading)"
+        return Level("name", level, msgid, params, min(freq, 1.0))
+    msgids = {
+        "close": "Names almost the same ({a} / {b})",
+        "partial": "One name is incomplete ({a} / {b})",
+        "family_only": "Same family name, different given name ({a} / {b})",
+        "given_only": "Same given name, different family name ({a} / {b}): a married name?",
+        "different": "Different names ({a} / {b})",
+    }
+    return Level("name", level, msgids[level], params)
+
+
+def _one(values: frozenset[str]) -> str:
+    return sorted(values)[0]
+
+
+def _names_meet(a: Features, b: Features) -> bool:
+    """Whether two people's names share a part (a family or a given name), or one has none.
+
+    A mobile or a personal e-mail in common is evidence only then: a 旧姓 keeps the given
+    name, a new given name spelling keeps the family name; two wholly different names on
+    one number are a shared phone.
+    """
+    if not (a.named and b.named):
+        return True
+    for na in a.names:
+        for nb in b.names:
+            parts_a = {na.family, na.given, na.family_sound, na.given_sound} - {""}
+            parts_b = {nb.family, nb.given, nb.family_sound, nb.given_sound} - {""}
+            if parts_a & parts_b:
+                return True
+    return False
+
+
+def _own(
+    kind: str, values: frozenset[str], a: Features, b: Features, population: Population
+) -> tuple[list[str], list[str]]:
+    """Of the values two people have in common, those that identify one person, and the rest.
+
+    A value is shared when differently named people hold it: more than the two of this
+    pair, or the two of this pair when their names differ (a company line, a fax, a
+    family's home).  Personal values (mobiles, e-mails) may stay with one person under a
+    changed name (``_names_meet``); lines and addresses may not.
+    """
+    same_holder = holder_key(a) == holder_key(b)
+    personal = kind in ("mobile", "email")
+    own: list[str] = []
+    shared: list[str] = []
+    for value in sorted(values):
+        holders = population.shared("phone" if kind == "mobile" else kind, value)
+        if same_holder:
+            ok = holders <= 1
+        elif personal:
+            ok = holders <= 2 and _names_meet(a, b)
+        else:
+            ok = False
+        (own if ok else shared).append(value)
+    return own, shared
+
+
+def compare_emails(a: Features, b: Features, population: Population) -> Level:
+    """Personal addresses held by no one else in common, a near miss, or different ones."""
+    common = a.emails & b.emails
+    own, shared = _own("email", common, a, b, population)
+    if own:
+        return Level("email", "same", "Same e-mail {email}", (("email", own[0]),))
+    if shared:
+        return Level(
+            "email", "shared", "Shared address {email}: not evidence", (("email", shared[0]),)
+        )
+    if a.skeletons & b.skeletons and _names_meet(a, b):
+        pair = (_one(a.emails), _one(b.emails))
+        return Level(
+            "email",
+            "typo",
+            "E-mails almost the same ({a} / {b}): a typo?",
+            (("a", pair[0]), ("b", pair[1])),
+        )
+    if a.emails and b.emails:
+        return Level("email", "different", "Different e-mails")
+    return Level("email", "unknown")
+
+
+def compare_phones(a: Features, b: Features, population: Population) -> Level:
+    """A mobile or line no one else holds in common, or two different mobiles."""
+    common = a.phones & b.phones
+    mobiles, shared_mobiles = _own("mobile", common & a.mobiles, a, b, population)
+    if mobiles:
+        return Level("phone", "same_mobile", "Same mobile {phone}", (("phone", mobiles[0]),))
+    lines, shared = _own("phone", common - a.mobiles, a, b, population)
+    if lines:
+        return Level("phone", "same_line", "Same phone {phone}", (("phone", lines[0]),))
+    shared += shared_mobiles
+    if shared:
+        number = sorted(shared)[0]
+        count = max(population.shared("phone", number), 2)
+        return Level(
+            "phone",
+            "shared",
+            "Shared number {phone} (held by {count} people): not evidence",
+            (("phone", number), ("count", str(count))),
+        )
+    if a.mobiles and b.mobiles:
+        return Level("phone", "different_mobile", "Different mobiles")
+    return Level("phone", "unknown")
+
+
+def compare_companies(a: Features, b: Features) -> Level:
+    """The same company (a name without its legal form, or a company e-mail domain)."""
+    ca, cb = a.profile.companies, b.profile.companies
+    common = a.companies & b.companies
+    if common or (a.domains & b.domains) or (a.company_sounds & b.company_sounds):
+        company = next((c for c in ca if company_key(c) in common), ca[0] if ca else "")
+        company = company or _one(a.domains & b.domains)
+        return Level("company", "same", "Same company {company}", (("company", company),))
+    if a.companies and b.companies:
+        return Level(
+            "company",
+            "different",
+            "Different companies ({a} / {b}): a job change?",
+            (("a", ca[0]), ("b", cb[0])),
+        )
+    return Level("company", "unknown")
+
+
+def _close_dates(a: date, b: date) -> bool:
+    if (a.month, a.day) == (b.day, b.month) and a.year == b.year:
+        return True
+    same = sum((a.year == b.year, a.month == b.month, a.day == b.day))
+    return same == 2
+
+
+def compare_birthdays(a: Features, b: Features) -> Level:
+    """The same birthday, one part different (a typo), or different."""
+    if a.birthday is None or b.birthday is None:
+        return Level("birthday", "unknown")
+    if a.birthday == b.birthday:
+        return Level(
+            "birthday", "same", "Same birthday {date}", (("date", a.birthday.isoformat()),)
+        )
+    if _close_dates(a.birthday, b.birthday):
+        return Level("birthday", "close", "Birthdays almost the same")
+    return Level("birthday", "different", "Different birthdays")
+
+
+def compare_urls(a: Features, b: Features) -> Level:
+    """The same profile (LinkedIn …), or two different profiles on one site."""
+    common = a.urls & b.urls
+    if common:
+        return Level("url", "same", "Same profile {url}", (("url", _one(common)),))
+    sites_a = {u.rsplit("/", 1)[0] for u in a.urls}
+    sites_b = {u.rsplit("/", 1)[0] for u in b.urls}
+    if sites_a & sites_b:
+        return Level("url", "different", "Different profiles on one site")
+    return Level("url", "unknown")
+
+
+def compare_addresses(a: Features, b: Features, population: Population) -> Level:
+    """The same address (not a family home or an office several people share), or close."""
+    if not (a.address_words and b.address_words):
+        return Level("address", "unknown")
+    common = a.addresses & b.addresses
+    if common:
+        own, _ = _own("address", common, a, b, population)
+        if not own:
+            return Level("address", "shared", "Shared address: not evidence")
+        return Level("address", "same", "Same address")
+    inter = len(a.address_words & b.address_words)
+    jaccard = inter / len(a.address_words | b.address_words)
+    if jaccard >= 0.7:
+        return Level("address", "close", "Addresses almost the same")
+    if jaccard >= 0.4 or (a.postcodes & b.postcodes):
+        return Level("address", "near", "Addresses alike")
+    return Level("address", "different", "Different addresses")
+
+
+def compare(a: Features, b: Features, population: Population) -> list[Level]:
+    """Every comparison of two people."""
+    levels = [
+        compare_names(a, b, population),
+        compare_emails(a, b, population),
+        compare_phones(a, b, population),
+        compare_companies(a, b),
+        compare_birthdays(a, b),
+        compare_urls(a, b),
+        compare_addresses(a, b, population),
+    ]
+    if a.digest and a.digest == b.digest:
+        levels.append(Level("record", "same", "The same record imported again"))
+    return levels
+
+
+@dataclass
+class Model:
+    """The u of each level (estimated or default) and the prior; scores pairs."""
+
+    u: dict[tuple[str, str], float] = field(
+        default_factory=lambda: {key: value[1] for key, value in LEVELS.items()}
+    )
+    size: int = 0
+
+    @property
+    def prior_bits(self) -> float:
+        """log2 of the prior odds that two people are one."""
+        n = max(self.size, MIN_PRIOR_SIZE)
+        return math.log2(1 / (n - 1))
+
+    def weight(self, level: Level) -> float:
+        """log2(m / u) of one level, bounded (0 for a level that says nothing)."""
+        spec = LEVELS.get((level.comparison, level.level))
+        if spec is None:
+            return 0.0
+        m, _, floor = spec
+        u = level.u if level.u is not None else self.u[(level.comparison, level.level)]
+        u = max(u, floor)
+        low, high = WEIGHT_RANGE
+        return min(max(math.log2(m / u), low), high)
+
+    def score(self, levels: Sequence[Level]) -> tuple[float, tuple[Reason, ...]]:
+        """The probability that the pair is one person, and the reasons, strongest first.
+
+        Without strong evidence (``strong``) the probability stays below AUTO_MERGE: such
+        a pair is only ever suggested, never merged without asking.
+        """
+        total = self.prior_bits
+        reasons = []
+        for level in levels:
+            w = self.weight(level)
+            total += w
+            if level.msgid:
+                reasons.append(Reason(level.msgid, level.params, w))
+        reasons.sort(key=lambda r: -abs(r.weight))
+        probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -60 else 0.0
+        if probability >= AUTO_MERGE and not strong(levels):
+            probability = BELOW_AUTO_MERGE
+        return probability, tuple(reasons)
+
+
+def estimate_u(
+    features: Sequence[Features], population: Population, *, pairs: int = 20000, seed: int = 0
+) -> Model:
+    """A model whose u values are the levels' shares among random pairs of these people."""
+    model = Model(size=population.size)
+    n = len(features)
+    if n < 50:
+        return model
+    rng = random.Random(seed)
+    counts: Counter[tuple[str, str]] = Counter()
+    by_comparison: Counter[str] = Counter()
+    for _ in range(pairs):
+        i, j = rng.randrange(n), rng.randrange(n)
+        if i == j:
+            continue
+        for level in compare(features[i], features[j], population):
+            if (level.comparison, level.level) in LEVELS:
+                counts[(level.comparison, level.level)] += 1
+                by_comparison[level.comparison] += 1
+    for key, (_, _default, floor) in LEVELS.items():
+        total = by_comparison[key[0]]
+        if total < 100:
+            continue
+        share = (counts[key] + 0.5) / (total + 1)
+        model.u[key] = max(share, floor)
+    # Levels whose u comes from the pair itself (a name's frequency) keep no estimate.
+    model.u[("name", "exact")] = LEVELS[("name", "exact")][1]
+    return model

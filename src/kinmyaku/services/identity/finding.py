@@ -1,0 +1,170 @@
+"""Find people who may be one person: the duplicates list, and the check before an add."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, func, or_, select
+
+from kinmyaku.domain.identity.blocking import candidate_pairs
+from kinmyaku.domain.identity.candidates import REVIEW, Candidate, PersonRef, Reason
+from kinmyaku.domain.identity.profile import Features, Population, Profile, features
+from kinmyaku.domain.identity.scoring import Model, compare, estimate_u
+from kinmyaku.domain.validate import format_phone
+from kinmyaku.i18n import translate
+from kinmyaku.services.identity.profiles import load_profiles
+from kinmyaku.storage import search
+from kinmyaku.storage.schema import contact_points, not_duplicates, people
+from kinmyaku.storage.uow import UnitOfWork
+
+NEIGHBOURS = 40
+"""People a name search brings as candidates for one new person (per spelling)."""
+
+
+def reason_text(reason: Reason, lang: str) -> str:
+    """One reason in the user's language."""
+    params = dict(reason.params)
+    if "phone" in params and params["phone"].startswith("+"):
+        params["phone"] = format_phone(params["phone"])
+    return translate(lang, reason.msgid, **params)
+
+
+def reason_texts(candidate: Candidate, lang: str) -> list[str]:
+    """A candidate's reasons in the user's language, strongest first."""
+    return [reason_text(reason, lang) for reason in candidate.reasons]
+
+
+def person_ref(profile: Profile) -> PersonRef:
+    """How a candidate list shows a person."""
+    contact = ""
+    if profile.phones:
+        phone = profile.phones[0]
+        contact = format_phone(phone) if phone.startswith("+") else phone
+    elif profile.emails:
+        contact = profile.emails[0]
+    company = profile.companies[0] if profile.companies else ""
+    return PersonRef(profile.id, profile.display_name(), company, contact)
+
+
+def different_pairs(conn: Connection) -> set[tuple[int, int]]:
+    """The pairs the user said are different people (smaller id first)."""
+    pairs = select(not_duplicates.c.person_a, not_duplicates.c.person_b)
+    return {(a, b) for a, b in conn.execute(pairs)}
+
+
+def population_of(items: Iterable[Features], size: int | None = None) -> Population:
+    """Name counts and shared values over these people (``size``: how many there are)."""
+    population = Population()
+    for item in items:
+        population.add(item)
+    if size is not None:
+        population.size = max(size, population.size)
+    return population
+
+
+def score_pairs(
+    feats: Sequence[Features],
+    pairs: Iterable[tuple[int, int]],
+    population: Population,
+    model: Model,
+    *,
+    min_probability: float,
+    different: set[tuple[int, int]],
+) -> list[Candidate]:
+    """The candidates among ``pairs`` (positions in ``feats``) at or above the probability."""
+    found = []
+    for i, j in pairs:
+        a, b = feats[i], feats[j]
+        if a.id > b.id:
+            a, b = b, a
+        if (a.id, b.id) in different:
+            continue
+        probability, reasons = model.score(compare(a, b, population))
+        if probability >= min_probability:
+            found.append(
+                Candidate(person_ref(a.profile), person_ref(b.profile), probability, reasons)
+            )
+    found.sort(key=lambda c: (-c.probability, c.a.id, c.b.id))
+    return found
+
+
+def find_duplicates(
+    uow: UnitOfWork, *, min_probability: float = REVIEW, limit: int | None = None
+) -> list[Candidate]:
+    """Pairs of people who may be one, best first (pairs said to be different left out)."""
+    with uow as conn:
+        profiles = load_profiles(conn)
+        different = different_pairs(conn)
+    feats = [features(p) for p in profiles]
+    population = population_of(feats)
+    model = estimate_u(feats, population)
+    found = score_pairs(
+        feats,
+        candidate_pairs(feats),
+        population,
+        model,
+        min_probability=min_probability,
+        different=different,
+    )
+    return found if limit is None else found[:limit]
+
+
+def count_duplicates(uow: UnitOfWork, *, min_probability: float = REVIEW) -> int:
+    """How many pairs ``find_duplicates`` lists."""
+    return len(find_duplicates(uow, min_probability=min_probability))
+
+
+def _neighbour_ids(conn: Connection, profile: Profile) -> set[int]:
+    """People who share a phone, an e-mail or a URL with ``profile``, or a spelling of its name."""
+    ids: set[int] = set()
+    values = [("phone", p) for p in profile.phones] + [("email", e) for e in profile.emails]
+    values += [("url", u) for u in profile.urls]
+    if values:
+        clauses = [
+            (contact_points.c.kind == kind) & (contact_points.c.normalized == value)
+            for kind, value in values
+        ]
+        ids.update(conn.execute(select(contact_points.c.person_id).where(or_(*clauses))).scalars())
+    spellings = {
+        f"{profile.family} {profile.given}".strip(),
+        f"{profile.family_reading} {profile.given_reading}".strip(),
+    }
+    for family, given, family_r, given_r in profile.aliases:
+        spellings |= {f"{family} {given}".strip(), f"{family_r} {given_r}".strip()}
+    for text in spellings:
+        if text:
+            ids.update(pid for pid, _ in search.search_people(conn, text, limit=NEIGHBOURS))
+    return ids
+
+
+def similar_to(
+    conn: Connection, profile: Profile, *, min_probability: float = REVIEW, limit: int = 5
+) -> list[Candidate]:
+    """The people already stored whom ``profile`` (not stored, ``id`` 0) may be, best first."""
+    ids = _neighbour_ids(conn, profile)
+    ids.discard(profile.id)
+    if not ids:
+        return []
+    stored = load_profiles(conn, ids)
+    size = int(conn.execute(select(func.count()).select_from(people)).scalar_one())
+    new = features(profile)
+    feats = [features(p) for p in stored]
+    population = population_of([new, *feats], size)
+    model = Model(size=size)
+    found = []
+    for other in feats:
+        probability, reasons = model.score(compare(new, other, population))
+        if probability >= min_probability:
+            found.append(
+                Candidate(person_ref(profile), person_ref(other.profile), probability, reasons)
+            )
+    found.sort(key=lambda c: (-c.probability, c.b.id))
+    return found[:limit]
+
+
+def similar_people(
+    uow: UnitOfWork, profile: Profile, *, min_probability: float = REVIEW, limit: int = 5
+) -> list[Candidate]:
+    """``similar_to`` in a transaction of its own (the warning before an add)."""
+    with uow as conn:
+        return similar_to(conn, profile, min_probability=min_probability, limit=limit)

@@ -1,0 +1,138 @@
+"""Which stored person a new record is, as an import asks it record by record.
+
+Everyone already stored is loaded once into blocks (``domain/identity/blocking``); each
+record is compared with the people who share a block key with it, and joins the best one
+only when the engine is sure (``AUTO_MERGE``).  A record that may be someone (``REVIEW``
+and up) is created as a person of its own and reported, so that the duplicates list can
+show the pair.  Records the import creates are added to the blocks as it goes, so that a
+file's later records find its earlier ones, and a number or address that turns out to be
+held by differently named people stops counting as evidence from then on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from kinmyaku.domain.identity.blocking import MAX_BLOCK, BlockKey, block_keys
+from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Reason
+from kinmyaku.domain.identity.profile import Features, Population, Profile, features
+from kinmyaku.domain.identity.scoring import Model, compare, estimate_u
+from kinmyaku.services.identity.finding import different_pairs
+from kinmyaku.services.identity.profiles import load_profiles
+
+CANDIDATES = 60
+"""At most this many people of one block are compared with a record (the newest)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The person a record is (or may be), how sure the engine is, and why."""
+
+    person_id: int
+    probability: float
+    reasons: tuple[Reason, ...]
+
+    @property
+    def certain(self) -> bool:
+        """Sure enough to join the record to the person."""
+        return self.probability >= AUTO_MERGE
+
+
+@dataclass
+class IdentityIndex:
+    """The people a record may be, in blocks, with the model that scores a pair."""
+
+    model: Model = field(default_factory=Model)
+    population: Population = field(default_factory=Population)
+    people: dict[int, Features] = field(default_factory=dict)
+    blocks: dict[BlockKey, list[int]] = field(default_factory=lambda: defaultdict(list))
+    different: set[tuple[int, int]] = field(default_factory=set)
+
+    def add(self, feature: Features) -> None:
+        """Let later records find this person (or see what they now hold)."""
+        old = self.people.get(feature.id)
+        keys = set(block_keys(feature))
+        if old is not None:
+            keys -= set(block_keys(old))
+        else:
+            self.population.add(feature)
+        self.people[feature.id] = feature
+        for key in keys:
+            self.blocks[key].append(feature.id)
+
+    def candidates(self, feature: Features) -> list[int]:
+        """The people who share a block key with ``feature`` (not too common a key)."""
+        found: dict[int, None] = {}
+        for key in block_keys(feature):
+            members = self.blocks.get(key)
+            if not members or len(members) > MAX_BLOCK:
+                continue
+            for pid in members[-CANDIDATES:]:
+                found[pid] = None
+        found.pop(feature.id, None)
+        return list(found)
+
+    def find(self, feature: Features) -> tuple[Match | None, list[Match]]:
+        """The person ``feature`` is (when sure), and the ones it may be (for review)."""
+        scored = []
+        population = self.population
+        for pid in self.candidates(feature):
+            other = self.people[pid]
+            pair = (min(pid, feature.id), max(pid, feature.id))
+            if pair in self.different:
+                continue
+            probability, reasons = self.model.score(compare(feature, other, population))
+            if probability >= REVIEW:
+                scored.append(Match(pid, probability, reasons))
+        scored.sort(key=lambda m: (-m.probability, m.person_id))
+        if scored and scored[0].certain:
+            return scored[0], scored[1:]
+        return None, scored
+
+
+def load_identity_index(conn: Connection) -> IdentityIndex:
+    """Everyone stored, in blocks, with u estimated from them (one read of each table)."""
+    index = IdentityIndex(different=different_pairs(conn))
+    feats = [features(profile) for profile in load_profiles(conn)]
+    for feature in feats:
+        index.add(feature)
+    index.model = estimate_u(feats, index.population)
+    return index
+
+
+def profile_of(
+    person_id: int,
+    names: tuple[str, str, str, str],
+    *,
+    inferred: bool,
+    companies: Iterable[str],
+    points: Iterable[tuple[str, str, str]],
+    birthday: object,
+) -> Profile:
+    """A Profile of a record not stored yet: ``points`` are (kind, value, normalized)."""
+    from kinmyaku.services.identity.profiles import record_digest
+
+    held = list(points)
+    jobs = tuple(c for c in companies if c)
+    values = {value for _, value, _ in held} | set(jobs)
+    family, given = names[0], names[1]
+    return Profile(
+        id=person_id,
+        family=family,
+        given=given,
+        family_reading=names[2],
+        given_reading=names[3],
+        reading_inferred=inferred,
+        named=bool(given) or family not in values,
+        birthday=birthday,  # type: ignore[arg-type]
+        companies=jobs,
+        emails=tuple(n for k, _, n in held if k == "email" and n),
+        phones=tuple(n for k, _, n in held if k == "phone" and n),
+        urls=tuple(v for k, v, _ in held if k == "url"),
+        addresses=tuple(v for k, v, _ in held if k == "address"),
+        digest=record_digest(names, jobs, [(k, n) for k, _, n in held], birthday),
+    )

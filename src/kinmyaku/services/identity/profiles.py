@@ -1,0 +1,122 @@
+"""Read people as matching profiles: a handful of queries for everyone (or for some)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Collection
+
+from sqlalchemy import Connection, select
+
+from kinmyaku.domain.identity.profile import NameParts, Profile
+from kinmyaku.storage.schema import (
+    affiliations,
+    contact_points,
+    organizations,
+    people,
+    person_aliases,
+)
+
+
+def record_digest(
+    names: NameParts,
+    companies: Collection[str],
+    points: Collection[tuple[str, str]],
+    birthday: object,
+) -> str:
+    """A fingerprint of what a record says, the same for a card and the person made from it."""
+    text = "\x1e".join(
+        [
+            "\x1f".join(names),
+            "\x1f".join(sorted(companies)),
+            "\x1f".join(sorted(f"{kind}:{value}" for kind, value in points)),
+            str(birthday or ""),
+        ]
+    )
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _is_named(family: str, given: str, values: Collection[str]) -> bool:
+    """False when the record had no name and took one from a company, e-mail or phone."""
+    return bool(given) or family not in values
+
+
+def load_profiles(conn: Connection, ids: Collection[int] | None = None) -> list[Profile]:
+    """Every person (or those of ``ids``) as a Profile, ordered by id."""
+    person_filter = people.c.id.in_(list(ids)) if ids is not None else None
+    query = select(
+        people.c.id,
+        people.c.family_name,
+        people.c.given_name,
+        people.c.family_reading,
+        people.c.given_reading,
+        people.c.reading_inferred,
+        people.c.birthday,
+    ).order_by(people.c.id)
+    if person_filter is not None:
+        query = query.where(person_filter)
+    rows = conn.execute(query).all()
+    wanted = {row.id for row in rows}
+    points: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    point_query = select(
+        contact_points.c.person_id,
+        contact_points.c.kind,
+        contact_points.c.value,
+        contact_points.c.normalized,
+    ).order_by(contact_points.c.id)
+    if ids is not None:
+        point_query = point_query.where(contact_points.c.person_id.in_(wanted))
+    for pid, kind, value, normal in conn.execute(point_query):
+        points[pid].append((kind, value, normal))
+    companies: dict[int, list[str]] = defaultdict(list)
+    job_query = (
+        select(affiliations.c.person_id, organizations.c.name)
+        .join(organizations, organizations.c.id == affiliations.c.organization_id)
+        .order_by(affiliations.c.person_id, affiliations.c.is_current.desc(), affiliations.c.id)
+    )
+    if ids is not None:
+        job_query = job_query.where(affiliations.c.person_id.in_(wanted))
+    for pid, name in conn.execute(job_query):
+        companies[pid].append(name)
+    aliases: dict[int, list[NameParts]] = defaultdict(list)
+    alias_query = select(
+        person_aliases.c.person_id,
+        person_aliases.c.family_name,
+        person_aliases.c.given_name,
+        person_aliases.c.family_reading,
+        person_aliases.c.given_reading,
+    ).order_by(person_aliases.c.id)
+    if ids is not None:
+        alias_query = alias_query.where(person_aliases.c.person_id.in_(wanted))
+    for pid, *parts in conn.execute(alias_query):
+        aliases[pid].append((parts[0], parts[1], parts[2], parts[3]))
+    profiles = []
+    for row in rows:
+        held = points.get(row.id, [])
+        emails = tuple(normal for kind, _, normal in held if kind == "email" and normal)
+        phones = tuple(normal for kind, _, normal in held if kind == "phone" and normal)
+        urls = tuple(value for kind, value, _ in held if kind == "url")
+        addresses = tuple(value for kind, value, _ in held if kind == "address")
+        jobs = tuple(dict.fromkeys(companies.get(row.id, [])))
+        values = {value for _, value, _ in held} | set(jobs)
+        names = (row.family_name, row.given_name, row.family_reading, row.given_reading)
+        profiles.append(
+            Profile(
+                id=row.id,
+                family=row.family_name,
+                given=row.given_name,
+                family_reading=row.family_reading,
+                given_reading=row.given_reading,
+                reading_inferred=bool(row.reading_inferred),
+                named=_is_named(row.family_name, row.given_name, values),
+                birthday=row.birthday,
+                companies=jobs,
+                emails=emails,
+                phones=phones,
+                urls=urls,
+                addresses=addresses,
+                aliases=tuple(aliases.get(row.id, [])),
+                digest=record_digest(names, jobs, [(k, n) for k, _, n in held], row.birthday),
+            )
+        )
+    return profiles

@@ -1,0 +1,188 @@
+"""The engine's decisions on the cases real exports bring (domain/identity/scoring.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW
+from kinmyaku.domain.identity.keys import is_placeholder_phone
+
+from .helpers import person, probability, reasons
+
+MAIN_LINE = "03-1234-5678"
+FAX = "03-1234-5679"
+OFFICE = "〒100-0005 東京都千代田区丸の内1-2-3"
+
+
+def colleague(family: str, given: str, mobile: str = "", email: str = "") -> object:
+    return person(
+        family,
+        given,
+        company="株式会社テスト商事",
+        phones=[MAIN_LINE, FAX, *([mobile] if mobile else [])],
+        emails=[email] if email else ["info@test-shoji.example"],
+        addresses=[OFFICE],
+    )
+
+
+def test_colleagues_who_share_the_main_line_fax_office_and_info_are_two_people() -> None:
+    yamada = colleague("山田", "太郎", "090-1111-2222", "yamada@test-shoji.example")
+    suzuki = colleague("鈴木", "花子", "090-3333-4444", "suzuki@test-shoji.example")
+    assert probability(yamada, suzuki) < 0.01
+    why = reasons(yamada, suzuki)
+    assert "Shared number {phone} (held by {count} people): not evidence" in why
+    assert "Shared address: not evidence" in why
+
+
+def test_colleagues_with_nothing_but_the_company_line_are_never_one() -> None:
+    a, b = colleague("山田", "太郎"), colleague("鈴木", "花子")
+    assert probability(a, b) < REVIEW
+
+
+def test_placeholder_numbers_are_no_evidence() -> None:
+    for number in ("000", "1", "0000000000", "0123456789", "+81 3 0000 0000"):
+        assert is_placeholder_phone(number), number
+    assert not is_placeholder_phone("+819012345678")
+    a, b = person("Test", "A", phones=["000"]), person("Other", "B", phones=["000"])
+    assert a.phones == frozenset()
+    assert probability(a, b) < 0.01
+    # Five Android test cards with TEL:1 are five people, even with no other name.
+    cards = [person(f"Card{n}", phones=["1"]) for n in range(5)]
+    assert all(probability(x, y) < REVIEW for x in cards for y in cards if x is not y)
+
+
+def test_role_addresses_are_no_evidence() -> None:
+    a = person("佐藤", "健", emails=["info@sample.example"])
+    b = person("田中", "一郎", emails=["info@sample.example"])
+    assert probability(a, b) < 0.01
+    assert a.emails == frozenset()
+
+
+def test_namesakes_with_their_own_mobiles_and_emails_stay_apart() -> None:
+    a = person("佐藤", "健", phones=["090-1000-0001"], emails=["ken.sato@gmail.com"])
+    b = person("佐藤", "健", phones=["080-2000-0002"], emails=["sato.ken@yahoo.co.jp"])
+    assert probability(a, b) < REVIEW
+
+
+def test_namesakes_with_only_a_name_are_never_merged_without_asking() -> None:
+    a, b = person("佐藤", "健"), person("佐藤", "健")
+    assert probability(a, b) < AUTO_MERGE
+    # Even at the same company a common name is a question, not an answer.
+    c, d = person("佐藤", "健", company="株式会社A"), person("佐藤", "健", company="(株)A")
+    assert probability(c, d) < AUTO_MERGE
+
+
+def test_a_rare_name_counts_more_than_a_common_one() -> None:
+    others = [person("佐藤", "健") for _ in range(30)]
+    common = probability(
+        person("佐藤", "健", company="A社"), person("佐藤", "健", company="A社"), *others
+    )
+    rare = probability(
+        person("小鳥遊", "蓮", company="A社"), person("小鳥遊", "蓮", company="A社"), *others
+    )
+    assert rare > common
+
+
+def test_kanji_and_romaji_with_the_same_mobile_are_one() -> None:
+    eight = person("高橋", "健太", reading=("たかはし", "けんた"), phones=["090-1234-5678"])
+    linkedin = person("Takahashi", "Kenta", phones=["+81 90 1234 5678"])
+    assert probability(eight, linkedin) >= AUTO_MERGE
+
+
+def test_given_name_first_and_kunrei_spellings_meet_the_reading() -> None:
+    kanji = person("高橋", "翔太", reading=("たかはし", "しょうた"), company="株式会社サンプル")
+    latin = person("Syouta", "Takahasi", company="Sample Inc.")
+    assert "{a} = {b} (reading)" in reasons(kanji, latin)
+    assert "Same company {company}" in reasons(kanji, latin)
+    assert probability(kanji, latin) >= REVIEW
+
+
+def test_variant_kanji_with_the_same_email_are_one() -> None:
+    a = person("髙橋", "健太", emails=["kenta@sample.example"])
+    b = person("高橋", "健太", emails=["KENTA@sample.example"])
+    assert probability(a, b) >= AUTO_MERGE
+    assert "Same name {a}" in reasons(a, b)
+
+
+def test_a_job_change_keeps_the_mobile() -> None:
+    old = person("田中", "一郎", company="株式会社旧社", phones=["090-5555-6666"])
+    new = person("田中", "一郎", company="新社株式会社", phones=["090-5555-6666"])
+    assert probability(old, new) >= AUTO_MERGE
+    assert "Different companies ({a} / {b}): a job change?" in reasons(old, new)
+
+
+def test_a_married_name_with_the_same_mobile_and_email_links() -> None:
+    before = person("佐藤", "美咲", phones=["090-7777-8888"], emails=["misaki.s@gmail.com"])
+    after = person("鈴木", "美咲", phones=["090-7777-8888"], emails=["misaki.s@gmail.com"])
+    assert probability(before, after) >= REVIEW
+    assert "Same given name, different family name ({a} / {b}): a married name?" in reasons(
+        before, after
+    )
+
+
+def test_father_and_son_at_one_home_are_two() -> None:
+    home = ["〒150-0001 東京都渋谷区神宮前1-1-1"]
+    father = person(
+        "山本", "茂", phones=["03-3333-4444"], addresses=home, birthday=date(1960, 1, 1)
+    )
+    son = person("山本", "翔", phones=["03-3333-4444"], addresses=home, birthday=date(1995, 5, 5))
+    assert probability(father, son) < REVIEW
+
+
+def test_a_typo_in_an_email_is_weak_evidence_only() -> None:
+    a = person("石田", "恵美", emails=["emi.ishida@gmail.com"])
+    b = person("石田", "恵美", emails=["emi..ishida@gmail.com".replace("..", ".") + "x"])
+    c = person("石田", "恵美", emails=["emiishida@gmail.com"])
+    assert "E-mails almost the same ({a} / {b}): a typo?" in reasons(a, c)
+    assert probability(a, c) < AUTO_MERGE
+    assert probability(a, b) < AUTO_MERGE
+
+
+def test_a_linkedin_profile_is_strong_and_two_profiles_disagree() -> None:
+    a = person("Takahashi", "Kenta", urls=["https://www.linkedin.com/in/kenta-t"])
+    b = person("高橋", "健太", urls=["linkedin.com/in/Kenta-T/"])
+    c = person("高橋", "健太", urls=["https://linkedin.com/in/someone-else"])
+    assert probability(a, b) >= AUTO_MERGE
+    assert probability(a, c) < REVIEW
+
+
+NAMES = st.sampled_from(
+    [
+        ("山田", "太郎"),
+        ("鈴木", "花子"),
+        ("佐藤", "健"),
+        ("高橋", "翔太"),
+        ("田中", "美咲"),
+        ("伊藤", "蓮"),
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    NAMES,
+    NAMES,
+    st.sets(st.sampled_from(["line", "fax", "role", "placeholder", "office", "company"])),
+)
+def test_sharing_only_lines_roles_and_placeholders_never_merges(
+    first: tuple[str, str], second: tuple[str, str], shared: set[str]
+) -> None:
+    """No pair of differently named people that shares only a company line, a fax, a role
+    address, a placeholder number or an office is ever merged."""
+    if first == second:
+        return
+    phones = [
+        p for k, p in (("line", MAIN_LINE), ("fax", FAX), ("placeholder", "000")) if k in shared
+    ]
+    kwargs = {
+        "phones": phones,
+        "emails": ["info@test.example"] if "role" in shared else [],
+        "addresses": [OFFICE] if "office" in shared else [],
+        "company": "株式会社テスト" if "company" in shared else "",
+    }
+    a = person(*first, **kwargs)  # type: ignore[arg-type]
+    b = person(*second, **kwargs)  # type: ignore[arg-type]
+    assert probability(a, b) < REVIEW
