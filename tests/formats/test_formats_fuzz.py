@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kinmyaku.formats import FORMATS, ContactRecord, FormatError, detect_format, read_records
+from kinmyaku.formats.contentlines import escape_text
+from kinmyaku.formats.vcard_syntax import decode_cp932
 
 # KINMYAKU_FUZZ_EXAMPLES=5000 digs deeper than the default run.
 FUZZ = settings(
@@ -131,3 +133,101 @@ def test_csv_shaped_input(header: str, rows: list[str], encoding: str) -> None:
     data = text.encode(encoding, "replace")
     for fmt in ("auto", "linkedin", "google", "outlook", "eight", "csv"):
         _consume(data, fmt, MAPPING if fmt in ("csv", "auto") else None, skip=True)
+
+
+# ---- lenient reading: never raises for a card, never replaces text silently ----
+
+WHOLE_FILE = {"empty_file", "unknown_format", "unsupported_encoding", "line_too_long"}
+"""What still raises when reading leniently: the file as a whole cannot be read."""
+
+
+def _texts(record: ContactRecord) -> list[str]:
+    """Every piece of text a record holds."""
+    texts = [
+        record.family_name,
+        record.given_name,
+        record.family_reading,
+        record.given_reading,
+        record.nickname,
+        record.organization,
+        record.organization_reading,
+        record.department,
+        record.title,
+        record.notes,
+        *record.tags,
+    ]
+    texts += [p.value for p in (*record.emails, *record.phones, *record.urls)]
+    texts += [a.street + a.locality + a.region for a in record.addresses]
+    texts += [value for values in record.extra.values() for value in values]
+    return texts
+
+
+def _lenient(data: bytes) -> list[ContactRecord]:
+    problems: list[FormatError] = []
+    try:
+        records = list(
+            read_records(
+                io.BytesIO(data),
+                file_name="fuzz",
+                format="vcard",
+                on_error=problems.append,
+                lenient=True,
+            )
+        )
+    except FormatError as error:
+        assert error.key in WHOLE_FILE, error.key
+        return []
+    # Only text outside any card is reported: every card is a record.
+    assert {problem.key for problem in problems} <= {"not_vcard"}
+    for record in records:
+        for warning in record.warnings:
+            assert warning.message("ja") and warning.message("en")
+            assert warning.file == "fuzz" and warning.line is not None
+    return records
+
+
+@FUZZ
+@given(_VCARDISH)
+def test_lenient_vcard_reading_never_raises_nor_replaces_bytes(data: bytes) -> None:
+    for blob in (b"BEGIN:VCARD\r\n" + data, data, b"BEGIN:VCARD\r\n" + data + b"\r\nEND:VCARD"):
+        records = _lenient(blob)
+        if b"\xef\xbf\xbd" not in blob:  # U+FFFD itself, in UTF-8
+            assert all("\ufffd" not in text for r in records for text in _texts(r))
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@FUZZ
+@given(_TEXT, st.sampled_from([b"2.1", b"3.0", b"4.0"]))
+def test_a_text_value_comes_back_as_it_was(text: str, version: bytes) -> None:
+    card = (
+        b"BEGIN:VCARD\r\nVERSION:" + version + b"\r\nN:Fuzz;Test;;;\r\nNOTE:"
+        + escape_text(text).encode()
+        + b"\r\nEND:VCARD\r\n"
+    )  # fmt: skip
+    [record] = _lenient(card)
+    assert record.notes == text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    assert record.warnings == []
+
+
+@FUZZ
+@given(st.binary(max_size=60), st.sampled_from(["", ";CHARSET=UTF-8", ";CHARSET=SHIFT_JIS"]))
+def test_bytes_are_decoded_exactly_or_kept_as_escapes_with_a_warning(
+    raw: bytes, charset: str
+) -> None:
+    raw = bytes(b for b in raw if b not in b"\\\r\n")
+    card = b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Fuzz;Test;;;\r\nNOTE%s:%s\r\nEND:VCARD\r\n" % (
+        charset.encode(),
+        raw,
+    )
+    [record] = _lenient(card)
+    if any(w.key == "bad_bytes" for w in record.warnings):
+        assert "\\x" in record.notes and "\ufffd" not in record.notes
+        return
+    # Otherwise every byte decoded (in the charset declared, or one said in a warning).
+    decodings = set()
+    for codec in ("utf-8", "cp932"):
+        with contextlib.suppress(UnicodeDecodeError):
+            decodings.add(decode_cp932(raw) if codec == "cp932" else raw.decode(codec))
+    assert record.notes in {d.strip() for d in decodings}

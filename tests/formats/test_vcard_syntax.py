@@ -9,6 +9,7 @@ import pytest
 from kinmyaku.formats import ContactRecord, FormatError
 from kinmyaku.formats.vcard_syntax import (
     decode_bytes,
+    decode_value,
     parse_params,
     parse_property,
     split_escaped,
@@ -74,7 +75,14 @@ def test_decode_bytes_charsets() -> None:
     assert decode_bytes("表".encode("cp932"), "x-sjis") == "表"
     assert decode_bytes("表".encode("cp932")) == "表"
     assert decode_bytes("é".encode("latin-1"), "ISO-8859-1") == "é"
-    assert decode_bytes(b"\xff\xfe\xfa", "no-such-charset") == "\ufffd" * 3
+    # Bytes valid in no charset are kept recognisably, never replaced by other characters.
+    assert decode_bytes(b"\xff\xfe\xfa", "no-such-charset") == "\\xff\\xfe\\xfa"
+    assert decode_value("山田".encode() + b"\xff") == ("山田\\xff", "UTF-8", "")
+    sjis = "山田".encode("cp932") + b"\x81 "
+    assert decode_value(sjis, "Shift_JIS") == ("山田\\x81 ", "Shift_JIS", "")
+    assert decode_value(b"abc\xff", "UTF-8") == ("abc\\xff", "UTF-8", "")
+    # A charset label that is wrong: read in the one that decodes every byte, and said so.
+    assert decode_value("表".encode("cp932"), "UTF-8") == ("表", "UTF-8", "Shift_JIS")
     assert decode_bytes(b"abc", "base64") == "abc"  # not a text encoding: ignored
 
 

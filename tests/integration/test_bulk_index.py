@@ -155,11 +155,12 @@ def test_a_failed_or_dry_bulk_import_leaves_the_schema_and_data_as_they_were(
     with sqlite_app.uow() as conn:
         schema = _schema(conn)
         assert worth_it(conn, bad.stat().st_size)
+    # --strict: the card that never ends stops the import (a lenient one keeps it).
     with pytest.raises(ImportFailed):
-        import_files(sqlite_app.uow(), paths=[bad])
+        import_files(sqlite_app.uow(), paths=[bad], strict=True)
     with sqlite_app.uow() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
-    dry = import_files(sqlite_app.uow(), paths=[bad], skip_bad=True, dry_run=True)
+    dry = import_files(sqlite_app.uow(), paths=[bad], skip_bad=True, dry_run=True, strict=True)
     assert dry.counts["created"] > 0 and dry.import_id is None
     with sqlite_app.uow() as conn:
         assert _schema(conn) == schema
@@ -170,7 +171,7 @@ def test_a_failed_or_dry_bulk_import_leaves_the_schema_and_data_as_they_were(
         ).first()
     assert leftover is None
     # The same pooled connection imports again, staged, and keeps what it wrote.
-    done = import_files(sqlite_app.uow(), paths=[bad], skip_bad=True)
+    done = import_files(sqlite_app.uow(), paths=[bad], skip_bad=True, strict=True)
     assert done.counts["skipped"] == 1 and done.counts["created"] > 0
     with sqlite_app.uow() as conn:
         assert _schema(conn) == schema

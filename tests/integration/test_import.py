@@ -18,6 +18,7 @@ from kinmyaku.storage.schema import (
     affiliations,
     contact_points,
     encounters,
+    extra_fields,
     imports,
     metadata,
     organizations,
@@ -35,7 +36,8 @@ GENERIC_MAP = {
     "参加日": "met_on",
     "メモ": "notes",
 }
-# Sample files with a record that is bad on purpose (an e-mail that is not one).
+# Sample files with a record that is bad on purpose (an e-mail that is not one): skipped
+# by --strict --skip-bad; a lenient import keeps the value and imports the record.
 BAD_RECORDS = {"John_Doe_ANDROID.vcf": 1}
 FILES = sorted(p for p in (DATA / "vcard").glob("*.vcf")) + sorted((DATA / "csv").glob("*.csv"))
 
@@ -58,12 +60,17 @@ def _mapping(path: Path) -> dict[str, str] | None:
     return GENERIC_MAP if path.name == "generic-members.csv" else None
 
 
+@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_every_sample_file_imports_its_people(app: App, path: Path) -> None:
-    records = [r for r in read_path(path, mapping=_mapping(path), on_error=lambda e: None)]
-    report = import_files(app.uow(), paths=[path], mapping=_mapping(path), skip_bad=True)
+def test_every_sample_file_imports_its_people(app: App, path: Path, strict: bool) -> None:
+    records = list(
+        read_path(path, mapping=_mapping(path), on_error=lambda e: None, lenient=not strict)
+    )
+    report = import_files(
+        app.uow(), paths=[path], mapping=_mapping(path), skip_bad=True, strict=strict
+    )
     counts = report.counts
-    assert counts["skipped"] == BAD_RECORDS.get(path.name, 0)
+    assert counts["skipped"] == (BAD_RECORDS.get(path.name, 0) if strict else 0)
     assert counts["created"] >= 1
     assert (
         counts["created"] + counts["updated"] + counts["unchanged"]
@@ -90,7 +97,9 @@ def test_every_sample_file_imports_its_people(app: App, path: Path) -> None:
                 assert record.family_name.strip() in families
     # Importing the same file again creates and changes nothing.
     before = _snapshot(app)
-    again = import_files(app.uow(), paths=[path], mapping=_mapping(path), skip_bad=True)
+    again = import_files(
+        app.uow(), paths=[path], mapping=_mapping(path), skip_bad=True, strict=strict
+    )
     assert again.counts["created"] == 0
     assert again.counts["updated"] == 0
     after = _snapshot(app)
@@ -162,17 +171,27 @@ def _bad_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_bad_record_rolls_back_everything(app: App, tmp_path: Path) -> None:
+def test_a_bad_value_is_kept_and_its_record_imported(app: App, tmp_path: Path) -> None:
+    report = import_files(app.uow(), paths=[_bad_file(tmp_path)])
+    assert report.counts["created"] == 3 and report.bad == []
+    assert [(w.file, w.line) for w in report.warnings] == [("bad.vcf", 6)]
+    assert "'not-an-address'" in report.warnings[0].why[0]
+    with app.uow() as conn:
+        kept = conn.execute(select(extra_fields.c.name, extra_fields.c.value)).all()
+    assert [tuple(row) for row in kept] == [("invalid e-mail", "not-an-address")]
+
+
+def test_strict_bad_record_rolls_back_everything(app: App, tmp_path: Path) -> None:
     good = DATA / "vcard" / "japanese-iphone-30.vcf"
     with pytest.raises(ImportFailed) as caught:
-        import_files(app.uow(), paths=[good, _bad_file(tmp_path)])
+        import_files(app.uow(), paths=[good, _bad_file(tmp_path)], strict=True)
     assert "bad.vcf line 6" in str(caught.value.params["reason"])
     assert _count(app, people) == 0
     assert _count(app, imports) == 0
 
 
-def test_skip_bad_skips_exactly_the_bad_record(app: App, tmp_path: Path) -> None:
-    report = import_files(app.uow(), paths=[_bad_file(tmp_path)], skip_bad=True)
+def test_strict_skip_bad_skips_exactly_the_bad_record(app: App, tmp_path: Path) -> None:
+    report = import_files(app.uow(), paths=[_bad_file(tmp_path)], skip_bad=True, strict=True)
     assert report.counts["created"] == 2
     assert [(b.file, b.line) for b in report.bad] == [("bad.vcf", 6)]
     with app.uow() as conn:
@@ -207,10 +226,14 @@ def test_cli_import_reports_and_names_bad_lines(database_url: str, tmp_path: Pat
     runner = CliRunner()
     base = ["--db", database_url, "--lang", "en"]
     bad = _bad_file(tmp_path)
-    result = runner.invoke(cli_app, [*base, "import", str(bad)])
+    result = runner.invoke(cli_app, [*base, "import", "--dry-run", str(bad)])
+    assert result.exit_code == 0, result.output
+    assert "Check bad.vcf:6: The e-mail address 'not-an-address' is not valid" in result.output
+    assert "Created 3" in result.output
+    result = runner.invoke(cli_app, [*base, "import", "--strict", str(bad)])
     assert result.exit_code == 1
     assert "bad.vcf line 6" in result.output
-    result = runner.invoke(cli_app, [*base, "import", "--skip-bad", str(bad)])
+    result = runner.invoke(cli_app, [*base, "import", "--strict", "--skip-bad", str(bad)])
     assert result.exit_code == 0, result.output
     assert "Skipped bad.vcf:6" in result.output
     assert "Created 2" in result.output

@@ -9,6 +9,7 @@ import typer
 
 from kinmyaku.cli.context import CliContext, ctx_of, print_json
 from kinmyaku.cli.render import people_table, profile_text
+from kinmyaku.domain.identity.candidates import Candidate
 from kinmyaku.services import people as svc
 from kinmyaku.services.photos import MAX_BYTES, store_photo
 from kinmyaku.storage.migrate import head_revision
@@ -75,6 +76,32 @@ def _read_photo(cli: CliContext, path: Path) -> bytes:
         cli.fail(cli.t("Cannot read {file}: {reason}", file=str(path), reason=error.strerror))
 
 
+def _refuse_duplicates(cli: CliContext, similar: list[Candidate]) -> None:
+    """Stop an add, writing nothing, when someone similar is stored: name them, say what next."""
+    if not similar:
+        return
+    from kinmyaku.services.identity.finding import reason_texts
+
+    for found in similar:
+        person = found.b
+        details = "・".join(part for part in (person.company, person.contact) if part)
+        cli.say(
+            "Someone similar is already here: #{id} {name} ({details}), {percent}: {reasons}",
+            id=person.id,
+            name=person.name,
+            details=details or "-",
+            percent=f"{found.probability:.0%}",
+            reasons=("、" if cli.lang == "ja" else ", ").join(reason_texts(found, cli.lang)[:3]),
+        )
+    cli.fail(
+        cli.t(
+            "Nothing was added. Add them anyway with --force, or add to #{id} with: "
+            "kinmyaku edit {id} ...",
+            id=similar[0].b.id,
+        )
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the people commands to the app."""
 
@@ -126,6 +153,9 @@ def register(app: typer.Typer) -> None:
         not_met: Annotated[
             bool, Opt("--not-met", help="Someone I only know of through others.")
         ] = False,
+        force: Annotated[
+            bool, Opt("--force", help="Add even when someone similar is already there.")
+        ] = False,
         json_out: JsonOpt = False,
     ) -> None:
         """Add a person: family name first, with readings (inferred when not given)."""
@@ -156,6 +186,10 @@ def register(app: typer.Typer) -> None:
         data.addresses = address or ()
         data.company_website = website or ""
         uow = cli.app.uow()
+        if not force:
+            from kinmyaku.services.identity.finding import check_new_person
+
+            _refuse_duplicates(cli, check_new_person(uow, data))
         with uow:  # the photo and the person land together, or neither does
             if photo is not None:
                 data.photo = store_photo(uow, data=_read_photo(cli, photo))

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from kinmyaku.cli.context import CliContext, ctx_of
 from kinmyaku.services import backup, exporting, importing
+from kinmyaku.services.import_pipeline import warning_text
 from kinmyaku.services.import_write import REASONS, Outcome
 
 Opt = typer.Option
@@ -48,11 +49,12 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
             why=_why(cli, outcome),
         )
     for outcome in report.warnings:
-        cli.say(
-            "Check {where}: not a phone number, kana reading or photo: {values}",
-            where=f"{outcome.file}:{outcome.line}",
-            values=", ".join(outcome.why),
-        )
+        for warning in outcome.why:
+            cli.say(
+                "Check {where}: {warning}",
+                where=f"{outcome.file}:{outcome.line}",
+                warning=warning_text(cli.lang, warning),
+            )
     for outcome in report.bad:
         cli.say(
             "Skipped {where}: {reason}",
@@ -80,6 +82,7 @@ def _run_import(
     skip_bad: bool,
     dry_run: bool,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> None:
     for path in files:
         if not path.is_file():
@@ -97,6 +100,7 @@ def _run_import(
             lang=cli.lang,
             progress=progress,
             jobs=jobs,
+            strict=strict,
         )
 
     if sys.stderr.isatty() and total > 1_000_000:
@@ -139,7 +143,20 @@ def register(app: typer.Typer) -> None:
         ] = "auto",
         dry_run: Annotated[bool, Opt("--dry-run", help="Show what would happen.")] = False,
         skip_bad: Annotated[
-            bool, Opt("--skip-bad", help="Skip bad records instead of importing nothing.")
+            bool,
+            Opt(
+                "--skip-bad",
+                help="Skip records that cannot be read (with --strict: bad records) "
+                "instead of importing nothing.",
+            ),
+        ] = False,
+        strict: Annotated[
+            bool,
+            Opt(
+                "--strict",
+                help="Import nothing if any value is bad (an e-mail that is not one, a value "
+                "too long) instead of keeping it with a warning.",
+            ),
         ] = False,
         map_: Annotated[
             list[str] | None, Opt("--map", help="HEADER=field for a generic CSV (repeatable).")
@@ -181,7 +198,8 @@ def register(app: typer.Typer) -> None:
             )
             return
         mapping = _parse_map(map_ or [], cli)
-        _run_import(cli, [Path(f) for f in files], format, mapping, skip_bad, dry_run, jobs)
+        paths = [Path(f) for f in files]
+        _run_import(cli, paths, format, mapping, skip_bad, dry_run, jobs, strict)
 
     @app.command("export")
     def export_cmd(

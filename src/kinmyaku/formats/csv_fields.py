@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kinmyaku.formats.dates import is_empty_date, parse_date
-from kinmyaku.formats.errors import FormatError
+from kinmyaku.formats.errors import FormatError, FormatWarning, snippet
 from kinmyaku.formats.names import clean_reading, split_full_name, split_reading
 from kinmyaku.formats.records import ContactPoint, ContactRecord, PostalAddress
 
@@ -100,6 +100,13 @@ def split_prefecture(address: str) -> tuple[str, str]:
     return match.group(1), address.strip()[match.end() :].strip()
 
 
+# A date cell that is not a date: the extra field it is kept in, and the warning.
+_BAD_DATES = {
+    "birthday": ("invalid birthday", "bad_birthday_kept"),
+    "met_on": ("invalid date met", "bad_met_on_kept"),
+}
+
+
 def _split_multi(value: str) -> list[str]:
     return [part for part in _MULTI.split(value) if part] if ":::" in value else [value]
 
@@ -107,7 +114,9 @@ def _split_multi(value: str) -> list[str]:
 class RowBuilder:
     """Collects the cells of one row and builds the ContactRecord."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, lenient: bool = False) -> None:
+        self.lenient = lenient
+        """Keep a date that is not one as an extra field with a warning, not an error."""
         self.record = ContactRecord()
         self.points: dict[tuple[str, str], list[str]] = {}
         self.point_labels: dict[tuple[str, str], str] = {}
@@ -158,7 +167,12 @@ class RowBuilder:
                 if field == "birthday" and _NO_YEAR.fullmatch(value):
                     record.add_extra(header, value)
                     return
-                raise FormatError("bad_date", field=header, value=value)
+                if not self.lenient:
+                    raise FormatError("bad_date", field=header, value=value)
+                name, key = _BAD_DATES[field]
+                record.add_extra(name, value)
+                record.warnings.append(FormatWarning(key, field=header, value=snippet(value, 80)))
+                return
             setattr(record, field, parsed)
         elif field == "tags":
             for tag in _TAG_SPLIT.split(value):

@@ -13,18 +13,28 @@ from typing import IO
 from kinmyaku.formats.csv_fields import RowBuilder, Target, header_key, parse_target
 from kinmyaku.formats.csv_layouts import LAYOUTS, Layout, detect_layout
 from kinmyaku.formats.csv_writer import unsafe_cell
-from kinmyaku.formats.errors import ErrorHandler, FormatError
+from kinmyaku.formats.errors import ErrorHandler, FormatError, FormatWarning, snippet
 from kinmyaku.formats.records import ContactRecord, RecordSource
 from kinmyaku.formats.streams import UTF8_BOM, guess_encoding, iter_lines, strip_bom
+from kinmyaku.formats.vcard_syntax import decode_cp932
 
 HEADER_SEARCH_ROWS = 30
 MAX_COLUMNS = 2000
 
 
 def _decoded(
-    lines: Iterator[bytes], encoding: str, file: str, *, may_switch: bool
+    lines: Iterator[bytes],
+    encoding: str,
+    file: str,
+    *,
+    may_switch: bool,
+    bad_lines: list[FormatWarning] | None = None,
 ) -> Iterator[str]:
-    """Decode each line; a guessed UTF-8 turns into cp932 if the first non-ASCII line says so."""
+    """Decode each line; a guessed UTF-8 turns into cp932 if the first non-ASCII line says so.
+
+    With ``bad_lines``, a line that does not decode keeps its bad bytes as ``\\xNN`` and a
+    warning is added to the list instead of an error.
+    """
     line_no = 0
     for raw in lines:
         line_no += 1
@@ -42,19 +52,37 @@ def _decoded(
                     yield text
                     continue
             name = "UTF-8" if encoding == "utf-8" else "Shift_JIS (cp932)"
-            raise FormatError("bad_encoding", file=file, line=line_no, encoding=name) from None
+            if bad_lines is None:
+                raise FormatError("bad_encoding", file=file, line=line_no, encoding=name) from None
+            text = (
+                raw.decode("utf-8", "backslashreplace")
+                if encoding == "utf-8"
+                else decode_cp932(raw, "backslashreplace")
+            )
+            shown = snippet(text.rstrip("\r\n"), 80)
+            bad_lines.append(FormatWarning("bad_bytes", line=line_no, encoding=name, text=shown))
+            yield text
+            continue
         if may_switch and not raw.isascii():
             may_switch = False
         yield text
 
 
 def iter_rows(
-    head: bytes, stream: IO[bytes], *, file: str, at_eof: bool
+    head: bytes,
+    stream: IO[bytes],
+    *,
+    file: str,
+    at_eof: bool,
+    bad_lines: list[FormatWarning] | None = None,
+    on_error: ErrorHandler | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield (starting line number, cells) for every CSV row, decoding as UTF-8 or cp932.
 
     ``head`` is the start of the file as read by ``read_head``; ``at_eof`` says whether it
-    is the whole file.
+    is the whole file.  ``bad_lines`` as for ``_decoded``.  A row that cannot be read (a
+    cell over the csv module's size limit, too many columns) raises FormatError, or is
+    passed to ``on_error`` and skipped.
     """
     bom = head.startswith(UTF8_BOM)
     head = strip_bom(head, file=file)
@@ -64,6 +92,7 @@ def iter_rows(
         encoding,
         file,
         may_switch=encoding == "utf-8" and not bom,
+        bad_lines=bad_lines,
     )
     reader = csv.reader(lines)
     line = 1
@@ -73,10 +102,17 @@ def iter_rows(
         except StopIteration:
             return
         except csv.Error as error:
-            raise FormatError("csv_syntax", file=file, line=line, detail=str(error)) from None
-        if len(row) > MAX_COLUMNS:
-            raise FormatError("csv_too_many_columns", file=file, line=line, count=len(row))
-        yield line, row
+            problem = FormatError("csv_syntax", file=file, line=line, detail=str(error))
+        else:
+            if len(row) <= MAX_COLUMNS:
+                yield line, row
+                line = reader.line_num + 1
+                continue
+            problem = FormatError("csv_too_many_columns", file=file, line=line, count=len(row))
+        if on_error is None:
+            raise problem
+        on_error(problem)
+        line = reader.line_num + 1
         line = reader.line_num + 1
 
 
@@ -150,14 +186,18 @@ def read_csv_records(
     layout_name: str | None = None,
     mapping: Mapping[str, str] | None = None,
     on_error: ErrorHandler | None = None,
+    lenient: bool = False,
 ) -> Iterator[ContactRecord]:
     """Yield a ContactRecord per data row of a contact CSV.
 
     ``layout_name`` is ``linkedin``, ``google``, ``outlook``, ``eight`` or None (detect; a
     file with unknown columns then needs ``mapping``, a dict from CSV header to field).
+    ``lenient``: bytes that do not decode and dates that are not dates are kept, with a
+    warning in the record (see ``reader.read_records``).
     """
     layout = LAYOUTS[layout_name] if layout_name else None
-    rows = iter_rows(head, stream, file=file, at_eof=at_eof)
+    bad_lines: list[FormatWarning] | None = [] if lenient else None
+    rows = iter_rows(head, stream, file=file, at_eof=at_eof, bad_lines=bad_lines, on_error=on_error)
     wanted = {header_key(column) for column in mapping} if mapping else None
     found, header_line, header = find_header(rows, file=file, layout=layout, wanted=wanted)
     try:
@@ -171,7 +211,7 @@ def read_csv_records(
         if not any(cell.strip() for cell in cells):
             continue
         record_no += 1
-        builder = RowBuilder()
+        builder = RowBuilder(lenient=lenient)
         try:
             for index, cell in enumerate(cells):
                 value = unsafe_cell(cell.strip())
@@ -196,4 +236,11 @@ def read_csv_records(
             if getattr(record, key) in (None, ""):
                 setattr(record, key, value)
         record.source = RecordSource(file, record_no, line)
+        if bad_lines:  # bytes that did not decode, on this row's lines or before it
+            record.warnings[:0] = bad_lines
+            bad_lines.clear()
+        if record.warnings:
+            record.warnings = [
+                w.located(file=file, line=line, record_no=record_no) for w in record.warnings
+            ]
         yield record

@@ -8,6 +8,7 @@ key with parameters so the caller can show it in either language.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Self
 
 # key -> (Japanese, English). Parameters are filled with str.format_map.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -77,6 +78,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "日付として読めません: 「{value}」。2024/03/15 や 2024-03-15 の形にしてください。",
         "Not a date: '{value}'. Use a form such as 2024-03-15 or 2024/03/15.",
     ),
+    "bad_bytes": (
+        "{encoding} として読めないバイトがあります。"
+        "その部分は \\xNN の形でそのまま残しました: 「{text}」",
+        "Bytes that are not valid {encoding} were kept as \\xNN: '{text}'",
+    ),
+    "charset_guessed": (
+        "{encoding} として読めないため、{read_as} として読みました: 「{text}」",
+        "Not valid {encoding}, so it was read as {read_as}: '{text}'",
+    ),
+    "bad_line_kept": (
+        "vCard の行として読めないため、そのまま「読めない行」として保存しました: 「{text}」",
+        "Not a vCard line, kept as it is as 'unreadable line': '{text}'",
+    ),
+    "line_continued": (
+        "「名前:値」の形でない行を、前の行（{name}）の続きとして読みました: 「{text}」",
+        "A line that is not NAME:value was read as the rest of the line before ({name}): '{text}'",
+    ),
+    "unterminated_kept": (
+        "END:VCARD がないまま終わっていますが、ここまでを 1 件として取り込みました。",
+        "The card has no END:VCARD; what it holds was imported.",
+    ),
+    "bad_birthday_kept": (
+        "誕生日「{value}」が日付として読めないため、そのまま「無効な誕生日」として保存しました。",
+        "Birthday '{value}' is not a date, so it was kept as it is as 'invalid birthday'.",
+    ),
+    "bad_met_on_kept": (
+        "日付「{value}」が読めないため、そのまま「無効な出会った日」として保存しました。",
+        "Date met '{value}' is not a date, so it was kept as it is as 'invalid date met'.",
+    ),
+    "bad_photo_kept": (
+        "写真のデータが読めないため、データをそのまま「PHOTO」として保存しました。",
+        "The photo data could not be decoded, so it was kept as it is as 'PHOTO'.",
+    ),
     "bad_mapping": (
         "列の対応表にある「{target}」は項目名ではありません。使える項目: {allowed}",
         "'{target}' in the column mapping is not a field. Known fields: {allowed}",
@@ -135,9 +169,14 @@ class FormatError(ValueError):
             text += _LOCATION["field"][index].format_map(values)
         return text.lstrip("、, ")
 
-    def located(self, *, file: str, line: int | None, record_no: int | None) -> FormatError:
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled by its values (a card's warnings travel to an import's helper processes).
+        state = (self.key, self.file, self.line, self.field, self.record_no, self.params)
+        return _rebuild, (type(self), *state)
+
+    def located(self, *, file: str, line: int | None, record_no: int | None) -> Self:
         """Return a copy with the location filled in where it was missing."""
-        return FormatError(
+        return type(self)(
             self.key,
             file=self.file or file,
             line=self.line if self.line is not None else line,
@@ -145,6 +184,22 @@ class FormatError(ValueError):
             record_no=self.record_no if self.record_no is not None else record_no,
             **self.params,
         )
+
+
+class FormatWarning(FormatError):
+    """A problem a lenient reader got round: the value was kept, and the user is told."""
+
+
+def _rebuild(
+    cls: type[FormatError],
+    key: str,
+    file: str,
+    line: int | None,
+    field: str | None,
+    record_no: int | None,
+    params: dict[str, object],
+) -> FormatError:
+    return cls(key, file=file, line=line, field=field, record_no=record_no, **params)
 
 
 class _Defaulting(dict[str, object]):
@@ -166,6 +221,6 @@ ErrorHandler = Callable[[FormatError], None]
 
 def snippet(data: bytes | str, limit: int = 40) -> str:
     """Return a short printable excerpt of ``data`` for an error message."""
-    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else data
     text = "".join(ch if ch.isprintable() else "?" for ch in text[: limit + 1])
     return text if len(text) <= limit else text[:limit] + "…"

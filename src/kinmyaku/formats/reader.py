@@ -37,7 +37,7 @@ def detect_format(head: bytes, *, file: str = "", at_eof: bool | None = None) ->
     line = first_line(body)
     if not line:
         raise FormatError("empty_file", file=file)
-    if line[:11].upper() == b"BEGIN:VCARD":
+    if line[:11].upper() == b"BEGIN:VCARD" or _first_card_line(body)[:11].upper() == b"BEGIN:VCARD":
         return "vcard"
     if not at_eof:
         body = body[: body.rfind(b"\n") + 1] or body
@@ -56,6 +56,15 @@ def detect_format(head: bytes, *, file: str = "", at_eof: bool | None = None) ->
     raise FormatError("unknown_format", file=file, line=1, head=snippet(line))
 
 
+def _first_card_line(head: bytes) -> bytes:
+    """The first line that is neither blank nor a ``#`` comment (Android's vCards have them)."""
+    for line in head.split(b"\n"):
+        stripped = line.strip()
+        if stripped and not stripped.startswith(b"#"):
+            return stripped
+    return b""
+
+
 def read_records(
     stream: IO[bytes],
     *,
@@ -63,6 +72,7 @@ def read_records(
     format: str = "auto",
     mapping: Mapping[str, str] | None = None,
     on_error: ErrorHandler | None = None,
+    lenient: bool = False,
 ) -> Iterator[ContactRecord]:
     """Stream the contacts of an import file (a binary stream) as ContactRecords.
 
@@ -70,16 +80,27 @@ def read_records(
     ``csv_fields.MAPPING_FIELDS``) is needed for ``csv`` and may override columns of the
     known CSV sources. A problem raises FormatError; with ``on_error`` each bad record is
     passed to it instead and skipped, and only problems with the whole file raise.
+
+    ``lenient`` keeps what a strict reader refuses, with a warning in ``record.warnings``
+    (a line that is not ``NAME:value``, a card without END:VCARD or with nothing in it, a
+    date that is not one, bytes not valid in the charset, a card inside a card): only
+    stray text between cards, an empty CSV row and what makes the whole file unreadable
+    are still reported.
     """
     for item in read_items(
-        stream, file_name=file_name, format=format, mapping=mapping, on_error=on_error
+        stream,
+        file_name=file_name,
+        format=format,
+        mapping=mapping,
+        on_error=on_error,
+        lenient=lenient,
     ):
         if isinstance(item, ContactRecord):
             yield item
             continue
         assert isinstance(item, RawCard)
         try:
-            yield card_record(item)
+            yield card_record(item, lenient=lenient)
         except FormatError as error:
             if on_error is None:
                 raise
@@ -94,6 +115,7 @@ def read_items(
     mapping: Mapping[str, str] | None = None,
     on_error: ErrorHandler | None = None,
     blocks: bool = False,
+    lenient: bool = False,
 ) -> Iterator[ContactRecord | RawCard | VCardBlock]:
     """Like :func:`read_records`, but a vCard's cards come unparsed, as RawCards.
 
@@ -110,12 +132,16 @@ def read_items(
     kind = detect_format(head, file=file_name, at_eof=at_eof) if format == "auto" else format
     if kind == "vcard" and blocks:
         yield from cut_blocks(
-            strip_bom(head, file=file_name), stream, file=file_name, on_error=on_error
+            strip_bom(head, file=file_name),
+            stream,
+            file=file_name,
+            on_error=on_error,
+            lenient=lenient,
         )
         return
     if kind == "vcard":
         lines = iter_lines(strip_bom(head, file=file_name), stream, file=file_name)
-        yield from read_cards(lines, file=file_name, on_error=on_error)
+        yield from read_cards(lines, file=file_name, on_error=on_error, lenient=lenient)
         return
     yield from read_csv_records(
         head,
@@ -126,6 +152,7 @@ def read_items(
         layout_name=None if kind == "csv" or (format == "auto" and mapping) else kind,
         mapping=mapping,
         on_error=on_error,
+        lenient=lenient,
     )
 
 
@@ -135,10 +162,16 @@ def read_path(
     format: str = "auto",
     mapping: Mapping[str, str] | None = None,
     on_error: ErrorHandler | None = None,
+    lenient: bool = False,
 ) -> Iterator[ContactRecord]:
     """Stream the contacts of the file at ``path``; records name the file by its base name."""
     path = Path(path)
     with path.open("rb") as stream:
         yield from read_records(
-            stream, file_name=path.name, format=format, mapping=mapping, on_error=on_error
+            stream,
+            file_name=path.name,
+            format=format,
+            mapping=mapping,
+            on_error=on_error,
+            lenient=lenient,
         )

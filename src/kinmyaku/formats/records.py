@@ -10,7 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from kinmyaku.formats.errors import FormatWarning
 from kinmyaku.formats.names import join_name
+
+HANDLE_FIELDS = (
+    "IMPP",
+    "X-JABBER",
+    "X-SKYPE",
+    "X-SKYPE-USERNAME",
+    "X-GOOGLE-TALK",
+    "X-GTALK",
+    "X-AIM",
+    "X-ICQ",
+    "X-MSN",
+    "X-YAHOO",
+    "X-QQ",
+    "X-TWITTER",
+    "X-LINE",
+)
+"""Extra fields that hold an instant-messaging handle (a card's last choice of a name)."""
+
+EMAIL_NAME = "e-mail display name"
+"""The extra field that keeps the name in ``"John Doe" <john@example.com>``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +102,8 @@ class ContactRecord:
     channel: str | None = None
     extra: dict[str, list[str]] = field(default_factory=dict)
     source: RecordSource | None = None
+    warnings: list[FormatWarning] = field(default_factory=list)
+    """What a lenient reader got round in this record (each value was kept, see extra)."""
 
     def add_extra(self, key: str, value: str) -> None:
         """Keep an unmapped field's value under ``key`` (values accumulate in order)."""

@@ -34,7 +34,10 @@ MAX_BLOCK = 8 * 1024 * 1024
 
 # A BEGIN:VCARD or END:VCARD line as read_cards sees it: at the start of a line, ASCII
 # case-insensitive, followed by whitespace only.
-_MARKER = re.compile(rb"^(BEGIN|END):VCARD[ \t\r\x0b\x0c]*$", re.IGNORECASE | re.MULTILINE)
+# vCard 2.1's AGENT:BEGIN:VCARD opens a card too (vcard_reader.opens_card).
+_MARKER = re.compile(
+    rb"^(AGENT[:;][^\n]*?:BEGIN|BEGIN|END):VCARD[ \t\r\x0b\x0c]*$", re.IGNORECASE | re.MULTILINE
+)
 # ... followed by a folded line: the logical line may not be a marker, so no cut is certain.
 _FOLDED_MARKER = re.compile(
     rb"^(?:BEGIN|END):VCARD[ \t\r\x0b\x0c]*\n[ \t]", re.IGNORECASE | re.MULTILINE
@@ -52,11 +55,13 @@ class VCardBlock:
 
 
 # A line that continues the one before it: folded (starts with a space or a tab), or after
-# a quoted-printable soft line break (a line ending in "=").
-_CONTINUED = re.compile(rb"\n[ \t]|=\r*\n")
+# a quoted-printable soft line break (a line ending in "="), or after a backslash (vCard 2.1).
+_CONTINUED = re.compile(rb"\n[ \t]|=\r*\n|\\\r*\n")
 
 
-def block_cards(block: VCardBlock, on_error: ErrorHandler | None = None) -> Iterator[RawCard]:
+def block_cards(
+    block: VCardBlock, on_error: ErrorHandler | None = None, *, lenient: bool = False
+) -> Iterator[RawCard]:
     """The cards of a block, read as read_cards reads a file (problems reported the same)."""
     data = block.data
     if data.endswith(b"\n") and not _CONTINUED.search(data):
@@ -66,6 +71,7 @@ def block_cards(block: VCardBlock, on_error: ErrorHandler | None = None) -> Iter
             file=block.file,
             on_error=on_error,
             start_record=block.start_record,
+            lenient=lenient,
         )
     lines = iter_lines(data, BytesIO(), file=block.file, start_line=block.start_line)
     return read_cards(
@@ -74,6 +80,7 @@ def block_cards(block: VCardBlock, on_error: ErrorHandler | None = None) -> Iter
         on_error=on_error,
         start_line=block.start_line,
         start_record=block.start_record,
+        lenient=lenient,
     )
 
 
@@ -100,7 +107,7 @@ def _scan(data: bytes, size: int, state: _Cut) -> None:
     """Follow the markers of ``data``: the first card to start at ``size`` or after it, or
     else the last card to start, is where the block is cut."""
     for match in _MARKER.finditer(data):
-        begin = match.group(1).upper() == b"BEGIN"
+        begin = match.group(1).upper() != b"END"
         if not state.open:
             if begin:
                 if match.start():
@@ -109,8 +116,9 @@ def _scan(data: bytes, size: int, state: _Cut) -> None:
                         return
                 state.open, state.depth = True, 0
                 state.records += 1
-        elif begin:
+        elif begin:  # a card inside a card: a record of its own
             state.depth += 1
+            state.records += 1
         elif state.depth:
             state.depth -= 1
         else:
@@ -125,6 +133,7 @@ def cut_blocks(
     on_error: ErrorHandler | None = None,
     block_size: int | None = None,
     max_block: int | None = None,
+    lenient: bool = False,
 ) -> Iterator[VCardBlock | RawCard]:
     """The file (``head``, then the rest of ``stream``) as blocks of whole cards.
 
@@ -164,7 +173,12 @@ def cut_blocks(
             # No certain cut: read the rest line by line, exactly as the reader does.
             lines = iter_lines(data, stream, file=file, start_line=line)
             yield from read_cards(
-                lines, file=file, on_error=on_error, start_line=line, start_record=records + 1
+                lines,
+                file=file,
+                on_error=on_error,
+                start_line=line,
+                start_record=records + 1,
+                lenient=lenient,
             )
             return
         yield VCardBlock(file, line, records + 1, data[: state.at])

@@ -7,14 +7,22 @@ best first: X-PHONETIC-*, SORT-AS on N/ORG, SOUND;X-IRMC-N, SORT-STRING.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kinmyaku.formats.dates import parse_date
+from kinmyaku.formats.errors import FormatWarning, snippet
 from kinmyaku.formats.labels import label_from_ablabel, label_from_types
 from kinmyaku.formats.names import clean_reading, split_full_name, split_reading
-from kinmyaku.formats.records import ContactPoint, ContactRecord, PostalAddress, RecordSource
+from kinmyaku.formats.records import (
+    EMAIL_NAME,
+    ContactPoint,
+    ContactRecord,
+    PostalAddress,
+    RecordSource,
+)
 from kinmyaku.formats.vcard_syntax import (
     Property,
     components,
@@ -28,6 +36,10 @@ from kinmyaku.formats.vcard_syntax import (
 NAME_PARTS = {"NAME-MIDDLE": 2, "NAME-PREFIX": 3, "NAME-SUFFIX": 4}
 MET_ON = "X-KINMYAKU-MET-ON"
 CHANNEL = "X-KINMYAKU-CHANNEL"
+INVALID_BIRTHDAY = "invalid birthday"
+"""The extra field a birthday that is not a date is kept in."""
+# "John Doe" <john@example.com>, the name and the address (the value may have been folded)
+_NAMED_ADDRESS = re.compile(r"^\s*(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$", re.DOTALL)
 _IGNORED = {"VERSION", "PRODID", "BEGIN", "END", "X-ABLABEL"}
 _IMAGE_TYPES = {
     "jpeg": "image/jpeg",
@@ -93,13 +105,13 @@ def _photo(prop: Property) -> tuple[bytes, str] | None:
     )
     data: bytes | None
     if prop.is_binary():
-        data = decode_base64(value)
+        data = decode_base64(value, strict=True)  # else kept as it is, with a warning
     elif value[:5].lower() == b"data:":
         header, _, payload = value[5:].partition(b",")
         if b";base64" not in header.lower():
             return None
-        data = decode_base64(payload)
-        declared = header.split(b";")[0].decode("ascii", "replace").strip() or declared
+        data = decode_base64(payload, strict=True)
+        declared = header.split(b";")[0].decode("ascii", "backslashreplace").strip() or declared
     else:
         return None
     if not data:
@@ -154,6 +166,12 @@ def _point(kind: str) -> Callable[[_Card, Property], None]:
             value = value[4:]
         elif kind == "emails" and value[:7].lower() == "mailto:":
             value = value[7:]
+        elif kind == "emails" and value.endswith(">"):
+            named = _NAMED_ADDRESS.match(value)
+            if named is not None:
+                name, value = named.group(1).strip().strip('"').strip(), named.group(2)
+                if name:
+                    card.record.add_extra(EMAIL_NAME, name)
         if value:
             getattr(card.record, kind).append(ContactPoint(card.label(prop), value))
 
@@ -177,11 +195,17 @@ def _on_adr(card: _Card, prop: Property) -> None:
 
 def _on_bday(card: _Card, prop: Property) -> None:
     value = text_value(prop)
-    parsed = parse_date(value) if "X-APPLE-OMIT-YEAR" not in prop.params else None
+    no_year = "X-APPLE-OMIT-YEAR" in prop.params or value.startswith("--")
+    parsed = None if no_year else parse_date(value)
     if parsed is not None and card.record.birthday is None:
         card.record.birthday = parsed
+    elif value and (parsed is not None or no_year):
+        card.record.add_extra("BDAY", value)  # a second birthday, or one without a year
     elif value:
-        card.record.add_extra("BDAY", value)
+        card.record.add_extra(INVALID_BIRTHDAY, value)
+        card.record.warnings.append(
+            FormatWarning("bad_birthday_kept", line=prop.line, value=snippet(value, 80))
+        )
 
 
 def _on_note(card: _Card, prop: Property) -> None:
@@ -199,10 +223,12 @@ def _on_photo(card: _Card, prop: Property) -> None:
     value = (
         raw_text(prop).strip()
         if not prop.is_binary()
-        else prop.value.strip().decode("ascii", "replace")
+        else prop.value.strip().decode("ascii", "backslashreplace")
     )
     if value:
         card.record.add_extra("PHOTO", value)
+        if prop.is_binary() or value[:5].lower() == "data:":
+            card.record.warnings.append(FormatWarning("bad_photo_kept", line=prop.line))
 
 
 def _on_categories(card: _Card, prop: Property) -> None:
@@ -321,9 +347,20 @@ def card_to_record(props: list[Property], source: RecordSource | None = None) ->
             handler(card, prop)
         elif prop.name not in _IGNORED or (prop.name == "X-ABLABEL" and not prop.group):
             value = (
-                b"".join(prop.value.split()).decode("ascii", "replace")
+                b"".join(prop.value.split()).decode("ascii", "backslashreplace")
                 if prop.is_binary()
                 else text_value(prop)
             )
             card.record.add_extra(prop.name, value)
+        if prop.bad_bytes:
+            card.record.warnings.append(
+                FormatWarning(
+                    "charset_guessed" if prop.read_as else "bad_bytes",
+                    line=prop.line,
+                    field=prop.name,
+                    encoding=prop.bad_bytes,
+                    read_as=prop.read_as,
+                    text=snippet(raw_text(prop), 80),
+                )
+            )
     return _finish(card)

@@ -50,6 +50,10 @@ class Property:
     params: dict[str, list[str]]
     value: bytes
     line: int
+    bad_bytes: str = ""
+    """The charset the value's bytes were not valid in, if any."""
+    read_as: str = ""
+    """The charset that decoded them all instead (else the bad ones are kept as ``\\xNN``)."""
 
     def param(self, key: str) -> str:
         """Return the first value of parameter ``key`` (upper case), or ``""``."""
@@ -78,6 +82,25 @@ def _is_boundary(line: bytes) -> bool:
 def _is_qp(line: bytes) -> bool:
     colon = line.find(b":")
     return colon > 0 and _QP in line[:colon].upper()
+
+
+def _backslash_continues(line: bytes) -> bool:
+    """Whether ``line`` ends in a backslash that escapes nothing but the line break.
+
+    An even run of backslashes is escaped backslashes; in a Shift_JIS value the byte 0x5C
+    may be the second byte of a character (表, ソ), never so in UTF-8.
+    """
+    run = len(line) - len(line.rstrip(b"\\"))
+    if run % 2 == 0 or b":" not in line or _is_qp(line):
+        return False
+    before = line[: len(line) - run]
+    if not before or before[-1] < 0x80:
+        return True
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def unfold(lines: Iterator[bytes], start_line: int = 1) -> Iterator[tuple[int, bytes]]:
@@ -111,6 +134,11 @@ def unfold(lines: Iterator[bytes], start_line: int = 1) -> Iterator[tuple[int, b
                 else:
                     pending = last[:-1]
                 parts.append(line)
+                continue
+            if last.endswith(b"\\") and _backslash_continues(last) and not _is_boundary(line):
+                # vCard 2.1 (Android): a line ending in a lone backslash goes on; the line
+                # break it escapes is kept as an escaped newline.
+                parts.append(b"n" + line)
                 continue
             yield start, pending + b"".join(parts) if parts else pending
             pending = None
@@ -172,7 +200,7 @@ def parse_params(raw: bytes) -> dict[str, list[str]]:
     vCard 2.1 bare parameters (``WORK``, ``QUOTED-PRINTABLE``) become TYPE or ENCODING.
     """
     params: dict[str, list[str]] = {}
-    for item in _split_outside_quotes(raw.decode("utf-8", "replace"), ";"):
+    for item in _split_outside_quotes(raw.decode("utf-8", "backslashreplace"), ";"):
         key, eq, value = item.partition("=")
         key = key.strip().upper()
         if not key:
@@ -197,7 +225,7 @@ def _name(head: bytes) -> tuple[str, str]:
         try:
             text = head.decode("ascii")
         except UnicodeDecodeError:
-            text = head.decode("utf-8", "replace")
+            text = head.decode("utf-8", "backslashreplace")
         group, _, name = text.strip().rpartition(".")
         cached = (group.upper(), name.upper())
         if len(_names) < 4096:
@@ -242,36 +270,111 @@ def _codec(charset: str) -> str | None:
 
 
 def decode_bytes(raw: bytes, charset: str = "") -> str:
-    """Decode ``raw`` with ``charset``; without one try UTF-8, then cp932 (Shift_JIS)."""
+    """Decode ``raw`` with ``charset``; without one try UTF-8, then cp932 (Shift_JIS).
+
+    Bytes valid in neither are kept as ``\\xNN`` escapes (see :func:`decode_value`).
+    """
+    return decode_value(raw, charset)[0]
+
+
+def decode_value(raw: bytes, charset: str = "") -> tuple[str, str, str]:
+    """Decode ``raw`` as :func:`decode_bytes` does: (text, bad charset, charset read as).
+
+    A declared charset is tried first; without one (or when the bytes are not valid in
+    it), UTF-8, then cp932.  The second value names the declared charset the bytes were
+    not valid in (``""`` when they were).  When another charset decoded every byte, the
+    third value names it.  Bytes valid in none are never replaced by other characters: they
+    stay as ``\\xNN`` escapes, decoded in the charset most of the value is valid in, and
+    the third value is ``""``.
+    """
     codec = _codec(charset) if charset else None
     if codec is not None:
         try:
-            return raw.decode(codec, "replace")
-        except (LookupError, ValueError, TypeError):
+            return (decode_cp932(raw) if codec == "cp932" else raw.decode(codec)), "", ""
+        except UnicodeDecodeError:
             pass
+        except (LookupError, ValueError, TypeError):
+            codec = None
+    declared = _charset_name(codec) if codec is not None else ""
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp932")
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", "replace")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    else:
+        return text, declared, "UTF-8" if declared else ""
+    looks_utf8 = _mostly_utf8(raw, utf8_error.start)
+    if not looks_utf8:
+        try:
+            text = decode_cp932(raw)
+        except UnicodeDecodeError:
+            pass
+        else:
+            return text, declared if codec != "cp932" else "", "Shift_JIS" if declared else ""
+    if codec == "cp932" and not looks_utf8:
+        return decode_cp932(raw, "backslashreplace"), "Shift_JIS", ""
+    if codec not in (None, "utf-8") and not looks_utf8:
+        return raw.decode(codec, "backslashreplace"), declared, ""
+    if looks_utf8 or codec == "utf-8":
+        return raw.decode("utf-8", "backslashreplace"), "UTF-8", ""
+    return decode_cp932(raw, "backslashreplace"), "UTF-8 / Shift_JIS", ""
 
 
-def decode_base64(raw: bytes) -> bytes | None:
-    """Decode BASE64 leniently (whitespace ignored, padding repaired); None if impossible."""
+# Python's cp932 gives these bytes characters no Shift_JIS text has (Microsoft's "best
+# fit"): they are bytes that are not valid, kept as \xNN like the others.
+_CP932_ODD = {
+    "\x80": "\\x80",
+    "\uf8f0": "\\xa0",
+    "\uf8f1": "\\xfd",
+    "\uf8f2": "\\xfe",
+    "\uf8f3": "\\xff",
+}
+_CP932_ODD_RE = re.compile("[\x80\uf8f0-\uf8f3]")
+
+
+def decode_cp932(raw: bytes, errors: str = "strict") -> str:
+    """Decode Shift_JIS (cp932); the bytes 0x80, 0xA0 and 0xFD-0xFF are not valid in it."""
+    text = raw.decode("cp932", errors)
+    if _CP932_ODD_RE.search(text) is None:
+        return text
+    if errors == "strict":
+        raise UnicodeDecodeError("cp932", raw, 0, len(raw), "not a Shift_JIS character")
+    return _CP932_ODD_RE.sub(lambda m: _CP932_ODD[m.group(0)], text)
+
+
+def _charset_name(codec: str | None) -> str:
+    return {"utf-8": "UTF-8", "cp932": "Shift_JIS", None: "UTF-8"}.get(codec, codec or "UTF-8")
+
+
+def _mostly_utf8(raw: bytes, first_bad: int) -> bool:
+    """Whether bytes that are not valid UTF-8 are still mostly UTF-8 text (a few bad bytes
+    in Japanese written in UTF-8), rather than text in another charset."""
+    good = bad = 0
+    for char in raw[:first_bad].decode("utf-8"):
+        good += ord(char) > 0x7F
+    text = raw[first_bad:].decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good += sum(1 for char in text if ord(char) > 0x7F) - bad
+    return good > 0 and good >= bad
+
+
+def decode_base64(raw: bytes, *, strict: bool = False) -> bytes | None:
+    """Decode BASE64 leniently (whitespace ignored, padding repaired); None if impossible.
+
+    ``strict``: a character outside BASE64 makes it impossible (else it is skipped)."""
     data = b"".join(raw.split())
     if len(data) % 4:
         data += b"=" * (-len(data) % 4)
     try:
-        return binascii.a2b_base64(data)
+        return binascii.a2b_base64(data, strict_mode=strict)
     except (binascii.Error, ValueError):
         return None
 
 
 def raw_text(prop: Property) -> str:
-    """Decode a property's value to text: transfer encoding, then CHARSET. Not unescaped."""
+    """Decode a property's value to text: transfer encoding, then CHARSET. Not unescaped.
+
+    Bytes that are not valid in the charset stay as ``\\xNN`` and set ``prop.bad_bytes``.
+    """
     raw = prop.value
     if prop.params:
         encoding = prop.param("ENCODING").upper()
@@ -280,12 +383,12 @@ def raw_text(prop: Property) -> str:
         elif encoding in _BINARY:
             decoded = decode_base64(raw)
             raw = decoded if decoded is not None else raw
-        text = decode_bytes(raw, prop.param("CHARSET"))
+        text, prop.bad_bytes, prop.read_as = decode_value(raw, prop.param("CHARSET"))
     else:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            text = decode_bytes(raw)
+            text, prop.bad_bytes, prop.read_as = decode_value(raw)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, select
 
-from kinmyaku.domain.identity.profile import Features, features
+from kinmyaku.domain.identity.profile import Features, features, holder_key
 from kinmyaku.services.identity.matching import (
     IdentityIndex,
     Match,
@@ -56,6 +56,7 @@ def record_features(person_id: int, prepared: PreparedRecord) -> Features:
             companies=[prepared.company],
             points=[(kind, value, normal) for kind, value, _, normal in prepared.points],
             birthday=cols.get("birthday"),
+            nickname=str(cols.get("nickname") or ""),
         )
     )
 
@@ -82,7 +83,9 @@ class MatchIndex:
             if found.id == person_id:
                 return found
             profile = replace(found.profile, id=person_id)
-            return replace(found, id=person_id, profile=profile)
+            copy = replace(found, id=person_id, profile=profile, holder="")
+            copy.holder = holder_key(copy)
+            return copy
         return record_features(person_id, prepared)
 
     def find(self, prepared: PreparedRecord) -> tuple[Match | None, list[Match]]:

@@ -26,7 +26,7 @@ from kinmyaku.formats.errors import FormatError
 from kinmyaku.formats.records import ContactRecord
 from kinmyaku.formats.vcard_blocks import VCardBlock, block_cards
 from kinmyaku.formats.vcard_reader import RawCard, card_record
-from kinmyaku.i18n import error_text
+from kinmyaku.i18n import error_text, translate
 from kinmyaku.services.import_prepare import PreparedRecord, prepare_record
 
 Item = VCardBlock | RawCard | ContactRecord | FormatError
@@ -64,6 +64,13 @@ class Rejected:
     """The problem, for the list of skipped records."""
     stop: str
     """The problem with where it is, for an import it stops."""
+    fatal: bool = True
+    """Whether it stops an import that does not skip bad records.  A lenient import is
+    not stopped by what holds no record: stray text between cards, an empty CSV row."""
+
+
+NOT_RECORDS = frozenset({"not_vcard", "empty_record"})
+"""What a lenient import lists as skipped without stopping: nothing of a person is lost."""
 
 
 def location(lang: str, file: str, line: int | None) -> str:
@@ -76,28 +83,33 @@ def render_error(error: FormatError, lang: str) -> str:
     return error.message("ja" if lang.startswith("ja") else "en")
 
 
-def _format_rejected(error: FormatError, lang: str) -> Rejected:
+def _format_rejected(error: FormatError, lang: str, strict: bool) -> Rejected:
     text = render_error(error, lang)
-    return Rejected("", error.file, error.line or 0, text, text)
+    fatal = strict or error.key not in NOT_RECORDS
+    return Rejected("", error.file, error.line or 0, text, text, fatal)
 
 
-def prepare_item(item: Item, lang: str) -> PreparedRecord | Rejected:
-    """Parse (a RawCard), validate and index one item; a problem becomes a Rejected."""
+def prepare_item(item: Item, lang: str, strict: bool = False) -> PreparedRecord | Rejected:
+    """Parse (a RawCard), validate and index one item; a problem becomes a Rejected.
+
+    Without ``strict`` a card is read leniently and a bad value is kept with a warning
+    (``import_prepare.prepare_record``): only what cannot be read at all is rejected.
+    """
     if isinstance(item, FormatError):
-        return _format_rejected(item, lang)
+        return _format_rejected(item, lang, strict)
     if isinstance(item, VCardBlock):
         raise TypeError("a VCardBlock holds many records: use prepare_batch")
     if isinstance(item, RawCard):
         try:
-            record = card_record(item)
+            record = card_record(item, lenient=not strict)
         except FormatError as error:
-            return _format_rejected(error, lang)
+            return _format_rejected(error, lang, strict)
     else:
         record = item
     src = record.source
     file, line = (src.file, src.line) if src else ("", 0)
     try:
-        prepared = prepare_record(record)
+        prepared = prepare_record(record, strict=strict, lang=lang)
     except ValidationError as error:
         reason = error_text(lang, error)
         stop = f"{location(lang, file, line)}: {reason}"
@@ -107,20 +119,22 @@ def prepare_item(item: Item, lang: str) -> PreparedRecord | Rejected:
     return prepared
 
 
-def prepare_batch(items: list[Item], lang: str) -> list[PreparedRecord | Rejected]:
+def prepare_batch(
+    items: list[Item], lang: str, strict: bool = False
+) -> list[PreparedRecord | Rejected]:
     """prepare_item over a batch, a block's cards in order (what a helper process runs)."""
     done: list[PreparedRecord | Rejected] = []
     for item in items:
         if not isinstance(item, VCardBlock):
-            done.append(prepare_item(item, lang))
+            done.append(prepare_item(item, lang, strict))
             continue
         problems: list[FormatError] = []
-        for card in block_cards(item, problems.append):
+        for card in block_cards(item, problems.append, lenient=not strict):
             if problems:
-                done += [_format_rejected(problem, lang) for problem in problems]
+                done += [_format_rejected(problem, lang, strict) for problem in problems]
                 problems.clear()
-            done.append(prepare_item(card, lang))
-        done += [_format_rejected(problem, lang) for problem in problems]
+            done.append(prepare_item(card, lang, strict))
+        done += [_format_rejected(problem, lang, strict) for problem in problems]
     return done
 
 
@@ -142,7 +156,7 @@ def helpers_for(total_bytes: int, requested: int | None) -> int:
 
 
 def prepare_all(
-    items: Iterable[Item], *, lang: str, helpers: int
+    items: Iterable[Item], *, lang: str, helpers: int, strict: bool = False
 ) -> Generator[PreparedRecord | Rejected, None, None]:
     """Prepare ``items`` in order, here (``helpers=0``) or in that many helper processes.
 
@@ -151,7 +165,7 @@ def prepare_all(
     """
     if helpers <= 0:
         for item in items:
-            yield from prepare_batch([item], lang)
+            yield from prepare_batch([item], lang, strict)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(preloaded())
@@ -163,7 +177,12 @@ def prepare_all(
         starting.start()
         try:
             yield from prepare_in(
-                pool, items, lang=lang, ahead=helpers * AHEAD, first_here=FIRST_HERE
+                pool,
+                items,
+                lang=lang,
+                ahead=helpers * AHEAD,
+                first_here=FIRST_HERE,
+                strict=strict,
             )
         finally:
             starting.join()
@@ -197,7 +216,13 @@ def _started() -> None:
 
 
 def prepare_in(
-    pool: Executor, items: Iterable[Item], *, lang: str, ahead: int, first_here: int = 0
+    pool: Executor,
+    items: Iterable[Item],
+    *,
+    lang: str,
+    ahead: int,
+    first_here: int = 0,
+    strict: bool = False,
 ) -> Generator[PreparedRecord | Rejected, None, None]:
     """Prepare ``items`` in order, batches running in ``pool`` (at most ``ahead`` waiting).
 
@@ -216,10 +241,10 @@ def prepare_in(
         future: Future[list[PreparedRecord | Rejected]] | None = None
         if not broken:
             with suppress(BrokenExecutor):
-                future = pool.submit(prepare_batch, batch, lang)
+                future = pool.submit(prepare_batch, batch, lang, strict)
         if future is None:
             future = Future()
-            future.set_result(prepare_batch(batch, lang))
+            future.set_result(prepare_batch(batch, lang, strict))
         waiting.append((future, batch))
 
     def receive() -> list[PreparedRecord | Rejected]:
@@ -229,7 +254,7 @@ def prepare_in(
             return future.result()
         except BrokenExecutor:
             broken = True
-            return prepare_batch(batch, lang)
+            return prepare_batch(batch, lang, strict)
 
     try:
         while True:
@@ -244,7 +269,7 @@ def prepare_in(
             if len(batch) >= BATCH or isinstance(item, VCardBlock):
                 if kept < first_here:  # the first batches, while the helpers start
                     kept += 1
-                    yield from prepare_batch(batch, lang)
+                    yield from prepare_batch(batch, lang, strict)
                 else:
                     send(batch)
                 batch = []
@@ -259,6 +284,16 @@ def prepare_in(
             future.cancel()
     if stopped is not None:
         raise stopped
+
+
+WRITER_WARNINGS = {"photo": "The photo is not a picture that can be read; it was not stored"}
+"""Warnings the writer adds to a record, by code, as message ids."""
+
+
+def warning_text(lang: str, warning: str) -> str:
+    """A record's warning as shown (the writer's codes translated; the rest is already)."""
+    msgid = WRITER_WARNINGS.get(warning)
+    return translate(lang, msgid) if msgid else warning
 
 
 _quiet_lock = threading.Lock()

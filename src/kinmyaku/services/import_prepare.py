@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from typing import Any
+
+from PIL import Image
 
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.model import Channel
 from kinmyaku.domain.names import fold_joined, fold_text, is_kana
 from kinmyaku.domain.search_keys import PersonKeys
 from kinmyaku.domain.validate import normalize_email, parse_phone, phone_digits
-from kinmyaku.formats.records import ContactRecord, PostalAddress, RecordSource
+from kinmyaku.formats.errors import FormatWarning, render_message
+from kinmyaku.formats.records import (
+    EMAIL_NAME,
+    HANDLE_FIELDS,
+    ContactRecord,
+    PostalAddress,
+    RecordSource,
+)
+from kinmyaku.i18n import translate
 from kinmyaku.services.people import name_columns
+from kinmyaku.services.photos import FORMATS as PHOTO_FORMATS
+from kinmyaku.services.photos import MAX_BYTES as PHOTO_BYTES
 from kinmyaku.storage.people import keys_from_row
 from kinmyaku.storage.search_index import IndexRows, person_rows
 
 NameKey = tuple[str, str, str]
+
+UNNAMED = "?"
+"""The family name of a person imported from a record with nothing to name them by."""
+UNNAMED_FIELD = "unnamed"
+"""The extra field that marks such a person (its value: the file and line it came from)."""
+INVALID_EMAIL = "invalid e-mail"
+"""The extra field an e-mail address that is not one is kept in, as it was written."""
+NOT_KANA = {"family": "family reading (not kana)", "given": "given reading (not kana)"}
+"""The extra fields a reading that is not kana is kept in."""
+FULL_TEXT = "{field} (full text)"
+"""The extra field a value longer than its column is kept in, whole."""
 
 
 def person_name_key(
@@ -58,8 +83,14 @@ class PreparedRecord:
     channel: str = "other"
     extra: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    """What was kept and why, each a sentence in the import's language."""
     index_rows: IndexRows | None = None
     """The person's search index rows, when built ahead (by an import's helper process)."""
+
+    def unnamed_at(self) -> str:
+        """The value of an unnamed record's ``unnamed`` extra field: where it came from."""
+        src = self.source
+        return f"{src.file}:{src.line}" if src else "?"
 
     def person_keys(self) -> PersonKeys:
         """What of the person, once created from this record, is searchable."""
@@ -78,8 +109,13 @@ class PreparedRecord:
 
     @cached_property
     def name_key(self) -> NameKey:
-        """Name, reading and company folded: the last way a record matches a person."""
+        """Name, reading and company folded: the last way a record matches a person.
+
+        An unnamed person's key is its own (file and record number): unnamed records
+        never match each other by name."""
         cols = self.columns
+        if (UNNAMED_FIELD, self.unnamed_at()) in self.extra:
+            return ("\x00" + UNNAMED_FIELD, self.unnamed_at(), "")
         return person_name_key(
             cols["family_name"],
             cols["given_name"],
@@ -102,54 +138,214 @@ def _address_text(address: PostalAddress) -> str:
     return text
 
 
-def _limit(value: str, size: int, field_name: str) -> str:
-    if len(value) > size:
-        raise ValidationError(
-            field_name,
-            "'{field}' is too long ({length} > {limit} characters)",
-            length=len(value),
+# Values longer than this many characters were refused before lenient imports (--strict
+# still refuses them); the others were cut short without a word (now kept whole as well).
+_REFUSED = {"family name", "e-mail", "phone", "URL", "address", "company"}
+
+
+@dataclass
+class _Keeper:
+    """What a record keeps beside its columns (extra fields) and says about it (warnings)."""
+
+    strict: bool
+    lang: str
+    extra: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def say(self, msgid: str, **params: Any) -> None:
+        """Add a warning, in the import's language."""
+        self.warnings.append(translate(self.lang, msgid, **params))
+
+    def limit(self, value: str, size: int, what: str) -> str:
+        """``value`` cut to ``size`` characters; the whole value is kept as an extra field."""
+        if len(value) <= size:
+            return value
+        if self.strict and what in _REFUSED:
+            raise ValidationError(
+                what,
+                "'{field}' is too long ({length} > {limit} characters)",
+                length=len(value),
+                limit=size,
+            )
+        name = FULL_TEXT.format(field=what)
+        self.extra.append((name, value))
+        shown = translate(self.lang, "{field} (full text)", field=translate(self.lang, what))
+        self.say(
+            "The {field} is longer than {limit} characters, so the whole text was kept as '{name}'",
+            field=translate(self.lang, what),
             limit=size,
+            name=shown,
         )
-    return value
+        return value[:size]
 
 
-def _fallback_name(record: ContactRecord) -> tuple[str, str]:
+def _handle(value: str) -> str:
+    """An instant-messaging handle without its scheme (``xmpp:jo@example.com``)."""
+    scheme, colon, rest = value.partition(":")
+    return rest.strip() if colon and scheme.isalpha() and rest.strip() else value
+
+
+def _fallback_name(record: ContactRecord) -> tuple[str, str, str]:
+    """The name of a record: its own, else its nickname, company, the name with its e-mail,
+    an e-mail, phone, URL or handle; and what it was taken from ("" for a name or nothing)."""
     family, given = record.family_name.strip(), record.given_name.strip()
     if family:
-        return family, given
+        return family, given, ""
     if given:
-        return given, ""
+        return given, "", ""
     for candidate in (record.nickname, record.organization):
         if candidate.strip():
-            return candidate.strip(), ""
-    for point in record.emails + record.phones + record.urls:
-        if point.value.strip():
-            return point.value.strip(), ""
-    return "", ""
-
-
-def prepare_record(record: ContactRecord) -> PreparedRecord:
-    """Validate a record (names, e-mails, phones ...); raises ValidationError when bad."""
-    family, given = _fallback_name(record)
-    family = _limit(family, 100, "family_name")
-    readings = [record.family_reading.strip(), record.given_reading.strip()]
-    dropped = [r for r in readings if r and not is_kana(r)]
-    readings = ["" if r in dropped else r for r in readings]
-    columns = dict(_names(family, given[:100], readings[0], readings[1]))
-    for name, value in (("nickname", record.nickname), ("notes", record.notes)):
+            return candidate.strip(), "", ""
+    for value in record.extra.get(EMAIL_NAME, ()):
         if value.strip():
-            columns[name] = value.strip()[:100] if name == "nickname" else value.strip()
+            return value.strip(), "", "e-mail display name"
+    for what, points in (("e-mail", record.emails), ("phone", record.phones), ("URL", record.urls)):
+        for point in points:
+            if point.value.strip():
+                return point.value.strip(), "", what
+    for key in HANDLE_FIELDS:
+        for value in record.extra.get(key, ()):
+            if _handle(value.strip()):
+                return _handle(value.strip()), "", "handle"
+    return "", "", ""
+
+
+def _reader_warning(warning: FormatWarning, record_line: int, lang: str) -> str:
+    """A reader's warning as a sentence; its line when it is not the record's first."""
+    text = render_message(warning.key, warning.params, lang)
+    if warning.line is not None and warning.line != record_line:
+        where = translate(lang, "line {line}", line=warning.line)
+        if warning.field:
+            where = translate(lang, "line {line}, {field}", line=warning.line, field=warning.field)
+        return f"{where}: {text}"
+    return text
+
+
+def _photo_problem(data: bytes) -> bool:
+    """Whether ``data`` is not a photo the import can store (checked by its header only)."""
+    if len(data) > PHOTO_BYTES:
+        return True
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            return probe.format not in PHOTO_FORMATS
+    except Exception:  # PIL raises many kinds for bytes that are not an image
+        return True
+
+
+def _name(record: ContactRecord, keep: _Keeper) -> tuple[str, str, bool]:
+    """The family and given name of a record, with warnings; True when it has none."""
+    family, given, source = _fallback_name(record)
+    if source:
+        keep.say(
+            "No name: the {source} '{value}' was taken as the name",
+            source=translate(keep.lang, source),
+            value=family,
+        )
+    if not family and not keep.strict:
+        keep.say(
+            "No name and nothing to name the person by: imported as an unnamed person "
+            "('{name}', extra field 'unnamed')",
+            name=UNNAMED,
+        )
+        return UNNAMED, "", True
+    return keep.limit(family, 100, "family name"), keep.limit(given, 100, "given name"), False
+
+
+def _readings(record: ContactRecord, keep: _Keeper) -> tuple[str, str]:
+    """The record's readings; one that is not kana is kept as an extra field instead."""
+    readings = []
+    for side, value in (("family", record.family_reading), ("given", record.given_reading)):
+        value = value.strip()
+        if value and not is_kana(value):
+            keep.extra.append((NOT_KANA[side], value))
+            keep.say(
+                "The reading '{value}' is not in kana, so it was kept as '{name}'",
+                value=value,
+                name=translate(keep.lang, NOT_KANA[side]),
+            )
+            value = ""
+        readings.append(keep.limit(value, 100, f"{side} name reading"))
+    return readings[0], readings[1]
+
+
+def prepare_record(
+    record: ContactRecord, *, strict: bool = False, lang: str = "en"
+) -> PreparedRecord:
+    """Validate a record (names, e-mails, phones ...) and say what was kept and why.
+
+    A value that is not valid (an e-mail address, a reading, a date, a photo, one too long)
+    never loses the record: it is kept, as written, in an extra field, with a warning in
+    ``lang``.  ``strict`` raises ValidationError for what imports refused before lenient
+    imports: an e-mail that is not one, a value too long, a record without any name.
+    """
+    keep = _Keeper(strict, lang)
+    family, given, unnamed = _name(record, keep)
+    family_reading, given_reading = _readings(record, keep)
+    columns = dict(_names(family, given, family_reading, given_reading))
+    # Derived from the names, never longer than their columns.
+    for column, size in (("family_reading", 100), ("given_reading", 100), ("romaji", 200)):
+        columns[column] = columns[column][:size]
+    nickname = keep.limit(record.nickname.strip(), 100, "nickname")
+    if nickname:
+        columns["nickname"] = nickname
+    if record.notes.strip():
+        columns["notes"] = record.notes.strip()
     if record.birthday is not None:
         columns["birthday"] = record.birthday
     prepared = PreparedRecord(columns, record.source, record.display_name(), record.photo or None)
-    prepared.warnings += dropped
+    if unnamed:
+        keep.extra.append((UNNAMED_FIELD, prepared.unnamed_at()))
+    src = record.source
+    keep.warnings += [_reader_warning(w, src.line if src else 0, lang) for w in record.warnings]
+    _points(record, prepared, keep)
+    if prepared.photo is not None and _photo_problem(prepared.photo):
+        keep.extra.append(("PHOTO", base64.b64encode(prepared.photo).decode("ascii")))
+        keep.say("The photo is not a picture that can be read, so its data was kept as 'PHOTO'")
+        prepared.photo = None
+    prepared.tags = list(
+        dict.fromkeys(keep.limit(t.strip(), 60, "tag") for t in record.tags if t.strip())
+    )
+    prepared.company = keep.limit(record.organization.strip(), 200, "company")
+    prepared.company_reading = keep.limit(
+        record.organization_reading.strip(), 200, "company reading"
+    )
+    prepared.department = keep.limit(record.department.strip(), 200, "department")
+    prepared.title = keep.limit(record.title.strip(), 200, "title")
+    prepared.met_on = record.met_on
+    if record.channel:
+        try:
+            prepared.channel = Channel(record.channel.strip().lower()).value
+        except ValueError:
+            prepared.channel = Channel.OTHER.value
+    extra = [
+        (name[:100], value) for name, values in record.extra.items() for value in values if value
+    ]
+    prepared.extra = extra + keep.extra
+    prepared.warnings = keep.warnings
+    return prepared
+
+
+def _points(record: ContactRecord, prepared: PreparedRecord, keep: _Keeper) -> None:
+    """The record's e-mails, phones, URLs and addresses, checked (bad ones kept as they are)."""
     many = len(record.emails) > 1
     for i, point in enumerate(record.emails):
         value = point.value.strip()
         if not value:
             continue
-        normal = normalize_email(value, field=f"emails[{i}]" if many else "email")
-        prepared.points.append(("email", _limit(value, 300, "email"), point.label[:40], normal))
+        try:
+            normal = normalize_email(value, field=f"emails[{i}]" if many else "email")
+        except ValidationError:
+            if keep.strict:
+                raise
+            keep.extra.append((INVALID_EMAIL, point.value))
+            keep.say(
+                "The e-mail address '{value}' is not valid, so it was kept as it is as '{name}'",
+                value=point.value,
+                name=translate(keep.lang, INVALID_EMAIL),
+            )
+            continue
+        label = keep.limit(point.label, 40, "label")
+        prepared.points.append(("email", keep.limit(value, 300, "e-mail"), label, normal))
     for point in record.phones:
         value = point.value.strip()
         if not value:
@@ -157,31 +353,20 @@ def prepare_record(record: ContactRecord) -> PreparedRecord:
         try:
             normal = parse_phone(value)
         except ValidationError:
-            normal = phone_digits(value)
-            prepared.warnings.append(value)
-        prepared.points.append(("phone", _limit(value, 300, "phone"), point.label[:40], normal))
+            normal = phone_digits(value)[:300]
+            keep.say(
+                "'{value}' does not look like a phone number; it was kept as it is", value=value
+            )
+        label = keep.limit(point.label, 40, "label")
+        prepared.points.append(("phone", keep.limit(value, 300, "phone"), label, normal))
     for point in record.urls:
         value = point.value.strip()
         if value:
-            value = _limit(value, 300, "url")
-            prepared.points.append(("url", value, point.label[:40], value))
+            value = keep.limit(value, 300, "URL")
+            prepared.points.append(("url", value, keep.limit(point.label, 40, "label"), value))
     for address in record.addresses:
         text = _address_text(address)
         if text:
-            text = _limit(text, 300, "address")
-            prepared.points.append(("address", text, address.label[:40], fold_text(text)))
-    prepared.tags = list(dict.fromkeys(t.strip()[:60] for t in record.tags if t.strip()))
-    prepared.company = _limit(record.organization.strip(), 200, "company")
-    prepared.company_reading = record.organization_reading.strip()[:200]
-    prepared.department = record.department.strip()[:200]
-    prepared.title = record.title.strip()[:200]
-    prepared.met_on = record.met_on
-    if record.channel:
-        try:
-            prepared.channel = Channel(record.channel.strip().lower()).value
-        except ValueError:
-            prepared.channel = Channel.OTHER.value
-    prepared.extra = [
-        (name[:100], value) for name, values in record.extra.items() for value in values if value
-    ]
-    return prepared
+            text = keep.limit(text, 300, "address")
+            label = keep.limit(address.label, 40, "label")
+            prepared.points.append(("address", text, label, fold_text(text)))

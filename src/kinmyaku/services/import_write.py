@@ -13,11 +13,12 @@ from sqlalchemy import Connection, Table, func, insert, select
 
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.identity.candidates import Reason
-from kinmyaku.domain.names import fold_joined, fold_text
+from kinmyaku.domain.names import fold_joined, fold_text, is_kana, is_latin, to_hiragana
 from kinmyaku.services.identity.finding import reason_text
 from kinmyaku.services.identity.matching import Match
 from kinmyaku.services.import_match import CurrentJob, MatchIndex
 from kinmyaku.services.import_prepare import PreparedRecord
+from kinmyaku.services.people import name_columns
 from kinmyaku.services.photos import clean_photo
 from kinmyaku.storage import people as store
 from kinmyaku.storage.many_rows import bind_processor, bulk_insert
@@ -73,6 +74,18 @@ _PROVENANCE_COLUMNS = (
 )
 
 
+_NAME_COLUMNS = frozenset(
+    (
+        "family_name",
+        "given_name",
+        "family_reading",
+        "given_reading",
+        "reading_inferred",
+        "romaji",
+        "sort_key",
+    )
+)
+
 REASONS = {
     "match:email": "same e-mail",
     "match:phone": "same phone",
@@ -80,6 +93,7 @@ REASONS = {
     "nickname": "nickname added",
     "notes": "notes added",
     "alias": "other name kept",
+    "name": "name written in kanji (the kana kept as its reading)",
     "birthday": "birthday added",
     "photo": "photo added",
     "email": "e-mail added",
@@ -343,7 +357,9 @@ class ImportWriter:
         birthday = prepared.columns.get("birthday")
         if birthday and current.get("birthday") and birthday != current.get("birthday"):
             self._extra(pid, prepared, "birthday", birthday.isoformat(), why)
-        self._alias(pid, prepared, current, why)
+        changes.update(self._kanji_name(prepared, current))
+        if "family_name" not in changes:
+            self._alias(pid, prepared, current, why)
         if prepared.photo and not current.get("photo"):
             name = self._photo(prepared)
             if name:
@@ -352,7 +368,7 @@ class ImportWriter:
         if changes:
             self._prov(prepared, "person", pid, "update", {k: current.get(k) for k in changes})
             store.update_person(conn, pid, changes)
-            why += sorted(changes)
+            why += sorted({"name" if k in _NAME_COLUMNS else k for k in changes})
         for kind, value, label, normalized in prepared.points:
             if (pid, kind, normalized) in index.points:
                 continue
@@ -415,6 +431,21 @@ class ImportWriter:
         self._prov(prepared, "extra_field", int(new_id), "create")
         self.index.extra.add((pid, name, value))
         why.append("extra")
+
+    def _kanji_name(self, prepared: PreparedRecord, current: dict[str, Any]) -> dict[str, Any]:
+        """The record's kanji name for a person known so far only in kana (タカハシ ケンタ
+        from a phone, 高橋 健太 from a card): the kana become the reading."""
+        family, given = str(current.get("family_name", "")), str(current.get("given_name", ""))
+        cols = prepared.columns
+        new_family, new_given = cols["family_name"], cols["given_name"]
+        if not (family and is_kana(family + given)) or is_kana(new_family + new_given):
+            return {}
+        if is_latin(new_family + new_given) or not new_given:
+            return {}
+        kana = fold_joined(family, given)
+        if fold_joined(cols["family_reading"], cols["given_reading"]) != kana:
+            return {}
+        return name_columns(new_family, new_given, to_hiragana(family), to_hiragana(given))
 
     def _alias(
         self, pid: int, prepared: PreparedRecord, current: dict[str, Any], why: list[str]

@@ -63,6 +63,8 @@ class ImportReport:
     outcomes: list[Outcome] = field(default_factory=list)
     bad: list[Outcome] = field(default_factory=list)
     warnings: list[Outcome] = field(default_factory=list)
+    possible: list[Outcome] = field(default_factory=list)
+    """Records created as new people who may be stored ones: ``kinmyaku duplicates`` lists them."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,12 @@ def import_files(
     lang: str = "en",
     progress: Progress | None = None,
     jobs: int | None = 0,
+    strict: bool = False,
 ) -> ImportReport:
-    """Import contact files in one transaction; a bad record stops everything unless skip_bad.
+    """Import contact files in one transaction; a bad value is kept with a warning.
+
+    A record that cannot be read at all stops everything unless ``skip_bad``; ``strict``
+    stops (or skips) a record for a bad value too, as imports did before (docs/importing.md).
 
     ``jobs`` is the number of helper processes that parse and validate (0: none, None:
     one per core when the files are large; see ``import_pipeline.helpers_for``); the
@@ -118,6 +124,7 @@ def import_files(
         skip_bad=skip_bad,
         progress=progress,
         blocks=helpers > 0,
+        strict=strict,
     )
     bulk = _bulk_loading(uow, size)
     # A bulk import's rows refer only to rows it writes or reads: SQLite need not look each
@@ -138,11 +145,13 @@ def import_files(
                 ).scalar_one()
             )
             with _bulk_cache(conn):
-                writer = ImportWriter(conn, import_id, load_index(conn))
+                writer = ImportWriter(conn, import_id, load_index(conn), lang=lang)
                 with staged_terms(conn, bulk) as writer.terms_table:
                     # closing: a stopped import shuts its helper processes down at once.
                     try:
-                        with closing(prepare_all(items, lang=lang, helpers=helpers)) as results:
+                        with closing(
+                            prepare_all(items, lang=lang, helpers=helpers, strict=strict)
+                        ) as results:
                             for result in results:
                                 _one(writer, result, report, skip_bad=skip_bad)
                     except FormatError as error:
@@ -151,6 +160,7 @@ def import_files(
                 _reindex(writer)
                 report.counts = {**writer.counts, "skipped": len(report.bad)}
                 report.outcomes = writer.outcomes
+                report.possible = writer.possible
                 report.import_id = import_id
                 conn.execute(
                     update(imports)
@@ -180,6 +190,7 @@ def _items(
     skip_bad: bool,
     progress: Progress | None,
     blocks: bool,
+    strict: bool = False,
 ) -> Iterator[Item]:
     """The files' cards and records in order, with the problems the readers report."""
     done = 0
@@ -191,8 +202,9 @@ def _items(
                 file_name=path.name,
                 format=format,
                 mapping=mapping,
-                on_error=problems.append if skip_bad else None,
+                on_error=problems.append if skip_bad or not strict else None,
                 blocks=blocks,
+                lenient=not strict,
             ):
                 if problems:
                     yield from problems
@@ -236,7 +248,7 @@ def _one(
     writer: ImportWriter, result: PreparedRecord | Rejected, report: ImportReport, *, skip_bad: bool
 ) -> None:
     if isinstance(result, Rejected):
-        if not skip_bad:
+        if not skip_bad and result.fatal:
             raise _failed(result.stop)
         skipped = Outcome("skipped", result.name, result.file, result.line, None, [result.why])
         report.bad.append(skipped)

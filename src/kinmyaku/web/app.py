@@ -22,6 +22,7 @@ from kinmyaku.i18n import error_text, translate
 from kinmyaku.services.auth import has_password, secret_key
 from kinmyaku.web import routes
 from kinmyaku.web.deps import csrf_protect, make_templates, render
+from kinmyaku.web.duplicate_count import DuplicateCount
 from kinmyaku.web.middleware import KinmyakuMiddleware, PasswordState
 from kinmyaku.web.security import LoginThrottle, Signer, is_loopback
 from kinmyaku.web.upkeep import DailySummary
@@ -39,6 +40,7 @@ an owner password is set). Errors are `{"error": {"message": ..., "field": ...}}
 def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     """Build the web app for a kinmyaku app; ``host`` is the address the server binds to."""
     upkeep = DailySummary(app)
+    duplicates = DuplicateCount(app)
 
     @asynccontextmanager
     async def lifespan(_web: FastAPI) -> AsyncIterator[None]:
@@ -47,7 +49,9 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
         # as the server: keep it out of the garbage collector's scans of every request.
         gc.freeze()
         upkeep.start()
+        duplicates.start()  # counts in the background: the first pages may show no count
         yield
+        duplicates.stop()
         upkeep.stop()
 
     web = FastAPI(
@@ -62,6 +66,7 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     )
     web.state.core = app
     web.state.upkeep = upkeep
+    web.state.duplicates = duplicates
     web.state.signer = Signer(secret_key(app.uow()))
     web.state.password = PasswordState(lambda: has_password(app.uow()))
     web.state.throttle = LoginThrottle()

@@ -33,8 +33,21 @@ def test_colleagues_who_share_the_main_line_fax_office_and_info_are_two_people()
     suzuki = colleague("鈴木", "花子", "090-3333-4444", "suzuki@test-shoji.example")
     assert probability(yamada, suzuki) < 0.01
     why = reasons(yamada, suzuki)
-    assert "Shared number {phone} (held by {count} people): not evidence" in why
+    # The line, the fax and the office are the workplace's: said so, and not counted.
+    assert "Shared by colleagues: not evidence" in why
+    assert not {
+        "Same phone {phone}",
+        "Same address",
+        "Same phone {phone} (no one else has it)",
+    } & set(why)
+    # With a third colleague on the same line and office, they are shared by three names.
+    third = colleague("田中", "一郎", "090-5555-6666", "tanaka@test-shoji.example")
+    why = reasons(yamada, suzuki, third)
     assert "Shared address: not evidence" in why
+    assert "Different mobiles" in why
+    plain = colleague("田中", "一郎"), colleague("伊藤", "美咲")
+    assert "Shared number {phone} (held by {count} people): not evidence" in reasons(*plain, yamada)
+    assert probability(yamada, suzuki, third) < 0.01
 
 
 def test_colleagues_with_nothing_but_the_company_line_are_never_one() -> None:

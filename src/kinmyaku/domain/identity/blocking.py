@@ -36,6 +36,10 @@ def block_keys(feature: Features) -> list[BlockKey]:
             if feature.birthday is not None:
                 keys.append((part + "b", sound, feature.birthday))
             keys += [(part + "p", sound, code) for code in feature.postcodes]
+    if feature.birthday is not None:
+        keys.append(("b", feature.birthday))
+    for code in feature.postcodes:
+        keys += [("pa", code, word) for word in feature.address_words if len(word) >= 5]
     keys += [("p", phone) for phone in feature.phones]
     keys += [("e", email) for email in feature.emails]
     keys += [("s", skeleton) for skeleton in feature.skeletons]

@@ -20,6 +20,7 @@ from functools import lru_cache
 import jaconv
 
 from kinmyaku.domain.names import collapse_long_vowels, fold_text, is_kana, strip_marks
+from kinmyaku.domain.readings import infer_reading
 
 # Hepburn (and Nihon-shiki) spellings rewritten to Kunrei, longest first.
 _KUNREI = (
@@ -108,14 +109,16 @@ def company_key(name: str) -> str:
 
 
 _VOWELS_AND_MARKS = re.compile(r"[aiueoyw]")
+_REPEATED = re.compile(r"(.)\1+")
 _CONSONANT_MAP = str.maketrans({"l": "r", "m": "n", "f": "h", "v": "b", "c": "k", "q": "k"})
 
 
 @lru_cache(maxsize=65536)
 def company_sound(name: str) -> str:
-    """The consonants of a company name written in katakana or Latin letters, folded so that
-    a loanword and its English spelling meet: サンプル and Sample give ``snpr``; '' for a name
-    in kanji or shorter than three consonants."""
+    """The consonants of a company name's sound, folded so that a loanword and its English
+    spelling meet (サンプル and Sample give ``snpr``), and a kanji name and its romaji
+    (東洋物産 and Toyo Bussan); '' when shorter than three consonants.  A kanji name's sound
+    is its guessed reading: a wrong guess only misses a match."""
     key = company_key(name)
     if not key:
         return ""
@@ -124,10 +127,13 @@ def company_sound(name: str) -> str:
     elif key.isascii():
         text = key.replace("ph", "f").replace("th", "s").replace("ck", "k").replace("x", "ks")
     else:
-        return ""
-    text = _NOT_LETTER.sub("", text.lower()).translate(_CONSONANT_MAP)
-    text = _VOWELS_AND_MARKS.sub("", text.replace("tsu", "t").replace("shi", "s"))
-    text = re.sub(r"(.)\1+", r"\1", text.replace("sh", "s").replace("ch", "t"))
+        reading = infer_reading(key)  # 東洋物産 -> とうようぶっさん (Toyo Bussan)
+        if not reading:
+            return ""
+        text = str(jaconv.kana2alphabet(reading))
+    text = phonetic_key(text).translate(_CONSONANT_MAP)
+    text = _VOWELS_AND_MARKS.sub("", text)
+    text = _REPEATED.sub(_first, text)
     return text if len(text) >= 3 else ""
 
 
@@ -291,12 +297,20 @@ def company_domain(address: str) -> str:
     return "" if not domain or domain in FREE_MAIL_DOMAINS else domain
 
 
+_EMAIL_MARKS = re.compile(r"[.\-_]")
+_REPEATED_LETTER = re.compile(r"([a-z])\1+")
+
+
+def _first(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
 @lru_cache(maxsize=65536)
 def email_skeleton(address: str) -> str:
     """An address with what typos change most removed: dots, repeated letters, case."""
     local, _, domain = address.lower().rpartition("@")
-    local = re.sub(r"[.\-_]", "", local.split("+", 1)[0])
-    local = re.sub(r"(.)\1+", r"\1", local)
+    local = _EMAIL_MARKS.sub("", local.split("+", 1)[0])
+    local = _REPEATED_LETTER.sub(_first, local)
     return f"{local}@{domain.split('.', 1)[0]}"
 
 

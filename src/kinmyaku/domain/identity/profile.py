@@ -32,6 +32,9 @@ from kinmyaku.domain.names import fold_text, is_kana, is_latin, reading_romaji
 MIN_SIZE = 1000
 """The fewest people name frequencies and the prior are taken over (scoring.Model)."""
 
+RAREST_NAME = 1e-6
+"""The smallest chance name_frequency gives that someone else has a name."""
+
 NameParts = tuple[str, str, str, str]
 """(family, given, family reading, given reading)."""
 
@@ -77,16 +80,10 @@ class NameForm:
     sound_stated: bool
     """False when the sound comes from a reading kinmyaku guessed from the kanji."""
     latin: bool
-
-    @property
-    def full_sound(self) -> str:
-        """The sound of the whole name, parts in a fixed order (for blocking and counts)."""
-        return "".join(sorted((self.family_sound, self.given_sound)))
-
-    @property
-    def written(self) -> str:
-        """The name as written, folded (empty for a romaji name: it has no kanji)."""
-        return "" if self.latin else self.family + "\x1f" + self.given
+    full_sound: str
+    """The sound of the whole name, parts in a fixed order (for blocking and counts)."""
+    written: str
+    """The name as written, folded (empty for a romaji name: it has no kanji)."""
 
 
 _SPACE = re.compile(r"\s+")
@@ -114,7 +111,17 @@ def name_form(
         stated = False
     if not (family or given):
         return None
-    return NameForm(fold_text(family), fold_text(given), sounds[0], sounds[1], stated, latin)
+    folded = (fold_text(family), fold_text(given))
+    return NameForm(
+        folded[0],
+        folded[1],
+        sounds[0],
+        sounds[1],
+        stated,
+        latin,
+        "".join(sorted(sounds)),
+        "" if latin else folded[0] + "\x1f" + folded[1],
+    )
 
 
 _POSTCODE = re.compile(r"〒\s*([0-9０-９][0-9０-９\-‐－]*)")
@@ -145,6 +152,8 @@ class Features:
     birthday: date | None
     digest: str
     profile: Profile = field(repr=False)
+    holder: str = ""
+    """Who holds this person's values (``holder_key``), computed once."""
 
 
 def features(profile: Profile) -> Features:
@@ -170,7 +179,7 @@ def features(profile: Profile) -> Features:
     words: set[str] = set()
     for address in addresses:
         words |= address_tokens(address)
-    return Features(
+    found = Features(
         id=profile.id,
         names=names,
         named=bool(names),
@@ -192,11 +201,15 @@ def features(profile: Profile) -> Features:
         digest=profile.digest,
         profile=profile,
     )
+    found.holder = holder_key(found)
+    return found
 
 
 def holder_key(feature: Features) -> str:
     """Who holds a value, for telling one person's two records from two people: the sound
     of the main name (a romaji and a kanji spelling of one name give one key)."""
+    if feature.holder:
+        return feature.holder
     if not feature.names:
         return f"#{feature.id}"
     name = feature.names[0]
@@ -210,13 +223,19 @@ class Population:
     size: int = 0
     name_counts: Counter[str] = field(default_factory=Counter)
     holders: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    company_counts: Counter[str] = field(default_factory=Counter)
+    part_counts: Counter[str] = field(default_factory=Counter)
 
     def add(self, feature: Features) -> None:
         """Count one more profile."""
         self.size += 1
         for name in feature.names[:1]:
             self.name_counts[name.full_sound or name.written] += 1
+            self.part_counts["f" + (name.family_sound or name.family)] += 1
+            self.part_counts["g" + (name.given_sound or name.given)] += 1
         who = holder_key(feature)
+        for company in feature.companies:
+            self.company_counts[company] += 1
         for kind, values in (
             ("phone", feature.phones),
             ("email", feature.emails),
@@ -232,8 +251,17 @@ class Population:
         holders = self.holders.get((kind, value))
         return len(holders) if holders else 0
 
+    def company_frequency(self, company: str) -> float:
+        """The share of people who work or worked at a company (its key), as name_frequency."""
+        return max(self.company_counts.get(company, 0), 1) / max(self.size, MIN_SIZE)
+
     def name_frequency(self, name: NameForm) -> float:
-        """The share of people with this name (its sound), in at least MIN_SIZE people: a
-        small address book says little about how common a name is."""
-        count = self.name_counts.get(name.full_sound or name.written, 0)
-        return max(count, 1) / max(self.size, MIN_SIZE)
+        """The chance that someone else has this name: the share of others with the whole
+        name (two records of the pair itself left out), or, when that is none, the family
+        name's share times the given name's (a name seen once says little about how rare
+        it is).  Over at least MIN_SIZE people: a small address book says little."""
+        size = max(self.size, MIN_SIZE)
+        others = self.name_counts.get(name.full_sound or name.written, 0) - 2
+        family = max(self.part_counts.get("f" + (name.family_sound or name.family), 0), 1)
+        given = max(self.part_counts.get("g" + (name.given_sound or name.given), 0), 1)
+        return max(others / size, family * given / size**2, RAREST_NAME)

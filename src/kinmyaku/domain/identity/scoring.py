@@ -41,18 +41,22 @@ from kinmyaku.domain.identity.profile import (
 LEVELS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("name", "exact"): (0.70, 0.001, 1e-6),
     ("name", "sound"): (0.22, 0.001, 1e-6),
+    ("name", "sound_cross"): (0.80, 0.001, 1e-6),
     ("name", "sound_guess"): (0.04, 0.002, 1e-5),
-    ("name", "close"): (0.02, 0.002, 1e-4),
+    ("name", "sound_guess_cross"): (0.45, 0.001, 1e-6),
+    ("name", "close"): (0.05, 0.002, 1e-4),
+    ("name", "fuzzy"): (0.03, 0.005, 1e-4),
     ("name", "partial"): (0.01, 0.005, 1e-4),
     ("name", "family_only"): (0.004, 0.03, 1e-3),
     ("name", "given_only"): (0.008, 0.01, 1e-3),
     ("name", "different"): (0.002, 0.95, 0.5),
     ("email", "same"): (0.55, 1e-7, 1e-7),
-    ("email", "typo"): (0.05, 1e-5, 1e-6),
+    ("email", "typo"): (0.05, 1e-3, 1e-4),
     ("email", "different"): (0.40, 0.99, 0.5),
     ("phone", "same_mobile"): (0.60, 1e-7, 1e-7),
     ("phone", "same_line"): (0.25, 1e-5, 1e-6),
-    ("phone", "different_mobile"): (0.12, 0.99, 0.5),
+    ("phone", "same_line_pair"): (0.25, 0.01, 1e-3),
+    ("phone", "different_mobile"): (0.05, 0.99, 0.5),
     ("company", "same"): (0.55, 0.02, 1e-4),
     ("company", "different"): (0.35, 0.97, 0.5),
     ("birthday", "same"): (0.90, 1 / 3650, 1e-5),
@@ -61,6 +65,7 @@ LEVELS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("url", "same"): (0.90, 1e-7, 1e-7),
     ("url", "different"): (0.03, 0.99, 0.5),
     ("address", "same"): (0.55, 1e-4, 1e-6),
+    ("address", "same_pair"): (0.55, 0.01, 1e-3),
     ("address", "close"): (0.25, 1e-3, 1e-5),
     ("address", "near"): (0.10, 0.01, 1e-4),
     ("address", "different"): (0.10, 0.99, 0.5),
@@ -84,12 +89,21 @@ BELOW_AUTO_MERGE = 0.98
 """The probability a pair without strong evidence is given when it scores higher."""
 
 
+def identified(levels: Sequence[Level]) -> bool:
+    """Whether a pair shares something only one person has (an e-mail, a mobile, a profile,
+    a birthday …), not only a name at a company: what an import needs to join a record to
+    a person while it cannot yet see who else the file holds."""
+    found = {(level.comparison, level.level) for level in levels}
+    return bool(found & STRONG) and strong(levels)
+
+
 def strong(levels: Sequence[Level]) -> bool:
     """Whether a pair has evidence strong enough to merge it without asking.
 
     One of: a personal e-mail, a mobile or a line no one else holds, a profile URL, a
     birthday, an address no one else holds, the very same record; or a name that agrees
-    in full (written or by its reading) at the same company.  Nothing strong may disagree:
+    in full (written or by its reading, or but for a typo in Latin letters) at the same
+    company or the same address.  Nothing strong may disagree:
     different birthdays or profiles on one site.
     """
     found = {(level.comparison, level.level) for level in levels}
@@ -97,8 +111,13 @@ def strong(levels: Sequence[Level]) -> bool:
         return False
     if found & STRONG:
         return True
-    named = found & {("name", "exact"), ("name", "sound")}
-    return bool(named) and ("company", "same") in found
+    named = found & {("name", level) for level in ("exact", "sound", "sound_cross", "close")}
+    placed = found & {
+        ("company", "same"),
+        ("address", "same_pair"),
+        ("address", "close"),
+    }
+    return bool(named and placed)
 
 
 MIN_PRIOR_SIZE = MIN_SIZE
@@ -124,6 +143,32 @@ def _jw(a: str, b: str) -> float:
     return float(JaroWinkler.similarity(a, b)) if a and b else 0.0
 
 
+def _sound_level(a: NameForm, b: NameForm) -> str:
+    """Names that sound the same: in two scripts (高橋 健太 / Kenta Takahashi) that is all
+    they can agree on; in one script, less than being written the same."""
+    cross = a.latin != b.latin
+    if not (a.sound_stated and b.sound_stated):
+        # A guessed reading that meets a romaji spelling typed by someone else is a guess
+        # confirmed; two kanji names that share only a guessed reading are not.
+        return "sound_guess_cross" if cross else "sound_guess"
+    return "sound_cross" if cross else "sound"
+
+
+def _one_part(a: NameForm, b: NameForm, latin: bool, family_same: bool) -> str:
+    """The level of two names one of which has one part only (no given name on the card)."""
+    short, full = (a, b) if not a.given else (b, a)
+    sound = short.family_sound
+    if not short.given and not full.given:
+        close = latin and _jw(sound, full.family_sound) >= 0.9
+        return "close" if close else "different"
+    parts = (full.family_sound, full.given_sound)
+    if family_same or (sound and sound in parts) or short.family in (full.family, full.given):
+        return "partial"
+    if latin and max(_jw(sound, part) for part in parts) >= 0.9:
+        return "partial"
+    return "different"
+
+
 def _pair_names(a: NameForm, b: NameForm) -> tuple[str, float]:
     """The level of two names (before frequency) and how similar they sound (0-1)."""
     if a.written and a.written == b.written and a.given and b.given:
@@ -133,9 +178,9 @@ def _pair_names(a: NameForm, b: NameForm) -> tuple[str, float]:
     for fb, gb in ((b.family_sound, b.given_sound), (b.given_sound, b.family_sound)):
         fa, ga = sounds_a
         if fa and ga and fa == fb and ga == gb:
-            return ("sound" if a.sound_stated and b.sound_stated else "sound_guess"), 1.0
+            return _sound_level(a, b), 1.0
         if fa and fb and fa + ga == fb + gb:
-            return ("sound" if a.sound_stated and b.sound_stated else "sound_guess"), 1.0
+            return _sound_level(a, b), 1.0
     family_same = (bool(a.family) and (a.family == b.family)) or (
         bool(a.family_sound) and a.family_sound == b.family_sound
     )
@@ -145,10 +190,21 @@ def _pair_names(a: NameForm, b: NameForm) -> tuple[str, float]:
     straight = (_jw(a.family_sound, b.family_sound), _jw(a.given_sound, b.given_sound))
     swapped = (_jw(a.family_sound, b.given_sound), _jw(a.given_sound, b.family_sound))
     jf, jg = max(straight, swapped, key=sum)
-    if family_same and (not a.given or not b.given):
+    # Typos are a thing of names typed in Latin letters; Japanese names one sound apart
+    # (ゆか / ゆた, かわい / かわしま) are other names.
+    latin = a.latin and b.latin
+    if latin:  # a part with a typo in it is still that part
+        family_same = family_same or (bool(a.given_sound) and straight[0] >= 0.9)
+        given_same = given_same or (bool(a.given_sound) and straight[1] >= 0.9)
+    one_same = family_same or given_same
+    if not (a.given and b.given):
+        best = _one_part(a, b, latin, family_same)
+    elif family_same and (not a.given or not b.given):
         best = "partial"
-    elif (family_same and jg >= 0.92) or (given_same and jf >= 0.92) or min(jf, jg) >= 0.9:
+    elif latin and ((one_same and min(jf, jg) >= 0.9) or min(jf, jg) >= 0.93):
         best = "close"
+    elif latin and ((one_same and min(jf, jg) >= 0.75) or min(jf, jg) >= 0.85):
+        best = "fuzzy"
     elif family_same:
         best = "family_only"
     elif given_same:
@@ -158,7 +214,18 @@ def _pair_names(a: NameForm, b: NameForm) -> tuple[str, float]:
     return best, (jf + jg) / 2
 
 
-_NAME_ORDER = ("exact", "sound", "sound_guess", "close", "partial", "given_only", "family_only")
+_NAME_ORDER = (
+    "exact",
+    "sound_cross",
+    "sound",
+    "sound_guess_cross",
+    "sound_guess",
+    "close",
+    "fuzzy",
+    "partial",
+    "given_only",
+    "family_only",
+)
 
 
 def compare_names(a: Features, b: Features, population: Population) -> Level:
@@ -178,12 +245,14 @@ def compare_names(a: Features, b: Features, population: Population) -> Level:
     params = (("a", name_a), ("b", name_b))
     if level == "exact":
         return Level("name", level, "Same name {a}", params[:1], population.name_frequency(na))
-    if level in ("sound", "sound_guess"):
+    if level.startswith("sound"):
         freq = population.name_frequency(na) + population.name_frequency(nb)
-        msgid = "{a} = {b} (reading)" if level == "sound" else "{a} = {b} (guessed reading)"
+        guessed = level.startswith("sound_guess")
+        msgid = "{a} = {b} (guessed reading)" if guessed else "{a} = {b} (reading)"
         return Level("name", level, msgid, params, min(freq, 1.0))
     msgids = {
         "close": "Names almost the same ({a} / {b})",
+        "fuzzy": "Names alike ({a} / {b})",
         "partial": "One name is incomplete ({a} / {b})",
         "family_only": "Same family name, different given name ({a} / {b})",
         "given_only": "Same given name, different family name ({a} / {b}): a married name?",
@@ -216,34 +285,37 @@ def _names_meet(a: Features, b: Features) -> bool:
 
 def _own(
     kind: str, values: frozenset[str], a: Features, b: Features, population: Population
-) -> tuple[list[str], list[str]]:
-    """Of the values two people have in common, those that identify one person, and the rest.
+) -> tuple[list[str], list[str], list[str]]:
+    """Of the values two people have in common: those that identify one person, those only
+    this pair holds under two names, and those others share too.
 
     A value is shared when differently named people hold it: more than the two of this
-    pair, or the two of this pair when their names differ (a company line, a fax, a
-    family's home).  Personal values (mobiles, e-mails) may stay with one person under a
-    changed name (``_names_meet``); lines and addresses may not.
+    pair (a company line, a fax, an office), or the two of this pair when their names
+    differ (a family's home, or one person with a typo in a name: weak evidence).
+    Personal values (mobiles, e-mails) may stay with one person under a changed name
+    (``_names_meet``).
     """
     same_holder = holder_key(a) == holder_key(b)
     personal = kind in ("mobile", "email")
     own: list[str] = []
+    pair: list[str] = []
     shared: list[str] = []
     for value in sorted(values):
         holders = population.shared("phone" if kind == "mobile" else kind, value)
-        if same_holder:
-            ok = holders <= 1
-        elif personal:
-            ok = holders <= 2 and _names_meet(a, b)
+        if (same_holder and holders <= 1) or (holders <= 2 and personal and _names_meet(a, b)):
+            own.append(value)
+        elif holders <= 2 and not same_holder and not personal:
+            pair.append(value)
         else:
-            ok = False
-        (own if ok else shared).append(value)
-    return own, shared
+            shared.append(value)
+    return own, pair, shared
 
 
 def compare_emails(a: Features, b: Features, population: Population) -> Level:
     """Personal addresses held by no one else in common, a near miss, or different ones."""
     common = a.emails & b.emails
-    own, shared = _own("email", common, a, b, population)
+    own, pair, shared = _own("email", common, a, b, population)
+    shared += pair
     if own:
         return Level("email", "same", "Same e-mail {email}", (("email", own[0]),))
     if shared:
@@ -266,13 +338,22 @@ def compare_emails(a: Features, b: Features, population: Population) -> Level:
 def compare_phones(a: Features, b: Features, population: Population) -> Level:
     """A mobile or line no one else holds in common, or two different mobiles."""
     common = a.phones & b.phones
-    mobiles, shared_mobiles = _own("mobile", common & a.mobiles, a, b, population)
+    mobiles, _, shared_mobiles = _own("mobile", common & a.mobiles, a, b, population)
     if mobiles:
         return Level("phone", "same_mobile", "Same mobile {phone}", (("phone", mobiles[0]),))
-    lines, shared = _own("phone", common - a.mobiles, a, b, population)
+    lines, pair, shared = _own("phone", common - a.mobiles, a, b, population)
     if lines:
         return Level("phone", "same_line", "Same phone {phone}", (("phone", lines[0]),))
+    if pair:
+        return Level(
+            "phone",
+            "same_line_pair",
+            "Same phone {phone} (no one else has it)",
+            (("phone", pair[0]),),
+        )
     shared += shared_mobiles
+    if a.mobiles and b.mobiles and not (a.mobiles & b.mobiles):
+        return Level("phone", "different_mobile", "Different mobiles")
     if shared:
         number = sorted(shared)[0]
         count = max(population.shared("phone", number), 2)
@@ -287,14 +368,16 @@ def compare_phones(a: Features, b: Features, population: Population) -> Level:
     return Level("phone", "unknown")
 
 
-def compare_companies(a: Features, b: Features) -> Level:
+def compare_companies(a: Features, b: Features, population: Population) -> Level:
     """The same company (a name without its legal form, or a company e-mail domain)."""
     ca, cb = a.profile.companies, b.profile.companies
     common = a.companies & b.companies
     if common or (a.domains & b.domains) or (a.company_sounds & b.company_sounds):
         company = next((c for c in ca if company_key(c) in common), ca[0] if ca else "")
         company = company or _one(a.domains & b.domains)
-        return Level("company", "same", "Same company {company}", (("company", company),))
+        key = _one(common) if common else ""
+        u = population.company_frequency(key) if key else None
+        return Level("company", "same", "Same company {company}", (("company", company),), u)
     if a.companies and b.companies:
         return Level(
             "company",
@@ -337,18 +420,30 @@ def compare_urls(a: Features, b: Features) -> Level:
     return Level("url", "unknown")
 
 
+def _word_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """The share of words two addresses have in common, a word with a typo counting too."""
+    same = a & b
+    rest_b = b - same
+    matched = len(same)
+    for word in a - same:
+        if len(word) >= 4 and any(JaroWinkler.similarity(word, other) >= 0.88 for other in rest_b):
+            matched += 1
+    return matched / max(len(a), len(b))
+
+
 def compare_addresses(a: Features, b: Features, population: Population) -> Level:
     """The same address (not a family home or an office several people share), or close."""
     if not (a.address_words and b.address_words):
         return Level("address", "unknown")
     common = a.addresses & b.addresses
     if common:
-        own, _ = _own("address", common, a, b, population)
-        if not own:
-            return Level("address", "shared", "Shared address: not evidence")
-        return Level("address", "same", "Same address")
-    inter = len(a.address_words & b.address_words)
-    jaccard = inter / len(a.address_words | b.address_words)
+        own, pair, _ = _own("address", common, a, b, population)
+        if own:
+            return Level("address", "same", "Same address")
+        if pair:
+            return Level("address", "same_pair", "Same address (no one else has it)")
+        return Level("address", "shared", "Shared address: not evidence")
+    jaccard = _word_similarity(a.address_words, b.address_words)
     if jaccard >= 0.7:
         return Level("address", "close", "Addresses almost the same")
     if jaccard >= 0.4 or (a.postcodes & b.postcodes):
@@ -356,19 +451,35 @@ def compare_addresses(a: Features, b: Features, population: Population) -> Level
     return Level("address", "different", "Different addresses")
 
 
+_WORKPLACE = {("phone", "same_line_pair"), ("address", "same_pair")}
+
+
 def compare(a: Features, b: Features, population: Population) -> list[Level]:
-    """Every comparison of two people."""
+    """Every comparison of two people.
+
+    Two people of one company share its lines and its office: at the same company, a line
+    or an address only the two of them hold (under two names) is the workplace's, counted
+    once as the company, not again as a phone and an address.
+    """
+    company = compare_companies(a, b, population)
     levels = [
         compare_names(a, b, population),
         compare_emails(a, b, population),
         compare_phones(a, b, population),
-        compare_companies(a, b),
+        company,
         compare_birthdays(a, b),
         compare_urls(a, b),
         compare_addresses(a, b, population),
     ]
+    if company.level == "same":
+        levels = [
+            Level(lv.comparison, "shared", "Shared by colleagues: not evidence")
+            if (lv.comparison, lv.level) in _WORKPLACE
+            else lv
+            for lv in levels
+        ]
     if a.digest and a.digest == b.digest:
-        levels.append(Level("record", "same", "The same record imported again"))
+        levels.append(Level("record", "same", "Everything the two records hold is the same"))
     return levels
 
 
@@ -441,8 +552,9 @@ def estimate_u(
         total = by_comparison[key[0]]
         if total < 100:
             continue
-        share = (counts[key] + 0.5) / (total + 1)
-        model.u[key] = max(share, floor)
+        if counts[key] == 0:
+            continue  # never seen by chance: the default stands (no 1/n smoothing floor)
+        model.u[key] = max(counts[key] / total, floor)
     # Levels whose u comes from the pair itself (a name's frequency) keep no estimate.
     model.u[("name", "exact")] = LEVELS[("name", "exact")][1]
     return model

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from sqlalchemy import Connection, func, or_, select
 
+from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.identity.blocking import candidate_pairs
-from kinmyaku.domain.identity.candidates import REVIEW, Candidate, PersonRef, Reason
+from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Candidate, PersonRef, Reason
 from kinmyaku.domain.identity.profile import Features, Population, Profile, features
-from kinmyaku.domain.identity.scoring import Model, compare, estimate_u
-from kinmyaku.domain.validate import format_phone
+from kinmyaku.domain.identity.scoring import BELOW_AUTO_MERGE, Model, compare, estimate_u
+from kinmyaku.domain.validate import format_phone, normalize_email, parse_phone, phone_digits
 from kinmyaku.i18n import translate
 from kinmyaku.services.identity.profiles import load_profiles
+from kinmyaku.services.people import PersonInput, name_columns
 from kinmyaku.storage import search
 from kinmyaku.storage.schema import contact_points, not_duplicates, people
 from kinmyaku.storage.uow import UnitOfWork
@@ -85,7 +88,42 @@ def score_pairs(
                 Candidate(person_ref(a.profile), person_ref(b.profile), probability, reasons)
             )
     found.sort(key=lambda c: (-c.probability, c.a.id, c.b.id))
-    return found
+    return unambiguous(found, {f.id: f for f in feats}, population, model)
+
+
+AMBIGUOUS = Reason("Could be either of two different people")
+
+
+def unambiguous(
+    found: list[Candidate], by_id: dict[int, Features], population: Population, model: Model
+) -> list[Candidate]:
+    """The candidates, those of a person who would join two different people lowered below
+    AUTO_MERGE: a LinkedIn row "Kenta Takahashi, Sample" with two 高橋 健太 at Sample is
+    a question, not an answer (merging it would join the two namesakes through it)."""
+    sure: dict[int, list[int]] = {}
+    for c in found:
+        if c.probability >= AUTO_MERGE:
+            sure.setdefault(c.a.id, []).append(c.b.id)
+            sure.setdefault(c.b.id, []).append(c.a.id)
+    doubtful: set[int] = set()
+    for pid, others in sure.items():
+        if len(others) < 2:
+            continue
+        for i, first in enumerate(others):
+            for second in others[i + 1 :]:
+                p, _ = model.score(compare(by_id[first], by_id[second], population))
+                if p < REVIEW:
+                    doubtful.add(pid)
+    if not doubtful:
+        return found
+    lowered = [
+        replace(c, probability=BELOW_AUTO_MERGE, reasons=(*c.reasons, AMBIGUOUS))
+        if c.probability >= AUTO_MERGE and (c.a.id in doubtful or c.b.id in doubtful)
+        else c
+        for c in found
+    ]
+    lowered.sort(key=lambda c: (-c.probability, c.a.id, c.b.id))
+    return lowered
 
 
 def find_duplicates(
@@ -168,3 +206,39 @@ def similar_people(
     """``similar_to`` in a transaction of its own (the warning before an add)."""
     with uow as conn:
         return similar_to(conn, profile, min_probability=min_probability, limit=limit)
+
+
+def profile_of_input(data: PersonInput) -> Profile:
+    """The profile of a person about to be added (``add``, quick add, the person form)."""
+    names = name_columns(data.family_name, data.given_name, data.family_reading, data.given_reading)
+    emails = []
+    for value in data.emails:
+        try:
+            emails.append(normalize_email(value))
+        except ValidationError:
+            continue  # the add itself reports it
+    phones = []
+    for value in data.phones:
+        try:
+            phones.append(parse_phone(value))
+        except ValidationError:
+            phones.append(phone_digits(value))
+    return Profile(
+        id=0,
+        family=names["family_name"],
+        given=names["given_name"],
+        family_reading=names["family_reading"],
+        given_reading=names["given_reading"],
+        reading_inferred=bool(names["reading_inferred"]),
+        birthday=data.birthday,
+        companies=(data.company.strip(),) if data.company and data.company.strip() else (),
+        emails=tuple(e.lower() for e in emails),
+        phones=tuple(phones),
+        urls=tuple(u.strip() for u in data.urls if u.strip()),
+        addresses=tuple(a.strip() for a in data.addresses if a.strip()),
+    )
+
+
+def check_new_person(uow: UnitOfWork, data: PersonInput, *, limit: int = 5) -> list[Candidate]:
+    """The people already stored whom a person about to be added may be, best first."""
+    return similar_people(uow, profile_of_input(data), limit=limit)

@@ -20,7 +20,13 @@ from sqlalchemy import Connection
 from kinmyaku.domain.identity.blocking import MAX_BLOCK, BlockKey, block_keys
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Reason
 from kinmyaku.domain.identity.profile import Features, Population, Profile, features
-from kinmyaku.domain.identity.scoring import Model, compare, estimate_u
+from kinmyaku.domain.identity.scoring import (
+    BELOW_AUTO_MERGE,
+    Model,
+    compare,
+    estimate_u,
+    identified,
+)
 from kinmyaku.services.identity.finding import different_pairs
 from kinmyaku.services.identity.profiles import load_profiles
 
@@ -85,13 +91,28 @@ class IdentityIndex:
             pair = (min(pid, feature.id), max(pid, feature.id))
             if pair in self.different:
                 continue
-            probability, reasons = self.model.score(compare(feature, other, population))
+            levels = compare(feature, other, population)
+            probability, reasons = self.model.score(levels)
+            if probability >= AUTO_MERGE and not identified(levels):
+                # A name at a company: the duplicates list, which sees everyone, decides.
+                probability = BELOW_AUTO_MERGE
             if probability >= REVIEW:
                 scored.append(Match(pid, probability, reasons))
         scored.sort(key=lambda m: (-m.probability, m.person_id))
-        if scored and scored[0].certain:
+        if scored and scored[0].certain and not self._ambiguous(scored):
             return scored[0], scored[1:]
         return None, scored
+
+    def _ambiguous(self, scored: list[Match]) -> bool:
+        """Whether the record may as well be another person than the best match: two people
+        it may be who are not one (namesakes at one company, and a card that names neither)."""
+        best = self.people[scored[0].person_id]
+        for other in scored[1:]:
+            second = self.people[other.person_id]
+            probability, _ = self.model.score(compare(best, second, self.population))
+            if probability < REVIEW:
+                return True
+        return False
 
 
 def load_identity_index(conn: Connection) -> IdentityIndex:
@@ -112,13 +133,14 @@ def profile_of(
     companies: Iterable[str],
     points: Iterable[tuple[str, str, str]],
     birthday: object,
+    nickname: str = "",
 ) -> Profile:
     """A Profile of a record not stored yet: ``points`` are (kind, value, normalized)."""
     from kinmyaku.services.identity.profiles import record_digest
 
     held = list(points)
     jobs = tuple(c for c in companies if c)
-    values = {value for _, value, _ in held} | set(jobs)
+    values = {value for _, value, _ in held} | set(jobs) | {nickname}
     family, given = names[0], names[1]
     return Profile(
         id=person_id,

@@ -52,6 +52,7 @@ def load_profiles(conn: Connection, ids: Collection[int] | None = None) -> list[
         people.c.given_reading,
         people.c.reading_inferred,
         people.c.birthday,
+        people.c.nickname,
     ).order_by(people.c.id)
     if person_filter is not None:
         query = query.where(person_filter)
@@ -98,7 +99,7 @@ def load_profiles(conn: Connection, ids: Collection[int] | None = None) -> list[
         urls = tuple(value for kind, value, _ in held if kind == "url")
         addresses = tuple(value for kind, value, _ in held if kind == "address")
         jobs = tuple(dict.fromkeys(companies.get(row.id, [])))
-        values = {value for _, value, _ in held} | set(jobs)
+        values = {value for _, value, _ in held} | set(jobs) | {row.nickname}
         names = (row.family_name, row.given_name, row.family_reading, row.given_reading)
         profiles.append(
             Profile(

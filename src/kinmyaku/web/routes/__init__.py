@@ -10,6 +10,7 @@ def routers() -> list[APIRouter]:
     from kinmyaku.web.routes import (
         api_docs,
         api_events,
+        api_identity,
         api_people,
         api_relations,
         api_session,
@@ -17,6 +18,7 @@ def routers() -> list[APIRouter]:
         pages_events,
         pages_export,
         pages_home,
+        pages_identity,
         pages_import,
         pages_network,
         pages_people,
@@ -37,6 +39,7 @@ def routers() -> list[APIRouter]:
         pages_import,
         pages_export,
         pages_review,
+        pages_identity,
         pages_network,
         pages_settings,
         pages_auth,
@@ -44,6 +47,7 @@ def routers() -> list[APIRouter]:
         api_people,
         api_relations,
         api_events,
+        api_identity,
         api_docs,
     )
     return [module.router for module in modules]

@@ -2,8 +2,10 @@
 
 Uploaded files are copied, at most 20 MB each, into a private folder under the data folder
 named by a random token.  The folder records (a hash of) the session that uploaded it, the
-format and --skip-bad, so Confirm imports exactly what was previewed, and only for the same
-visitor.  The folder is deleted after Confirm, on Cancel, or when it is an hour old.
+format and whether to skip unreadable records, so Confirm imports exactly what was
+previewed, and only for the same visitor.  A bad value never stops a web import: it is kept
+with a warning (the lenient default of ``import_files``).  The folder is deleted after
+Confirm, on Cancel, or when it is an hour old.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.formats.errors import FormatError
 from kinmyaku.i18n import translate
 from kinmyaku.services import importing
+from kinmyaku.services.import_pipeline import warning_text
 from kinmyaku.services.import_write import REASONS, Outcome
 from kinmyaku.web import forms
 from kinmyaku.web.deps import (
@@ -176,6 +179,7 @@ def _page(
     past = importing.list_imports(core.uow())
     context: dict[str, Any] = {"imports": past, "formats": FORMATS}
     context["why"] = lambda outcome: why_text(lang, outcome)
+    context["warning"] = lambda text: warning_text(lang, text)
     context["form"] = {"format": "auto", "skip_bad": False}
     query = request.query_params
     for key in ("done", "undone", "removed", "restored"):

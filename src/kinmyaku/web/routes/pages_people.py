@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.domain.model import Channel, Industry, industry_label
 from kinmyaku.services import browse, photos, today
+from kinmyaku.services.identity.finding import check_new_person
 from kinmyaku.services.people import PersonInput, add_person
 from kinmyaku.services.relations import record_encounter
 from kinmyaku.storage.people_filters import SORTS, PeopleQuery
 from kinmyaku.web import forms
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, errors_of, is_htmx, render, see_other
 from kinmyaku.web.i18n import format_day
+from kinmyaku.web.routes.pages_identity import data_changed, similar_context
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
@@ -149,26 +153,38 @@ def quick_add_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
 
 @router.post("/people")
 async def quick_add(request: Request, core: CoreDep, lang: LangDep, form: FormDep) -> Response:
-    """Add a person, how we met and a photo, all in one transaction."""
+    """Add a person, how we met and a photo, all in one transaction.
+
+    When someone similar is already stored, nothing is written: the form comes back with
+    a warning naming them, a link to open them and an "add anyway" button.
+    """
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     uow = core.uow()
     try:
         picture = await forms.upload(form, "photo", limit=photos.MAX_BYTES)
         event = forms.number(form, "event")
+        phone, email = forms.text(form, "phone"), forms.text(form, "email")
+        data = PersonInput(
+            family_name=forms.text(form, "family_name"),
+            given_name=forms.text(form, "given_name"),
+            family_reading=forms.text(form, "family_reading") or None,
+            given_reading=forms.text(form, "given_reading") or None,
+            company=forms.text(form, "company") or None,
+            title=forms.text(form, "title"),
+            phones=[phone] if phone else (),
+            emails=[email] if email else (),
+        )
+        if forms.text(form, "add_anyway") != "1":
+            similar = await run_in_threadpool(check_new_person, core.uow(), data)
+            if similar:
+                fields.pop("add_anyway", None)
+                context = _quick_context(core, lang, fields)
+                context["similar"] = similar_context(core, lang, similar)
+                context["photo_dropped"] = picture is not None
+                return render(request, "quick_add.html", context)
         with uow:
             photo = photos.store_photo(uow, data=picture) if picture else None
-            person_id = add_person(
-                uow,
-                PersonInput(
-                    family_name=forms.text(form, "family_name"),
-                    given_name=forms.text(form, "given_name"),
-                    family_reading=forms.text(form, "family_reading") or None,
-                    given_reading=forms.text(form, "given_reading") or None,
-                    company=forms.text(form, "company") or None,
-                    title=forms.text(form, "title"),
-                    photo=photo,
-                ),
-            )
+            person_id = add_person(uow, replace(data, photo=photo))
             record_encounter(
                 uow,
                 person_id=person_id,
@@ -182,4 +198,5 @@ async def quick_add(request: Request, core: CoreDep, lang: LangDep, form: FormDe
         context = _quick_context(core, lang, fields)
         context["errors"] = errors_of(lang, error)
         return render(request, "quick_add.html", context, status=422)
+    data_changed(request)
     return see_other(f"/people/new?added={person_id}")

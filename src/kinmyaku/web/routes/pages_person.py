@@ -23,6 +23,7 @@ from kinmyaku.domain.model import (
 )
 from kinmyaku.services import people as people_svc
 from kinmyaku.services import photos
+from kinmyaku.services.identity.review import check_edited_person
 from kinmyaku.web import forms
 from kinmyaku.web.deps import (
     CoreDep,
@@ -34,6 +35,7 @@ from kinmyaku.web.deps import (
     render,
     see_other,
 )
+from kinmyaku.web.routes.pages_identity import data_changed, similar_context
 from kinmyaku.web.routes.pages_people import event_options
 from kinmyaku.web.views import ledger_balance
 
@@ -74,13 +76,16 @@ def show_section(
     *,
     errors: dict[str, str] | None = None,
     form: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
-    """After a form post: the section (htmx), or the page (errors) or a redirect (done)."""
-    if not errors and not is_htmx(request):
+    """After a form post: the section (htmx), or the page (errors, a warning: ``extra``) or
+    a redirect (done)."""
+    if not errors and not extra and not is_htmx(request):
         return see_other(f"/people/{person_id}#sec-{section}")
     context = person_context(core, lang, person_id)
     context["section_errors"] = {section: errors or {}}
     context["section_forms"] = {section: form or {}}
+    context.update(extra or {})
     status = 422 if errors else 200
     if is_htmx(request):
         return render(request, f"_person_{section}.html", context, status=status)
@@ -128,34 +133,50 @@ async def person_page(
 def edit_profile(
     request: Request, person_id: RecordId, core: CoreDep, lang: LangDep, form: FormDep
 ) -> Response:
-    """Change names, job, notes; add an e-mail, phone or web address."""
+    """Change names, job, notes; add an e-mail, phone or web address.
+
+    When the new name, phone or e-mail makes the person look like someone else already
+    stored, nothing is saved: the form comes back with a warning and a "save anyway" button.
+    """
+    email, phone, url = (forms.text(form, n) for n in ("email", "phone", "url"))
+
+    def data() -> people_svc.PersonInput:
+        return people_svc.PersonInput(
+            family_name=forms.maybe_text(form, "family_name"),
+            given_name=forms.maybe_text(form, "given_name"),
+            family_reading=forms.maybe_text(form, "family_reading"),
+            given_reading=forms.maybe_text(form, "given_reading"),
+            romaji=forms.maybe_text(form, "romaji"),
+            nickname=forms.maybe_text(form, "nickname"),
+            birthday=forms.day(form, "birthday"),
+            notes=forms.maybe_text(form, "notes"),
+            offers=forms.maybe_text(form, "offers"),
+            needs=forms.maybe_text(form, "needs"),
+            met=forms.text(form, "met") == "on" if "met_shown" in form else None,
+            emails=[email] if email else (),
+            phones=[phone] if phone else (),
+            urls=[url] if url else (),
+            company=forms.text(form, "company") or None,
+            industry=forms.text(form, "industry") or None,
+            department=forms.text(form, "department"),
+            title=forms.text(form, "title"),
+        )
+
+    if forms.text(form, "add_anyway") != "1":
+        try:
+            similar = check_edited_person(core.uow(), person_id, data())
+        except KinmyakuError:
+            similar = []  # the edit itself reports what is wrong with the input
+        if similar:
+            values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+            warning = {"similar_profile": similar_context(core, lang, similar)}
+            return show_section(
+                request, core, lang, person_id, "profile", form=values, extra=warning
+            )
 
     def action() -> None:
-        email, phone, url = (forms.text(form, n) for n in ("email", "phone", "url"))
-        people_svc.edit_person(
-            core.uow(),
-            person_id,
-            people_svc.PersonInput(
-                family_name=forms.maybe_text(form, "family_name"),
-                given_name=forms.maybe_text(form, "given_name"),
-                family_reading=forms.maybe_text(form, "family_reading"),
-                given_reading=forms.maybe_text(form, "given_reading"),
-                romaji=forms.maybe_text(form, "romaji"),
-                nickname=forms.maybe_text(form, "nickname"),
-                birthday=forms.day(form, "birthday"),
-                notes=forms.maybe_text(form, "notes"),
-                offers=forms.maybe_text(form, "offers"),
-                needs=forms.maybe_text(form, "needs"),
-                met=forms.text(form, "met") == "on" if "met_shown" in form else None,
-                emails=[email] if email else (),
-                phones=[phone] if phone else (),
-                urls=[url] if url else (),
-                company=forms.text(form, "company") or None,
-                industry=forms.text(form, "industry") or None,
-                department=forms.text(form, "department"),
-                title=forms.text(form, "title"),
-            ),
-        )
+        people_svc.edit_person(core.uow(), person_id, data())
+        data_changed(request)
 
     return run_section(request, core, lang, person_id, "profile", form, action)
 

@@ -20,6 +20,7 @@ from kinmyaku.domain.insights.industries import industry_label
 from kinmyaku.i18n import translate
 from kinmyaku.services import drill, insights, insights_people
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, render
+from kinmyaku.web.routes.pages_identity import duplicates_count
 
 router = APIRouter(include_in_schema=False)
 
@@ -148,7 +149,12 @@ def review_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
     return render(
         request,
         "review.html",
-        {"r": r, "charts": charts, "why": lambda e: explain_text(e, lang) if e else ""},
+        {
+            "r": r,
+            "charts": charts,
+            "why": lambda e: explain_text(e, lang) if e else "",
+            "duplicates": duplicates_count(request),
+        },
     )
 
 

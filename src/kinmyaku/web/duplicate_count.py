@@ -1,0 +1,134 @@
+"""How many likely duplicates there are, for Today and the review, without making them slow.
+
+Finding duplicates reads everyone (seconds at 100,000 people), so pages never compute the
+count: they read the last one computed here.  A background thread computes it as the
+server starts, then checks every ``interval`` seconds whether the people changed (one
+cheap query over counts and the newest ids and times of the tables matching reads) and
+recomputes only then.  The web's own writes (quick add, a profile edit, merge, undo,
+"different people") wake it at once, and the duplicates page, which computes the full
+list anyway, hands its count over directly.  So the figure can lag a change made
+elsewhere (the CLI, an import) by up to ``interval`` seconds plus one computation, and on
+a large database a count that took t seconds is followed by a rest of 10 t seconds, so
+that a stream of edits never keeps a core busy counting.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kinmyaku.bootstrap import App
+from kinmyaku.services.identity.finding import count_duplicates
+from kinmyaku.storage.schema import (
+    affiliations,
+    contact_points,
+    merges,
+    not_duplicates,
+    people,
+    person_aliases,
+)
+
+log = logging.getLogger(__name__)
+INTERVAL = 30.0
+"""Seconds between checks whether the data changed."""
+COOLDOWN = 10
+"""After a count that took t seconds, no other count for COOLDOWN * t seconds."""
+
+
+def data_version(core: App) -> tuple[Any, ...]:
+    """A value that changes whenever anything the matching reads changes (one query)."""
+    parts = [
+        select(func.count()).select_from(people).scalar_subquery(),
+        select(func.max(people.c.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(contact_points).scalar_subquery(),
+        select(func.max(contact_points.c.id)).scalar_subquery(),
+        select(func.max(affiliations.c.id)).scalar_subquery(),
+        select(func.count()).select_from(affiliations).scalar_subquery(),
+        select(func.max(person_aliases.c.id)).scalar_subquery(),
+        select(func.count()).select_from(not_duplicates).scalar_subquery(),
+        select(func.max(merges.c.id)).scalar_subquery(),
+        select(func.count(merges.c.undone_at)).scalar_subquery(),
+    ]
+    with core.uow() as conn:
+        row = conn.execute(select(*parts)).one()
+    return tuple(row)
+
+
+class DuplicateCount:
+    """The cached number of likely duplicate pairs (None until first computed)."""
+
+    def __init__(self, core: App, *, interval: float = INTERVAL) -> None:
+        self.core = core
+        self.interval = interval
+        self._value: int | None = None
+        self._version: tuple[Any, ...] | None = None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def value(self) -> int | None:
+        """The last count computed (None: not known yet)."""
+        return self._value
+
+    def set(self, count: int, version: tuple[Any, ...] | None = None) -> None:
+        """Remember a count someone computed (the duplicates page)."""
+        with self._lock:
+            self._value = count
+            if version is not None:
+                self._version = version
+
+    def refresh(self, *, force: bool = False) -> float:
+        """Recompute when the data changed (always with ``force``); failures are logged.
+        Returns the seconds spent counting (0 when nothing changed)."""
+        self._idle.clear()
+        started = time.monotonic()
+        try:
+            version = data_version(self.core)
+            if not (force or version != self._version or self._value is None):
+                return 0.0
+            count = count_duplicates(self.core.uow())
+            self.set(count, version)
+        except Exception:  # upkeep must never take the server down
+            log.exception("could not count the duplicates")
+        finally:
+            self._idle.set()
+        return time.monotonic() - started
+
+    def changed(self) -> None:
+        """The web app wrote something: recompute soon (in the background)."""
+        self._idle.clear()
+        self._wake.set()
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        """Wait until no computation is pending (tests); True when idle."""
+        return self._idle.wait(timeout)
+
+    def start(self) -> None:
+        """Compute now and whenever the data changes, in a daemon thread, until stopped."""
+        self._thread = threading.Thread(target=self._run, name="kinmyaku-duplicates", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread (waits for a computation in progress)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            spent = self.refresh()
+            # A long count (a big database) holds the CPU: rest COOLDOWN times as long
+            # before the next one, however often the data changes meanwhile.
+            if self._stop.wait(spent * COOLDOWN):
+                break
+            self._wake.wait(self.interval)

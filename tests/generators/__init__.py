@@ -1,0 +1,1 @@
+"""Deterministic generators of test and benchmark data (messy Japanese contact exports)."""
