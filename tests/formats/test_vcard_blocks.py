@@ -47,6 +47,9 @@ LINES = st.sampled_from(
         b"EMAIL:a@example.jp",
         b"\x0c",
         b"NOTE;ENCODING=QUOTED-PRINTABLE:b=\r",
+        b"# a comment",
+        b"AGENT:BEGIN:VCARD",
+        b"ADR:;;street\\",
     ]
 )
 ENDINGS = st.sampled_from([b"\r\n", b"\n"])
@@ -56,23 +59,27 @@ FILES = st.lists(st.tuples(LINES, ENDINGS), max_size=80).map(
 
 
 def _card(card: RawCard) -> tuple[Any, ...]:
-    return ("card", card.record_no, card.line, card.lines, card.size)
+    problems = [(p.key, p.line) for p in card.problems]
+    return ("card", card.record_no, card.line, card.lines, card.size, problems)
 
 
 def _error(error: FormatError) -> tuple[Any, ...]:
     return ("error", error.key, error.line, error.record_no)
 
 
-def whole(data: bytes) -> list[tuple[Any, ...]]:
+def whole(data: bytes, lenient: bool = False) -> list[tuple[Any, ...]]:
     """What read_cards makes of the whole file."""
     events: list[tuple[Any, ...]] = []
     lines = iter_lines(data, BytesIO(), file=FILE)
-    for card in read_cards(lines, file=FILE, on_error=lambda e: events.append(_error(e))):
+    note = lambda e: events.append(_error(e))  # noqa: E731
+    for card in read_cards(lines, file=FILE, on_error=note, lenient=lenient):
         events.append(_card(card))
     return events
 
 
-def in_blocks(data: bytes, head: int, block_size: int, max_block: int) -> list[tuple[Any, ...]]:
+def in_blocks(
+    data: bytes, head: int, block_size: int, max_block: int, lenient: bool = False
+) -> list[tuple[Any, ...]]:
     """What the blocks make of it, each block read on its own as a helper process would."""
     events: list[tuple[Any, ...]] = []
 
@@ -86,9 +93,10 @@ def in_blocks(data: bytes, head: int, block_size: int, max_block: int) -> list[t
         on_error=note,
         block_size=block_size,
         max_block=max_block,
+        lenient=lenient,
     ):
         if isinstance(item, VCardBlock):
-            for card in block_cards(item, note):
+            for card in block_cards(item, note, lenient=lenient):
                 events.append(_card(card))
         else:
             events.append(_card(item))
@@ -104,6 +112,16 @@ def test_blocks_read_as_the_whole_file(
     data: bytes, head: int, block_size: int, max_block: int
 ) -> None:
     assert in_blocks(data, min(head, len(data)), block_size, max_block) == whole(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(FILES, st.integers(0, 200), st.integers(1, 120), st.integers(1, 400))
+def test_blocks_read_leniently_as_the_whole_file(
+    data: bytes, head: int, block_size: int, max_block: int
+) -> None:
+    """Cards inside cards and cards that never end come the same way from blocks."""
+    blocks = in_blocks(data, min(head, len(data)), block_size, max_block, lenient=True)
+    assert blocks == whole(data, lenient=True)
 
 
 def _file(cards: int) -> bytes:

@@ -14,7 +14,10 @@ from kinmyaku.services.identity.profiles import load_profiles
 from kinmyaku.services.importing import import_files, undo_import
 from kinmyaku.storage.schema import contact_points, people, person_aliases
 
-EIGHT_HEADER = "会社名,部署名,役職,姓,名,e-mail,郵便番号,住所,TEL会社,TEL部門,TEL直通,Fax,携帯電話,URL,名刺交換日\n"
+EIGHT_HEADER = (
+    "会社名,部署名,役職,姓,名,e-mail,郵便番号,住所,"
+    "TEL会社,TEL部門,TEL直通,Fax,携帯電話,URL,名刺交換日\n"
+)
 OFFICE = "100-0005,東京都千代田区丸の内1-2-3,03-1234-5678,,,03-1234-5679"
 
 

@@ -14,8 +14,8 @@ from kinmyaku.bootstrap import App
 from kinmyaku.domain.errors import NotFound
 from kinmyaku.services import events, relations
 from kinmyaku.services import people as people_svc
-from kinmyaku.services.identity.review import check_edited_person, duplicate_pairs
 from kinmyaku.services.identity import merging
+from kinmyaku.services.identity.review import check_edited_person, duplicate_pairs
 from kinmyaku.services.people import PersonInput, add_person
 from kinmyaku.web.duplicate_count import DuplicateCount, data_version
 

@@ -36,11 +36,12 @@ MAX_BLOCK = 8 * 1024 * 1024
 # case-insensitive, followed by whitespace only.
 # vCard 2.1's AGENT:BEGIN:VCARD opens a card too (vcard_reader.opens_card).
 _MARKER = re.compile(
-    rb"^(AGENT[:;][^\n]*?:BEGIN|BEGIN|END):VCARD[ \t\r\x0b\x0c]*$", re.IGNORECASE | re.MULTILINE
+    rb"^(AGENT(?:;[^\n]*?)?:BEGIN|BEGIN|END):VCARD[ \t\r\x0b\x0c]*$", re.IGNORECASE | re.MULTILINE
 )
 # ... followed by a folded line: the logical line may not be a marker, so no cut is certain.
 _FOLDED_MARKER = re.compile(
-    rb"^(?:BEGIN|END):VCARD[ \t\r\x0b\x0c]*\n[ \t]", re.IGNORECASE | re.MULTILINE
+    rb"^(?:AGENT(?:;[^\n]*?)?:BEGIN|BEGIN|END):VCARD[ \t\r\x0b\x0c]*\n[ \t]",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 

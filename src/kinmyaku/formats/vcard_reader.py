@@ -68,17 +68,20 @@ def card_record(raw: RawCard, *, lenient: bool = False) -> ContactRecord:
         raise FormatError(
             "vcard_too_large", file=file, line=start, record_no=record_no, limit=MAX_CARD
         )
-    warnings = list(raw.problems)
+    warnings: list[FormatWarning] = list(raw.problems) if raw.problems else []
     unreadable: list[bytes] = []
     try:
-        props: list[Property] = []
-        for no, text in raw.lines:
-            try:
-                props.append(parse_property(text, no))
-            except FormatError:
-                if not lenient:
-                    raise
-                warnings.append(_continue(props, unreadable, no, text))
+        try:
+            props = [parse_property(text, no) for no, text in raw.lines]
+        except FormatError:
+            if not lenient:
+                raise
+            props = []
+            for no, text in raw.lines:
+                try:
+                    props.append(parse_property(text, no))
+                except FormatError:
+                    warnings.append(_continue(props, unreadable, no, text))
         record = card_to_record(props, RecordSource(file, record_no, start))
     except FormatError as error:
         raise error.located(file=file, line=start, record_no=record_no) from None

@@ -76,7 +76,10 @@ def type_values(values: Iterable[str]) -> list[str]:
 
 def _is_boundary(line: bytes) -> bool:
     head = line[:11].upper()
-    return head.startswith((b"END:VCARD", b"BEGIN:VCARD"))
+    if head.startswith((b"END:VCARD", b"BEGIN:VCARD")):
+        return True
+    # vCard 2.1's AGENT:BEGIN:VCARD opens a card too (vcard_reader.opens_card)
+    return head[:5] == b"AGENT" and line.rstrip().upper().endswith(b":BEGIN:VCARD")
 
 
 def _is_qp(line: bytes) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from PIL import Image
 
 from kinmyaku.domain.errors import ValidationError
+from kinmyaku.domain.identity.profile import UNNAMED
 from kinmyaku.domain.model import Channel
 from kinmyaku.domain.names import fold_joined, fold_text, is_kana
 from kinmyaku.domain.search_keys import PersonKeys
@@ -33,8 +34,8 @@ from kinmyaku.storage.search_index import IndexRows, person_rows
 
 NameKey = tuple[str, str, str]
 
-UNNAMED = "?"
-"""The family name of a person imported from a record with nothing to name them by."""
+# UNNAMED (domain/identity/profile.py) is the family name of a person imported from a record
+# with nothing to name them by; matching never takes it for a name.
 UNNAMED_FIELD = "unnamed"
 """The extra field that marks such a person (its value: the file and line it came from)."""
 INVALID_EMAIL = "invalid e-mail"

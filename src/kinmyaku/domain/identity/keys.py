@@ -109,6 +109,7 @@ def company_key(name: str) -> str:
 
 
 _VOWELS_AND_MARKS = re.compile(r"[aiueoyw]")
+_SOFT_G = re.compile(r"g(?=[eiy])")
 _REPEATED = re.compile(r"(.)\1+")
 _CONSONANT_MAP = str.maketrans({"l": "r", "m": "n", "f": "h", "v": "b", "c": "k", "q": "k"})
 
@@ -122,10 +123,14 @@ def company_sound(name: str) -> str:
     key = company_key(name)
     if not key:
         return ""
+    key, words = _company_words(key)
+    if not key:
+        return "".join(words)
     if is_kana(key):
         text = str(jaconv.kana2alphabet(jaconv.kata2hira(key)))
     elif key.isascii():
         text = key.replace("ph", "f").replace("th", "s").replace("ck", "k").replace("x", "ks")
+        text = _SOFT_G.sub("j", text)  # stage, energy: ステージ, エナジー
     else:
         reading = infer_reading(key)  # 東洋物産 -> とうようぶっさん (Toyo Bussan)
         if not reading:
@@ -133,8 +138,62 @@ def company_sound(name: str) -> str:
         text = str(jaconv.kana2alphabet(reading))
     text = phonetic_key(text).translate(_CONSONANT_MAP)
     text = _VOWELS_AND_MARKS.sub("", text)
-    text = _REPEATED.sub(_first, text)
+    text = _REPEATED.sub(_first, text) + "".join(words)
     return text if len(text) >= 3 else ""
+
+
+# Words of company names and their English translations, folded as company_key folds them:
+# 東都大学 and Toto University, 緑川製薬 and Midorikawa Pharmaceutical meet.
+_WORDS = (
+    ("U", ("大学", "university", "univ")),
+    ("B", ("銀行", "bank")),
+    ("H", ("総合病院", "病院", "generalhospital", "hospital", "medicalcenter")),
+    ("P", ("製薬", "pharmaceuticals", "pharmaceutical", "pharma")),
+    ("E", ("電機", "電気", "electric", "electronics")),
+    ("C", ("建設", "construction")),
+    ("PR", ("印刷", "printing")),
+    ("T", ("商事", "shoji", "trading")),
+    ("R", ("不動産", "realestate", "realty")),
+    ("F", ("食品", "フーズ", "フード", "foods", "food")),
+    ("L", ("物流", "ロジスティクス", "logistics")),
+    ("S", ("証券", "securities")),
+    ("I", ("保険", "insurance")),
+    ("IN", ("工業", "industries", "industrial", "industry")),
+    ("CH", ("化学", "化成", "chemicals", "chemical")),
+    ("M", ("自動車", "motors", "motor", "automotive")),
+    ("RI", ("総合研究所", "研究所", "researchinstitute", "institute")),
+    ("A", ("会計事務所", "accountingoffice", "accountingfirm", "accounting")),
+    ("LW", ("法律事務所", "lawoffice", "lawfirm")),
+    ("TE", ("テクノロジー", "technologies", "technology")),
+    ("SO", ("ソリューションズ", "ソリューション", "solutions", "solution")),
+    ("SY", ("システムズ", "システム", "systems", "system")),
+    ("CO", ("コンサルティング", "consulting")),
+    ("D", ("デザイン", "design")),
+    ("SV", ("サービス", "services", "service")),
+    ("EN", ("エンタテインメント", "エンターテインメント", "entertainment")),
+    ("MK", ("マーケティング", "marketing")),
+    ("PB", ("出版", "publishing")),
+    ("TR", ("運輸", "transport")),
+    ("N", ("日本", "nippon", "nihon", "japan")),
+)
+_WORD_PATTERN = re.compile(
+    "|".join(
+        sorted((re.escape(fold_text(w)) for _, ws in _WORDS for w in ws), key=len, reverse=True)
+    )
+)
+_WORD_TOKEN = {fold_text(w): f"#{token}" for token, ws in _WORDS for w in ws}
+
+
+def _company_words(key: str) -> tuple[str, list[str]]:
+    """A company key without the words of ``_WORDS``, and their tokens in order of the text."""
+    found: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        found.append(_WORD_TOKEN[match.group(0)])
+        return " "
+
+    rest = _WORD_PATTERN.sub(take, key)
+    return rest.replace(" ", ""), sorted(found)
 
 
 ROLE_LOCAL_PARTS = frozenset(

@@ -27,7 +27,11 @@ from kinmyaku.domain.identity.keys import (
     phonetic_key,
     profile_url_key,
 )
+from kinmyaku.domain.identity.surnames import FAMILY_SHARES, GIVEN_SHARE
 from kinmyaku.domain.names import fold_text, is_kana, is_latin, reading_romaji
+
+UNNAMED = "?"
+"""The family name of a person imported from a card with no name at all."""
 
 MIN_SIZE = 1000
 """The fewest people name frequencies and the prior are taken over (scoring.Model)."""
@@ -222,6 +226,10 @@ class Population:
 
     size: int = 0
     name_counts: Counter[str] = field(default_factory=Counter)
+    name_holders: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    """Per name, the people (or, once known, the groups of records of one person) with it."""
+    groups: dict[int, int] = field(default_factory=dict)
+    """A person's group when records are known to be one person (``regroup``)."""
     holders: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     company_counts: Counter[str] = field(default_factory=Counter)
     part_counts: Counter[str] = field(default_factory=Counter)
@@ -231,6 +239,7 @@ class Population:
         self.size += 1
         for name in feature.names[:1]:
             self.name_counts[name.full_sound or name.written] += 1
+            self.name_holders[name.full_sound or name.written].add(feature.id)
             self.part_counts["f" + (name.family_sound or name.family)] += 1
             self.part_counts["g" + (name.given_sound or name.given)] += 1
         who = holder_key(feature)
@@ -255,13 +264,24 @@ class Population:
         """The share of people who work or worked at a company (its key), as name_frequency."""
         return max(self.company_counts.get(company, 0), 1) / max(self.size, MIN_SIZE)
 
-    def name_frequency(self, name: NameForm) -> float:
+    def regroup(self, groups: dict[int, int]) -> None:
+        """Count names by person, not by record: ``groups`` maps a record to the group of
+        records known to be one person (three records of 村田 直樹 are one 村田 直樹)."""
+        self.groups = groups
+        for key, holders in self.name_holders.items():
+            self.name_counts[key] = len({groups.get(h, h) for h in holders})
+
+    def name_frequency(self, name: NameForm, pair: tuple[int, int] = (0, 0)) -> float:
         """The chance that someone else has this name: the share of others with the whole
-        name (two records of the pair itself left out), or, when that is none, the family
-        name's share times the given name's (a name seen once says little about how rare
-        it is).  Over at least MIN_SIZE people: a small address book says little."""
+        name (two records of the pair itself left out), or the family name's share times
+        the given name's, each at least its share in Japan (``surnames``): a name seen once
+        says little about how rare it is.  Over at least MIN_SIZE people."""
         size = max(self.size, MIN_SIZE)
-        others = self.name_counts.get(name.full_sound or name.written, 0) - 2
-        family = max(self.part_counts.get("f" + (name.family_sound or name.family), 0), 1)
-        given = max(self.part_counts.get("g" + (name.given_sound or name.given), 0), 1)
-        return max(others / size, family * given / size**2, RAREST_NAME)
+        key = name.full_sound or name.written
+        own = {self.groups.get(i, i) for i in pair if i in self.name_holders.get(key, ())}
+        others = self.name_counts.get(key, 0) - max(len(own), 2 if pair == (0, 0) else 0)
+        family = max(self.part_counts.get("f" + (name.family_sound or name.family), 0), 1) / size
+        given = max(self.part_counts.get("g" + (name.given_sound or name.given), 0), 1) / size
+        family = max(family, FAMILY_SHARES.get(name.family_sound, 0.0))
+        given = max(given, GIVEN_SHARE) if name.given else 1.0
+        return max(others / size, family * given, RAREST_NAME)

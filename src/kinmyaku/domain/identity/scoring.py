@@ -85,6 +85,10 @@ STRONG = frozenset(
 )
 """Levels that are evidence of one person on their own; a name counts with its company."""
 
+RARE_NAME = 5e-5
+"""A name rarer than this (the chance that someone else has it) counts with a company or
+an address as strong evidence; a commoner one (佐藤 健: 1.5 % x 0.5 %) does not."""
+
 BELOW_AUTO_MERGE = 0.98
 """The probability a pair without strong evidence is given when it scores higher."""
 
@@ -103,15 +107,20 @@ def strong(levels: Sequence[Level]) -> bool:
     One of: a personal e-mail, a mobile or a line no one else holds, a profile URL, a
     birthday, an address no one else holds, the very same record; or a name that agrees
     in full (written or by its reading, or but for a typo in Latin letters) at the same
-    company or the same address.  Nothing strong may disagree:
-    different birthdays or profiles on one site.
+    company or the same address, and is not a common name (RARE_NAME: 佐藤 健 is not).
+    Nothing strong may disagree: different birthdays or profiles on one site.
     """
     found = {(level.comparison, level.level) for level in levels}
     if found & {("birthday", "different"), ("url", "different")}:
         return False
     if found & STRONG:
         return True
-    named = found & {("name", level) for level in ("exact", "sound", "sound_cross", "close")}
+    named = any(
+        level.comparison == "name"
+        and level.level in ("exact", "sound", "sound_cross", "sound_guess_cross", "close")
+        and (level.u is None or level.u <= RARE_NAME)
+        for level in levels
+    )
     placed = found & {
         ("company", "same"),
         ("address", "same_pair"),
@@ -244,9 +253,12 @@ def compare_names(a: Features, b: Features, population: Population) -> Level:
     name_a, name_b = a.profile.display_name(), b.profile.display_name()
     params = (("a", name_a), ("b", name_b))
     if level == "exact":
-        return Level("name", level, "Same name {a}", params[:1], population.name_frequency(na))
+        pair = (a.id, b.id)
+        freq = population.name_frequency(na, pair)
+        return Level("name", level, "Same name {a}", params[:1], freq)
     if level.startswith("sound"):
-        freq = population.name_frequency(na) + population.name_frequency(nb)
+        pair = (a.id, b.id)
+        freq = population.name_frequency(na, pair) + population.name_frequency(nb, pair)
         guessed = level.startswith("sound_guess")
         msgid = "{a} = {b} (guessed reading)" if guessed else "{a} = {b} (reading)"
         return Level("name", level, msgid, params, min(freq, 1.0))
@@ -323,12 +335,12 @@ def compare_emails(a: Features, b: Features, population: Population) -> Level:
             "email", "shared", "Shared address {email}: not evidence", (("email", shared[0]),)
         )
     if a.skeletons & b.skeletons and _names_meet(a, b):
-        pair = (_one(a.emails), _one(b.emails))
+        near = (_one(a.emails), _one(b.emails))
         return Level(
             "email",
             "typo",
             "E-mails almost the same ({a} / {b}): a typo?",
-            (("a", pair[0]), ("b", pair[1])),
+            (("a", near[0]), ("b", near[1])),
         )
     if a.emails and b.emails:
         return Level("email", "different", "Different e-mails")

@@ -136,15 +136,36 @@ def find_duplicates(
     feats = [features(p) for p in profiles]
     population = population_of(feats)
     model = estimate_u(feats, population)
+    pairs = list(candidate_pairs(feats))
+    # Two passes: the sure pairs of the first say which records are one person, so that a
+    # name is counted once per person (three records of 村田 直樹 are not three namesakes).
+    sure = score_pairs(
+        feats, pairs, population, model, min_probability=AUTO_MERGE, different=different
+    )
+    if sure:
+        population.regroup(groups_of((c.a.id, c.b.id) for c in sure))
     found = score_pairs(
-        feats,
-        candidate_pairs(feats),
-        population,
-        model,
-        min_probability=min_probability,
-        different=different,
+        feats, pairs, population, model, min_probability=min_probability, different=different
     )
     return found if limit is None else found[:limit]
+
+
+def groups_of(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Union-find over pairs: each id's group (the smallest id in it)."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: root(x) for x in parent}
 
 
 def count_duplicates(uow: UnitOfWork, *, min_probability: float = REVIEW) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Collection
 
 from sqlalchemy import Connection, select
 
-from kinmyaku.domain.identity.profile import NameParts, Profile
+from kinmyaku.domain.identity.profile import UNNAMED, NameParts, Profile
 from kinmyaku.storage.schema import (
     affiliations,
     contact_points,
@@ -38,7 +38,7 @@ def record_digest(
 
 def _is_named(family: str, given: str, values: Collection[str]) -> bool:
     """False when the record had no name and took one from a company, e-mail or phone."""
-    return bool(given) or family not in values
+    return bool(given) or (family != UNNAMED and family not in values)
 
 
 def load_profiles(conn: Connection, ids: Collection[int] | None = None) -> list[Profile]:
