@@ -41,7 +41,7 @@ from kinmyaku.storage import search
 def p95(values: list[float]) -> float:
     """The 95th percentile (nearest rank)."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * len(ordered))) - 1)]
+    return ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
 
 
 def peak_mb() -> float:
@@ -65,8 +65,10 @@ def main() -> None:
             check=True,
         )
     app = open_app(Settings(database_url=f"sqlite:///{args.db}", language="en"))
-    print(f"machine: {platform.processor() or platform.machine()}, {platform.system()}, "
-          f"Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {platform.system()}, "
+        f"Python {platform.python_version()}"
+    )
 
     reads, finds = [], []
     found = 0
@@ -82,7 +84,8 @@ def main() -> None:
     print(
         f"duplicates over {args.db.name}: median {statistics.median(finds):.2f} s "
         f"(first {finds[0]:.2f} s), {found} pairs >= 0.5; reading the profiles alone "
-        f"{statistics.median(reads):.2f} s: ratio {statistics.median(finds) / statistics.median(reads):.1f}x; "
+        f"{statistics.median(reads):.2f} s: ratio "
+        f"{statistics.median(finds) / statistics.median(reads):.1f}x; "
         f"peak RSS {peak_mb():.0f} MB"
     )
 
@@ -91,11 +94,13 @@ def main() -> None:
     rng = random.Random(1)
     sample = rng.sample(everyone, min(args.lookups, len(everyone)))
     matches, plain = [], []
+    themselves = 0
     for profile in sample:
         new = replace(profile, id=0)
         start = time.perf_counter()
-        similar_people(app.uow(), new)
+        found = similar_people(app.uow(), new)
         matches.append(time.perf_counter() - start)
+        themselves += any(c.b.id == profile.id for c in found)
         start = time.perf_counter()
         with app.uow() as conn:
             search.search_people(conn, f"{profile.family} {profile.given}".strip(), limit=40)
@@ -105,7 +110,8 @@ def main() -> None:
     print(
         f"matching one new person ({len(sample)} lookups): median {statistics.median(ms):.1f} ms, "
         f"p95 {p95(ms):.1f} ms; a plain name search median {statistics.median(base):.1f} ms, "
-        f"p95 {p95(base):.1f} ms: ratio {statistics.median(ms) / statistics.median(base):.1f}x"
+        f"p95 {p95(base):.1f} ms: ratio {statistics.median(ms) / statistics.median(base):.1f}x; "
+        f"found themselves {themselves} of {len(sample)}"
     )
 
 

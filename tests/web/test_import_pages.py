@@ -321,3 +321,32 @@ def test_the_preview_lists_the_first_fifty_people_in_file_order(
     assert page.index("田中 00郎") < page.index("田中 49郎")
     assert "田中 50郎" not in page
     assert "…and 10 more" in page
+
+
+COLLEAGUES_EIGHT = (
+    "会社名,部署名,役職,姓,名,e-mail,郵便番号,住所,TEL会社,TEL部門,TEL直通,Fax,携帯電話,URL,名刺交換日\n"
+    "株式会社テスト商事,営業部,課長,山田,太郎,yamada@test-shoji.example,100-0005,"
+    "東京都千代田区丸の内1-2-3,03-1234-5678,,,03-1234-5679,090-1111-2222,,2024/03/15\n"
+    "株式会社テスト商事,総務部,,鈴木,花子,suzuki@test-shoji.example,100-0005,"
+    "東京都千代田区丸の内1-2-3,03-1234-5678,,,03-1234-5679,090-3333-4444,,2024/03/15\n"
+    "株式会社テスト商事,開発部,,佐藤,健,,100-0005,"
+    "東京都千代田区丸の内1-2-3,03-1234-5678,,,03-1234-5679,,,2024/03/15\n"
+    "株式会社テスト商事,開発部,,佐藤,健,,100-0005,"
+    "東京都千代田区丸の内1-2-3,03-1234-5678,,,03-1234-5679,,,2024/03/15\n"
+)
+
+
+def test_the_preview_keeps_colleagues_apart_and_lists_possible_duplicates(
+    client: TestClient, csrf: str, core: App
+) -> None:
+    status, page = preview(client, csrf, ("eight.csv", COLLEAGUES_EIGHT.encode("utf-8")))
+    assert status == 200
+    # Four cards on one company line and fax: four people, none joined on the shared line.
+    assert "Created 4, updated 0, unchanged 0, skipped 0." in page
+    # The second 佐藤 健 at the same company is only a question: listed, with the reasons.
+    assert "Possible duplicates" in page
+    assert "may be #" in page and "Same name 佐藤 健" in page
+    client.cookies.set("kinmyaku_lang", "ja")
+    status, page = preview(client, csrf, ("eight.csv", COLLEAGUES_EIGHT.encode("utf-8")))
+    assert "重複の可能性" in page
+    assert "と同じ人かもしれません" in page and "同じ名前 佐藤 健" in page

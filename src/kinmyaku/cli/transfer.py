@@ -61,6 +61,17 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
             where=f"{outcome.file}:{outcome.line}",
             reason="; ".join(outcome.why),
         )
+    for outcome in report.possible:
+        cli.say(
+            "Added #{id} {name} ({where}), who may be {match}: {why}",
+            id=outcome.person_id,
+            name=outcome.name,
+            where=f"{outcome.file}:{outcome.line}",
+            match=outcome.why[0] if outcome.why else "",
+            why=("、" if cli.lang == "ja" else ", ").join(outcome.why[1:]),
+        )
+    if report.possible:
+        cli.say("Check the possible duplicates with: kinmyaku duplicates")
     cli.say(
         "Created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}.",
         created=counts.get("created", 0),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Connection, select
@@ -57,6 +57,7 @@ def record_features(person_id: int, prepared: PreparedRecord) -> Features:
             points=[(kind, value, normal) for kind, value, _, normal in prepared.points],
             birthday=cols.get("birthday"),
             nickname=str(cols.get("nickname") or ""),
+            ahead=prepared.match,
         )
     )
 
@@ -82,10 +83,13 @@ class MatchIndex:
             found = self._last[1]
             if found.id == person_id:
                 return found
-            profile = replace(found.profile, id=person_id)
-            copy = replace(found, id=person_id, profile=profile, holder="")
-            copy.holder = holder_key(copy)
-            return copy
+            # The features ``find`` made become the new person's: ``find`` is done with them.
+            self._last = None
+            found.id = found.profile.id = person_id
+            if not found.named:
+                found.holder = ""
+                found.holder = holder_key(found)
+            return found
         return record_features(person_id, prepared)
 
     def find(self, prepared: PreparedRecord) -> tuple[Match | None, list[Match]]:
@@ -98,7 +102,11 @@ class MatchIndex:
         """Let later records match this new person and see what they now have."""
         for kind, _, _, normalized in prepared.points:
             self.points.add((person_id, kind, normalized))
-        self.identity.add(self._features(person_id, prepared))
+        # No fingerprint: two identical cards in one file may be two people (two bare
+        # cards of 佐藤 健 at one company); only a card imported again is its person.
+        feature = self._features(person_id, prepared)
+        feature.digest = ""
+        self.identity.add(feature)
         if prepared.tags:
             self.tags.update((person_id, tag) for tag in prepared.tags)
         if prepared.met_on is not None:

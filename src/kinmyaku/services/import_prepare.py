@@ -12,7 +12,7 @@ from typing import Any
 from PIL import Image
 
 from kinmyaku.domain.errors import ValidationError
-from kinmyaku.domain.identity.profile import UNNAMED
+from kinmyaku.domain.identity.profile import UNNAMED, NameForm, name_form
 from kinmyaku.domain.model import Channel
 from kinmyaku.domain.names import fold_joined, fold_text, is_kana
 from kinmyaku.domain.search_keys import PersonKeys
@@ -26,6 +26,7 @@ from kinmyaku.formats.records import (
     RecordSource,
 )
 from kinmyaku.i18n import translate
+from kinmyaku.services.identity.profiles import record_digest
 from kinmyaku.services.people import name_columns
 from kinmyaku.services.photos import FORMATS as PHOTO_FORMATS
 from kinmyaku.services.photos import MAX_BYTES as PHOTO_BYTES
@@ -87,6 +88,9 @@ class PreparedRecord:
     """What was kept and why, each a sentence in the import's language."""
     index_rows: IndexRows | None = None
     """The person's search index rows, when built ahead (by an import's helper process)."""
+    match: tuple[NameForm | None, str] | None = None
+    """What matching compares of the name, and the record's fingerprint, made ahead (by an
+    import's helper process, while the writer writes)."""
 
     def unnamed_at(self) -> str:
         """The value of an unnamed record's ``unnamed`` extra field: where it came from."""
@@ -323,6 +327,7 @@ def prepare_record(
     ]
     prepared.extra = extra + keep.extra
     prepared.warnings = keep.warnings
+    match_ahead(prepared)
     return prepared
 
 
@@ -371,3 +376,14 @@ def _points(record: ContactRecord, prepared: PreparedRecord, keep: _Keeper) -> N
             text = keep.limit(text, 300, "address")
             label = keep.limit(address.label, 40, "label")
             prepared.points.append(("address", text, label, fold_text(text)))
+
+
+def match_ahead(prepared: PreparedRecord) -> None:
+    """Make what matching needs of a record ahead: its name's comparable form (sounds and
+    folded spellings) and its fingerprint (``import_match.record_features`` uses them)."""
+    cols = prepared.columns
+    names = (cols["family_name"], cols["given_name"], cols["family_reading"], cols["given_reading"])
+    form = name_form(*names, bool(cols["reading_inferred"]))
+    companies = [prepared.company] if prepared.company else []
+    points = [(kind, normal) for kind, _, _, normal in prepared.points]
+    prepared.match = (form, record_digest(names, companies, points, cols.get("birthday")))

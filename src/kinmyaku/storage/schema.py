@@ -440,7 +440,7 @@ merges = Table(
     Column("created_at", DateTime, nullable=False),
     # "manual" (kinmyaku merge KEEP OTHER, the web) or "auto" (merge --auto).
     Column("kind", String(10), nullable=False),
-    # JSON: [{"keep": id, "other": id, "probability": p, "reasons": [...]}, ...]
+    # JSON: [{"a": id, "b": id, "keep": id, "probability": p, "reasons": [{"msgid", "params"}]}]
     Column("pairs", Text, nullable=False),
     # JSON: every row the merge changed or deleted, as it was before, and the ids of the
     # rows it added (services/identity/merging.py); what the undo puts back.

@@ -29,6 +29,7 @@ from kinmyaku.domain.identity.keys import (
 )
 from kinmyaku.domain.identity.surnames import FAMILY_SHARES, GIVEN_SHARE
 from kinmyaku.domain.names import fold_text, is_kana, is_latin, reading_romaji
+from kinmyaku.domain.people import display_name
 
 UNNAMED = "?"
 """The family name of a person imported from a card with no name at all."""
@@ -67,10 +68,12 @@ class Profile:
     """Other names the person is known by (旧姓, a romaji spelling, a merged record's)."""
     digest: str = ""
     """A fingerprint of the whole record as imported: the same card seen again."""
+    form: NameForm | None = None
+    """The main name's comparable form, when made ahead (an import's helper process)."""
 
     def display_name(self) -> str:
-        """The name as a list shows it: family first, a space between."""
-        return f"{self.family} {self.given}".strip()
+        """The name as the app shows it: family first, but given first in Latin letters."""
+        return display_name(self.family, self.given)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +166,7 @@ class Features:
 def features(profile: Profile) -> Features:
     """The comparable keys of a profile."""
     names = []
-    main = name_form(
+    main = profile.form or name_form(
         profile.family,
         profile.given,
         profile.family_reading,
@@ -264,12 +267,20 @@ class Population:
         """The share of people who work or worked at a company (its key), as name_frequency."""
         return max(self.company_counts.get(company, 0), 1) / max(self.size, MIN_SIZE)
 
-    def regroup(self, groups: dict[int, int]) -> None:
+    def regroup(self, groups: dict[int, int]) -> set[str]:
         """Count names by person, not by record: ``groups`` maps a record to the group of
-        records known to be one person (three records of 村田 直樹 are one 村田 直樹)."""
+        records known to be one person (three records of 村田 直樹 are one 村田 直樹).
+        Returns the names whose counts changed."""
         self.groups = groups
+        changed = set()
         for key, holders in self.name_holders.items():
-            self.name_counts[key] = len({groups.get(h, h) for h in holders})
+            if len(holders) < 2 or not any(h in groups for h in holders):
+                continue
+            count = len({groups.get(h, h) for h in holders})
+            if count != self.name_counts[key]:
+                self.name_counts[key] = count
+                changed.add(key)
+        return changed
 
     def name_frequency(self, name: NameForm, pair: tuple[int, int] = (0, 0)) -> float:
         """The chance that someone else has this name: the share of others with the whole

@@ -507,38 +507,51 @@ class Model:
     @property
     def prior_bits(self) -> float:
         """log2 of the prior odds that two people are one."""
-        n = max(self.size, MIN_PRIOR_SIZE)
-        return math.log2(1 / (n - 1))
+        return -math.log2(max(self.size, MIN_PRIOR_SIZE) - 1)
+
+    _weights: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
 
     def weight(self, level: Level) -> float:
         """log2(m / u) of one level, bounded (0 for a level that says nothing)."""
-        spec = LEVELS.get((level.comparison, level.level))
+        key = (level.comparison, level.level)
+        if level.u is None:
+            known = self._weights.get(key)
+            if known is not None:
+                return known
+        spec = LEVELS.get(key)
         if spec is None:
             return 0.0
         m, _, floor = spec
-        u = level.u if level.u is not None else self.u[(level.comparison, level.level)]
-        u = max(u, floor)
+        u = max(level.u if level.u is not None else self.u[key], floor)
         low, high = WEIGHT_RANGE
-        return min(max(math.log2(m / u), low), high)
+        found = min(max(math.log2(m / u), low), high)
+        if level.u is None:
+            self._weights[key] = found
+        return found
 
-    def score(self, levels: Sequence[Level]) -> tuple[float, tuple[Reason, ...]]:
-        """The probability that the pair is one person, and the reasons, strongest first.
+    def probability(self, levels: Sequence[Level]) -> float:
+        """The probability that the pair is one person.
 
-        Without strong evidence (``strong``) the probability stays below AUTO_MERGE: such
-        a pair is only ever suggested, never merged without asking.
+        Without strong evidence (``strong``) it stays below AUTO_MERGE: such a pair is only
+        ever suggested, never merged without asking.
         """
-        total = self.prior_bits
-        reasons = []
-        for level in levels:
-            w = self.weight(level)
-            total += w
-            if level.msgid:
-                reasons.append(Reason(level.msgid, level.params, w))
-        reasons.sort(key=lambda r: -abs(r.weight))
+        total = self.prior_bits + sum(self.weight(level) for level in levels)
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -60 else 0.0
         if probability >= AUTO_MERGE and not strong(levels):
             probability = BELOW_AUTO_MERGE
-        return probability, tuple(reasons)
+        return probability
+
+    def reasons(self, levels: Sequence[Level]) -> tuple[Reason, ...]:
+        """The reasons for and against, strongest first."""
+        found = [
+            Reason(level.msgid, level.params, self.weight(level)) for level in levels if level.msgid
+        ]
+        found.sort(key=lambda r: -abs(r.weight))
+        return tuple(found)
+
+    def score(self, levels: Sequence[Level]) -> tuple[float, tuple[Reason, ...]]:
+        """``probability`` and ``reasons`` together."""
+        return self.probability(levels), self.reasons(levels)
 
 
 def estimate_u(

@@ -12,12 +12,13 @@ from kinmyaku.domain.identity.blocking import candidate_pairs
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Candidate, PersonRef, Reason
 from kinmyaku.domain.identity.profile import Features, Population, Profile, features
 from kinmyaku.domain.identity.scoring import BELOW_AUTO_MERGE, Model, compare, estimate_u
+from kinmyaku.domain.names import is_latin, shown_romaji
+from kinmyaku.domain.search_keys import NAME_FIELDS, PersonKeys, person_index
 from kinmyaku.domain.validate import format_phone, normalize_email, parse_phone, phone_digits
 from kinmyaku.i18n import translate
 from kinmyaku.services.identity.profiles import load_profiles
 from kinmyaku.services.people import PersonInput, name_columns
-from kinmyaku.storage import search
-from kinmyaku.storage.schema import contact_points, not_duplicates, people
+from kinmyaku.storage.schema import contact_points, not_duplicates, people, search_terms
 from kinmyaku.storage.uow import UnitOfWork
 
 NEIGHBOURS = 40
@@ -82,13 +83,16 @@ def score_pairs(
             a, b = b, a
         if (a.id, b.id) in different:
             continue
-        probability, reasons = model.score(compare(a, b, population))
+        levels = compare(a, b, population)
+        probability = model.probability(levels)
         if probability >= min_probability:
             found.append(
-                Candidate(person_ref(a.profile), person_ref(b.profile), probability, reasons)
+                Candidate(
+                    person_ref(a.profile), person_ref(b.profile), probability, model.reasons(levels)
+                )
             )
     found.sort(key=lambda c: (-c.probability, c.a.id, c.b.id))
-    return unambiguous(found, {f.id: f for f in feats}, population, model)
+    return found
 
 
 AMBIGUOUS = Reason("Could be either of two different people")
@@ -137,17 +141,41 @@ def find_duplicates(
     population = population_of(feats)
     model = estimate_u(feats, population)
     pairs = list(candidate_pairs(feats))
-    # Two passes: the sure pairs of the first say which records are one person, so that a
-    # name is counted once per person (three records of 村田 直樹 are not three namesakes).
-    sure = score_pairs(
-        feats, pairs, population, model, min_probability=AUTO_MERGE, different=different
-    )
-    if sure:
-        population.regroup(groups_of((c.a.id, c.b.id) for c in sure))
     found = score_pairs(
-        feats, pairs, population, model, min_probability=min_probability, different=different
+        feats,
+        pairs,
+        population,
+        model,
+        min_probability=min(min_probability, REVIEW),
+        different=different,
     )
+    # The sure pairs say which records are one person, so that a name is counted once per
+    # person (three records of 村田 直樹 are not three namesakes): the pairs whose name
+    # counts change are scored again.
+    sure = [(c.a.id, c.b.id) for c in found if c.probability >= AUTO_MERGE]
+    if sure:
+        changed = population.regroup(groups_of(sure))
+        again = [
+            (i, j)
+            for i, j in pairs
+            if _main_name(feats[i]) in changed or _main_name(feats[j]) in changed
+        ]
+        redone = score_pairs(
+            feats, again, population, model, min_probability=0.0, different=different
+        )
+        kept = {(c.a.id, c.b.id): c for c in found}
+        for c in redone:
+            kept[(c.a.id, c.b.id)] = c
+        found = [c for c in kept.values() if c.probability >= min(min_probability, REVIEW)]
+        found.sort(key=lambda c: (-c.probability, c.a.id, c.b.id))
+    found = unambiguous(found, {f.id: f for f in feats}, population, model)
+    found = [c for c in found if c.probability >= min_probability]
     return found if limit is None else found[:limit]
+
+
+def _main_name(feature: Features) -> str:
+    name = feature.names[0] if feature.names else None
+    return (name.full_sound or name.written) if name else ""
 
 
 def groups_of(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
@@ -173,8 +201,26 @@ def count_duplicates(uow: UnitOfWork, *, min_probability: float = REVIEW) -> int
     return len(find_duplicates(uow, min_probability=min_probability))
 
 
+def _name_terms(profile: Profile) -> set[str]:
+    """The whole-name search terms of a profile's names (kanji, kana, romaji, both orders):
+    people who share one have the same name in some script."""
+    names = [(profile.family, profile.given, profile.family_reading, profile.given_reading)]
+    names += list(profile.aliases)
+    terms: set[str] = set()
+    for family, given, family_r, given_r in names:
+        if is_latin(family + given):
+            romaji = f"{given} {family}".strip()
+        else:
+            romaji = shown_romaji(family_r, given_r) if family_r or given_r else ""
+        keys = PersonKeys(family, given, family_r, given_r, romaji)
+        found, _ = person_index(keys)
+        terms |= {t.term for t in found if t.pos == 0 and t.whole and t.field in NAME_FIELDS}
+    return terms
+
+
 def _neighbour_ids(conn: Connection, profile: Profile) -> set[int]:
-    """People who share a phone, an e-mail or a URL with ``profile``, or a spelling of its name."""
+    """People who share a phone, an e-mail or a URL with ``profile``, or its name in any
+    script (two indexed look-ups)."""
     ids: set[int] = set()
     values = [("phone", p) for p in profile.phones] + [("email", e) for e in profile.emails]
     values += [("url", u) for u in profile.urls]
@@ -184,15 +230,18 @@ def _neighbour_ids(conn: Connection, profile: Profile) -> set[int]:
             for kind, value in values
         ]
         ids.update(conn.execute(select(contact_points.c.person_id).where(or_(*clauses))).scalars())
-    spellings = {
-        f"{profile.family} {profile.given}".strip(),
-        f"{profile.family_reading} {profile.given_reading}".strip(),
-    }
-    for family, given, family_r, given_r in profile.aliases:
-        spellings |= {f"{family} {given}".strip(), f"{family_r} {given_r}".strip()}
-    for text in spellings:
-        if text:
-            ids.update(pid for pid, _ in search.search_people(conn, text, limit=NEIGHBOURS))
+    terms = _name_terms(profile) if profile.named else set()
+    if terms:
+        ids.update(
+            conn.execute(
+                select(search_terms.c.person_id)
+                .where(
+                    search_terms.c.term.in_(sorted(terms)),
+                    search_terms.c.field.in_([int(f) for f in NAME_FIELDS]),
+                )
+                .limit(NEIGHBOURS * 4)
+            ).scalars()
+        )
     return ids
 
 
@@ -205,7 +254,7 @@ def similar_to(
     if not ids:
         return []
     stored = load_profiles(conn, ids)
-    size = int(conn.execute(select(func.count()).select_from(people)).scalar_one())
+    size = int(conn.execute(select(func.max(people.c.id))).scalar_one() or 0)  # about
     new = features(profile)
     feats = [features(p) for p in stored]
     population = population_of([new, *feats], size)

@@ -19,7 +19,14 @@ from sqlalchemy import Connection
 
 from kinmyaku.domain.identity.blocking import MAX_BLOCK, BlockKey, block_keys
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Reason
-from kinmyaku.domain.identity.profile import UNNAMED, Features, Population, Profile, features
+from kinmyaku.domain.identity.profile import (
+    UNNAMED,
+    Features,
+    NameForm,
+    Population,
+    Profile,
+    features,
+)
 from kinmyaku.domain.identity.scoring import (
     BELOW_AUTO_MERGE,
     Model,
@@ -118,7 +125,7 @@ class IdentityIndex:
 def load_identity_index(conn: Connection) -> IdentityIndex:
     """Everyone stored, in blocks, with u estimated from them (one read of each table)."""
     index = IdentityIndex(different=different_pairs(conn))
-    feats = [features(profile) for profile in load_profiles(conn)]
+    feats = [features(profile) for profile in load_profiles(conn, digests=True)]
     for feature in feats:
         index.add(feature)
     index.model = estimate_u(feats, index.population)
@@ -134,6 +141,7 @@ def profile_of(
     points: Iterable[tuple[str, str, str]],
     birthday: object,
     nickname: str = "",
+    ahead: tuple[NameForm | None, str] | None = None,
 ) -> Profile:
     """A Profile of a record not stored yet: ``points`` are (kind, value, normalized)."""
     from kinmyaku.services.identity.profiles import record_digest
@@ -156,5 +164,10 @@ def profile_of(
         phones=tuple(n for k, _, n in held if k == "phone" and n),
         urls=tuple(v for k, v, _ in held if k == "url"),
         addresses=tuple(v for k, v, _ in held if k == "address"),
-        digest=record_digest(names, jobs, [(k, n) for k, _, n in held], birthday),
+        digest=(
+            ahead[1]
+            if ahead
+            else record_digest(names, jobs, [(k, n) for k, _, n in held], birthday)
+        ),
+        form=ahead[0] if ahead else None,
     )

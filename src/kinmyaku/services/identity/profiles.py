@@ -41,8 +41,14 @@ def _is_named(family: str, given: str, values: Collection[str]) -> bool:
     return bool(given) or (family != UNNAMED and family not in values)
 
 
-def load_profiles(conn: Connection, ids: Collection[int] | None = None) -> list[Profile]:
-    """Every person (or those of ``ids``) as a Profile, ordered by id."""
+def load_profiles(
+    conn: Connection, ids: Collection[int] | None = None, *, digests: bool = False
+) -> list[Profile]:
+    """Every person (or those of ``ids``) as a Profile, ordered by id.
+
+    ``digests``: with each person's fingerprint, which only an import compares (a card
+    imported again is the person made from it); two people whose records hold the same
+    are otherwise two people (two bare cards of 佐藤 健 at one company)."""
     person_filter = people.c.id.in_(list(ids)) if ids is not None else None
     query = select(
         people.c.id,
@@ -117,7 +123,11 @@ def load_profiles(conn: Connection, ids: Collection[int] | None = None) -> list[
                 urls=urls,
                 addresses=addresses,
                 aliases=tuple(aliases.get(row.id, [])),
-                digest=record_digest(names, jobs, [(k, n) for k, _, n in held], row.birthday),
+                digest=(
+                    record_digest(names, jobs, [(k, n) for k, _, n in held], row.birthday)
+                    if digests
+                    else ""
+                ),
             )
         )
     return profiles

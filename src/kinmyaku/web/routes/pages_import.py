@@ -180,6 +180,7 @@ def _page(
     context: dict[str, Any] = {"imports": past, "formats": FORMATS}
     context["why"] = lambda outcome: why_text(lang, outcome)
     context["warning"] = lambda text: warning_text(lang, text)
+    context["sep"] = "、" if lang.startswith("ja") else ", "
     context["form"] = {"format": "auto", "skip_bad": False}
     query = request.query_params
     for key in ("done", "undone", "removed", "restored"):
