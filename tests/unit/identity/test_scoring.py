@@ -199,3 +199,27 @@ def test_sharing_only_lines_roles_and_placeholders_never_merges(
     a = person(*first, **kwargs)  # type: ignore[arg-type]
     b = person(*second, **kwargs)  # type: ignore[arg-type]
     assert probability(a, b) < REVIEW
+
+
+def test_company_names_two_people_show_to_be_one_company_are_learned() -> None:
+    from kinmyaku.domain.identity.scoring import compare, learn_company_aliases
+
+    from .helpers import population
+
+    people = [
+        person("山田", "太郎", company="株式会社ミナト", phones=["090-1000-0001"]),
+        person("Yamada", "Taro", company="Harbor Co., Ltd.", phones=["090-1000-0001"]),
+        person("鈴木", "花子", company="株式会社ミナト", emails=["hanako.s@gmail.com"]),
+        person("Suzuki", "Hanako", company="Harbor Co., Ltd.", emails=["hanako.s@gmail.com"]),
+    ]
+    sato = person("佐藤", "健", company="株式会社ミナト")
+    ken = person("Sato", "Ken", company="Harbor Co., Ltd.")
+    pop = population(*people, sato, ken)
+    before = {(lv.comparison, lv.level) for lv in compare(sato, ken, pop)}
+    assert ("company", "different") in before
+    assert learn_company_aliases([*people, sato, ken], pop) == 1
+    after = {(lv.comparison, lv.level) for lv in compare(sato, ken, pop)}
+    assert ("company", "same") in after
+    # One person alone under two company names may have changed jobs: nothing is learned.
+    lone = [people[0], people[1], sato, ken]
+    assert learn_company_aliases(lone, population(*lone)) == 0

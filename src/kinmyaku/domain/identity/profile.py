@@ -236,6 +236,8 @@ class Population:
     holders: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     company_counts: Counter[str] = field(default_factory=Counter)
     part_counts: Counter[str] = field(default_factory=Counter)
+    company_aliases: dict[str, str] = field(default_factory=dict)
+    """Company keys the user's people show to be one company -> the key they share."""
 
     def add(self, feature: Features) -> None:
         """Count one more profile."""

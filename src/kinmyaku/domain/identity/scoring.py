@@ -381,10 +381,16 @@ def compare_phones(a: Features, b: Features, population: Population) -> Level:
 
 
 def compare_companies(a: Features, b: Features, population: Population) -> Level:
-    """The same company (a name without its legal form, or a company e-mail domain)."""
+    """The same company: a name without its legal form, a company e-mail domain, the
+    sound of a name in katakana or English, or two names the user's own people show to be
+    one company (``learn_company_aliases``)."""
     ca, cb = a.profile.companies, b.profile.companies
     common = a.companies & b.companies
-    if common or (a.domains & b.domains) or (a.company_sounds & b.company_sounds):
+    aliases = population.company_aliases
+    learned = bool(aliases) and bool(
+        {aliases.get(k, k) for k in a.companies} & {aliases.get(k, k) for k in b.companies}
+    )
+    if common or learned or (a.domains & b.domains) or (a.company_sounds & b.company_sounds):
         company = next((c for c in ca if company_key(c) in common), ca[0] if ca else "")
         company = company or _one(a.domains & b.domains)
         key = _one(common) if common else ""
@@ -583,3 +589,46 @@ def estimate_u(
     # Levels whose u comes from the pair itself (a name's frequency) keep no estimate.
     model.u[("name", "exact")] = LEVELS[("name", "exact")][1]
     return model
+
+
+def learn_company_aliases(features: Sequence[Features], population: Population) -> int:
+    """Learn which company names are one company from the user's own people: records that
+    share a personal e-mail or mobile (held by no one else) but name their company two
+    ways (株式会社東都不動産 / Toto Realty) say the two names may be one company; two or more
+    such people say it is.  (One person alone may have changed jobs.)  Returns how many
+    names were joined; ``compare_companies`` then takes them as one company."""
+    holders: dict[tuple[str, str], list[Features]] = {}
+    for feature in features:
+        for value in feature.mobiles:
+            if population.shared("phone", value) <= 1:
+                holders.setdefault(("phone", value), []).append(feature)
+        for value in feature.emails:
+            if population.shared("email", value) <= 1:
+                holders.setdefault(("email", value), []).append(feature)
+    support: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for key, group in holders.items():
+        if len(group) < 2 or len(group) > 6:
+            continue
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if not (a.current_company and b.current_company) or a.companies & b.companies:
+                    continue
+                pair = tuple(sorted((a.current_company, b.current_company)))
+                support.setdefault((pair[0], pair[1]), set()).add(key)
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    joined = 0
+    for (first, second), keys in support.items():
+        if len(keys) < 2:
+            continue
+        ra, rb = root(first), root(second)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+            joined += 1
+    population.company_aliases = {name: root(name) for name in parent}
+    return joined

@@ -11,7 +11,13 @@ from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.identity.blocking import candidate_pairs
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Candidate, PersonRef, Reason
 from kinmyaku.domain.identity.profile import Features, Population, Profile, features
-from kinmyaku.domain.identity.scoring import BELOW_AUTO_MERGE, Model, compare, estimate_u
+from kinmyaku.domain.identity.scoring import (
+    BELOW_AUTO_MERGE,
+    Model,
+    compare,
+    estimate_u,
+    learn_company_aliases,
+)
 from kinmyaku.domain.names import is_latin, shown_romaji
 from kinmyaku.domain.search_keys import NAME_FIELDS, PersonKeys, person_index
 from kinmyaku.domain.validate import format_phone, normalize_email, parse_phone, phone_digits
@@ -139,6 +145,7 @@ def find_duplicates(
         different = different_pairs(conn)
     feats = [features(p) for p in profiles]
     population = population_of(feats)
+    learn_company_aliases(feats, population)
     model = estimate_u(feats, population)
     pairs = list(candidate_pairs(feats))
     found = score_pairs(

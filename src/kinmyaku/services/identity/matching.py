@@ -33,6 +33,7 @@ from kinmyaku.domain.identity.scoring import (
     compare,
     estimate_u,
     identified,
+    learn_company_aliases,
 )
 from kinmyaku.services.identity.finding import different_pairs
 from kinmyaku.services.identity.profiles import load_profiles
@@ -128,6 +129,7 @@ def load_identity_index(conn: Connection) -> IdentityIndex:
     feats = [features(profile) for profile in load_profiles(conn, digests=True)]
     for feature in feats:
         index.add(feature)
+    learn_company_aliases(feats, index.population)
     index.model = estimate_u(feats, index.population)
     return index
 
