@@ -10,9 +10,10 @@ import io
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -158,3 +159,31 @@ def shot(page: object, name: str) -> Path:
 def screenshot() -> object:
     """``screenshot(page, name)`` saves a full-page PNG in tests/browser/screenshots/."""
     return shot
+
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def page_factory(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """New Japanese pages (own context each) that record script errors and CSP violations.
+
+    A test module may list the console messages it expects (``EXPECTED_CONSOLE``: parts of
+    the message, e.g. the 422 status of a form answered with errors on purpose)."""
+    contexts: list[Any] = []
+    problems: list[str] = []
+
+    def make(viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        context = browser.new_context(viewport=viewport, locale="ja-JP", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    expected = getattr(request.module, "EXPECTED_CONSOLE", ())
+    unexpected = [p for p in problems if not any(part in p for part in expected)]
+    assert not unexpected, unexpected  # no script errors, no Content-Security-Policy violations

@@ -5,7 +5,6 @@ Screenshots for the docs go to docs/screenshots/."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,26 +16,6 @@ PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MOBILE = "090-1234-5678"
-
-
-@pytest.fixture
-def page_factory(browser: Any) -> Iterator[Callable[..., Any]]:
-    """New Japanese pages (own context each) that record script errors and CSP violations."""
-    contexts: list[Any] = []
-    problems: list[str] = []
-
-    def make(viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
-        context = browser.new_context(viewport=viewport, locale="ja-JP", **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not problems, problems
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,8 @@ from datetime import date
 from sqlalchemy import Connection, select
 
 from kinmyaku.domain.identity.profile import Features, features, holder_key
-from kinmyaku.services.identity.matching import (
-    IdentityIndex,
-    Match,
-    load_identity_index,
-    profile_of,
-)
-from kinmyaku.services.import_prepare import PreparedRecord
+from kinmyaku.services.identity.matching import IdentityIndex, Match, load_identity_index
+from kinmyaku.services.import_prepare import PreparedRecord, features_of_record
 from kinmyaku.storage.schema import (
     affiliations,
     contact_points,
@@ -41,25 +36,13 @@ class CurrentJob:
 
 
 def record_features(person_id: int, prepared: PreparedRecord) -> Features:
-    """What matching compares of a record (as if it were the person ``person_id``)."""
-    cols = prepared.columns
-    return features(
-        profile_of(
-            person_id,
-            (
-                cols["family_name"],
-                cols["given_name"],
-                cols["family_reading"],
-                cols["given_reading"],
-            ),
-            inferred=bool(cols["reading_inferred"]),
-            companies=[prepared.company],
-            points=[(kind, value, normal) for kind, value, _, normal in prepared.points],
-            birthday=cols.get("birthday"),
-            nickname=str(cols.get("nickname") or ""),
-            ahead=prepared.match,
-        )
-    )
+    """What matching compares of a record (as if it were the person ``person_id``): made
+    ahead by the import's helper process (``import_prepare.match_ahead``) when it could."""
+    made = prepared.match
+    if made is not None:
+        made.id = made.profile.id = person_id
+        return made
+    return features_of_record(prepared, person_id)
 
 
 @dataclass
@@ -106,6 +89,8 @@ class MatchIndex:
         # cards of 佐藤 健 at one company); only a card imported again is its person.
         feature = self._features(person_id, prepared)
         feature.digest = ""
+        if feature.keys is not None:
+            feature.keys = tuple(key for key in feature.keys if key[0] != "d")
         self.identity.add(feature)
         if prepared.tags:
             self.tags.update((person_id, tag) for tag in prepared.tags)

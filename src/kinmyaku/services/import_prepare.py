@@ -12,7 +12,8 @@ from typing import Any
 from PIL import Image
 
 from kinmyaku.domain.errors import ValidationError
-from kinmyaku.domain.identity.profile import UNNAMED, NameForm, name_form
+from kinmyaku.domain.identity.blocking import block_keys
+from kinmyaku.domain.identity.profile import UNNAMED, Features, features
 from kinmyaku.domain.model import Channel
 from kinmyaku.domain.names import fold_joined, fold_text, is_kana
 from kinmyaku.domain.search_keys import PersonKeys
@@ -26,7 +27,7 @@ from kinmyaku.formats.records import (
     RecordSource,
 )
 from kinmyaku.i18n import translate
-from kinmyaku.services.identity.profiles import record_digest
+from kinmyaku.services.identity.matching import profile_of
 from kinmyaku.services.people import name_columns
 from kinmyaku.services.photos import FORMATS as PHOTO_FORMATS
 from kinmyaku.services.photos import MAX_BYTES as PHOTO_BYTES
@@ -88,9 +89,9 @@ class PreparedRecord:
     """What was kept and why, each a sentence in the import's language."""
     index_rows: IndexRows | None = None
     """The person's search index rows, when built ahead (by an import's helper process)."""
-    match: tuple[NameForm | None, str] | None = None
-    """What matching compares of the name, and the record's fingerprint, made ahead (by an
-    import's helper process, while the writer writes)."""
+    match: Features | None = None
+    """What matching compares of the record, made ahead (by an import's helper process,
+    while the writer writes; ``match_ahead``)."""
 
     def unnamed_at(self) -> str:
         """The value of an unnamed record's ``unnamed`` extra field: where it came from."""
@@ -378,12 +379,25 @@ def _points(record: ContactRecord, prepared: PreparedRecord, keep: _Keeper) -> N
             prepared.points.append(("address", text, label, fold_text(text)))
 
 
-def match_ahead(prepared: PreparedRecord) -> None:
-    """Make what matching needs of a record ahead: its name's comparable form (sounds and
-    folded spellings) and its fingerprint (``import_match.record_features`` uses them)."""
+def features_of_record(prepared: PreparedRecord, person_id: int = 0) -> Features:
+    """What matching compares of a record (as if it were the person ``person_id``)."""
     cols = prepared.columns
     names = (cols["family_name"], cols["given_name"], cols["family_reading"], cols["given_reading"])
-    form = name_form(*names, bool(cols["reading_inferred"]))
-    companies = [prepared.company] if prepared.company else []
-    points = [(kind, normal) for kind, _, _, normal in prepared.points]
-    prepared.match = (form, record_digest(names, companies, points, cols.get("birthday")))
+    return features(
+        profile_of(
+            person_id,
+            names,
+            inferred=bool(cols["reading_inferred"]),
+            companies=[prepared.company],
+            points=[(kind, value, normal) for kind, value, _, normal in prepared.points],
+            birthday=cols.get("birthday"),
+            nickname=str(cols.get("nickname") or ""),
+        )
+    )
+
+
+def match_ahead(prepared: PreparedRecord) -> None:
+    """Make what matching compares of a record ahead (in an import's helper process, while
+    the writer writes): its features, with the sounds of its name and its fingerprint."""
+    prepared.match = features_of_record(prepared)
+    block_keys(prepared.match)

@@ -22,8 +22,14 @@ MAX_BLOCK = 200
 """Blocks with more people than this are not paired (see the module's docstring)."""
 
 
-def block_keys(feature: Features) -> list[BlockKey]:
-    """The block keys of one person."""
+def block_keys(feature: Features) -> tuple[BlockKey, ...]:
+    """The block keys of one person (computed once, kept on the features)."""
+    if feature.keys is None:
+        feature.keys = tuple(dict.fromkeys(_block_keys(feature)))
+    return feature.keys
+
+
+def _block_keys(feature: Features) -> list[BlockKey]:
     keys: list[BlockKey] = []
     for name in feature.names:
         if name.family_sound and name.given_sound:
@@ -54,7 +60,7 @@ def blocks(features: Iterable[Features]) -> dict[BlockKey, list[int]]:
     """Every block key with the positions of the people who have it."""
     found: dict[BlockKey, list[int]] = defaultdict(list)
     for position, feature in enumerate(features):
-        for key in set(block_keys(feature)):
+        for key in block_keys(feature):
             found[key].append(position)
     return found
 

@@ -142,8 +142,6 @@ class Features:
     names: list[NameForm]
     named: bool
     companies: frozenset[str]
-    company_sounds: frozenset[str]
-    """Consonant keys of katakana and Latin company names (サンプル = Sample)."""
     current_company: str
     domains: frozenset[str]
     emails: frozenset[str]
@@ -161,6 +159,18 @@ class Features:
     profile: Profile = field(repr=False)
     holder: str = ""
     """Who holds this person's values (``holder_key``), computed once."""
+    keys: tuple[tuple[object, ...], ...] | None = None
+    """Its block keys (``blocking.block_keys``), once computed."""
+    sounds: frozenset[str] | None = None
+    """Consonant keys of its company names (``company_sounds``), once asked for."""
+
+
+def company_sounds(feature: Features) -> frozenset[str]:
+    """Consonant keys of katakana, kanji and Latin company names (サンプル = Sample), made
+    when a comparison first asks: a kanji name's sound needs pykakasi's dictionaries."""
+    if feature.sounds is None:
+        feature.sounds = frozenset(k for k in map(company_sound, feature.profile.companies) if k)
+    return feature.sounds
 
 
 def features(profile: Profile) -> Features:
@@ -191,7 +201,6 @@ def features(profile: Profile) -> Features:
         names=names,
         named=bool(names),
         companies=frozenset(c for c in companies if c),
-        company_sounds=frozenset(k for k in map(company_sound, profile.companies) if k),
         current_company=companies[0] if companies else "",
         domains=frozenset(d for d in map(company_domain, profile.emails) if d),
         emails=emails,

@@ -34,6 +34,7 @@ from kinmyaku.domain.identity.profile import (
     Features,
     NameForm,
     Population,
+    company_sounds,
     holder_key,
 )
 
@@ -390,7 +391,7 @@ def compare_companies(a: Features, b: Features, population: Population) -> Level
     learned = bool(aliases) and bool(
         {aliases.get(k, k) for k in a.companies} & {aliases.get(k, k) for k in b.companies}
     )
-    if common or learned or (a.domains & b.domains) or (a.company_sounds & b.company_sounds):
+    if common or learned or (a.domains & b.domains) or (company_sounds(a) & company_sounds(b)):
         company = next((c for c in ca if company_key(c) in common), ca[0] if ca else "")
         company = company or _one(a.domains & b.domains)
         key = _one(common) if common else ""
@@ -509,6 +510,10 @@ class Model:
         default_factory=lambda: {key: value[1] for key, value in LEVELS.items()}
     )
     size: int = 0
+    m: dict[tuple[str, str], float] = field(
+        default_factory=lambda: {key: value[0] for key, value in LEVELS.items()}
+    )
+    """The m of each level: LEVELS' values, or estimated by ``estimate_m``."""
 
     @property
     def prior_bits(self) -> float:
@@ -527,7 +532,8 @@ class Model:
         spec = LEVELS.get(key)
         if spec is None:
             return 0.0
-        m, _, floor = spec
+        _, _, floor = spec
+        m = self.m[key]
         u = max(level.u if level.u is not None else self.u[key], floor)
         low, high = WEIGHT_RANGE
         found = min(max(math.log2(m / u), low), high)
@@ -632,3 +638,32 @@ def learn_company_aliases(features: Sequence[Features], population: Population) 
             joined += 1
     population.company_aliases = {name: root(name) for name in parent}
     return joined
+
+
+PRIOR_WEIGHT = 50.0
+"""How many pairs' worth of evidence the m of LEVELS counts for in ``estimate_m``: with few
+pairs the m stays near LEVELS, with many the user's own data decides."""
+
+
+def estimate_m(model: Model, pairs: Sequence[Sequence[Level]], *, rounds: int = 8) -> Model:
+    """Estimate each level's m by expectation-maximisation over blocked pairs, u held fixed
+    (Fellegi–Sunter as Splink does it): each pair's probability of being one person
+    weights its levels; m is smoothed toward LEVELS' value (PRIOR_WEIGHT pairs)."""
+    if len(pairs) < 200:
+        return model
+    for _ in range(rounds):
+        weights = [model.probability(levels) for levels in pairs]
+        sums: dict[tuple[str, str], float] = {}
+        totals: dict[str, float] = {}
+        for weight, levels in zip(weights, pairs, strict=True):
+            for level in levels:
+                key = (level.comparison, level.level)
+                if key not in LEVELS:
+                    continue
+                sums[key] = sums.get(key, 0.0) + weight
+                totals[level.comparison] = totals.get(level.comparison, 0.0) + weight
+        for key, (prior, _, _) in LEVELS.items():
+            total = totals.get(key[0], 0.0)
+            model.m[key] = (sums.get(key, 0.0) + PRIOR_WEIGHT * prior) / (total + PRIOR_WEIGHT)
+        model._weights.clear()
+    return model

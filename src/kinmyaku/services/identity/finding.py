@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -15,6 +16,7 @@ from kinmyaku.domain.identity.scoring import (
     BELOW_AUTO_MERGE,
     Model,
     compare,
+    estimate_m,
     estimate_u,
     learn_company_aliases,
 )
@@ -26,6 +28,9 @@ from kinmyaku.services.identity.profiles import load_profiles
 from kinmyaku.services.people import PersonInput, name_columns
 from kinmyaku.storage.schema import contact_points, not_duplicates, people, search_terms
 from kinmyaku.storage.uow import UnitOfWork
+
+EM_PAIRS = 30000
+"""Blocked pairs (at most) that estimate the model's m (scoring.estimate_m)."""
 
 NEIGHBOURS = 40
 """People a name search brings as candidates for one new person (per spelling)."""
@@ -148,6 +153,8 @@ def find_duplicates(
     learn_company_aliases(feats, population)
     model = estimate_u(feats, population)
     pairs = list(candidate_pairs(feats))
+    sample = random.Random(0).sample(pairs, min(len(pairs), EM_PAIRS))
+    estimate_m(model, [compare(feats[i], feats[j], population) for i, j in sample])
     found = score_pairs(
         feats,
         pairs,

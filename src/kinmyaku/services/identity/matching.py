@@ -22,7 +22,6 @@ from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Reason
 from kinmyaku.domain.identity.profile import (
     UNNAMED,
     Features,
-    NameForm,
     Population,
     Profile,
     features,
@@ -69,9 +68,10 @@ class IdentityIndex:
     def add(self, feature: Features) -> None:
         """Let later records find this person (or see what they now hold)."""
         old = self.people.get(feature.id)
-        keys = set(block_keys(feature))
+        keys = block_keys(feature)
         if old is not None:
-            keys -= set(block_keys(old))
+            known = set(block_keys(old))
+            keys = tuple(k for k in keys if k not in known)
         else:
             self.population.add(feature)
         self.people[feature.id] = feature
@@ -143,7 +143,6 @@ def profile_of(
     points: Iterable[tuple[str, str, str]],
     birthday: object,
     nickname: str = "",
-    ahead: tuple[NameForm | None, str] | None = None,
 ) -> Profile:
     """A Profile of a record not stored yet: ``points`` are (kind, value, normalized)."""
     from kinmyaku.services.identity.profiles import record_digest
@@ -166,10 +165,5 @@ def profile_of(
         phones=tuple(n for k, _, n in held if k == "phone" and n),
         urls=tuple(v for k, v, _ in held if k == "url"),
         addresses=tuple(v for k, v, _ in held if k == "address"),
-        digest=(
-            ahead[1]
-            if ahead
-            else record_digest(names, jobs, [(k, n) for k, _, n in held], birthday)
-        ),
-        form=ahead[0] if ahead else None,
+        digest=record_digest(names, jobs, [(k, n) for k, _, n in held], birthday),
     )

@@ -23,22 +23,13 @@ from kinmyaku.services.identity.finding import (
     profile_of_input,
     similar_to,
 )
+from kinmyaku.services.identity.merging import CHOOSABLE
 from kinmyaku.services.identity.profiles import load_profiles
 from kinmyaku.services.people import PersonInput
 from kinmyaku.storage import read
 from kinmyaku.storage.schema import contact_points, encounters, events, people
 from kinmyaku.storage.uow import UnitOfWork
 
-CHOOSABLE = (
-    "family_name",
-    "given_name",
-    "family_reading",
-    "given_reading",
-    "nickname",
-    "birthday",
-    "photo",
-)
-"""Fields whose value a merge may take from either person (merging.CHOOSABLE)."""
 NAME_PARTS = CHOOSABLE[:4]
 MET_SHOWN = 3
 """Encounters shown per person (the latest)."""

@@ -20,7 +20,8 @@ from kinmyaku.domain.identity.candidates import AUTO_MERGE, Candidate
 from kinmyaku.i18n import error_text, translate
 from kinmyaku.services import browse
 from kinmyaku.services.identity import finding, merging
-from kinmyaku.services.identity.review import CHOOSABLE, duplicate_pairs
+from kinmyaku.services.identity.merging import CHOOSABLE
+from kinmyaku.services.identity.review import duplicate_pairs
 from kinmyaku.web import forms
 from kinmyaku.web.deps import (
     CoreDep,
