@@ -223,3 +223,24 @@ def test_company_names_two_people_show_to_be_one_company_are_learned() -> None:
     # One person alone under two company names may have changed jobs: nothing is learned.
     lone = [people[0], people[1], sato, ken]
     assert learn_company_aliases(lone, population(*lone)) == 0
+
+
+def test_em_estimates_m_from_the_users_pairs_and_leaves_small_data_alone() -> None:
+    from kinmyaku.domain.identity.scoring import LEVELS, Level, Model, estimate_m
+
+    sure = [Level("name", "exact", u=1e-5), Level("email", "same"), Level("birthday", "same")]
+    typo = [Level("name", "close", u=1e-4), Level("email", "same"), Level("birthday", "same")]
+    apart = [
+        Level("name", "different"),
+        Level("email", "different"),
+        Level("birthday", "different"),
+    ]
+    few = estimate_m(Model(size=1000), [sure] * 50)
+    assert few.m == Model().m  # under 200 pairs: the starting values stand
+    model = estimate_m(Model(size=1000), [sure] * 300 + [typo] * 300 + [apart] * 3000)
+    # Half of the pairs that are one person agree on the name only but for a typo: EM
+    # learns that a typo is far commoner among them than LEVELS assumed.
+    assert model.m[("name", "close")] > LEVELS[("name", "close")][0] * 3
+    assert 0.0 < model.m[("name", "exact")] < 1.0
+    assert model.probability(typo) > Model(size=1000).probability(typo)
+    assert model.probability(apart) < 0.01
