@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import Any
 
 from kinmyaku.domain.identity.keys import (
     address_key,
@@ -41,12 +42,24 @@ RAREST_NAME = 1e-6
 """The smallest chance name_frequency gives that someone else has a name."""
 
 NameParts = tuple[str, str, str, str]
+
+
+def _fields_of(item: Any) -> tuple[Any, ...]:
+    """A dataclass's field values in order: what its ``__reduce__`` sends."""
+    return tuple(getattr(item, f.name) for f in fields(item))
+
+
 """(family, given, family reading, given reading)."""
 
 
 @dataclass(slots=True)
 class Profile:
     """What one person record says that can tell who they are."""
+
+    def __reduce__(self) -> tuple[type[Profile], tuple[Any, ...]]:
+        # Pickled as its values (an import's helpers send one a record): a slots
+        # dataclass's own state functions cost twice as much to load.
+        return Profile, _fields_of(self)
 
     id: int
     family: str
@@ -79,6 +92,11 @@ class Profile:
 @dataclass(frozen=True, slots=True)
 class NameForm:
     """One name in comparable keys: folded kanji/kana, and its sound in folded romaji."""
+
+    def __reduce__(self) -> tuple[type[NameForm], tuple[Any, ...]]:
+        # Pickled as its values (an import's helpers send one a record): a slots
+        # dataclass's own state functions cost twice as much to load.
+        return NameForm, _fields_of(self)
 
     family: str
     given: str
@@ -137,6 +155,11 @@ _POSTCODE = re.compile(r"〒\s*([0-9０-９][0-9０-９\-‐－]*)")
 @dataclass(slots=True)
 class Features:
     """A profile's comparable keys (shared values are still in; ``Population`` says which)."""
+
+    def __reduce__(self) -> tuple[type[Features], tuple[Any, ...]]:
+        # Pickled as its values (an import's helpers send one a record): a slots
+        # dataclass's own state functions cost twice as much to load.
+        return Features, _fields_of(self)
 
     id: int
     names: list[NameForm]
