@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
@@ -82,6 +83,12 @@ def _merge_auto(cli: CliContext, p: float) -> None:
     )
 
 
+def percent(probability: float) -> str:
+    """A probability as a percentage cut (not rounded) to one decimal: 0.9895 shows 98.9 %,
+    never the 99.0 % at which pairs are merged without asking."""
+    return f"{math.floor(probability * 1000) / 10:.1f}%"
+
+
 def register(app: typer.Typer) -> None:
     """Add the duplicates, merge and not-duplicates commands."""
 
@@ -119,7 +126,8 @@ def register(app: typer.Typer) -> None:
             return
         for c in found:
             cli.console.print(
-                f"[bold]{c.probability:.1%}[/bold]  {escape(_who(c.a))}  ⇔  {escape(_who(c.b))}",
+                f"[bold]{percent(c.probability)}[/bold]  "
+                f"{escape(_who(c.a))}  ⇔  {escape(_who(c.b))}",
                 highlight=False,
             )
             for reason in finding.reason_texts(c, cli.lang):

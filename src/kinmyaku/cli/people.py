@@ -90,7 +90,7 @@ def _refuse_duplicates(cli: CliContext, similar: list[Candidate]) -> None:
             id=person.id,
             name=person.name,
             details=details or "-",
-            percent=f"{found.probability:.0%}",
+            percent=f"{int(found.probability * 100)}%",
             reasons=("、" if cli.lang == "ja" else ", ").join(reason_texts(found, cli.lang)[:3]),
         )
     cli.fail(

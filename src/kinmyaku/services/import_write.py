@@ -176,7 +176,10 @@ class ImportWriter:
         """A record created as a new person who may be a stored one: for the review."""
         if len(self.possible) < self.keep_details:
             name = prepared.name or prepared.columns["family_name"]
-            why = [f"#{match.person_id} ({match.probability:.0%})", *self._reasons(match.reasons)]
+            why = [
+                f"#{match.person_id} ({int(match.probability * 100)}%)",
+                *self._reasons(match.reasons),
+            ]
             self.possible.append(Outcome("possible", name, *source_of(prepared), pid, why))
 
     def _take_id(self) -> int:
