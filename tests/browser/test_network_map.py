@@ -62,26 +62,6 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     core.close()
 
 
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
-    """New pages that record script errors and Content-Security-Policy violations."""
-    contexts: list[Any] = []
-    problems: list[str] = []
-
-    def make(viewport: dict[str, int], **options: Any) -> Any:
-        context = browser.new_context(viewport=viewport, locale="ja-JP", **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert problems == []  # no script errors, no CSP violations (Cytoscape's inline style)
-
-
 def save(page: Any, name: str, *, full: bool = False) -> Path:
     """A PNG in tests/browser/screenshots/."""
     SHOTS.mkdir(exist_ok=True)
@@ -95,8 +75,8 @@ def drawn(page: Any) -> None:
     page.wait_for_selector("#network-map[data-ready='true'] canvas", timeout=20_000)
 
 
-def test_map_and_path_on_a_desktop(demo_server: str, open_page: Callable[..., Any]) -> None:
-    page = open_page(DESKTOP)
+def test_map_and_path_on_a_desktop(demo_server: str, page_factory: Callable[..., Any]) -> None:
+    page = page_factory(DESKTOP)
     started = time.monotonic()
     page.goto(demo_server + "/network")
     drawn(page)
@@ -124,8 +104,8 @@ def test_map_and_path_on_a_desktop(demo_server: str, open_page: Callable[..., An
     page.wait_for_url(f"**/people/{position['id']}")
 
 
-def test_map_on_a_phone(demo_server: str, open_page: Callable[..., Any]) -> None:
-    page = open_page(PHONE, is_mobile=True, has_touch=True)
+def test_map_on_a_phone(demo_server: str, page_factory: Callable[..., Any]) -> None:
+    page = page_factory(PHONE, is_mobile=True, has_touch=True)
     page.goto(demo_server + "/network?target=%E5%95%86%E7%A4%BE&people=100")
     drawn(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 
 from kinmyaku.domain.identity.profile import UNNAMED, NameParts, Profile
 from kinmyaku.storage.schema import (
@@ -41,6 +42,11 @@ def _is_named(family: str, given: str, values: Collection[str]) -> bool:
     return bool(given) or (family != UNNAMED and family not in values)
 
 
+def _rows_of(conn: Connection, query: Select[Any], column: Any, wanted: set[int] | None) -> Any:
+    """The rows of ``query``, only those of the ``wanted`` people when some are named."""
+    return conn.execute(query if wanted is None else query.where(column.in_(wanted)))
+
+
 def load_profiles(
     conn: Connection, ids: Collection[int] | None = None, *, digests: bool = False
 ) -> list[Profile]:
@@ -63,7 +69,7 @@ def load_profiles(
     if person_filter is not None:
         query = query.where(person_filter)
     rows = conn.execute(query).all()
-    wanted = {row.id for row in rows}
+    wanted = {row.id for row in rows} if ids is not None else None
     points: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     point_query = select(
         contact_points.c.person_id,
@@ -71,9 +77,7 @@ def load_profiles(
         contact_points.c.value,
         contact_points.c.normalized,
     ).order_by(contact_points.c.id)
-    if ids is not None:
-        point_query = point_query.where(contact_points.c.person_id.in_(wanted))
-    for pid, kind, value, normal in conn.execute(point_query):
+    for pid, kind, value, normal in _rows_of(conn, point_query, contact_points.c.person_id, wanted):
         points[pid].append((kind, value, normal))
     companies: dict[int, list[str]] = defaultdict(list)
     job_query = (
@@ -81,9 +85,7 @@ def load_profiles(
         .join(organizations, organizations.c.id == affiliations.c.organization_id)
         .order_by(affiliations.c.person_id, affiliations.c.is_current.desc(), affiliations.c.id)
     )
-    if ids is not None:
-        job_query = job_query.where(affiliations.c.person_id.in_(wanted))
-    for pid, name in conn.execute(job_query):
+    for pid, name in _rows_of(conn, job_query, affiliations.c.person_id, wanted):
         companies[pid].append(name)
     aliases: dict[int, list[NameParts]] = defaultdict(list)
     alias_query = select(
@@ -93,9 +95,7 @@ def load_profiles(
         person_aliases.c.family_reading,
         person_aliases.c.given_reading,
     ).order_by(person_aliases.c.id)
-    if ids is not None:
-        alias_query = alias_query.where(person_aliases.c.person_id.in_(wanted))
-    for pid, *parts in conn.execute(alias_query):
+    for pid, *parts in _rows_of(conn, alias_query, person_aliases.c.person_id, wanted):
         aliases[pid].append((parts[0], parts[1], parts[2], parts[3]))
     profiles = []
     for row in rows:
