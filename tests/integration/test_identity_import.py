@@ -184,3 +184,20 @@ def test_a_person_never_finds_another_person_as_itself(app: App, tmp_path: Path)
     for profile in stored:
         found = similar_people(app.uow(), profile, min_probability=0.99)
         assert all(c.b.id == profile.id for c in found), (profile, found)
+
+
+def test_a_different_title_at_the_same_company_is_kept(app: App, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    row = (
+        "株式会社テスト商事,営業部,{title},山田,太郎,yamada@test-shoji.example,,,,,,,,,2024/03/15\n"
+    )
+    first.write_text(EIGHT_HEADER + row.format(title="課長"), encoding="utf-8")
+    second.write_text(EIGHT_HEADER + row.format(title="部長"), encoding="utf-8")
+    import_files(app.uow(), paths=[first])
+    report = import_files(app.uow(), paths=[second])
+    assert report.counts["updated"] == 1
+    from kinmyaku.storage.schema import extra_fields
+
+    with app.uow() as conn:
+        extras = conn.execute(select(extra_fields.c.name, extra_fields.c.value)).all()
+    assert ("title", "部長") in [tuple(e) for e in extras]

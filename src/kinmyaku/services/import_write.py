@@ -499,8 +499,16 @@ class ImportWriter:
         if job is not None and job.org_key == key:
             dept = prepared.department and not job.department
             title = prepared.title and not job.title
+            kept: list[str] = []
+            # A different department or title at the same company is kept, not dropped.
+            for name, value, known in (
+                ("department", prepared.department, job.department),
+                ("title", prepared.title, job.title),
+            ):
+                if value and known and value != known:
+                    self._extra(pid, prepared, name, value, kept)
             if not (dept or title):
-                return []
+                return kept
             before = {"department": job.department, "title": job.title}
             store.set_affiliation(
                 self.conn,
@@ -512,7 +520,7 @@ class ImportWriter:
             self._prov(prepared, "affiliation", job.affiliation_id, "update", before)
             job.department = prepared.department or job.department
             job.title = prepared.title or job.title
-            return ["title"]
+            return ["title", *kept]
         org = self._org(prepared)
         closed = [job.affiliation_id] if job else []
         store.set_affiliation(
