@@ -72,6 +72,14 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
         )
     if report.possible:
         cli.say("Check the possible duplicates with: kinmyaku duplicates")
+    for outcome in report.queued:
+        cli.say(
+            "Queued {name} ({where}) for review: may be {match}: {why}",
+            name=outcome.name,
+            where=f"{outcome.file}:{outcome.line}",
+            match=outcome.why[0] if outcome.why else "",
+            why=("、" if cli.lang == "ja" else ", ").join(outcome.why[1:]),
+        )
     cli.say(
         "Created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}.",
         created=counts.get("created", 0),
@@ -79,6 +87,10 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
         unchanged=counts.get("unchanged", 0),
         skipped=counts.get("skipped", 0),
     )
+    if "queued" in counts:
+        cli.say("Queued for review: {count}.", count=counts["queued"])
+        if counts["queued"] and not report.dry_run:
+            cli.say("Decide them with: kinmyaku queue")
     if report.dry_run:
         cli.say("Dry run: nothing was written.")
     elif report.import_id is not None:
@@ -94,6 +106,7 @@ def _run_import(
     dry_run: bool,
     jobs: int | None = None,
     strict: bool = False,
+    review: bool = False,
 ) -> None:
     for path in files:
         if not path.is_file():
@@ -112,6 +125,7 @@ def _run_import(
             progress=progress,
             jobs=jobs,
             strict=strict,
+            review=review,
         )
 
     if sys.stderr.isatty() and total > 1_000_000:
@@ -169,6 +183,14 @@ def register(app: typer.Typer) -> None:
                 "too long) instead of keeping it with a warning.",
             ),
         ] = False,
+        review: Annotated[
+            bool,
+            Opt(
+                "--review",
+                help="Send a record that may be a stored person (not sure enough) to the "
+                "review queue (kinmyaku queue) instead of adding it as a new person.",
+            ),
+        ] = False,
         map_: Annotated[
             list[str] | None, Opt("--map", help="HEADER=field for a generic CSV (repeatable).")
         ] = None,
@@ -210,7 +232,7 @@ def register(app: typer.Typer) -> None:
             return
         mapping = _parse_map(map_ or [], cli)
         paths = [Path(f) for f in files]
-        _run_import(cli, paths, format, mapping, skip_bad, dry_run, jobs, strict)
+        _run_import(cli, paths, format, mapping, skip_bad, dry_run, jobs, strict, review)
 
     @app.command("export")
     def export_cmd(

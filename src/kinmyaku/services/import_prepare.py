@@ -120,7 +120,7 @@ class PreparedRecord:
         An unnamed person's key is its own (file and record number): unnamed records
         never match each other by name."""
         cols = self.columns
-        if (UNNAMED_FIELD, self.unnamed_at()) in self.extra:
+        if self.extra and (UNNAMED_FIELD, self.unnamed_at()) in self.extra:
             return ("\x00" + UNNAMED_FIELD, self.unnamed_at(), "")
         return person_name_key(
             cols["family_name"],

@@ -15,6 +15,7 @@ from kinmyaku.storage.schema import (
     contact_points,
     encounters,
     extra_fields,
+    import_queue,
     imports,
     organizations,
     people,
@@ -91,7 +92,8 @@ def _undo_one(conn: Connection, row: Any, touched: set[int], counts: dict[str, i
 
 
 def undo_import(uow: UnitOfWork, *, import_id: int) -> dict[str, int]:
-    """Reverse an import; returns how many facts were removed and restored."""
+    """Reverse an import (and drop the records it queued for review); returns how many facts
+    were removed and restored."""
     counts = {"removed": 0, "restored": 0}
     touched: set[int] = set()
     with uow as conn:
@@ -112,5 +114,8 @@ def undo_import(uow: UnitOfWork, *, import_id: int) -> dict[str, int]:
             _undo_one(conn, row, touched, counts)
         for pid in touched:
             store.reindex_person(conn, pid)
+        # Records it left for review (import --review) go with it; those decided already
+        # were undone above with the rest of the import.
+        conn.execute(delete(import_queue).where(import_queue.c.import_id == import_id))
         conn.execute(update(imports).where(imports.c.id == import_id).values(undone_at=store.now()))
     return counts

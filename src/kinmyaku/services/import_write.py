@@ -138,6 +138,11 @@ class ImportWriter:
     outcomes: list[Outcome] = field(default_factory=list)
     possible: list[Outcome] = field(default_factory=list)
     """Records created as new people who may be stored ones (the duplicates list has them)."""
+    review: Callable[[PreparedRecord, Match], None] | None = None
+    """Where a record whose best match is uncertain goes instead of being created (``import
+    --review``: services/identity/queue.py); None: it is created, and noted as possible."""
+    queued: list[Outcome] = field(default_factory=list)
+    """Records sent to ``review`` (the first ``keep_details``)."""
     counts: dict[str, int] = field(
         default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0}
     )
@@ -157,6 +162,9 @@ class ImportWriter:
         found, maybe = self.index.find(prepared)
         if found is not None and found.person_id in self._waiting:
             self.flush()  # it matches a person not written yet: write them first
+        if found is None and maybe and self.review is not None:
+            self._queue(maybe[0], prepared)
+            return
         if found is None:
             pid = self._take_id()
             self.pending.append((pid, prepared))
@@ -172,15 +180,46 @@ class ImportWriter:
     def _reasons(self, reasons: tuple[Reason, ...]) -> list[str]:
         return [reason_text(r, self.lang) for r in reasons if r.weight > 0][:4]
 
+    def _maybe(self, match: Match) -> list[str]:
+        """Who a record may be and why: ``#12 (87%)``, then the reasons."""
+        return [
+            f"#{match.person_id} ({int(match.probability * 100)}%)",
+            *self._reasons(match.reasons),
+        ]
+
     def _possible(self, pid: int, match: Match, prepared: PreparedRecord) -> None:
         """A record created as a new person who may be a stored one: for the review."""
         if len(self.possible) < self.keep_details:
             name = prepared.name or prepared.columns["family_name"]
-            why = [
-                f"#{match.person_id} ({int(match.probability * 100)}%)",
-                *self._reasons(match.reasons),
-            ]
+            why = self._maybe(match)
             self.possible.append(Outcome("possible", name, *source_of(prepared), pid, why))
+
+    def _queue(self, match: Match, prepared: PreparedRecord) -> None:
+        """A record that may be a stored person goes to the review queue, not created."""
+        assert self.review is not None
+        self.review(prepared, match)
+        self.counts["queued"] = self.counts.get("queued", 0) + 1
+        if len(self.queued) < self.keep_details:
+            name = prepared.name or prepared.columns["family_name"]
+            outcome = Outcome("queued", name, *source_of(prepared), match.person_id)
+            outcome.why = self._maybe(match)
+            self.queued.append(outcome)
+
+    def create(self, prepared: PreparedRecord) -> int:
+        """Create the record's person now, as an import creates a new one; its id."""
+        if not self._ids:
+            self._ids = new_ids(self.conn, people, 1, after=self._last_id)[::-1]
+        pid = self._take_id()
+        self.pending.append((pid, prepared))
+        self._waiting.add(pid)
+        self.flush()
+        return pid
+
+    def join(self, pid: int, match: Match, prepared: PreparedRecord) -> Outcome:
+        """Write the record into the person ``pid`` as an import's sure match does."""
+        self._update(pid, match, prepared)
+        self.flush()
+        return self.outcomes[-1]
 
     def _take_id(self) -> int:
         """The next new person's id (drawn ahead, so that matching knows it at once).
@@ -510,16 +549,18 @@ class ImportWriter:
             if not (dept or title):
                 return kept
             before = {"department": job.department, "title": job.title}
+            # Only what is empty is filled in: a different value stays as the extra field
+            # above, and the stored one stays (it was overwritten, and lost, before).
             store.set_affiliation(
                 self.conn,
                 pid,
                 self.index.orgs[key],
-                department=prepared.department,
-                title=prepared.title,
+                department=prepared.department if dept else "",
+                title=prepared.title if title else "",
             )
             self._prov(prepared, "affiliation", job.affiliation_id, "update", before)
-            job.department = prepared.department or job.department
-            job.title = prepared.title or job.title
+            job.department = job.department or prepared.department
+            job.title = job.title or prepared.title
             return ["title", *kept]
         org = self._org(prepared)
         closed = [job.affiliation_id] if job else []

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Connection, insert, select, update
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, insert, select, update
 from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.formats.errors import FormatError
 from kinmyaku.formats.reader import detect_format, read_items
+from kinmyaku.services.identity.queue import queue_record
 from kinmyaku.services.import_match import load_index
 from kinmyaku.services.import_pipeline import (
     Item,
@@ -65,6 +67,8 @@ class ImportReport:
     warnings: list[Outcome] = field(default_factory=list)
     possible: list[Outcome] = field(default_factory=list)
     """Records created as new people who may be stored ones: ``kinmyaku duplicates`` lists them."""
+    queued: list[Outcome] = field(default_factory=list)
+    """With ``review``: records neither created nor merged, left for ``kinmyaku queue``."""
 
 
 @dataclass(frozen=True)
@@ -100,11 +104,14 @@ def import_files(
     progress: Progress | None = None,
     jobs: int | None = 0,
     strict: bool = False,
+    review: bool = False,
 ) -> ImportReport:
     """Import contact files in one transaction; a bad value is kept with a warning.
 
     A record that cannot be read at all stops everything unless ``skip_bad``; ``strict``
     stops (or skips) a record for a bad value too, as imports did before (docs/importing.md).
+    ``review`` sends a record whose best match is uncertain to the review queue
+    (services/identity/queue.py) instead of creating it as a new person.
 
     ``jobs`` is the number of helper processes that parse and validate (0: none, None:
     one per core when the files are large; see ``import_pipeline.helpers_for``); the
@@ -146,6 +153,9 @@ def import_files(
             )
             with _bulk_cache(conn):
                 writer = ImportWriter(conn, import_id, load_index(conn), lang=lang)
+                if review:
+                    writer.review = partial(queue_record, conn, import_id)
+                    writer.counts["queued"] = 0
                 with staged_terms(conn, bulk) as writer.terms_table:
                     # closing: a stopped import shuts its helper processes down at once.
                     try:
@@ -161,6 +171,7 @@ def import_files(
                 report.counts = {**writer.counts, "skipped": len(report.bad)}
                 report.outcomes = writer.outcomes
                 report.possible = writer.possible
+                report.queued = writer.queued
                 report.import_id = import_id
                 conn.execute(
                     update(imports)

@@ -447,3 +447,24 @@ merges = Table(
     Column("snapshot", Text, nullable=False),
     Column("undone_at", DateTime),
 )
+
+# Records an import with --review left for the user to decide (migration 0006): the record
+# as the import prepared it (JSON, services/identity/queue.py), the person it may be, how
+# likely and why.  ``candidate_id`` is no foreign key: a queued record is no part of a
+# person (a merge or delete leaves it; deciding it asks for another person then).
+import_queue = Table(
+    "import_queue",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("file", String(300), nullable=False),
+    Column("line", Integer),
+    Column("name", String(300), nullable=False, server_default=""),
+    Column("record", Text, nullable=False),
+    Column("candidate_id", Integer),
+    Column("probability", Float, nullable=False),
+    # JSON: [{"msgid": ..., "params": {...}}], strongest first (finding.reason_text).
+    Column("reasons", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_import_queue_import", "import_id"),
+)

@@ -1,5 +1,8 @@
 """How many likely duplicates there are, for Today and the review, without making them slow.
 
+The count includes the records imports left for review (``import --review``), which wait
+on the same page.
+
 Finding duplicates reads everyone (seconds at 100,000 people), so pages never compute the
 count: they read the last one computed here.  A background thread computes it as the
 server starts, then checks every ``interval`` seconds whether the people changed (one
@@ -23,9 +26,11 @@ from sqlalchemy import func, select
 
 from kinmyaku.bootstrap import App
 from kinmyaku.services.identity.finding import count_duplicates
+from kinmyaku.services.identity.queue import count_queue
 from kinmyaku.storage.schema import (
     affiliations,
     contact_points,
+    import_queue,
     merges,
     not_duplicates,
     people,
@@ -52,6 +57,8 @@ def data_version(core: App) -> tuple[Any, ...]:
         select(func.count()).select_from(not_duplicates).scalar_subquery(),
         select(func.max(merges.c.id)).scalar_subquery(),
         select(func.count(merges.c.undone_at)).scalar_subquery(),
+        select(func.count()).select_from(import_queue).scalar_subquery(),
+        select(func.max(import_queue.c.id)).scalar_subquery(),
     ]
     with core.uow() as conn:
         row = conn.execute(select(*parts)).one()
@@ -59,7 +66,8 @@ def data_version(core: App) -> tuple[Any, ...]:
 
 
 class DuplicateCount:
-    """The cached number of likely duplicate pairs (None until first computed)."""
+    """The cached number of likely duplicate pairs and queued records (None until first
+    computed)."""
 
     def __init__(self, core: App, *, interval: float = INTERVAL) -> None:
         self.core = core
@@ -94,7 +102,8 @@ class DuplicateCount:
             version = data_version(self.core)
             if not (force or version != self._version or self._value is None):
                 return 0.0
-            count = count_duplicates(self.core.uow())
+            # Records imports left for review wait on the same page: they count too.
+            count = count_duplicates(self.core.uow()) + count_queue(self.core.uow())
             self.set(count, version)
         except Exception:  # upkeep must never take the server down
             log.exception("could not count the duplicates")

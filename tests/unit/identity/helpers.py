@@ -26,6 +26,8 @@ def person(
     addresses: Sequence[str] = (),
     birthday: date | None = None,
     named: bool = True,
+    titles: Sequence[str] = (),
+    books: Sequence[str] = (),
 ) -> Features:
     """A person's features, readings guessed from the kanji when not given (as kinmyaku does)."""
     family_r, given_r = reading or ("", "")
@@ -46,6 +48,8 @@ def person(
             phones=tuple(_number(p) for p in phones),
             urls=tuple(urls),
             addresses=tuple(addresses),
+            titles=tuple(titles),
+            books=frozenset(books),
         )
     )
 

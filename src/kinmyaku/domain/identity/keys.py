@@ -38,22 +38,41 @@ _KUNREI = (
     ("dy", "zy"),
     ("wo", "o"),
 )
-_KUNREI_PATTERN = re.compile("|".join(a for a, _ in _KUNREI))
-_KUNREI_MAP = dict(_KUNREI)
 _NOT_LETTER = re.compile(r"[^a-z]")
 _NOT_KEY = re.compile(r"[^a-z0-9]")
-# A doubled consonant before a Kunrei cluster: ``tch`` -> ``tty`` (まっちゃ), ``ssh`` -> ``ssy``.
-_TCH = re.compile(r"t(?=ty)")
+
+
+def _kunrei(text: str) -> str:
+    """``_KUNREI`` applied in one left-to-right pass (a regular expression of its spellings
+    in that order), as plain replacements: no spelling's replacement makes or breaks
+    another's, so replacing each in turn gives the same text, checked for every text of
+    up to seven of their letters, and without a Python call a match."""
+    return (
+        text.replace("tsu", "tu")
+        .replace("shi", "si")
+        .replace("chi", "ti")
+        .replace("sh", "sy")
+        .replace("ch", "ty")
+        .replace("ji", "zi")
+        .replace("j", "zy")
+        .replace("fu", "hu")
+        .replace("dzu", "zu")
+        .replace("du", "zu")
+        .replace("di", "zi")
+        .replace("dy", "zy")
+        .replace("wo", "o")
+    )
 
 
 @lru_cache(maxsize=65536)
 def phonetic_key(romaji: str) -> str:
     """A romaji spelling folded so that Hepburn, Kunrei and long-vowel variants meet."""
-    text = strip_marks(unicodedata.normalize("NFKC", romaji)).lower()
-    text = _NOT_KEY.sub("", text)
-    text = text.replace("tch", "tty")
-    text = _KUNREI_PATTERN.sub(lambda m: _KUNREI_MAP[m.group(0)], text)
-    text = _TCH.sub("t", text)
+    if romaji.isascii():
+        # NFKC and strip_marks change no ASCII text (and romaji spelled from kana is ASCII).
+        text = _NOT_KEY.sub("", romaji.lower())
+    else:
+        text = _NOT_KEY.sub("", strip_marks(unicodedata.normalize("NFKC", romaji)).lower())
+    text = _kunrei(text.replace("tch", "tty"))  # a doubled consonant: まっちゃ, mattya
     key = collapse_long_vowels(text.replace("nn", "n"))
     # ``ei`` reads as a long e (けい, kei / ke): one form.
     return key.replace("ei", "e")
@@ -341,8 +360,13 @@ def is_role_email(address: str) -> bool:
     local = address.rpartition("@")[0].lower()
     if local in ROLE_LOCAL_PARTS:
         return True
-    words = [w for w in _ROLE_SPLIT.split(local) if w]
-    return bool(words) and all(w in ROLE_LOCAL_PARTS for w in words)
+    found = False
+    for word in _ROLE_SPLIT.split(local):  # every word a role's (sales-jp, info.2024)
+        if word:
+            if word not in ROLE_LOCAL_PARTS:
+                return False
+            found = True
+    return found
 
 
 def email_domain(address: str) -> str:
@@ -351,9 +375,44 @@ def email_domain(address: str) -> str:
 
 
 def company_domain(address: str) -> str:
-    """The domain when it can say which company a person works at ('' for free mail)."""
+    """The domain when it can say which company a person works at ('' for free mail, and
+    for a free mail domain with a typo in it: gmial.com, yahooo.co.jp)."""
     domain = email_domain(address)
-    return "" if not domain or domain in FREE_MAIL_DOMAINS else domain
+    if not domain or domain in FREE_MAIL_DOMAINS:
+        return ""
+    return "" if _free_mail_typo(domain) else domain
+
+
+def _free_mail_typo(domain: str) -> bool:
+    """Whether a domain is a free mail domain but for one typo (a letter wrong, missing,
+    doubled or two swapped), the rest (.com, .co.jp) the same."""
+    return bool(_free_mail_meant(domain))
+
+
+@lru_cache(maxsize=4096)
+def _free_mail_meant(domain: str) -> str:
+    """The free mail domain a domain with one typo in it means ('' when none)."""
+    if domain in FREE_MAIL_DOMAINS:
+        return domain
+    label, _, rest = domain.partition(".")
+    for free in sorted(FREE_MAIL_DOMAINS):
+        free_label, _, free_rest = free.partition(".")
+        if rest == free_rest and len(free_label) >= 4 and _one_typo(label, free_label):
+            return free
+    return ""
+
+
+def _one_typo(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 _EMAIL_MARKS = re.compile(r"[.\-_]")
@@ -370,6 +429,7 @@ def email_skeleton(address: str) -> str:
     local, _, domain = address.lower().rpartition("@")
     local = _EMAIL_MARKS.sub("", local.split("+", 1)[0])
     local = _REPEATED_LETTER.sub(_first, local)
+    domain = _free_mail_meant(domain) or domain  # gmial.com is gmail.com
     return f"{local}@{domain.split('.', 1)[0]}"
 
 
@@ -382,7 +442,12 @@ def is_placeholder_phone(number: str) -> bool:
 
     ``number`` is E.164 (+81312345678) or the digits as typed.
     """
-    digits = "".join(_DIGITS.findall(number))
+    if number.isdecimal():  # the digits as typed (``\d`` is what isdecimal accepts)
+        digits = number
+    elif number[:1] == "+" and number[1:].isdecimal():  # E.164
+        digits = number[1:]
+    else:
+        digits = "".join(_DIGITS.findall(number))
     national = digits[2:] if number.startswith("+81") else digits
     if len(national) < 9:
         return True

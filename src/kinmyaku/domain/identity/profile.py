@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from kinmyaku.domain.identity.keys import (
@@ -44,9 +47,17 @@ RAREST_NAME = 1e-6
 NameParts = tuple[str, str, str, str]
 
 
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
 def _fields_of(item: Any) -> tuple[Any, ...]:
     """A dataclass's field values in order: what its ``__reduce__`` sends."""
-    return tuple(getattr(item, f.name) for f in fields(item))
+    getter = _GETTERS.get(type(item))
+    if getter is None:
+        # One attrgetter a class (dataclasses.fields a call cost a tenth of a helper's
+        # per-card work in pickling alone).
+        getter = _GETTERS[type(item)] = attrgetter(*(f.name for f in fields(item)))
+    return getter(item)
 
 
 """(family, given, family reading, given reading)."""
@@ -83,6 +94,10 @@ class Profile:
     """A fingerprint of the whole record as imported: the same card seen again."""
     form: NameForm | None = None
     """The main name's comparable form, when made ahead (an import's helper process)."""
+    titles: tuple[str, ...] = ()
+    """Job titles, the current job's first (課長代理, Assistant Manager)."""
+    books: frozenset[str] = frozenset()
+    """The address books (an import's file) the person's records came from."""
 
     def display_name(self) -> str:
         """The name as the app shows it: family first, but given first in Latin letters."""
@@ -114,6 +129,12 @@ class NameForm:
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
+def _reading_sound(reading: str) -> str:
+    """The sound key of a kana reading (names repeat: one look-up, not two)."""
+    return phonetic_key(reading_romaji(reading))
+
+
 def name_form(
     family: str, given: str, family_reading: str, given_reading: str, inferred: bool
 ) -> NameForm | None:
@@ -123,31 +144,33 @@ def name_form(
     if latin and not given and " " in family:
         family, given = _SPACE.split(family, maxsplit=1)
     if latin:
-        sounds = (phonetic_key(family), phonetic_key(given))
+        family_sound, given_sound = phonetic_key(family), phonetic_key(given)
         stated = True
     elif family_reading or given_reading:
-        sounds = (
-            phonetic_key(reading_romaji(family_reading)) if family_reading else "",
-            phonetic_key(reading_romaji(given_reading)) if given_reading else "",
-        )
+        family_sound = _reading_sound(family_reading) if family_reading else ""
+        given_sound = _reading_sound(given_reading) if given_reading else ""
         stated = not inferred or is_kana(family + given)
     else:
-        sounds = ("", "")
+        family_sound = given_sound = ""
         stated = False
     if not (family or given):
         return None
-    folded = (fold_text(family), fold_text(given))
+    folded_family, folded_given = fold_text(family), fold_text(given)
     return NameForm(
-        folded[0],
-        folded[1],
-        sounds[0],
-        sounds[1],
+        folded_family,
+        folded_given,
+        family_sound,
+        given_sound,
         stated,
         latin,
-        "".join(sorted(sounds)),
-        "" if latin else folded[0] + "\x1f" + folded[1],
+        # the two sounds in order (what "".join(sorted(...)) gives, without a list)
+        family_sound + given_sound if family_sound <= given_sound else given_sound + family_sound,
+        "" if latin else folded_family + "\x1f" + folded_given,
     )
 
+
+_EMPTY: frozenset[str] = frozenset()
+"""The empty set of every Features that lacks a kind of value (one object, shared)."""
 
 _POSTCODE = re.compile(r"〒\s*([0-9０-９][0-9０-９\-‐－]*)")
 
@@ -213,29 +236,44 @@ def features(profile: Profile) -> Features:
         if alias is not None and alias not in names:
             names.append(alias)
     companies = [company_key(c) for c in profile.companies if c.strip()]
-    emails = frozenset(e.lower() for e in profile.emails if e and not is_role_email(e))
-    phones = frozenset(p for p in profile.phones if p and not is_placeholder_phone(p))
-    addresses = [a for a in profile.addresses if a.strip()]
-    words: set[str] = set()
-    for address in addresses:
-        words |= address_tokens(address)
+    # Most records have an e-mail, a phone or two and no URL nor address: what they lack
+    # is one shared empty set, not a set built from an empty loop.
+    emails = domains = skeletons = phones = mobiles = _EMPTY
+    if profile.emails:
+        emails = frozenset([e.lower() for e in profile.emails if e and not is_role_email(e)])
+        domains = frozenset([d for d in map(company_domain, profile.emails) if d])
+        skeletons = frozenset([email_skeleton(e) for e in emails])
+    if profile.phones:
+        phones = frozenset([p for p in profile.phones if p and not is_placeholder_phone(p)])
+        mobiles = frozenset([p for p in phones if is_mobile(p)])
+    urls = addresses = words = postcodes = _EMPTY
+    if profile.urls:
+        urls = frozenset([k for k in map(profile_url_key, profile.urls) if k])
+    if profile.addresses:
+        written = [a for a in profile.addresses if a.strip()]
+        found_words: set[str] = set()
+        for address in written:
+            found_words |= address_tokens(address)
+        addresses = frozenset([address_key(a) for a in written])
+        words = frozenset(found_words)
+        postcodes = frozenset(
+            [m.group(1).replace("-", "") for a in written for m in [_POSTCODE.search(a)] if m]
+        )
     found = Features(
         id=profile.id,
         names=names,
         named=bool(names),
-        companies=frozenset(c for c in companies if c),
+        companies=frozenset([c for c in companies if c]) if companies else _EMPTY,
         current_company=companies[0] if companies else "",
-        domains=frozenset(d for d in map(company_domain, profile.emails) if d),
+        domains=domains,
         emails=emails,
-        skeletons=frozenset(email_skeleton(e) for e in emails),
+        skeletons=skeletons,
         phones=phones,
-        mobiles=frozenset(p for p in phones if is_mobile(p)),
-        urls=frozenset(k for k in map(profile_url_key, profile.urls) if k),
-        addresses=frozenset(address_key(a) for a in addresses),
-        address_words=frozenset(words),
-        postcodes=frozenset(
-            m.group(1).replace("-", "") for a in addresses for m in [_POSTCODE.search(a)] if m
-        ),
+        mobiles=mobiles,
+        urls=urls,
+        addresses=addresses,
+        address_words=words,
+        postcodes=postcodes,
         birthday=profile.birthday,
         digest=profile.digest,
         profile=profile,
@@ -270,6 +308,9 @@ class Population:
     part_counts: Counter[str] = field(default_factory=Counter)
     company_aliases: dict[str, str] = field(default_factory=dict)
     """Company keys the user's people show to be one company -> the key they share."""
+    namesakes: frozenset[tuple[str, str]] | None = None
+    """(name, company) keys known to be two people (``namesakes.find_namesakes``), or None
+    when not looked at."""
 
     def add(self, feature: Features) -> None:
         """Count one more profile."""

@@ -29,6 +29,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, Reason
 from kinmyaku.domain.identity.keys import company_key
+from kinmyaku.domain.identity.namesakes import namesakes_known
 from kinmyaku.domain.identity.profile import (
     MIN_SIZE,
     Features,
@@ -37,6 +38,7 @@ from kinmyaku.domain.identity.profile import (
     company_sounds,
     holder_key,
 )
+from kinmyaku.domain.identity.titles import title_keys
 
 # (comparison, level) -> (m, default u, smallest u an estimate may give).
 LEVELS: dict[tuple[str, str], tuple[float, float, float]] = {
@@ -69,8 +71,15 @@ LEVELS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("address", "same_pair"): (0.55, 0.01, 1e-3),
     ("address", "close"): (0.25, 1e-3, 1e-5),
     ("address", "near"): (0.10, 0.01, 1e-4),
+    ("address", "postcode"): (0.05, 0.005, 1e-4),
     ("address", "different"): (0.10, 0.99, 0.5),
     ("record", "same"): (0.30, 1e-8, 1e-9),
+    ("title", "same"): (0.55, 0.10, 0.01),
+    ("title", "different"): (0.45, 0.90, 0.5),
+    ("book", "same"): (0.3, 0.3, 1e-3),
+    ("book", "different"): (0.7, 0.7, 1e-3),
+    ("namesake", "none"): (0.95, 0.06, 0.06),
+    ("namesake", "known"): (0.05, 0.75, 0.5),
 }
 
 STRONG = frozenset(
@@ -109,6 +118,10 @@ def strong(levels: Sequence[Level]) -> bool:
     birthday, an address no one else holds, the very same record; or a name that agrees
     in full (written or by its reading, or but for a typo in Latin letters) at the same
     company or the same address, and is not a common name (RARE_NAME: 佐藤 健 is not).
+    A common name counts too when the user's people show no other person of that name at
+    that company (``namesakes``); a name known to be two people there never does; nor
+    do two entries of one address book (one phone's contacts, one Eight export) that share
+    nothing but a name and a company: a book holds a person once, or twice on purpose.
     Nothing strong may disagree: different birthdays or profiles on one site.
     """
     found = {(level.comparison, level.level) for level in levels}
@@ -116,10 +129,15 @@ def strong(levels: Sequence[Level]) -> bool:
         return False
     if found & STRONG:
         return True
+    if ("namesake", "known") in found:
+        return False
+    # A common name alone at its company counts when nothing says otherwise: two titles
+    # at one company (執行役員 / Consultant) may be two people of that name.
+    alone = ("namesake", "none") in found and ("title", "different") not in found
     named = any(
         level.comparison == "name"
-        and level.level in ("exact", "sound", "sound_cross", "sound_guess_cross", "close")
-        and (level.u is None or level.u <= RARE_NAME)
+        and level.level in NAMED
+        and (alone or level.u is None or level.u <= RARE_NAME)
         for level in levels
     )
     placed = found & {
@@ -127,8 +145,13 @@ def strong(levels: Sequence[Level]) -> bool:
         ("address", "same_pair"),
         ("address", "close"),
     }
+    if placed == {("company", "same")} and ("book", "same") in found:
+        return False  # two entries of one address book, alike only in name and company
     return bool(named and placed)
 
+
+NAMED = frozenset({"exact", "sound", "sound_cross", "sound_guess_cross", "close"})
+"""Name levels that say the whole name agrees (written, by its reading, or but for a typo)."""
 
 MIN_PRIOR_SIZE = MIN_SIZE
 """The prior λ is 1 / max(size, this): a small address book is no reason to merge sooner."""
@@ -465,9 +488,29 @@ def compare_addresses(a: Features, b: Features, population: Population) -> Level
     jaccard = _word_similarity(a.address_words, b.address_words)
     if jaccard >= 0.7:
         return Level("address", "close", "Addresses almost the same")
-    if jaccard >= 0.4 or (a.postcodes & b.postcodes):
+    if jaccard >= 0.4:
         return Level("address", "near", "Addresses alike")
+    if a.postcodes & b.postcodes:
+        return Level("address", "postcode", "Same postcode, different addresses")
     return Level("address", "different", "Different addresses")
+
+
+def _title_keys(feature: Features) -> set[str]:
+    return {key for title in feature.profile.titles for key in title_keys(title)}
+
+
+def compare_titles(a: Features, b: Features) -> Level:
+    """The same job title (課長代理 = Assistant Manager), or different ones."""
+    if not (a.profile.titles and b.profile.titles):
+        return Level("title", "unknown")
+    ta, tb = _title_keys(a), _title_keys(b)
+    common = ta & tb
+    if common:
+        title = next(t for t in a.profile.titles if title_keys(t) & common)
+        return Level("title", "same", "Same title {title}", (("title", title),))
+    if ta and tb:
+        return Level("title", "different", "Different titles")
+    return Level("title", "unknown")
 
 
 _WORKPLACE = {("phone", "same_line_pair"), ("address", "same_pair")}
@@ -489,6 +532,7 @@ def compare(a: Features, b: Features, population: Population) -> list[Level]:
         compare_birthdays(a, b),
         compare_urls(a, b),
         compare_addresses(a, b, population),
+        compare_titles(a, b),
     ]
     if company.level == "same":
         levels = [
@@ -497,6 +541,20 @@ def compare(a: Features, b: Features, population: Population) -> list[Level]:
             else lv
             for lv in levels
         ]
+    if company.level == "same" and levels[0].level in NAMED:
+        known = namesakes_known(a, b, population)
+        if known:
+            levels.append(
+                Level("namesake", "known", "Two different people of this name work there")
+            )
+        elif known is not None:
+            levels.append(Level("namesake", "none"))
+    books = a.profile.books & b.profile.books
+    if books:
+        book = min(books).split(":", 1)[-1]
+        levels.append(Level("book", "same", "Both in one address book ({file})", (("file", book),)))
+    elif a.profile.books and b.profile.books:
+        levels.append(Level("book", "different"))
     if a.digest and a.digest == b.digest:
         levels.append(Level("record", "same", "Everything the two records hold is the same"))
     return levels
@@ -594,15 +652,29 @@ def estimate_u(
         model.u[key] = max(counts[key] / total, floor)
     # Levels whose u comes from the pair itself (a name's frequency) keep no estimate.
     model.u[("name", "exact")] = LEVELS[("name", "exact")][1]
+    # Namesakes are a question about pairs that agree on name and company, not random ones.
+    for key in (("namesake", "none"), ("namesake", "known")):
+        model.u[key] = LEVELS[key][1]
     return model
 
 
+def _script_pairs(keys: Sequence[str]) -> set[tuple[str, str]]:
+    """The (Latin, Japanese) pairs among company keys: the one company named in two scripts
+    (Toto Realty / 東都不動産) is what learning looks for; two Japanese names are a job
+    change (``company_key`` already makes 株式会社サンプル and ㈱サンプル one key)."""
+    latin = [k for k in keys if k.isascii()]
+    other = [k for k in keys if not k.isascii()]
+    return {(x, y) for x in latin for y in other}
+
+
 def learn_company_aliases(features: Sequence[Features], population: Population) -> int:
-    """Learn which company names are one company from the user's own people: records that
-    share a personal e-mail or mobile (held by no one else) but name their company two
-    ways (株式会社東都不動産 / Toto Realty) say the two names may be one company; two or more
-    such people say it is.  (One person alone may have changed jobs.)  Returns how many
-    names were joined; ``compare_companies`` then takes them as one company."""
+    """Learn which company names are one company from the user's own people: a person known
+    to be one (records that share a personal e-mail or mobile held by no one else, or one
+    record that holds both names: an import joined the LinkedIn row to the Eight card) who
+    names a company in Latin letters and in Japanese (Toto Realty / 株式会社東都不動産) says
+    the two may be one company; two or more such people, more than for any other Japanese
+    name of that Latin one, say it is.  (One person alone may have changed jobs.)  Returns
+    how many names were joined; ``compare_companies`` then takes them as one company."""
     holders: dict[tuple[str, str], list[Features]] = {}
     for feature in features:
         for value in feature.mobiles:
@@ -612,15 +684,21 @@ def learn_company_aliases(features: Sequence[Features], population: Population) 
             if population.shared("email", value) <= 1:
                 holders.setdefault(("email", value), []).append(feature)
     support: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for feature in features:
+        for pair in _script_pairs(sorted(feature.companies)):
+            support.setdefault(pair, set()).add(("person", str(feature.id)))
     for key, group in holders.items():
         if len(group) < 2 or len(group) > 6:
             continue
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                if not (a.current_company and b.current_company) or a.companies & b.companies:
+                if a.companies & b.companies:
                     continue
-                pair = tuple(sorted((a.current_company, b.current_company)))
-                support.setdefault((pair[0], pair[1]), set()).add(key)
+                for pair in _script_pairs(sorted(a.companies | b.companies)):
+                    support.setdefault(pair, set()).add(key)
+    best: dict[str, list[tuple[int, str]]] = {}
+    for (latin, japanese), keys in support.items():
+        best.setdefault(latin, []).append((len(keys), japanese))
     parent: dict[str, str] = {}
 
     def root(x: str) -> str:
@@ -629,10 +707,13 @@ def learn_company_aliases(features: Sequence[Features], population: Population) 
         return x
 
     joined = 0
-    for (first, second), keys in support.items():
-        if len(keys) < 2:
+    for latin, options in sorted(best.items()):
+        options.sort(reverse=True)
+        count, japanese = options[0]
+        runner_up = options[1][0] if len(options) > 1 else 0
+        if count < 2 or count < 2 * runner_up:
             continue
-        ra, rb = root(first), root(second)
+        ra, rb = root(latin), root(japanese)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
             joined += 1

@@ -11,13 +11,16 @@ from sqlalchemy import Connection, func, or_, select
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.identity.blocking import candidate_pairs
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Candidate, PersonRef, Reason
+from kinmyaku.domain.identity.namesakes import find_namesakes
 from kinmyaku.domain.identity.profile import Features, Population, Profile, features
+from kinmyaku.domain.identity.readings import learn_readings
 from kinmyaku.domain.identity.scoring import (
     BELOW_AUTO_MERGE,
     Model,
     compare,
     estimate_m,
     estimate_u,
+    identified,
     learn_company_aliases,
 )
 from kinmyaku.domain.names import is_latin, shown_romaji
@@ -131,9 +134,34 @@ def unambiguous(
                     doubtful.add(pid)
     if not doubtful:
         return found
+
+    def in_doubt(c: Candidate) -> bool:
+        return c.probability >= AUTO_MERGE and (c.a.id in doubtful or c.b.id in doubtful)
+
+    # Of a doubtful person's sure pairs, those that share a mobile, an e-mail or a profile
+    # stay sure (the person is that one); the others, a name at a company, are the doubt.
+    # When every pair of the person is of one kind, all of them are the question.
+    held: dict[tuple[int, int], bool] = {
+        (c.a.id, c.b.id): identified(compare(by_id[c.a.id], by_id[c.b.id], population))
+        for c in found
+        if in_doubt(c)
+    }
+    kinds: dict[int, set[bool]] = {}
+    for (a, b), sure_pair in held.items():
+        for pid in (a, b):
+            if pid in doubtful:
+                kinds.setdefault(pid, set()).add(sure_pair)
+
+    def lowered_one(c: Candidate) -> bool:
+        if not in_doubt(c):
+            return False
+        if not held[(c.a.id, c.b.id)]:
+            return True
+        return any(kinds.get(pid) == {True} for pid in (c.a.id, c.b.id) if pid in doubtful)
+
     lowered = [
         replace(c, probability=BELOW_AUTO_MERGE, reasons=(*c.reasons, AMBIGUOUS))
-        if c.probability >= AUTO_MERGE and (c.a.id in doubtful or c.b.id in doubtful)
+        if lowered_one(c)
         else c
         for c in found
     ]
@@ -149,8 +177,10 @@ def find_duplicates(
         profiles = load_profiles(conn)
         different = different_pairs(conn)
     feats = [features(p) for p in profiles]
+    learn_readings(feats)
     population = population_of(feats)
     learn_company_aliases(feats, population)
+    find_namesakes(feats, population)
     model = estimate_u(feats, population)
     pairs = list(candidate_pairs(feats))
     sample = random.Random(0).sample(pairs, min(len(pairs), EM_PAIRS))

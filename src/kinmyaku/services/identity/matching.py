@@ -35,7 +35,7 @@ from kinmyaku.domain.identity.scoring import (
     learn_company_aliases,
 )
 from kinmyaku.services.identity.finding import different_pairs
-from kinmyaku.services.identity.profiles import load_profiles
+from kinmyaku.services.identity.profiles import load_profiles, record_digest
 
 CANDIDATES = 60
 """At most this many people of one block are compared with a record (the newest)."""
@@ -145,11 +145,26 @@ def profile_of(
     nickname: str = "",
 ) -> Profile:
     """A Profile of a record not stored yet: ``points`` are (kind, value, normalized)."""
-    from kinmyaku.services.identity.profiles import record_digest
-
-    held = list(points)
-    jobs = tuple(c for c in companies if c)
-    values = {value for _, value, _ in held} | set(jobs) | {nickname}
+    jobs = tuple([c for c in companies if c])
+    emails: list[str] = []
+    phones: list[str] = []
+    urls: list[str] = []
+    addresses: list[str] = []
+    values = {nickname, *jobs}
+    held: list[tuple[str, str]] = []
+    for kind, value, normal in points:  # one pass (an import's helpers make one a record)
+        values.add(value)
+        held.append((kind, normal))
+        if kind == "email":
+            if normal:
+                emails.append(normal)
+        elif kind == "phone":
+            if normal:
+                phones.append(normal)
+        elif kind == "url":
+            urls.append(value)
+        elif kind == "address":
+            addresses.append(value)
     family, given = names[0], names[1]
     return Profile(
         id=person_id,
@@ -161,9 +176,9 @@ def profile_of(
         named=bool(given) or (family != UNNAMED and family not in values),
         birthday=birthday,  # type: ignore[arg-type]
         companies=jobs,
-        emails=tuple(n for k, _, n in held if k == "email" and n),
-        phones=tuple(n for k, _, n in held if k == "phone" and n),
-        urls=tuple(v for k, v, _ in held if k == "url"),
-        addresses=tuple(v for k, v, _ in held if k == "address"),
-        digest=record_digest(names, jobs, [(k, n) for k, _, n in held], birthday),
+        emails=tuple(emails),
+        phones=tuple(phones),
+        urls=tuple(urls),
+        addresses=tuple(addresses),
+        digest=record_digest(names, jobs, held, birthday),
     )

@@ -32,6 +32,8 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from kinmyaku.domain.errors import KinmyakuError, NotFound, ValidationError
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, Candidate, Reason
+from kinmyaku.domain.identity.profile import UNNAMED
+from kinmyaku.domain.names import is_latin
 from kinmyaku.domain.people import display_name
 from kinmyaku.services.identity import finding
 from kinmyaku.services.identity.merge_rules import (
@@ -111,6 +113,8 @@ def _merged_columns(
     elif any(chosen):
         picked = [other[n] if c else keep[n] for n, c in zip(NAME_FIELDS, chosen, strict=True)]
         out.update(name_columns(*picked))
+    else:
+        out.update(_better_name(keep, other))
     for name in ("nickname", "birthday", "photo"):
         wanted = values.get(name)
         if wanted == "other" or (wanted is None and not keep[name]):
@@ -121,6 +125,31 @@ def _merged_columns(
     out["created_at"] = min(keep["created_at"], other["created_at"])
     out["updated_at"] = store.now()
     return out
+
+
+def _better_name(keep: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
+    """Name columns of OTHER that KEEP should take when no one chose: a Japanese name over
+    a romaji one (Ren Kato / 加藤 蓮: Japanese first, the romaji stays as an alias), and a
+    reading someone wrote over one the app guessed for the same name (加藤 蓮 read れん, not
+    はす).  Nothing otherwise."""
+    if not other["family_name"] or other["family_name"] == UNNAMED:
+        return {}
+    keep_name = f"{keep['family_name']}{keep['given_name'] or ''}"
+    other_name = f"{other['family_name']}{other['given_name'] or ''}"
+    whole = (*NAME_FIELDS, "reading_inferred", "romaji", "sort_key")
+    unnamed = keep["family_name"] == UNNAMED or "@" in keep_name
+    unnamed = unnamed or not any(ch.isalpha() for ch in keep_name)  # a phone number
+    if (unnamed or is_latin(keep_name)) and not is_latin(other_name):
+        return {n: other[n] for n in whole}
+    same = (keep["family_name"], keep["given_name"] or "") == (
+        other["family_name"],
+        other["given_name"] or "",
+    )
+    guessed = bool(keep["reading_inferred"]) or not (keep["family_reading"] or "")
+    stated = not other["reading_inferred"] and bool(other["family_reading"] or "")
+    if same and guessed and stated:
+        return {n: other[n] for n in whole}
+    return {}
 
 
 def _add_aliases(j: Journal, keep_id: int, names: Iterable[Mapping[str, Any]]) -> None:
@@ -278,41 +307,71 @@ def _keeper(members: list[int], counts: dict[int, tuple[int, int]]) -> int:
     return min(members, key=lambda pid: (-counts[pid][0], -counts[pid][1], pid))
 
 
+ROUNDS = 4
+"""At most this many rounds of ``auto_merge``: merged people are compared again, since
+together they may be sure to be one with a third (a phone card that joined an Eight card
+now shares its company with a LinkedIn row)."""
+
+
 def auto_merge(uow: UnitOfWork, *, min_probability: float = AUTO_MERGE) -> MergeSummary | None:
-    """Merge every suggested pair at or above ``min_probability``, transitively, as one merge."""
+    """Merge every suggested pair at or above ``min_probability``, transitively, as one merge.
+
+    The merged people are compared again (up to ROUNDS rounds) until no pair is left at or
+    above the threshold: all the rounds are one merge with one id.
+    """
     with uow as conn:
-        candidates = finding.find_duplicates(uow, min_probability=min_probability)
-        candidates = [c for c in candidates if c.probability >= min_probability and c.a.id > 0]
-        if not candidates:
-            return None
         said = select(not_duplicates.c.person_a, not_duplicates.c.person_b)
         different = {(int(a), int(b)) for a, b in conn.execute(said)}
-        groups, candidates = _groups(candidates, different)
-        if not groups:
-            return None
-        counts = _data_counts(conn, sorted(x for members in groups.values() for x in members))
         j = Journal(conn)
-        done: list[tuple[int, list[int]]] = []
-        keeper_of: dict[int, int] = {}
-        for members in groups.values():
-            keep = _keeper(members, counts)
-            others = [m for m in members if m != keep]
-            for other in others:
-                merge_pair(j, keep=keep, other=other, values={})
-            done.append((keep, others))
-            keeper_of.update(dict.fromkeys(members, keep))
-        pairs = [
-            {
-                "a": c.a.id,
-                "b": c.b.id,
-                "keep": keeper_of[c.a.id],
-                "probability": c.probability,
-                "reasons": [_reason_json(r) for r in c.reasons],
-            }
-            for c in candidates
-        ]
+        done: dict[int, list[int]] = {}
+        pairs: list[dict[str, object]] = []
+        gone: set[int] = set()
+        for _ in range(ROUNDS):
+            found = [
+                c
+                for c in finding.find_duplicates(uow, min_probability=min_probability)
+                if c.probability >= min_probability and c.a.id > 0 and not {c.a.id, c.b.id} & gone
+            ]
+            groups, used = _groups(found, different)
+            if not groups:
+                break
+            counts = _data_counts(conn, sorted(x for members in groups.values() for x in members))
+            keeper_of: dict[int, int] = {}
+            for members in groups.values():
+                keep = _keeper(members, counts)
+                for other in members:
+                    if other == keep:
+                        continue
+                    merge_pair(j, keep=keep, other=other, values={})
+                    gone.add(other)
+                    # the other's own merged people (an earlier round) now belong to keep
+                    done.setdefault(keep, []).extend([other, *done.pop(other, [])])
+                keeper_of.update(dict.fromkeys(members, keep))
+            pairs += [
+                {
+                    "a": c.a.id,
+                    "b": c.b.id,
+                    "keep": keeper_of[c.a.id],
+                    "probability": c.probability,
+                    "reasons": [_reason_json(r) for r in c.reasons],
+                }
+                for c in used
+            ]
+            different = _carried(different, keeper_of)
+        if not pairs:
+            return None
         merge_id = _record(j, "auto", pairs)
-        return MergeSummary(merge_id=merge_id, groups=done, pairs=len(pairs))
+        return MergeSummary(merge_id=merge_id, groups=list(done.items()), pairs=len(pairs))
+
+
+def _carried(different: set[tuple[int, int]], keeper_of: dict[int, int]) -> set[tuple[int, int]]:
+    """The pairs said to be different, with each merged person replaced by its keeper."""
+    carried = set()
+    for a, b in different:
+        x, y = keeper_of.get(a, a), keeper_of.get(b, b)
+        if x != y:
+            carried.add((min(x, y), max(x, y)))
+    return carried
 
 
 def _involved(pairs_json: str) -> set[int]:

@@ -16,6 +16,7 @@ from kinmyaku.storage.schema import (
     organizations,
     people,
     person_aliases,
+    provenance,
 )
 
 
@@ -80,13 +81,22 @@ def load_profiles(
     for pid, kind, value, normal in _rows_of(conn, point_query, contact_points.c.person_id, wanted):
         points[pid].append((kind, value, normal))
     companies: dict[int, list[str]] = defaultdict(list)
+    titles: dict[int, list[str]] = defaultdict(list)
     job_query = (
-        select(affiliations.c.person_id, organizations.c.name)
+        select(affiliations.c.person_id, organizations.c.name, affiliations.c.title)
         .join(organizations, organizations.c.id == affiliations.c.organization_id)
         .order_by(affiliations.c.person_id, affiliations.c.is_current.desc(), affiliations.c.id)
     )
-    for pid, name in _rows_of(conn, job_query, affiliations.c.person_id, wanted):
+    for pid, name, title in _rows_of(conn, job_query, affiliations.c.person_id, wanted):
         companies[pid].append(name)
+        if title:
+            titles[pid].append(title)
+    books: dict[int, set[str]] = defaultdict(set)
+    book_query = select(provenance.c.entity_id, provenance.c.import_id, provenance.c.file).where(
+        provenance.c.entity == "person"
+    )
+    for pid, import_id, file in _rows_of(conn, book_query, provenance.c.entity_id, wanted):
+        books[pid].add(f"{import_id}:{file}")
     aliases: dict[int, list[NameParts]] = defaultdict(list)
     alias_query = select(
         person_aliases.c.person_id,
@@ -123,6 +133,8 @@ def load_profiles(
                 urls=urls,
                 addresses=addresses,
                 aliases=tuple(aliases.get(row.id, [])),
+                titles=tuple(dict.fromkeys(titles.get(row.id, []))),
+                books=frozenset(books.get(row.id, ())),
                 digest=(
                     record_digest(names, jobs, [(k, n) for k, _, n in held], row.birthday)
                     if digests

@@ -19,9 +19,9 @@ from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, Candidate
 from kinmyaku.i18n import error_text, translate
 from kinmyaku.services import browse
-from kinmyaku.services.identity import finding, merging
+from kinmyaku.services.identity import finding, merging, queue
 from kinmyaku.services.identity.merging import CHOOSABLE
-from kinmyaku.services.identity.review import duplicate_pairs
+from kinmyaku.services.identity.review import duplicate_pairs, person_sides
 from kinmyaku.web import forms
 from kinmyaku.web.deps import (
     CoreDep,
@@ -97,8 +97,9 @@ def list_context(
     cache = count_cache(request)
     version = data_version(core) if cache else None  # read before: a later change recounts
     pairs, total = duplicate_pairs(core.uow(), limit=limit)
+    waiting = queue.count_queue(core.uow())
     if cache:
-        cache.set(total, version)
+        cache.set(total + waiting, version)
     return {
         "pairs": pairs,
         "total": total,
@@ -112,12 +113,34 @@ def list_context(
     }
 
 
+def queue_context(core: CoreDep, lang: str, **notice: Any) -> dict[str, Any]:
+    """The records imports left for review (``import --review``), each with its candidate."""
+    items = queue.list_queue(core.uow(), limit=SHOWN)
+    ids = [item.candidate_id for item in items if item.candidate_id is not None]
+    return {
+        "queued": items,
+        "queued_total": queue.count_queue(core.uow()) if len(items) >= SHOWN else len(items),
+        "candidates": person_sides(core.uow(), ids),
+        "queue_reasons": lambda item: item.reason_texts(lang),
+        "percent": percent,
+        "likelihood": lambda probability: likelihood(probability, lang),
+        "queue_notice": notice,
+    }
+
+
 def _show(
-    request: Request, core: CoreDep, lang: str, *, status: int = 200, **notice: Any
+    request: Request,
+    core: CoreDep,
+    lang: str,
+    *,
+    status: int = 200,
+    queued: dict[str, Any] | None = None,
+    **notice: Any,
 ) -> Response:
     context = list_context(request, core, lang, _limit(request), **notice)
     if is_htmx(request):
         return render(request, "_duplicates_list.html", context, status=status)
+    context.update(queue_context(core, lang, **(queued or {})))
     return render(request, "duplicates.html", context, status=status)
 
 
@@ -139,7 +162,11 @@ def duplicates_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
         notice = {"undone": int(params["undone"])}
     elif params.get("different") == "1":
         notice = {"different": True}
-    return _show(request, core, lang, **notice)
+    decided, queued = params.get("person", ""), {}
+    if params.get("queued") in ("merged", "added") and decided.isdigit() and len(decided) < 10:
+        names = _names(core, [int(decided)])
+        queued = {params["queued"]: int(decided), "name": names.get(int(decided), "")}
+    return _show(request, core, lang, queued=queued, **notice)
 
 
 def _pair(form: FormDep) -> tuple[int, int]:
@@ -203,6 +230,45 @@ def different_people(request: Request, core: CoreDep, lang: LangDep, form: FormD
     if not is_htmx(request):
         return see_other("/duplicates?different=1")
     return _show(request, core, lang, different=True)
+
+
+def _queue_answer(
+    request: Request, core: CoreDep, lang: str, *, status: int = 200, **notice: Any
+) -> Response:
+    """The queue section again (htmx), a notice on top; else back to the page."""
+    if not is_htmx(request):
+        if "error" in notice:
+            return _show(request, core, lang, status=status, queued=notice)
+        kind = "merged" if "merged" in notice else "added"
+        return see_other("/duplicates?" + urlencode({"queued": kind, "person": notice[kind]}))
+    if "error" not in notice:
+        kind = "merged" if "merged" in notice else "added"
+        notice["name"] = _names(core, [notice[kind]]).get(notice[kind], "")
+    return render(request, "_import_queue.html", queue_context(core, lang, **notice), status=status)
+
+
+@router.post("/duplicates/queue/{queue_id}/merge")
+def merge_queued(request: Request, queue_id: RecordId, core: CoreDep, lang: LangDep) -> Response:
+    """Same person: the queued record joins its candidate, as an import's sure match."""
+    try:
+        outcome = queue.merge_queued(core.uow(), queue_id=queue_id, lang=lang)
+    except KinmyakuError as error:
+        status = 422 if is_htmx(request) else error.status
+        return _queue_answer(request, core, lang, status=status, error=error_text(lang, error))
+    data_changed(request)
+    return _queue_answer(request, core, lang, merged=outcome.person_id)
+
+
+@router.post("/duplicates/queue/{queue_id}/add")
+def add_queued(request: Request, queue_id: RecordId, core: CoreDep, lang: LangDep) -> Response:
+    """A different person: the queued record becomes a new person, as an import makes one."""
+    try:
+        person_id = queue.add_queued(core.uow(), queue_id=queue_id, lang=lang)
+    except KinmyakuError as error:
+        status = 422 if is_htmx(request) else error.status
+        return _queue_answer(request, core, lang, status=status, error=error_text(lang, error))
+    data_changed(request)
+    return _queue_answer(request, core, lang, added=person_id)
 
 
 def _failed(request: Request, core: CoreDep, lang: str, error: KinmyakuError) -> Response:

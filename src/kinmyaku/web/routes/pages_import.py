@@ -3,7 +3,8 @@
 Uploaded files are copied, at most 20 MB each, into a private folder under the data folder
 named by a random token.  The folder records (a hash of) the session that uploaded it, the
 format and whether to skip unreadable records, so Confirm imports exactly what was
-previewed, and only for the same visitor.  A bad value never stops a web import: it is kept
+previewed (with the same options: skip bad records, review uncertain matches), and only for
+the same visitor.  A bad value never stops a web import: it is kept
 with a warning (the lenient default of ``import_files``).  The folder is deleted after
 Confirm, on Cancel, or when it is an hour old.
 """
@@ -66,6 +67,8 @@ class Staged:
     paths: list[Path]
     format: str
     skip_bad: bool
+    review: bool = False
+    """Send uncertain matches to the review queue (``import --review``)."""
 
 
 def upload_root(core: App) -> Path:
@@ -108,7 +111,9 @@ def _copy(upload: UploadFile, target: Path) -> None:
             out.write(chunk)
 
 
-def stage_uploads(root: Path, form: FormData, *, owner: str, format: str, skip_bad: bool) -> Staged:
+def stage_uploads(
+    root: Path, form: FormData, *, owner: str, format: str, skip_bad: bool, review: bool = False
+) -> Staged:
     """Check the uploaded files and copy them into a new private folder."""
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
     if not uploads:
@@ -131,13 +136,13 @@ def stage_uploads(root: Path, form: FormData, *, owner: str, format: str, skip_b
             path = folder / str(number) / safe_name(upload.filename or "")
             _copy(upload, path)
             paths.append(path)
-        meta = {"owner": owner, "format": format, "skip_bad": skip_bad}
+        meta = {"owner": owner, "format": format, "skip_bad": skip_bad, "review": review}
         meta["files"] = [str(p.relative_to(folder)) for p in paths]
         (folder / META).write_text(json.dumps(meta), encoding="utf-8")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Staged(token, paths, format, skip_bad)
+    return Staged(token, paths, format, skip_bad, review)
 
 
 def load_staged(root: Path, token: str, *, owner: str) -> Staged:
@@ -151,7 +156,9 @@ def load_staged(root: Path, token: str, *, owner: str) -> Staged:
     if not hmac.compare_digest(str(meta.get("owner", "")), owner):
         raise gone
     paths = [folder / name for name in meta["files"]]
-    return Staged(token, paths, str(meta["format"]), bool(meta["skip_bad"]))
+    return Staged(
+        token, paths, str(meta["format"]), bool(meta["skip_bad"]), bool(meta.get("review"))
+    )
 
 
 def discard(root: Path, token: str) -> None:
@@ -181,7 +188,7 @@ def _page(
     context["why"] = lambda outcome: why_text(lang, outcome)
     context["warning"] = lambda text: warning_text(lang, text)
     context["sep"] = "、" if lang.startswith("ja") else ", "
-    context["form"] = {"format": "auto", "skip_bad": False}
+    context["form"] = {"format": "auto", "skip_bad": False, "review": False}
     query = request.query_params
     for key in ("done", "undone", "removed", "restored"):
         value = query.get(key, "")
@@ -193,7 +200,11 @@ def _page(
 
 def _options(form: FormData) -> dict[str, Any]:
     format = forms.text(form, "format") or "auto"
-    return {"format": format if format in FORMATS else "auto", "skip_bad": "skip_bad" in form}
+    return {
+        "format": format if format in FORMATS else "auto",
+        "skip_bad": "skip_bad" in form,
+        "review": "review" in form,
+    }
 
 
 def _error(lang: str, error: KinmyakuError | FormatError) -> dict[str, str]:
@@ -247,6 +258,7 @@ def confirm_import(
             paths=staged.paths,
             format=staged.format,
             skip_bad=staged.skip_bad,
+            review=staged.review,
             lang=lang,
             jobs=None,  # helper processes for a large upload
         )
