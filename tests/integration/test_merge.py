@@ -151,6 +151,7 @@ def pair(app: App) -> dict[str, int]:
                 person_id=other, family_name="Takahashi", given_name="Ken"
             )
         )
+        store.reindex_person(conn, other)  # an alias is a search term of its person
         now = store.now()
         conn.execute(insert(not_duplicates).values(person_a=other, person_b=x, created_at=now))
         conn.execute(insert(not_duplicates).values(person_a=keep, person_b=other, created_at=now))
@@ -352,7 +353,9 @@ def test_auto_merge_joins_groups_transitively_as_one_merge(
     found = [_candidate(a, b, 0.999), _candidate(b, c, 0.995), _candidate(d, e, 0.992)]
     found.append(_candidate(e, f, 0.6))  # below the threshold: left alone
 
-    def fake(uow: Any, *, min_probability: float = 0.5, limit: int | None = None) -> list[Any]:
+    def fake(
+        uow: Any, *, min_probability: float = 0.5, limit: int | None = None, focus: Any = None
+    ) -> list[Any]:
         return [x for x in found if x.probability >= min_probability]
 
     monkeypatch.setattr(finding, "find_duplicates", fake)
@@ -387,7 +390,9 @@ def test_auto_merge_never_joins_people_said_to_be_different(
     merging.mark_different(app.uow(), a=a, b=c)
     found = [_candidate(a, b, 0.999), _candidate(b, c, 0.995)]
 
-    def fake(uow: Any, *, min_probability: float = 0.5, limit: int | None = None) -> list[Any]:
+    def fake(
+        uow: Any, *, min_probability: float = 0.5, limit: int | None = None, focus: Any = None
+    ) -> list[Any]:
         return found
 
     monkeypatch.setattr(finding, "find_duplicates", fake)
@@ -632,3 +637,64 @@ def test_undo_when_a_merged_id_was_given_again(app: App) -> None:
     else:  # PostgreSQL's sequence never gives an id twice
         merging.undo_merge(app.uow(), merge_id=merge_id)
         assert count(app, people, people.c.id.in_([keep, other, newcomer])) == 3
+
+
+# -- the name a merge keeps, and merging in rounds -----------------------------------------
+
+
+def _names(app: App, pid: int) -> tuple[str, str, str, str, bool]:
+    with app.uow() as conn:
+        row = conn.execute(select(people).where(people.c.id == pid)).mappings().one()
+    return (
+        row["family_name"],
+        row["given_name"],
+        row["family_reading"],
+        row["given_reading"],
+        bool(row["reading_inferred"]),
+    )
+
+
+def test_a_japanese_name_wins_over_romaji_and_a_typed_reading_over_a_guess(app: App) -> None:
+    # KEEP has more recorded (a tag), but only a romaji name: the kanji name is taken and
+    # the romaji stays as another name of the person.
+    roman = _person(app, "Kato", "Ren", tags=["LinkedIn"], emails=["ren.kato@example.jp"])
+    kanji = _person(app, "加藤", "蓮", family_reading="かとう", given_reading="れん")
+    merging.merge_people(app.uow(), keep=roman, other=kanji)
+    assert _names(app, roman)[:4] == ("加藤", "蓮", "かとう", "れん")
+    assert count(app, person_aliases, person_aliases.c.family_name == "Kato") == 1
+    assert ppl.search_people(app.uow(), "ren.kato@example.jp")[0].id == roman
+
+    # One name, the reading guessed on one record and typed on the other: the typed one.
+    card = _person(app, "山本", "大樹", tags=["Eight"])
+    guessed = _names(app, card)
+    assert guessed[4]  # no reading given: kinmyaku guessed it
+    phone = _person(app, "山本", "大樹", family_reading="やまもと", given_reading="だいき")
+    merging.merge_people(app.uow(), keep=card, other=phone)
+    assert _names(app, card) == ("山本", "大樹", "やまもと", "だいき", False)
+
+    # A choice the user made is kept as made.
+    a = _person(app, "Sato", "Ken", tags=["x"])
+    b = _person(app, "佐藤", "健")
+    merging.merge_people(app.uow(), keep=a, other=b, values={"family_name": "keep"})
+    assert _names(app, a)[:2] == ("Sato", "Ken")
+
+
+def test_auto_merge_compares_merged_people_again_in_one_merge(app: App) -> None:
+    # One mobile on three records under two names (渡辺 is her name before marriage): at
+    # first the number looks shared by two differently named people; once the two 石井 香織
+    # records are one, it is hers, and the Eight card joins in a second round.
+    mobile = "080-2169-1791"
+    eight = _person(app, "渡辺", "香織", phones=[mobile], company="緑川製薬株式会社")
+    google = _person(app, "石井", "香織", phones=[mobile], emails=["kaori.ishii@example.jp"])
+    phone = _person(app, "石井", "香織", phones=[mobile], emails=["kaori.ishii@example.jp"])
+    before = snapshot(app)
+    summary = merging.auto_merge(app.uow())
+    assert summary is not None
+    with app.uow() as conn:
+        left = conn.execute(select(people.c.id)).scalars().all()
+        stored = conn.execute(select(func.count()).select_from(metadata.tables["merges"])).scalar()
+    assert len(left) == 1 and left[0] in {eight, google, phone}
+    assert stored == 1  # all rounds are one merge
+    assert sorted([summary.groups[0][0], *summary.groups[0][1]]) == sorted([eight, google, phone])
+    merging.undo_merge(app.uow(), merge_id=summary.merge_id)
+    assert snapshot(app) == before

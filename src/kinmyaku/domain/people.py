@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from kinmyaku.domain.names import is_latin
 
 
+@lru_cache(maxsize=65536)
 def display_name(family: str, given: str) -> str:
     """Family name first for Japanese names; given name first for Latin-script names."""
     if given and is_latin(family + given):

@@ -2,9 +2,11 @@
 
 A person is indexed under every key a user may type: the name in kanji or Latin letters,
 its reading in katakana, its romaji, nickname, e-mail, phone digits (and their last 8 and 4
-digits) and tags.  A query token is folded the same way, so that the index answers with a
-byte-wise prefix range.  Substrings of the full name, reading and romaji are found through
-a trigram index of those keys (:func:`name_index` gives them), not through suffix terms.
+digits) and tags, and each other name the person is known by (an alias: a 旧姓, a romaji
+spelling, a name kept from a merged record) with its reading and romaji as well.  A query
+token is folded the same way, so that the index answers with a byte-wise prefix range.
+Substrings of the full name, reading and romaji are found through a trigram index of those
+keys (:func:`name_index` gives them), not through suffix terms.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from functools import lru_cache
 from typing import NamedTuple
@@ -29,6 +31,7 @@ from kinmyaku.domain.names import (
     romaji_key,
     shown_romaji,
 )
+from kinmyaku.domain.readings import complete_readings
 from kinmyaku.domain.validate import phone_digits
 
 
@@ -64,6 +67,15 @@ class Term(NamedTuple):
     cut: int = 0
 
 
+class AliasKeys(NamedTuple):
+    """Another name of a person (``person_aliases``): searchable like the person's own."""
+
+    family_name: str
+    given_name: str = ""
+    family_reading: str = ""
+    given_reading: str = ""
+
+
 @dataclass(frozen=True)
 class PersonKeys:
     """What of a person is searchable."""
@@ -77,6 +89,7 @@ class PersonKeys:
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    aliases: tuple[AliasKeys, ...] = ()
 
 
 def _suffixes(key: str, field: Field, *, min_len: int, whole: bool = True) -> Iterator[Term]:
@@ -326,7 +339,75 @@ def person_index(keys: PersonKeys) -> tuple[list[Term], list[str]]:
         for term in terms:
             # Field is an IntEnum: it hashes and compares as its int.
             unique.setdefault((term.term, term.field, term.pos), term)
+    if keys.aliases:
+        inside = _add_aliases(keys.aliases, unique, inside)
     return list(unique.values()), inside
+
+
+def alias_keys(alias: AliasKeys) -> PersonKeys:
+    """The name keys of an alias, with readings inferred as a person's are when it has none
+    (``services.people.name_columns``): a 旧姓 渡辺 is found by わたなべ and watanabe too."""
+    family_r, given_r, _ = complete_readings(
+        alias.family_name, alias.given_name, alias.family_reading, alias.given_reading
+    )
+    return PersonKeys(alias.family_name, alias.given_name, family_r, given_r)
+
+
+def _add_aliases(
+    aliases: Iterable[AliasKeys], unique: dict[tuple[str, int, int], Term], inside: list[str]
+) -> list[str]:
+    """Add the name terms of each alias to ``unique``; the substring keys with theirs.
+
+    Stored in the name fields, an alias's keys rank as the person's own name does.  A key
+    the person has already (one row per key, field and position) becomes whole when the
+    alias's is, and a name part the alias's key carries as its cut gets a row of its own
+    when the stored key carries another (``two_part_keys``).
+    """
+    found = list(inside)
+    for alias in aliases:
+        if not alias.family_name and not alias.given_name:
+            continue
+        terms, keys = name_index(alias_keys(alias))
+        found += keys
+        for term in terms:
+            slot = (term.term, term.field, term.pos)
+            have = unique.get(slot)
+            if have is None:
+                unique[slot] = term
+                continue
+            if term.whole and not have.whole:
+                unique[slot] = have = have._replace(whole=True)
+            if term.cut and not have.cut:
+                unique[slot] = have._replace(cut=term.cut)
+            elif term.cut and term.cut != have.cut:
+                part = Term(term.term[: term.cut], term.field, term.pos, True)
+                unique.setdefault((part.term, part.field, part.pos), part)
+    return list(dict.fromkeys(found))
+
+
+def matched_alias(query: str, keys: PersonKeys) -> AliasKeys | None:
+    """The alias a query found a person by: the first that matches a query word the
+    person's own name does not (None when the own name, or no name, explains the match)."""
+    if not keys.aliases:
+        return None
+    words = [query_keys(token) for token in split_query(query)]
+    own = name_index(replace(keys, aliases=()))
+    missing = [found for found in words if not _name_matches(found, own)]
+    if not missing:
+        return None
+    for alias in keys.aliases:
+        index = name_index(alias_keys(alias))
+        if any(_name_matches(found, index) for found in missing):
+            return alias
+    return None
+
+
+def _name_matches(found: list[str], index: tuple[list[Term], list[str]]) -> bool:
+    """Whether a query word's keys start a name term or are inside a name key."""
+    terms, inside = index
+    return any(t.term.startswith(key) for key in found for t in terms) or any(
+        key in text for key in found for text in inside
+    )
 
 
 def organization_terms(name: str, reading: str) -> list[Term]:

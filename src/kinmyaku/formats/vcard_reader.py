@@ -25,6 +25,8 @@ UNREADABLE = "unreadable line"
 """The extra field a lenient reader keeps a line that is not ``NAME:value`` in."""
 _E_OR_B = frozenset(b"EeBb")
 _AGENT = frozenset(b"Aa")
+_MARKER_FIRST = _E_OR_B | _AGENT
+"""The first bytes of END:VCARD, BEGIN:VCARD and AGENT:BEGIN:VCARD (one look-up a line)."""
 
 
 def _is(line: bytes, marker: bytes) -> bool:
@@ -186,7 +188,7 @@ def read_logical_cards(
                 stray = True
                 report(FormatError("not_vcard", file=file, line=line_no, text=snippet(line)))
             continue
-        if first in _E_OR_B or first in _AGENT:
+        if first in _MARKER_FIRST:
             if _is(line, b"END:VCARD"):
                 card = cards.pop()
                 if lenient or not cards:

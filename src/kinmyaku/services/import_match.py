@@ -90,7 +90,7 @@ class MatchIndex:
         feature = self._features(person_id, prepared)
         feature.digest = ""
         if feature.keys is not None:
-            feature.keys = tuple(key for key in feature.keys if key[0] != "d")
+            feature.keys = tuple([key for key in feature.keys if key[0] != "d"])
         self.identity.add(feature)
         if prepared.tags:
             self.tags.update((person_id, tag) for tag in prepared.tags)

@@ -11,6 +11,8 @@ substring, 4 notes.  Several tokens must all match; their tiers add up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -22,9 +24,11 @@ from sqlalchemy import (
     union_all,
 )
 
-from kinmyaku.domain.search_keys import split_query
+from kinmyaku.domain.people import display_name
+from kinmyaku.domain.search_keys import PersonKeys, matched_alias, split_query
 from kinmyaku.storage import search_plans as plans
 from kinmyaku.storage.schema import people
+from kinmyaku.storage.search_index import aliases_of
 from kinmyaku.storage.search_plans import (
     NOTES_MIN,
     SUBSTRING_MIN,
@@ -49,6 +53,7 @@ __all__ = [
     "TOP",
     "count_matches",
     "count_matches_capped",
+    "matched_aliases",
     "matching_people",
     "notes_fts",
     "search_people",
@@ -163,3 +168,26 @@ def count_matches_capped(conn: Connection, query: str, *, cap: int) -> tuple[int
         return 0, True
     found = int(conn.execute(stmt, {**one.values, "cap": cap + 1}).scalar_one())
     return min(found, cap), found <= cap
+
+
+def matched_aliases(conn: Connection, query: str, person_ids: Sequence[int]) -> dict[int, str]:
+    """For the people a query found by another name than their own, that name as shown
+    (``渡辺 香織`` for 石井 香織 found by 渡辺): two queries for a page of results."""
+    aliases = aliases_of(conn, person_ids)
+    if not aliases:
+        return {}
+    p = people.c
+    rows = conn.execute(
+        select(
+            p.id, p.family_name, p.given_name, p.family_reading, p.given_reading, p.romaji
+        ).where(p.id.in_(list(aliases)))
+    )
+    shown: dict[int, str] = {}
+    for pid, family, given, family_r, given_r, romaji in rows:
+        keys = PersonKeys(
+            family, given or "", family_r or "", given_r or "", romaji or "", aliases=aliases[pid]
+        )
+        alias = matched_alias(query, keys)
+        if alias is not None:
+            shown[int(pid)] = display_name(alias.family_name, alias.given_name)
+    return shown

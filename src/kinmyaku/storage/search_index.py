@@ -14,11 +14,17 @@ three or more characters long too (trigrams cannot look up shorter strings):
   keys for queries of one or two characters and the plain keys (its ``plain`` column)
   for longer ones, whose own trigrams are far more selective.
 * PostgreSQL: ``LIKE '%filled key%'`` with a pg_trgm GIN index.
+
+A person's other names (``person_aliases``) are indexed with the person's own: whoever
+rebuilds a person's index (:func:`replace_index`, :func:`insert_index`) reads them here in
+one query a chunk of people, so a merge, its undo, an import that joins a record under
+another name and a restore keep them in step by reindexing as they did before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -33,9 +39,9 @@ from sqlalchemy import (
     table,
 )
 
-from kinmyaku.domain.search_keys import PersonKeys, person_index
+from kinmyaku.domain.search_keys import AliasKeys, PersonKeys, person_index
 from kinmyaku.storage.many_rows import insert_flat
-from kinmyaku.storage.schema import search_names, search_terms
+from kinmyaku.storage.schema import person_aliases, search_names, search_terms
 
 FILL = "\x01"
 """Put around the characters of each stored key (a query token never holds it)."""
@@ -131,10 +137,38 @@ def insert_rows(
     write_index_rows(conn, terms, names, terms_table=terms_table)
 
 
+def aliases_of(conn: Connection, person_ids: Iterable[int]) -> dict[int, tuple[AliasKeys, ...]]:
+    """The other names of these people (only those who have any), in the order kept."""
+    ids = list(person_ids)
+    a = person_aliases
+    found: dict[int, list[AliasKeys]] = {}
+    for start in range(0, len(ids), CHUNK_IDS):
+        rows = conn.execute(
+            select(a.c.person_id, a.c.family_name, a.c.given_name, a.c.family_reading)
+            .add_columns(a.c.given_reading)
+            .where(a.c.person_id.in_(ids[start : start + CHUNK_IDS]))
+            .order_by(a.c.id)
+        )
+        for pid, family, given, family_r, given_r in rows:
+            alias = AliasKeys(family or "", given or "", family_r or "", given_r or "")
+            found.setdefault(int(pid), []).append(alias)
+    return {pid: tuple(names) for pid, names in found.items()}
+
+
+def with_aliases(conn: Connection, keys_by_person: dict[int, PersonKeys]) -> dict[int, PersonKeys]:
+    """These people's keys with their stored aliases (keys that carry aliases stay)."""
+    found = aliases_of(conn, keys_by_person)
+    return {
+        pid: replace(keys, aliases=found[pid]) if pid in found and not keys.aliases else keys
+        for pid, keys in keys_by_person.items()
+    }
+
+
 def insert_index(
     conn: Connection, keys_by_person: dict[int, PersonKeys], *, terms_table: str = "search_terms"
 ) -> None:
-    """Index people that have no index rows yet (new people)."""
+    """Index people that have no index rows yet (new, or restored with their aliases)."""
+    keys_by_person = with_aliases(conn, keys_by_person)
     rows = {pid: person_rows(keys) for pid, keys in keys_by_person.items()}
     insert_rows(conn, rows, terms_table=terms_table)
 
@@ -149,9 +183,25 @@ def delete_index(conn: Connection, person_ids: Iterable[int]) -> None:
 
 
 def replace_index(conn: Connection, keys_by_person: dict[int, PersonKeys]) -> None:
-    """Replace the index rows of these people."""
+    """Replace the index rows of these people (their aliases read from the database)."""
     delete_index(conn, keys_by_person)
     insert_index(conn, keys_by_person)
+
+
+def reindex_aliased(conn: Connection) -> int:
+    """Rebuild the index of everyone who has an alias (a database indexed before aliases
+    were searchable); returns how many people."""
+    from kinmyaku.storage.people import person_keys  # it imports this module
+
+    ids = sorted({int(pid) for pid in conn.execute(select(person_aliases.c.person_id)).scalars()})
+    for start in range(0, len(ids), CHUNK_IDS):
+        keys = {}
+        for pid in ids[start : start + CHUNK_IDS]:
+            found = person_keys(conn, pid)
+            if found is not None:
+                keys[pid] = found
+        replace_index(conn, keys)
+    return len(ids)
 
 
 def _quoted(text: str) -> str:

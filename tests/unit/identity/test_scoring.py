@@ -244,3 +244,42 @@ def test_em_estimates_m_from_the_users_pairs_and_leaves_small_data_alone() -> No
     assert 0.0 < model.m[("name", "exact")] < 1.0
     assert model.probability(typo) > Model(size=1000).probability(typo)
     assert model.probability(apart) < 0.01
+
+
+def test_company_names_are_learned_from_people_already_one_and_not_from_job_changes() -> None:
+    from kinmyaku.domain.identity.scoring import learn_company_aliases
+
+    from .helpers import population
+
+    # Two people each known as one (an import joined their LinkedIn row to their card):
+    # both hold 株式会社ミナト and Harbor Co., Ltd.
+    joined = [
+        person("山田", "太郎", company=["株式会社ミナト", "Harbor Co., Ltd."]),
+        person("鈴木", "花子", company=["Harbor Co., Ltd.", "株式会社ミナト"]),
+    ]
+    pop = population(*joined)
+    assert learn_company_aliases(joined, pop) == 1
+    assert pop.company_aliases["ミナト"] == pop.company_aliases.get("harbor", "harbor")
+    # Two Japanese names of two employers are a job change, never one company.
+    movers = [
+        person("田中", "一郎", company=["株式会社ミナト", "株式会社サンプル"]),
+        person("伊藤", "美咲", company=["株式会社ミナト", "株式会社サンプル"]),
+    ]
+    assert learn_company_aliases(movers, population(*movers)) == 0
+    # A Latin name that two people pair with one Japanese name and one with another: the
+    # first wins only when it is clearly ahead (twice as many people).
+    mixed = [*joined, person("佐藤", "健", company=["株式会社サンプル", "Harbor Co., Ltd."])]
+    assert learn_company_aliases(mixed, population(*mixed)) == 1
+    both = ["株式会社サンプル", "Harbor"]
+    tied = [*joined, *(person("佐藤", given, company=both) for given in ("健", "翔"))]
+    assert learn_company_aliases(tied, population(*tied)) == 0
+
+
+def test_a_free_mail_domain_with_a_typo_is_free_mail_and_one_mailbox() -> None:
+    from kinmyaku.domain.identity.keys import company_domain, email_skeleton
+
+    for typo in ("gmial.com", "gmal.com", "yahooo.co.jp", "iclod.com"):
+        assert company_domain(f"ken@{typo}") == "", typo
+    assert company_domain("ken@sample.co.jp") == "sample.co.jp"
+    assert email_skeleton("ken.sato1@gmial.com") == email_skeleton("kensato1@gmail.com")
+    assert email_skeleton("kensato1@gmail.com") != email_skeleton("kensato2@gmail.com")

@@ -19,7 +19,13 @@ from functools import lru_cache
 
 import jaconv
 
-from kinmyaku.domain.names import collapse_long_vowels, fold_text, is_kana, strip_marks
+from kinmyaku.domain.names import (
+    _COLLAPSIBLE,
+    _LONG_VOWELS,
+    fold_text,
+    is_kana,
+    strip_marks,
+)
 from kinmyaku.domain.readings import infer_reading
 
 # Hepburn (and Nihon-shiki) spellings rewritten to Kunrei, longest first.
@@ -64,6 +70,25 @@ def _kunrei(text: str) -> str:
     )
 
 
+# collapse_long_vowels's patterns (names._LONG_VOWELS), each with the text it cannot match
+# without: a pattern whose text is not in a key is a pass that changes nothing.
+_NEEDLES = ("ou", "oo", "oh", "uu", "aa", "ii", "ee", "m", "tch")
+_PASSES = tuple(
+    (pattern, replacement, needle)
+    for (pattern, replacement), needle in zip(_LONG_VOWELS, _NEEDLES, strict=True)
+)
+assert all(pattern.pattern.startswith(needle) for pattern, _, needle in _PASSES)
+
+
+def _collapse(key: str) -> str:
+    """collapse_long_vowels(key), each pattern looked for only where its text is."""
+    while _COLLAPSIBLE.search(key):
+        for pattern, replacement, needle in _PASSES:
+            if needle in key:
+                key = pattern.sub(replacement, key)
+    return key
+
+
 @lru_cache(maxsize=65536)
 def phonetic_key(romaji: str) -> str:
     """A romaji spelling folded so that Hepburn, Kunrei and long-vowel variants meet."""
@@ -73,7 +98,7 @@ def phonetic_key(romaji: str) -> str:
     else:
         text = _NOT_KEY.sub("", strip_marks(unicodedata.normalize("NFKC", romaji)).lower())
     text = _kunrei(text.replace("tch", "tty"))  # a doubled consonant: まっちゃ, mattya
-    key = collapse_long_vowels(text.replace("nn", "n"))
+    key = _collapse(text.replace("nn", "n"))
     # ``ei`` reads as a long e (けい, kei / ke): one form.
     return key.replace("ei", "e")
 

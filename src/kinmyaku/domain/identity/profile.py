@@ -132,7 +132,7 @@ _SPACE = re.compile(r"\s+")
 @lru_cache(maxsize=65536)
 def _reading_sound(reading: str) -> str:
     """The sound key of a kana reading (names repeat: one look-up, not two)."""
-    return phonetic_key(reading_romaji(reading))
+    return phonetic_key.__wrapped__(reading_romaji(reading))  # cached here, not twice
 
 
 def name_form(
@@ -171,6 +171,7 @@ def name_form(
 
 _EMPTY: frozenset[str] = frozenset()
 """The empty set of every Features that lacks a kind of value (one object, shared)."""
+_BLANK = frozenset({""})
 
 _POSTCODE = re.compile(r"〒\s*([0-9０-９][0-9０-９\-‐－]*)")
 
@@ -235,17 +236,44 @@ def features(profile: Profile) -> Features:
         alias = name_form(family, given, family_r, given_r, not (family_r or given_r))
         if alias is not None and alias not in names:
             names.append(alias)
-    companies = [company_key(c) for c in profile.companies if c.strip()]
+    # Plain loops, not comprehensions: a record has one or two of each, and a
+    # comprehension's own frame costs more than its loop (an import makes one a record).
+    companies: list[str] = []
+    for company in profile.companies:
+        if company.strip():
+            companies.append(company_key(company))
+    known = _EMPTY
+    if companies:
+        known = frozenset(companies)
+        if "" in known:
+            known = known - _BLANK
     # Most records have an e-mail, a phone or two and no URL nor address: what they lack
     # is one shared empty set, not a set built from an empty loop.
     emails = domains = skeletons = phones = mobiles = _EMPTY
     if profile.emails:
-        emails = frozenset([e.lower() for e in profile.emails if e and not is_role_email(e)])
-        domains = frozenset([d for d in map(company_domain, profile.emails) if d])
-        skeletons = frozenset([email_skeleton(e) for e in emails])
+        personal: set[str] = set()
+        company_domains: set[str] = set()
+        for address in profile.emails:
+            if address and not is_role_email(address):
+                personal.add(address.lower())
+            domain = company_domain(address)
+            if domain:
+                company_domains.add(domain)
+        if personal:
+            emails = frozenset(personal)
+            skeletons = frozenset([email_skeleton(e) for e in emails])
+        if company_domains:
+            domains = frozenset(company_domains)
     if profile.phones:
-        phones = frozenset([p for p in profile.phones if p and not is_placeholder_phone(p)])
-        mobiles = frozenset([p for p in phones if is_mobile(p)])
+        real: set[str] = set()
+        for number in profile.phones:
+            if number and not is_placeholder_phone(number):
+                real.add(number)
+        if real:
+            phones = frozenset(real)
+            mobile = [number for number in real if is_mobile(number)]
+            if mobile:
+                mobiles = frozenset(mobile)
     urls = addresses = words = postcodes = _EMPTY
     if profile.urls:
         urls = frozenset([k for k in map(profile_url_key, profile.urls) if k])
@@ -263,7 +291,7 @@ def features(profile: Profile) -> Features:
         id=profile.id,
         names=names,
         named=bool(names),
-        companies=frozenset([c for c in companies if c]) if companies else _EMPTY,
+        companies=known,
         current_company=companies[0] if companies else "",
         domains=domains,
         emails=emails,

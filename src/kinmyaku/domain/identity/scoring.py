@@ -729,18 +729,26 @@ pairs the m stays near LEVELS, with many the user's own data decides."""
 def estimate_m(model: Model, pairs: Sequence[Sequence[Level]], *, rounds: int = 8) -> Model:
     """Estimate each level's m by expectation-maximisation over blocked pairs, u held fixed
     (Fellegi–Sunter as Splink does it): each pair's probability of being one person
-    weights its levels; m is smoothed toward LEVELS' value (PRIOR_WEIGHT pairs)."""
+    weights its levels; m is smoothed toward LEVELS' value (PRIOR_WEIGHT pairs).
+
+    Pairs that fall in the same levels (with the same own u) count once, times how many."""
     if len(pairs) < 200:
         return model
+    kinds: Counter[tuple[Level, ...]] = Counter(
+        tuple(
+            Level(level.comparison, level.level, u=level.u)  # what the weights see
+            for level in levels
+            if (level.comparison, level.level) in LEVELS
+        )
+        for levels in pairs
+    )
     for _ in range(rounds):
-        weights = [model.probability(levels) for levels in pairs]
         sums: dict[tuple[str, str], float] = {}
         totals: dict[str, float] = {}
-        for weight, levels in zip(weights, pairs, strict=True):
+        for levels, count in kinds.items():
+            weight = model.probability(levels) * count
             for level in levels:
                 key = (level.comparison, level.level)
-                if key not in LEVELS:
-                    continue
                 sums[key] = sums.get(key, 0.0) + weight
                 totals[level.comparison] = totals.get(level.comparison, 0.0) + weight
         for key, (prior, _, _) in LEVELS.items():

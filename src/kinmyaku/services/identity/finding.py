@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from sqlalchemy import Connection, func, or_, select
@@ -16,6 +16,7 @@ from kinmyaku.domain.identity.profile import Features, Population, Profile, feat
 from kinmyaku.domain.identity.readings import learn_readings
 from kinmyaku.domain.identity.scoring import (
     BELOW_AUTO_MERGE,
+    Level,
     Model,
     compare,
     estimate_m,
@@ -88,23 +89,31 @@ def score_pairs(
     *,
     min_probability: float,
     different: set[tuple[int, int]],
+    known: dict[tuple[int, int], list[Level]] | None = None,
 ) -> list[Candidate]:
-    """The candidates among ``pairs`` (positions in ``feats``) at or above the probability."""
+    """The candidates among ``pairs`` (positions in ``feats``) at or above the probability
+    (``known``: the levels of pairs compared already, by positions)."""
     found = []
+    refs: dict[int, PersonRef] = {}
+
+    def ref(feature: Features) -> PersonRef:
+        known = refs.get(feature.id)
+        if known is None:
+            known = refs[feature.id] = person_ref(feature.profile)
+        return known
+
     for i, j in pairs:
         a, b = feats[i], feats[j]
         if a.id > b.id:
             a, b = b, a
         if (a.id, b.id) in different:
             continue
-        levels = compare(a, b, population)
+        levels = known.get((i, j)) if known else None
+        if levels is None:
+            levels = compare(a, b, population)
         probability = model.probability(levels)
         if probability >= min_probability:
-            found.append(
-                Candidate(
-                    person_ref(a.profile), person_ref(b.profile), probability, model.reasons(levels)
-                )
-            )
+            found.append(Candidate(ref(a), ref(b), probability, model.reasons(levels)))
     found.sort(key=lambda c: (-c.probability, c.a.id, c.b.id))
     return found
 
@@ -170,9 +179,15 @@ def unambiguous(
 
 
 def find_duplicates(
-    uow: UnitOfWork, *, min_probability: float = REVIEW, limit: int | None = None
+    uow: UnitOfWork,
+    *,
+    min_probability: float = REVIEW,
+    limit: int | None = None,
+    focus: Collection[int] | None = None,
 ) -> list[Candidate]:
-    """Pairs of people who may be one, best first (pairs said to be different left out)."""
+    """Pairs of people who may be one, best first (pairs said to be different left out).
+
+    ``focus``: only the pairs of these people (the model still learns from everyone)."""
     with uow as conn:
         profiles = load_profiles(conn)
         different = different_pairs(conn)
@@ -182,9 +197,10 @@ def find_duplicates(
     learn_company_aliases(feats, population)
     find_namesakes(feats, population)
     model = estimate_u(feats, population)
-    pairs = list(candidate_pairs(feats))
+    pairs = sorted(candidate_pairs(feats))  # one order, whatever the hash seed: one sample
     sample = random.Random(0).sample(pairs, min(len(pairs), EM_PAIRS))
-    estimate_m(model, [compare(feats[i], feats[j], population) for i, j in sample])
+    known = {(i, j): compare(feats[i], feats[j], population) for i, j in sample}
+    estimate_m(model, list(known.values()))
     found = score_pairs(
         feats,
         pairs,
@@ -192,7 +208,13 @@ def find_duplicates(
         model,
         min_probability=min(min_probability, REVIEW),
         different=different,
+        known=known,
     )
+    del known
+    if focus is not None:
+        wanted = set(focus)
+        pairs = [(i, j) for i, j in pairs if feats[i].id in wanted or feats[j].id in wanted]
+        found = [c for c in found if c.a.id in wanted or c.b.id in wanted]
     # The sure pairs say which records are one person, so that a name is counted once per
     # person (three records of 村田 直樹 are not three namesakes): the pairs whose name
     # counts change are scored again.
@@ -205,9 +227,16 @@ def find_duplicates(
             if _main_name(feats[i]) in changed or _main_name(feats[j]) in changed
         ]
         redone = score_pairs(
-            feats, again, population, model, min_probability=0.0, different=different
+            feats,
+            again,
+            population,
+            model,
+            min_probability=min(min_probability, REVIEW),
+            different=different,
         )
         kept = {(c.a.id, c.b.id): c for c in found}
+        for i, j in again:  # scored again: what falls below the threshold goes
+            kept.pop((min(feats[i].id, feats[j].id), max(feats[i].id, feats[j].id)), None)
         for c in redone:
             kept[(c.a.id, c.b.id)] = c
         found = [c for c in kept.values() if c.probability >= min(min_probability, REVIEW)]

@@ -113,7 +113,7 @@ def _merged_columns(
     elif any(chosen):
         picked = [other[n] if c else keep[n] for n, c in zip(NAME_FIELDS, chosen, strict=True)]
         out.update(name_columns(*picked))
-    else:
+    elif not any(n in values for n in NAME_FIELDS):  # nobody chose: the better name
         out.update(_better_name(keep, other))
     for name in ("nickname", "birthday", "photo"):
         wanted = values.get(name)
@@ -326,10 +326,11 @@ def auto_merge(uow: UnitOfWork, *, min_probability: float = AUTO_MERGE) -> Merge
         done: dict[int, list[int]] = {}
         pairs: list[dict[str, object]] = []
         gone: set[int] = set()
+        focus: set[int] | None = None  # after the first round: the people just merged
         for _ in range(ROUNDS):
             found = [
                 c
-                for c in finding.find_duplicates(uow, min_probability=min_probability)
+                for c in finding.find_duplicates(uow, min_probability=min_probability, focus=focus)
                 if c.probability >= min_probability and c.a.id > 0 and not {c.a.id, c.b.id} & gone
             ]
             groups, used = _groups(found, different)
@@ -358,6 +359,7 @@ def auto_merge(uow: UnitOfWork, *, min_probability: float = AUTO_MERGE) -> Merge
                 for c in used
             ]
             different = _carried(different, keeper_of)
+            focus = set(keeper_of.values())
         if not pairs:
             return None
         merge_id = _record(j, "auto", pairs)

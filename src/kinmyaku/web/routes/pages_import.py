@@ -31,7 +31,7 @@ from kinmyaku.bootstrap import App
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.formats.errors import FormatError
 from kinmyaku.i18n import translate
-from kinmyaku.services import importing
+from kinmyaku.services import browse, importing
 from kinmyaku.services.import_pipeline import warning_text
 from kinmyaku.services.import_write import REASONS, Outcome
 from kinmyaku.web import forms
@@ -45,6 +45,7 @@ from kinmyaku.web.deps import (
     render,
     see_other,
 )
+from kinmyaku.web.routes.pages_identity import data_changed
 from kinmyaku.web.security import Session
 
 router = APIRouter(include_in_schema=False)
@@ -173,6 +174,27 @@ def why_text(lang: str, outcome: Outcome) -> str:
     return ("、" if lang == "ja" else ", ").join(words)
 
 
+MAYBE = re.compile(r"#(\d+) \((\d+%)\)")
+"""How an import names the stored person a record may be: ``#12 (87%)``."""
+
+
+def candidate_names(core: App, report: importing.ImportReport) -> dict[int, str]:
+    """The names of the stored people the preview's uncertain records may be."""
+    found = (MAYBE.fullmatch(o.why[0]) for o in report.possible + report.queued if o.why)
+    ids = sorted({int(m.group(1)) for m in found if m})
+    return {s.id: s.name for s in browse.person_summaries(core.uow(), ids)} if ids else {}
+
+
+def maybe_text(lang: str, outcome: Outcome, names: dict[int, str]) -> str:
+    """Who a record may be, by name: ``高橋 健太（#12・87%）`` rather than ``#12 (87%)``."""
+    first = outcome.why[0] if outcome.why else ""
+    found = MAYBE.fullmatch(first)
+    if not found or int(found.group(1)) not in names:
+        return first
+    name, pid, chance = names[int(found.group(1))], found.group(1), found.group(2)
+    return f"{name}（#{pid}・{chance}）" if lang == "ja" else f"{name} (#{pid}, {chance})"
+
+
 def preview_rows(report: importing.ImportReport) -> list[Outcome]:
     """The first people of a preview, in the order of the files and their lines."""
     order = {name: number for number, name in enumerate(report.files)}
@@ -241,6 +263,8 @@ def preview_import(
         return _page(request, core, lang, {"errors": _error(lang, error), "form": options}, 422)
     preview = {"report": report, "token": staged.token, "rows": PREVIEW_ROWS}
     preview["people"] = preview_rows(report)
+    names = candidate_names(core, report)
+    preview["maybe"] = lambda outcome: maybe_text(lang, outcome, names)
     return _page(request, core, lang, {"preview": preview, "form": options})
 
 
@@ -266,6 +290,7 @@ def confirm_import(
         return _page(request, core, lang, {"errors": _error(lang, error)}, 422)
     finally:
         discard(root, token)
+    data_changed(request)  # Today counts the cards it queued for review, and new duplicates
     return see_other(f"/import?done={report.import_id}")
 
 
@@ -289,5 +314,6 @@ def undo(request: Request, import_id: RecordId, core: CoreDep, lang: LangDep) ->
         counts = importing.undo_import(core.uow(), import_id=import_id)
     except KinmyakuError as error:
         return _page(request, core, lang, {"errors": errors_of(lang, error)}, error.status)
+    data_changed(request)
     query = f"undone={import_id}&removed={counts['removed']}&restored={counts['restored']}"
     return see_other(f"/import?{query}")
