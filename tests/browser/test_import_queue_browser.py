@@ -194,7 +194,7 @@ def test_import_with_review_then_decide_on_a_desk(
     by_name = rf"田中 大輔（#{ids['田中大輔']}・\d+(\.\d)?%）と同じ人かもしれません"
     assert re.search(by_name, preview), preview  # the person it may be, by name
     assert "変更なし 0 件。確認待ち 2 件。" in imported["done"], imported["done"]
-    assert "重複の可能性がある人：2" in imported["today"], imported["today"]
+    assert "確認する重複の候補：2件" in imported["today"], imported["today"]
 
     page = page_factory(DESKTOP)
     page.goto(base + "/duplicates")

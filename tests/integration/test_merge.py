@@ -353,9 +353,7 @@ def test_auto_merge_joins_groups_transitively_as_one_merge(
     found = [_candidate(a, b, 0.999), _candidate(b, c, 0.995), _candidate(d, e, 0.992)]
     found.append(_candidate(e, f, 0.6))  # below the threshold: left alone
 
-    def fake(
-        uow: Any, *, min_probability: float = 0.5, limit: int | None = None, focus: Any = None
-    ) -> list[Any]:
+    def fake(uow: Any, *, min_probability: float = 0.5, limit: int | None = None) -> list[Any]:
         return [x for x in found if x.probability >= min_probability]
 
     monkeypatch.setattr(finding, "find_duplicates", fake)
@@ -390,9 +388,7 @@ def test_auto_merge_never_joins_people_said_to_be_different(
     merging.mark_different(app.uow(), a=a, b=c)
     found = [_candidate(a, b, 0.999), _candidate(b, c, 0.995)]
 
-    def fake(
-        uow: Any, *, min_probability: float = 0.5, limit: int | None = None, focus: Any = None
-    ) -> list[Any]:
+    def fake(uow: Any, *, min_probability: float = 0.5, limit: int | None = None) -> list[Any]:
         return found
 
     monkeypatch.setattr(finding, "find_duplicates", fake)

@@ -187,7 +187,7 @@ def test_today_and_the_review_show_the_count(
     cache.refresh(force=True)  # the background thread's work, done now
     assert cache.value == 1
     today = client.get("/").text
-    assert "重複の可能性がある人：1組" in today and 'href="/duplicates"' in today
+    assert "確認する重複の候補：1件" in today and 'href="/duplicates"' in today
     assert "重複の可能性 (1)" in client.get("/review").text
     client.post(
         "/api/not-duplicates",
@@ -209,7 +209,7 @@ def test_the_duplicates_page_hands_its_count_to_today(
         add_person(core.uow(), PersonInput(family_name="伊藤", given_name="翔", phones=[phone]))
     client.get("/duplicates")
     assert cache.value is not None and cache.value >= 2
-    assert f"重複の可能性がある人：{cache.value}組" in client.get("/").text
+    assert f"確認する重複の候補：{cache.value}件" in client.get("/").text
 
 
 def test_quick_add_warns_and_adds_anyway(

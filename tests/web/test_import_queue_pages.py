@@ -150,7 +150,7 @@ def test_today_counts_the_waiting_cards(
     cache = client.app.state.duplicates  # type: ignore[attr-defined]
     cache.refresh(force=True)
     assert cache.value == 2  # no duplicate pairs, two cards waiting
-    assert "重複の可能性がある人：2組" in client.get("/").text
+    assert "確認する重複の候補：2件" in client.get("/").text
     client.post(f"/duplicates/queue/{queued['sato']}/merge", data={"csrf_token": csrf})
     cache.wait()
     cache.refresh()  # the data changed: it counts again
@@ -187,3 +187,9 @@ def test_the_import_form_sends_uncertain_cards_to_review(
     )
     assert done.status_code == 200 and "確認待ち 2 件。" in done.text
     assert count_queue(core.uow()) == 2
+
+
+def test_past_imports_say_how_many_cards_wait(client: TestClient, queued: dict[str, int]) -> None:
+    html = client.get("/import").text
+    past = html[html.index('id="h-past"') :]
+    assert "確認待ち 2 件。" in past

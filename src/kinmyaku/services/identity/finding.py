@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from sqlalchemy import Connection, func, or_, select
@@ -179,15 +179,9 @@ def unambiguous(
 
 
 def find_duplicates(
-    uow: UnitOfWork,
-    *,
-    min_probability: float = REVIEW,
-    limit: int | None = None,
-    focus: Collection[int] | None = None,
+    uow: UnitOfWork, *, min_probability: float = REVIEW, limit: int | None = None
 ) -> list[Candidate]:
-    """Pairs of people who may be one, best first (pairs said to be different left out).
-
-    ``focus``: only the pairs of these people (the model still learns from everyone)."""
+    """Pairs of people who may be one, best first (pairs said to be different left out)."""
     with uow as conn:
         profiles = load_profiles(conn)
         different = different_pairs(conn)
@@ -211,10 +205,6 @@ def find_duplicates(
         known=known,
     )
     del known
-    if focus is not None:
-        wanted = set(focus)
-        pairs = [(i, j) for i, j in pairs if feats[i].id in wanted or feats[j].id in wanted]
-        found = [c for c in found if c.a.id in wanted or c.b.id in wanted]
     # The sure pairs say which records are one person, so that a name is counted once per
     # person (three records of 村田 直樹 are not three namesakes): the pairs whose name
     # counts change are scored again.

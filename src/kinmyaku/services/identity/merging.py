@@ -326,11 +326,12 @@ def auto_merge(uow: UnitOfWork, *, min_probability: float = AUTO_MERGE) -> Merge
         done: dict[int, list[int]] = {}
         pairs: list[dict[str, object]] = []
         gone: set[int] = set()
-        focus: set[int] | None = None  # after the first round: the people just merged
         for _ in range(ROUNDS):
             found = [
                 c
-                for c in finding.find_duplicates(uow, min_probability=min_probability, focus=focus)
+                # Each round looks at everyone again: the merges change the model's counts
+                # (how many people there are, how common a name is), not only the merged.
+                for c in finding.find_duplicates(uow, min_probability=min_probability)
                 if c.probability >= min_probability and c.a.id > 0 and not {c.a.id, c.b.id} & gone
             ]
             groups, used = _groups(found, different)
@@ -359,7 +360,6 @@ def auto_merge(uow: UnitOfWork, *, min_probability: float = AUTO_MERGE) -> Merge
                 for c in used
             ]
             different = _carried(different, keeper_of)
-            focus = set(keeper_of.values())
         if not pairs:
             return None
         merge_id = _record(j, "auto", pairs)
