@@ -283,3 +283,21 @@ def test_a_free_mail_domain_with_a_typo_is_free_mail_and_one_mailbox() -> None:
     assert company_domain("ken@sample.co.jp") == "sample.co.jp"
     assert email_skeleton("ken.sato1@gmial.com") == email_skeleton("kensato1@gmail.com")
     assert email_skeleton("kensato1@gmail.com") != email_skeleton("kensato2@gmail.com")
+
+
+def test_one_agreeing_name_part_weighs_by_how_common_it_is() -> None:
+    from kinmyaku.domain.identity.scoring import compare_names
+
+    from .helpers import population
+
+    greens = [person("Green", given) for given in ("Ann", "Bob", "Cy", "Dee", "Eve", "Flo")]
+    a, b = person("Green", "Holly"), person("Green", "Ivy")
+    c, d = person("Wojciechowski", "Holly"), person("Wojciechowski", "Ivy")
+    pop = population(*greens, a, b, c, d)
+    common, rare = compare_names(a, b, pop), compare_names(c, d, pop)
+    assert common.level == rare.level == "family_only"
+    assert common.u is not None and rare.u is not None
+    assert common.u > rare.u  # eight Greens say less than two Wojciechowskis
+    # 佐藤 is 1.5 % of Japan however few the user knows
+    sato = compare_names(person("佐藤", "健"), person("佐藤", "翔"), population())
+    assert sato.u is not None and sato.u >= 0.015

@@ -385,6 +385,17 @@ class Population:
                 changed.add(key)
         return changed
 
+    def part_frequency(self, name: NameForm, part: str) -> float:
+        """The chance that someone else has this family ("f") or given ("g") name: its share
+        of the people, at least its share in Japan (``surnames``), over at least MIN_SIZE."""
+        size = max(self.size, MIN_SIZE)
+        if part == "f":
+            key = name.family_sound or name.family
+            share = max(self.part_counts.get("f" + key, 0), 1) / size
+            return max(share, FAMILY_SHARES.get(name.family_sound, 0.0))
+        key = name.given_sound or name.given
+        return max(max(self.part_counts.get("g" + key, 0), 1) / size, GIVEN_SHARE)
+
     def name_frequency(self, name: NameForm, pair: tuple[int, int] = (0, 0)) -> float:
         """The chance that someone else has this name: the share of others with the whole
         name (two records of the pair itself left out), or the family name's share times

@@ -286,6 +286,11 @@ def compare_names(a: Features, b: Features, population: Population) -> Level:
         guessed = level.startswith("sound_guess")
         msgid = "{a} = {b} (guessed reading)" if guessed else "{a} = {b} (reading)"
         return Level("name", level, msgid, params, min(freq, 1.0))
+    part_u = None
+    if level in ("family_only", "given_only"):
+        # The one part that agrees, weighed by how common it is (Green is weaker than
+        # Wojciechowski, 佐藤 than 小鳥遊), as Splink's term-frequency adjustments do.
+        part_u = population.part_frequency(na, "f" if level == "family_only" else "g")
     msgids = {
         "close": "Names almost the same ({a} / {b})",
         "fuzzy": "Names alike ({a} / {b})",
@@ -294,7 +299,7 @@ def compare_names(a: Features, b: Features, population: Population) -> Level:
         "given_only": "Same given name, different family name ({a} / {b}): a married name?",
         "different": "Different names ({a} / {b})",
     }
-    return Level("name", level, msgids[level], params)
+    return Level("name", level, msgids[level], params, part_u)
 
 
 def _one(values: frozenset[str]) -> str:
