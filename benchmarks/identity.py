@@ -502,7 +502,7 @@ def row(
 ) -> list[str]:
     """One line of the results table."""
     return [name, str(records), str(actual), tool, f"{s.precision:.4f}", f"{s.recall:.4f}",
-            f"{s.f1:.4f}", f"{seconds:.2f} s", note]  # fmt: skip
+            f"{s.f1:.5f}", f"{seconds:.2f} s", note]  # fmt: skip
 
 
 # -- Japanese -------------------------------------------------------------------------
