@@ -249,16 +249,24 @@ def test_merge_moves_everything_of_other_to_keep(app: App, pair: dict[str, int])
         pairs = conn.execute(select(not_duplicates.c.person_a, not_duplicates.c.person_b)).all()
         assert [tuple(p) for p in pairs] == [(keep, x)]
         prov = conn.execute(select(provenance.c.entity, provenance.c.entity_id)).all()
-        # 起業 points at KEEP; ゴルフ (KEEP's own) and "person" went; OTHER's rows that moved
-        # are recorded as created by the import that created OTHER.
+        # 起業 points at KEEP; ゴルフ (KEEP's own) went; OTHER's "person" row says the record
+        # is KEEP now (a "match", which undoing the import passes over); OTHER's rows that
+        # moved are recorded as created by the import that created OTHER.
         assert sorted(entity for entity, _ in prov) == [
             "affiliation",
             "alias",
             "contact_point",
             "encounter",
             "extra_field",
+            "person",
             "tag",
         ]
+        matched = conn.execute(
+            select(provenance.c.entity_id, provenance.c.action, provenance.c.before).where(
+                provenance.c.entity == "person"
+            )
+        ).all()
+        assert [tuple(m) for m in matched] == [(keep, "match", None)]
         assert ("tag", keep) in [tuple(p) for p in prov]
         marked = conn.execute(select(touch_summary_dirty.c.person_id)).scalars().all()
         assert keep in marked and other not in marked

@@ -411,6 +411,10 @@ class ImportWriter:
             self._prov(prepared, "person", pid, "update", {k: current.get(k) for k in changes})
             store.update_person(conn, pid, changes)
             why += sorted({"name" if k in _NAME_COLUMNS else k for k in changes})
+        else:
+            # Which records are this person, though it changed no column of theirs: the
+            # address books a person is in (identity matching reads them); undo skips it.
+            self._prov(prepared, "person", pid, "match")
         for kind, value, label, normalized in prepared.points:
             if (pid, kind, normalized) in index.points:
                 continue

@@ -296,8 +296,9 @@ def move_provenance(
 ) -> None:
     """Import provenance of OTHER, so that undoing an import later still works sensibly.
 
-    A tag or photo now KEEP's points at KEEP.  OTHER's "person" rows go: undoing that
-    import must neither delete KEEP nor overwrite KEEP's name with OTHER's old one; when
+    A tag or photo now KEEP's points at KEEP.  OTHER's "person" rows become KEEP's
+    "match" rows (the record is KEEP now; undoing that import must neither delete KEEP nor
+    overwrite KEEP's name with OTHER's old one, and passes over a match); when
     the import created OTHER, the rows of OTHER that moved to KEEP (contact points, extra
     fields, encounters, jobs, other names, tags) are recorded as created by it instead.  A
     tag KEEP already had goes too (undoing the import must not take KEEP's own tag away).
@@ -310,7 +311,11 @@ def move_provenance(
         moved_tag = row["entity"] == "tag" and json.loads(row["before"] or "null") in moved_tags
         if row["entity"] == "photo" or moved_tag:
             j.update(provenance, row, {"entity_id": keep})
-        elif row["entity"] in ("tag", "person"):
+        elif row["entity"] == "person":
+            # KEEP is now the person that record was: said as a "match", which an import's
+            # undo passes over (it must neither delete KEEP nor put OTHER's name back).
+            j.update(provenance, row, {"entity_id": keep, "action": "match", "before": None})
+        elif row["entity"] == "tag":
             j.delete(provenance, row)
         if row["entity"] == "person" and row["action"] == "create":
             _created_by_import(j, keep, row, moved)
