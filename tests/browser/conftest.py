@@ -7,16 +7,13 @@ chromium``).  Without it the tests are skipped with that reason.
 from __future__ import annotations
 
 import io
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from browser_pages import serve
 from PIL import Image
 
 from kinmyaku.bootstrap import App, open_app
@@ -40,13 +37,6 @@ ARGS = [
 ]
 
 pytestmark = pytest.mark.browser
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def seed(core: App) -> dict[str, int]:
@@ -105,21 +95,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         Settings(database_url=f"sqlite:///{path}", language="ja", today=TODAY.isoformat())
     )
     ids = seed(core)
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(core), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the uvicorn server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ids
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(core)) as base:
+        yield base, ids
     core.close()
 
 

@@ -5,16 +5,15 @@ Screenshots for the docs go to docs/screenshots/."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_pages import fits, save_for_docs
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MOBILE = "090-1234-5678"
 
 
@@ -57,20 +56,6 @@ def pairs(server: tuple[str, dict[str, int]], browser: Any) -> dict[str, int]:
     }
 
 
-def fits(page: Any) -> bool:
-    """True when the page does not scroll sideways."""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
-
-
-def save(page: Any, name: str) -> Path:
-    """A full-page screenshot into docs/screenshots/."""
-    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-    target = DOCS_SHOTS / f"{name}.png"
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(target), full_page=True)
-    return target
-
-
 def test_duplicates_on_a_desk_merge_and_undo(
     server: tuple[str, dict[str, int]], pairs: dict[str, int], page_factory: Any
 ) -> None:
@@ -86,7 +71,7 @@ def test_duplicates_on_a_desk_merge_and_undo(
     assert re.search(r"\d+(\.\d)?%", first.locator(".percent").inner_text())
     first.locator("details.merge summary").click()
     expect(first.locator('input[name="field_family_name"]')).to_have_count(2)
-    save(page, "duplicates")
+    save_for_docs(page, "duplicates")
     assert fits(page)
 
     # Keep the romaji record, with the kanji names and readings of the other.
@@ -121,7 +106,7 @@ def test_duplicates_on_a_phone(
     sho = page.locator(f"#pair-{pairs['sato']}-{pairs['sho']}")
     expect(sho).to_contain_text("sho.sato@example.jp")
     assert fits(page)
-    save(page, "duplicates-phone")
+    save_for_docs(page, "duplicates-phone")
     sho.locator("details.merge summary").click()
     assert fits(page)
 
@@ -143,6 +128,6 @@ def test_quick_add_warns_about_the_same_mobile_then_adds_anyway(
     expect(warning).to_contain_text(MOBILE)
     assert page.input_value("#f-phone") == MOBILE  # what was typed is kept
     assert fits(page)
-    save(page, "quick-add-duplicate")
+    save_for_docs(page, "quick-add-duplicate")
     warning.locator("button.anyway").click()
     expect(page.locator(".notice")).to_contain_text("たかはし けんたさんを追加しました")

@@ -8,14 +8,13 @@ both cards (each xdist worker has its own server and import)."""
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from browser_pages import fits, save_for_docs, serve
 from playwright.sync_api import expect
 
 from kinmyaku.bootstrap import open_app
@@ -26,7 +25,6 @@ from kinmyaku.web.app import create_app
 pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MOBILE = "090-2468-1357"
 
 
@@ -60,7 +58,7 @@ def server(
     with its lifespan, so the duplicates count on Today is kept in the background."""
     shared = request.config.pluginmanager.get_plugin(str(Path(__file__).with_name("conftest.py")))
     assert shared is not None  # tests/browser/conftest.py, as pytest registered it
-    seed, free_port, TODAY = shared.seed, shared.free_port, shared.TODAY
+    seed, TODAY = shared.seed, shared.TODAY
     path = tmp_path_factory.mktemp("queue") / "kinmyaku.sqlite3"
     settings = Settings(database_url=f"sqlite:///{path}", language="ja", today=TODAY.isoformat())
     core = open_app(settings)
@@ -70,21 +68,8 @@ def server(
         PersonInput(family_name="中村", given_name="拓也", family_reading="なかむら",
                     given_reading="たくや", company="株式会社ほしぞら", phones=[MOBILE]),
     )  # fmt: skip
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(core), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the uvicorn server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ids
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(core), lifespan="on") as base:
+        yield base, ids
     core.close()
 
 
@@ -94,20 +79,6 @@ def vcard(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("upload") / "meishi.vcf"
     path.write_text(CARDS, encoding="utf-8")
     return path
-
-
-def fits(page: Any) -> bool:
-    """True when the page does not scroll sideways."""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
-
-
-def save(page: Any, name: str) -> Path:
-    """A full-page screenshot into docs/screenshots/."""
-    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-    target = DOCS_SHOTS / f"{name}.png"
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(target), full_page=True)
-    return target
 
 
 def today_count(page: Any, base: str, *, wait: float = 45.0) -> str:
@@ -156,7 +127,7 @@ def test_the_queue_on_a_phone(
     expect(section.locator("article.queued")).to_have_count(2)
     expect(section.get_by_role("button", name="同じ人").first).to_be_visible()
     assert fits(page)
-    save(page, "import-queue-phone")
+    save_for_docs(page, "import-queue-phone")
 
 
 def test_the_queue_in_english(
@@ -211,7 +182,7 @@ def test_import_with_review_then_decide_on_a_desk(
     percent = tanaka.locator(".percent").inner_text()
     assert 50 <= float(percent.rstrip("%")) < 99.5, percent  # uncertain, not sure
     assert fits(page)
-    save(page, "import-queue")
+    save_for_docs(page, "import-queue")
 
     tanaka.get_by_role("button", name="同じ人").click()
     expect(section.locator(".notice")).to_contain_text("田中 大輔")

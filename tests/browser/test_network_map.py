@@ -3,8 +3,6 @@ it, on a desktop and on a phone; screenshots for the docs."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -12,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from browser_pages import serve
 
 from kinmyaku.bootstrap import open_app
 from kinmyaku.config import Settings
@@ -27,13 +25,6 @@ DESKTOP = {"width": 1280, "height": 900}
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real uvicorn server over a 200-person demo network; yields its base URL."""
@@ -45,20 +36,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     web = create_app(core)
     if pages_network.router not in routers():
         web.include_router(pages_network.router)
-    config = uvicorn.Config(
-        web, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the uvicorn server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serve(web) as base:
+        yield base
     core.close()
 
 
