@@ -405,8 +405,6 @@ class Population:
         key = name.full_sound or name.written
         own = {self.groups.get(i, i) for i in pair if i in self.name_holders.get(key, ())}
         others = self.name_counts.get(key, 0) - max(len(own), 2 if pair == (0, 0) else 0)
-        family = max(self.part_counts.get("f" + (name.family_sound or name.family), 0), 1) / size
-        given = max(self.part_counts.get("g" + (name.given_sound or name.given), 0), 1) / size
-        family = max(family, FAMILY_SHARES.get(name.family_sound, 0.0))
-        given = max(given, GIVEN_SHARE) if name.given else 1.0
+        family = self.part_frequency(name, "f")
+        given = self.part_frequency(name, "g") if name.given else 1.0
         return max(others / size, family * given, RAREST_NAME)

@@ -219,19 +219,6 @@ def alias_key(row: Mapping[str, Any]) -> str:
     return fold_joined(row["family_name"], row["given_name"] or "")
 
 
-def _aliases(j: Journal, keep: int, other: int) -> None:
-    """OTHER's aliases move; those equal to one of KEEP's names go (merge_pair adds names)."""
-    t = person_aliases
-    have = {alias_key(row) for row in j.rows(t, t.c.person_id == keep)}
-    gone: list[Row] = []
-    moved: list[Row] = []
-    for row in j.rows(t, t.c.person_id == other):
-        (gone if alias_key(row) in have else moved).append(row)
-        have.add(alias_key(row))
-    j.delete_all(t, gone)
-    j.update_all(t, moved, {"person_id": keep})
-
-
 def _contact(row: Row) -> tuple[str, str]:
     return row["kind"], row["normalized"] or row["value"]
 
@@ -250,7 +237,8 @@ RULES: dict[str, Rule] = {
     "keep_in_touch": _one_each(keep_in_touch),
     "drill_cards": _one_each(drill_cards),
     "extra_fields": _move_unless(extra_fields, lambda row: (row["name"], row["value"])),
-    "person_aliases": _aliases,
+    # OTHER's other names move; one equal to a name KEEP has goes (merge_pair adds names)
+    "person_aliases": _move_unless(person_aliases, alias_key),
     "not_duplicates": _not_duplicates,
 }
 """The rule of each table that refers to people, in the order they run."""

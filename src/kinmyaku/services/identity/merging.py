@@ -320,8 +320,7 @@ def auto_merge(uow: UnitOfWork, *, min_probability: float = AUTO_MERGE) -> Merge
     above the threshold: all the rounds are one merge with one id.
     """
     with uow as conn:
-        said = select(not_duplicates.c.person_a, not_duplicates.c.person_b)
-        different = {(int(a), int(b)) for a, b in conn.execute(said)}
+        different = finding.different_pairs(conn)
         j = Journal(conn)
         done: dict[int, list[int]] = {}
         pairs: list[dict[str, object]] = []
