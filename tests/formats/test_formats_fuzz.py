@@ -1,4 +1,9 @@
-"""Fuzzing every parser: any input bytes give records or FormatError, never another exception."""
+"""Fuzzing every parser: any input bytes give records or FormatError, never another exception.
+
+tests/formats/test_fuzz_parsers.py fuzzes from structured inputs (valid cards and rows, then
+damaged ones) and the other parsers (restore, photos, uploads); benchmarks/fuzz.py runs its
+targets for a set time.
+"""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ def test_unfold_only_treats_equals_as_soft_break_for_quoted_printable() -> None:
 
 def test_parse_params_bare_and_quoted_values() -> None:
     params = parse_params(b'WORK;VOICE;ENCODING=QUOTED-PRINTABLE;TYPE="a,b";LABEL="x^ny^\'z"')
-    assert params["TYPE"] == ["WORK", "VOICE", "a,b"]
+    assert params["TYPE"] == ["WORK", "VOICE", "a", "b"]  # a quoted TYPE list is a list
     assert params["ENCODING"] == ["QUOTED-PRINTABLE"]
     assert params["LABEL"] == ['x\ny"z']
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -69,3 +70,31 @@ def test_commands_start_without_loading_alembic() -> None:
     code = "import sys, kinmyaku.cli.main; print('alembic' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_0008_moves_the_secrets_out_of_settings_and_back(tmp_path: Path) -> None:
+    """A database from before 0008 keeps its password, key and calendar token, now in
+    ``credentials``; the profile stays in settings; a downgrade puts them back."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    rows = {"owner_password": "$argon2id$x", "web_secret_key": "k", "calendar_token": "t"}
+    try:
+        upgrade(engine, "0007")
+        with engine.begin() as conn:
+            for key, value in {**rows, "me.name": "山田 太郎"}.items():
+                conn.exec_driver_sql(
+                    "INSERT INTO settings (key, value) VALUES (?, ?)", (key, value)
+                )
+        upgrade(engine)
+        with engine.connect() as conn:
+            moved = dict(conn.exec_driver_sql("SELECT key, value FROM credentials").all())
+            kept = dict(conn.exec_driver_sql("SELECT key, value FROM settings").all())
+        assert moved == rows and kept == {"me.name": "山田 太郎"}
+        config = alembic_config()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0007")
+        with engine.connect() as conn:
+            back = dict(conn.exec_driver_sql("SELECT key, value FROM settings").all())
+        assert back == {**rows, "me.name": "山田 太郎"}
+    finally:
+        engine.dispose()

@@ -152,7 +152,7 @@ def test_password_rules_and_argon2(core: App) -> None:
     assert check_password(core.uow(), password="long enough pass")
     assert not check_password(core.uow(), password="long enough pas")
     with core.uow() as conn:
-        stored = conn.exec_driver_sql("SELECT value FROM settings WHERE key='owner_password'")
+        stored = conn.exec_driver_sql("SELECT value FROM credentials WHERE key='owner_password'")
         assert stored.scalar_one().startswith("$argon2id$")
 
 

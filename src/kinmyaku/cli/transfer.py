@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 
 from kinmyaku.cli.context import CliContext, ctx_of
-from kinmyaku.services import backup, exporting, importing
+from kinmyaku.services import backup, exporting, import_candidates, importing
+from kinmyaku.services.import_candidates import maybe_text
 from kinmyaku.services.import_pipeline import warning_text
 from kinmyaku.services.import_write import REASONS, Outcome
 
@@ -61,13 +62,14 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
             where=f"{outcome.file}:{outcome.line}",
             reason="; ".join(outcome.why),
         )
+    names = import_candidates.candidate_names(cli.app.uow(), report.possible + report.queued)
     for outcome in report.possible:
         cli.say(
             "Added #{id} {name} ({where}), who may be {match}: {why}",
             id=outcome.person_id,
             name=outcome.name,
             where=f"{outcome.file}:{outcome.line}",
-            match=outcome.why[0] if outcome.why else "",
+            match=maybe_text(cli.lang, outcome, names),
             why=("、" if cli.lang == "ja" else ", ").join(outcome.why[1:]),
         )
     if report.possible:
@@ -77,7 +79,7 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
             "Queued {name} ({where}) for review: may be {match}: {why}",
             name=outcome.name,
             where=f"{outcome.file}:{outcome.line}",
-            match=outcome.why[0] if outcome.why else "",
+            match=maybe_text(cli.lang, outcome, names),
             why=("、" if cli.lang == "ja" else ", ").join(outcome.why[1:]),
         )
     cli.say(
@@ -93,6 +95,11 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
             cli.say("Decide them with: kinmyaku queue")
     if report.dry_run:
         cli.say("Dry run: nothing was written.")
+    elif report.nothing:
+        cli.say(
+            "Nothing was imported: every record was skipped, or the files held none. "
+            "No import was recorded."
+        )
     elif report.import_id is not None:
         cli.say("Import #{id}. Undo it with: kinmyaku import undo {id}", id=report.import_id)
 
@@ -263,15 +270,31 @@ def register(app: typer.Typer) -> None:
     def restore_cmd(
         ctx: typer.Context,
         file: Annotated[Path, Arg(help="A JSON backup from 'kinmyaku export --format json'.")],
+        check: Annotated[
+            bool,
+            Opt(
+                "--check",
+                help="Only check FILE (a JSON, SQLite or pg_dump backup) and say what it "
+                "holds; nothing is restored and the database is not opened.",
+            ),
+        ] = False,
     ) -> None:
         """Restore a JSON backup into an empty database."""
         cli = ctx_of(ctx)
         if not file.is_file():
             cli.fail(cli.t("No such file: {path}", path=str(file)))
+        if check:
+            from kinmyaku.cli.backups import check_file
+
+            return check_file(cli, file)
         with file.open("rb") as stream:
             counts = backup.restore_backup(cli.app.uow(), stream=stream)
         cli.say(
             "Restored {rows} rows in {tables} tables.",
             rows=sum(counts.values()),
             tables=len(counts),
+        )
+        cli.say(
+            "A backup holds no password, login or calendar link: set the owner password again "
+            "(kinmyaku password) and make a new calendar link on the Export page."
         )

@@ -142,9 +142,11 @@ def register(app: typer.Typer) -> None:
         if remove:
             auth.clear_password(cli.app.uow())
             cli.say("The owner password was removed.")
+            cli.say("Every browser that was logged in is logged out.")
             return
         new = typer.prompt(
             cli.t("New password"), hide_input=True, confirmation_prompt=cli.t("Repeat the password")
         )
         auth.set_password(cli.app.uow(), password=new)
         cli.say("The owner password is set.")
+        cli.say("Every browser that was logged in is logged out.")

@@ -129,7 +129,14 @@ def read_items(
         )
     head = read_head(stream)
     at_eof = len(head) < HEAD_SIZE
-    kind = detect_format(head, file=file_name, at_eof=at_eof) if format == "auto" else format
+    kind = format
+    if format == "auto":
+        try:
+            kind = detect_format(head, file=file_name, at_eof=at_eof)
+        except FormatError as error:
+            if not mapping or error.key != "unknown_format":
+                raise
+            kind = "csv"  # a CSV of one column: the mapping says what it holds
     if kind == "vcard" and blocks:
         yield from cut_blocks(
             strip_bom(head, file=file_name),

@@ -104,6 +104,9 @@ class ContactRecord:
     source: RecordSource | None = None
     warnings: list[FormatWarning] = field(default_factory=list)
     """What a lenient reader got round in this record (each value was kept, see extra)."""
+    reading_guessed: bool = False
+    """The readings are kinmyaku's guess from the kanji, not typed by anyone (a vCard's
+    ``X-KINMYAKU-READING-GUESSED``): an import keeps them marked as guessed."""
 
     def add_extra(self, key: str, value: str) -> None:
         """Keep an unmapped field's value under ``key`` (values accumulate in order)."""

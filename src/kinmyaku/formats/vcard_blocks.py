@@ -45,6 +45,23 @@ _FOLDED_MARKER = re.compile(
 )
 
 
+def _prefixes(word: bytes) -> bytes:
+    """A regular expression of every non-empty proper prefix of ``word``."""
+    return b"|".join(re.escape(word[:n]) for n in range(len(word) - 1, 0, -1))
+
+
+# ... or folded inside itself ("B" + "\n EGIN:VCARD"): the reader joins the lines into a
+# marker the scanner never sees, so no cut is certain either.
+_SPLIT_MARKER = re.compile(
+    rb"^(?:AGENT(?:;[^\n]*?)?:)?(?:"
+    + _prefixes(b"BEGIN:VCARD")
+    + b"|"
+    + _prefixes(b"END:VCARD")
+    + rb"|AGENT(?:;[^\n]*?)?)\r*\n[ \t]",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class VCardBlock:
     """Whole cards of a file: its bytes, the number of its first line and of its first card."""
@@ -164,6 +181,7 @@ def cut_blocks(
             state.at
             and 0 <= line_end < len(data) - 1
             and not _FOLDED_MARKER.search(data, 0, line_end + 2)
+            and not _SPLIT_MARKER.search(data, 0, line_end + 2)
         )
         if not certain:
             if len(data) < max_block:

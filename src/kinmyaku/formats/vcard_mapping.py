@@ -3,18 +3,25 @@
 One small handler per property (N, ORG, TEL ...), as in Monica's per-field mappers; what
 no handler knows is kept in ``record.extra`` under the property name. Readings come from,
 best first: X-PHONETIC-*, SORT-AS on N/ORG, SOUND;X-IRMC-N, SORT-STRING.
+
+Our own export adds what a vCard has no place for: ``X-KINMYAKU-READING-GUESSED`` (the
+readings kinmyaku guessed from the kanji; they stay guessed only while the card's readings
+are still those) and an ``FN`` that says more than ``N`` (kept as the extra field ``FN``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import jaconv
+
 from kinmyaku.formats.dates import parse_date
 from kinmyaku.formats.errors import FormatWarning, snippet
-from kinmyaku.formats.labels import label_from_ablabel, label_from_types
+from kinmyaku.formats.labels import STANDARD, label_from_ablabel, label_from_types
 from kinmyaku.formats.names import clean_reading, split_full_name, split_reading
 from kinmyaku.formats.records import (
     EMAIL_NAME,
@@ -36,10 +43,34 @@ from kinmyaku.formats.vcard_syntax import (
 NAME_PARTS = {"NAME-MIDDLE": 2, "NAME-PREFIX": 3, "NAME-SUFFIX": 4}
 MET_ON = "X-KINMYAKU-MET-ON"
 CHANNEL = "X-KINMYAKU-CHANNEL"
+READING_GUESSED = "X-KINMYAKU-READING-GUESSED"
+"""The readings kinmyaku guessed, ``family;given`` (other apps ignore an X- property)."""
+FORMATTED_NAME = "FN"
+"""The extra field that keeps a card's FN when it is not just the name in N."""
 INVALID_BIRTHDAY = "invalid birthday"
 """The extra field a birthday that is not a date is kept in."""
 # "John Doe" <john@example.com>, the name and the address (the value may have been folded)
-_NAMED_ADDRESS = re.compile(r"^\s*(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$", re.DOTALL)
+_ADDRESS = re.compile(r"[^<>\s]+@[^<>\s]+")
+
+
+def _named_address(value: str) -> tuple[str, str] | None:
+    """``"Name" <a@b>`` as (name, address); None when the value is not of that shape.
+
+    Found from the last ``<`` (an address holds none), in linear time: a regular
+    expression over the whole value backtracked over long runs of spaces.
+    """
+    text = value.strip()
+    if not text.endswith(">"):
+        return None
+    at = text.rfind("<")
+    if at < 0:
+        return None
+    address = text[at + 1 : -1].strip()
+    if not _ADDRESS.fullmatch(address):
+        return None
+    return text[:at].strip(), address
+
+
 _IGNORED = {"VERSION", "PRODID", "BEGIN", "END", "X-ABLABEL"}
 _IMAGE_TYPES = {
     "jpeg": "image/jpeg",
@@ -65,6 +96,10 @@ class _Card:
     # reading candidates as (priority, family, given); a lower priority wins
     name_readings: list[tuple[int, str, str]] = field(default_factory=list)
     org_readings: list[tuple[int, str]] = field(default_factory=list)
+    guessed: tuple[str, str] | None = None
+    """The readings X-KINMYAKU-READING-GUESSED says kinmyaku guessed."""
+    name_parts: list[str] = field(default_factory=list)
+    """Every part of N (prefixes, middle names ...): what an FN may repeat."""
 
     def first(self, name: str) -> bool:
         """Return True the first time property ``name`` is seen on this card."""
@@ -83,8 +118,23 @@ class _Card:
 
 @lru_cache(maxsize=1024)
 def _types_label(values: tuple[str, ...]) -> str:
-    """label_from_types of a TYPE parameter's values (a file repeats a few; cached)."""
-    return label_from_types(type_values(values))
+    """The label of a TYPE parameter's values (a file repeats a few; cached).
+
+    ``TYPE="work,cell"``, ``TYPE=work,cell``, ``TYPE=work;TYPE=cell`` and vCard 2.1's
+    ``WORK;CELL`` are the same list; a known type is read in any case (the best one is the
+    label), and types no vocabulary knows are kept as written, all of them (``A,B``).
+    """
+    label = label_from_types(type_values(values))
+    if not label or label in STANDARD:
+        return label
+    custom = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return ",".join(dict.fromkeys(part for part in custom if _is_custom(part))) or label
+
+
+def _is_custom(type_value: str) -> bool:
+    """Whether a TYPE value is a label of its own (``Assistant``), not a known type."""
+    label = label_from_types([type_value.lower()])
+    return bool(label) and label not in STANDARD
 
 
 def _sniff_image(data: bytes) -> str:
@@ -126,6 +176,7 @@ def _on_name(card: _Card, prop: Property) -> None:
         return
     parts = [*components(prop), "", "", "", "", ""]
     card.record.family_name, card.record.given_name = parts[0], parts[1]
+    card.name_parts = [name for part in parts[:5] for name in part.split(",") if name.strip()]
     for key, index in NAME_PARTS.items():
         if parts[index]:
             card.record.add_extra(key, parts[index])
@@ -167,9 +218,9 @@ def _point(kind: str) -> Callable[[_Card, Property], None]:
         elif kind == "emails" and value[:7].lower() == "mailto:":
             value = value[7:]
         elif kind == "emails" and value.endswith(">"):
-            named = _NAMED_ADDRESS.match(value)
+            named = _named_address(value)
             if named is not None:
-                name, value = named.group(1).strip().strip('"').strip(), named.group(2)
+                name, value = named[0].strip('"').strip(), named[1]
                 if name:
                     card.record.add_extra(EMAIL_NAME, name)
         if value:
@@ -283,6 +334,32 @@ def _on_channel(card: _Card, prop: Property) -> None:
 def _on_fn(card: _Card, prop: Property) -> None:
     if card.first("FN"):
         card.formatted_name = text_value(prop)
+    elif text_value(prop):
+        card.record.add_extra(FORMATTED_NAME, text_value(prop))
+
+
+def _on_guessed(card: _Card, prop: Property) -> None:
+    parts = [*components(prop), ""]
+    if card.guessed is None:
+        card.guessed = (_kana(parts[0]), _kana(parts[1]))
+
+
+def _kana(reading: str) -> str:
+    """A reading to compare: cleaned, katakana as hiragana (たかしま = タカシマ)."""
+    folded: str = jaconv.kata2hira(clean_reading(reading))
+    return folded
+
+
+_NAME_SEPARATORS = re.compile(r"[\s,.・･]+")
+
+
+def _says_more(formatted: str, parts: list[str]) -> bool:
+    """Whether an FN holds more than the parts of N, in any order and spacing."""
+    rest = unicodedata.normalize("NFKC", formatted).casefold()
+    folded = (unicodedata.normalize("NFKC", p).casefold() for p in parts)
+    for part in sorted(folded, key=len, reverse=True):
+        rest = rest.replace(part.strip(), " ", 1) if part.strip() else rest
+    return bool(_NAME_SEPARATORS.sub("", rest))
 
 
 _HANDLERS: dict[str, Callable[[_Card, Property], None]] = {
@@ -306,6 +383,7 @@ _HANDLERS: dict[str, Callable[[_Card, Property], None]] = {
     "SORT-STRING": _on_sort_string,
     MET_ON: _on_met_on,
     CHANNEL: _on_channel,
+    READING_GUESSED: _on_guessed,
 }
 
 
@@ -323,6 +401,11 @@ def _finish(card: _Card) -> ContactRecord:
     not_a_name = {record.organization, record.nickname, *(e.value for e in record.emails)}
     if not (record.family_name or record.given_name) and fn and fn not in not_a_name:
         record.family_name, record.given_name = split_full_name(fn)
+    elif (record.family_name or record.given_name) and _says_more(fn, card.name_parts):
+        record.extra.setdefault(FORMATTED_NAME, []).insert(0, fn)
+    if card.guessed is not None and any(card.guessed):
+        readings = (_kana(record.family_reading), _kana(record.given_reading))
+        record.reading_guessed = card.guessed == readings
     if not (record.family_name or record.given_name) and record.organization:
         # A company card (Apple's X-ABShowAs:COMPANY): its reading is the company's.
         reading = " ".join(r for r in (record.family_reading, record.given_reading) if r)

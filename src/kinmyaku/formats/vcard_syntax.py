@@ -99,11 +99,30 @@ def _backslash_continues(line: bytes) -> bool:
     before = line[: len(line) - run]
     if not before or before[-1] < 0x80:
         return True
+    if _declares_shift_jis(line):
+        # The value's own charset decides: is the last 0x5C a character of its own, or the
+        # second byte of one (表, ソ)?  Bytes that happen to be UTF-8 too prove nothing.
+        value = line[line.index(b":") + 1 :]
+        try:
+            return value.decode("cp932").endswith("\\")
+        except UnicodeDecodeError:
+            return False
     try:
         line.decode("utf-8")
     except UnicodeDecodeError:
         return False
     return True
+
+
+_CHARSET_PARAM = re.compile(rb";\s*CHARSET\s*=\s*\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+
+def _declares_shift_jis(line: bytes) -> bool:
+    """Whether the property's parameters (before its first colon) say CHARSET=Shift_JIS."""
+    found = _CHARSET_PARAM.search(line[: line.index(b":")])
+    if found is None:
+        return False
+    return _codec(found.group(1).decode("ascii")) == "cp932"
 
 
 def unfold(lines: Iterator[bytes], start_line: int = 1) -> Iterator[tuple[int, bytes]]:
@@ -124,8 +143,14 @@ def unfold(lines: Iterator[bytes], start_line: int = 1) -> Iterator[tuple[int, b
         if pending is not None:
             first = line[:1]
             if first == b" " or first == b"\t":
-                if parts and parts[-1].endswith(b"=") and _is_qp(pending):
-                    parts[-1] = parts[-1][:-1]
+                last = parts[-1] if parts else pending
+                if last.endswith(b"=") and _is_qp(pending):
+                    # A soft line break (on the first line or a continuation): the next
+                    # line is text as it stands, its leading blank included.
+                    if parts:
+                        parts[-1] = last[:-1]
+                    else:
+                        pending = last[:-1]
                     parts.append(line)
                 else:
                     parts.append(line[1:])
@@ -201,6 +226,9 @@ def parse_params(raw: bytes) -> dict[str, list[str]]:
     """Parse ``TYPE=WORK,VOICE;CHARSET=UTF-8;PREF`` into ``{"TYPE": [...], ...}``.
 
     vCard 2.1 bare parameters (``WORK``, ``QUOTED-PRINTABLE``) become TYPE or ENCODING.
+    TYPE is a list however it is written: ``TYPE="work,voice"`` (quoted, as RFC 6350's
+    examples and Apple write it) is ``["work", "voice"]`` like ``TYPE=work,voice``; other
+    quoted values keep their commas (``LABEL="Tokyo, Japan"``).
     """
     params: dict[str, list[str]] = {}
     for item in _split_outside_quotes(raw.decode("utf-8", "backslashreplace"), ";"):
@@ -216,7 +244,9 @@ def parse_params(raw: bytes) -> dict[str, list[str]]:
         values = params.setdefault(key, [])
         for part in _split_outside_quotes(value, ","):
             part = _param_value(part)
-            if part:
+            if key == "TYPE" and "," in part:
+                values += [item.strip() for item in part.split(",") if item.strip()]
+            elif part:
                 values.append(part)
     return params
 

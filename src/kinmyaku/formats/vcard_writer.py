@@ -3,6 +3,9 @@
 Readings go both into ``SORT-AS`` on N and ORG (the standard place) and into
 ``X-PHONETIC-FIRST-NAME`` / ``X-PHONETIC-LAST-NAME`` / ``X-PHONETIC-ORG``, which is what
 the iPhone and Android contacts apps read. The photo is embedded as a ``data:`` URI.
+Readings kinmyaku guessed are named in ``X-KINMYAKU-READING-GUESSED`` (an import keeps
+them marked as guessed), and an ``FN`` a card came with that says more than its name
+(the extra field ``FN``) is written back as the FN.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from kinmyaku.formats.contentlines import escape_param, escape_text, fold
 from kinmyaku.formats.labels import types_for_label
 from kinmyaku.formats.names import join_name
 from kinmyaku.formats.records import ContactPoint, ContactRecord
-from kinmyaku.formats.vcard_mapping import CHANNEL, MET_ON, NAME_PARTS
+from kinmyaku.formats.vcard_mapping import (
+    CHANNEL,
+    FORMATTED_NAME,
+    MET_ON,
+    NAME_PARTS,
+    READING_GUESSED,
+)
 
 PRODID = "-//kinmyaku//kinmyaku//JA"
 _PROPERTY_NAME = re.compile(r"[A-Z0-9-]+")
@@ -52,6 +61,9 @@ def _points(name: str, points: list[ContactPoint], counter: list[int]) -> list[s
 
 
 def _formatted_name(record: ContactRecord) -> str:
+    kept = [value for value in record.extra.get(FORMATTED_NAME, ()) if value.strip()]
+    if kept:
+        return kept[0]
     name = join_name(record.family_name, record.given_name)
     if name:
         return name
@@ -66,7 +78,10 @@ def vcard_lines(record: ContactRecord) -> list[str]:
     """Return the unfolded content lines of one vCard 4.0 for ``record``."""
     r = record
     lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{PRODID}"]
-    lines.append(f"FN:{escape_text(_formatted_name(r))}")
+    formatted = _formatted_name(r)
+    lines.append(f"FN:{escape_text(formatted)}")
+    others = [v for v in r.extra.get(FORMATTED_NAME, ()) if v.strip() and v != formatted]
+    lines += [f"FN:{escape_text(value)}" for value in others]
     name_parts = [r.family_name, r.given_name, "", "", ""]
     for key, index in NAME_PARTS.items():
         name_parts[index] = ",".join(r.extra.get(key, []))
@@ -76,6 +91,9 @@ def vcard_lines(record: ContactRecord) -> list[str]:
         lines.append(f"X-PHONETIC-LAST-NAME:{escape_text(r.family_reading)}")
     if r.given_reading:
         lines.append(f"X-PHONETIC-FIRST-NAME:{escape_text(r.given_reading)}")
+    if r.reading_guessed and (r.family_reading or r.given_reading):
+        guess = f"{escape_text(r.family_reading)};{escape_text(r.given_reading)}"
+        lines.append(f"{READING_GUESSED}:{guess}")
     if r.nickname:
         lines.append(f"NICKNAME:{escape_text(r.nickname)}")
     if r.organization or r.department:

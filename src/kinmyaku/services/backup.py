@@ -1,4 +1,12 @@
-"""A full JSON backup of every table, and its exact restore into an empty database."""
+"""A full JSON backup of every table, and its exact restore into an empty database.
+
+No credential is ever in a backup (or any export): tables marked ``info["credential"]`` in
+storage/schema.py (the login sessions) are left out, and of the settings table only the keys
+:func:`exportable_setting` allows (an allow-list: the owner password's hash, the key that
+signs cookies, the calendar token, and any setting added later stay out until named here).
+A restore therefore starts without a password, sessions or calendar link; it also deletes
+any the target database held, so a restored database always makes fresh ones.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,8 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import IO, Any
 
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, not_, or_, select, text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.types import Date, DateTime, LargeBinary
 
 from kinmyaku.domain.errors import KinmyakuError
@@ -25,6 +34,7 @@ from kinmyaku.storage.schema import (
     person_tags,
     search_names,
     search_terms,
+    settings,
     touch_summary,
     touch_summary_dirty,
     touch_summary_state,
@@ -46,13 +56,51 @@ DERIVED = {
 CHUNK = 5000
 
 
+EXPORTED_SETTING_PREFIXES = ("me.", "backups.keep")
+"""Settings a backup may hold: my profile (services/insights_people.py) and how many backups
+to keep.  Nothing else (not a folder of this machine; secrets are in ``credentials``)."""
+
+
 class RestoreRefused(KinmyakuError):
     """The backup cannot be restored here (database not empty, not a backup ...)."""
 
 
+def is_credential(table: Table) -> bool:
+    """True for a table of credentials (never backed up, emptied by a restore)."""
+    return bool(table.info.get("credential"))
+
+
+def exportable_setting(key: str) -> bool:
+    """True for a settings key a backup may hold (the allow-list; credentials never are)."""
+    return key.startswith(EXPORTED_SETTING_PREFIXES)
+
+
+def _exportable_settings() -> ColumnElement[bool]:
+    return or_(*(settings.c.key.startswith(p, autoescape=True) for p in EXPORTED_SETTING_PREFIXES))
+
+
 def backup_tables() -> list[Table]:
     """The tables a backup holds, parents before children."""
-    return [t for t in metadata.sorted_tables if t.name not in DERIVED]
+    return [t for t in metadata.sorted_tables if t.name not in DERIVED and not is_credential(t)]
+
+
+def _rows_of(table: Table) -> Any:
+    """What a backup reads of a table: every row, of settings the allowed keys only."""
+    query = select(table)
+    if table is settings:
+        query = query.where(_exportable_settings())
+    return query
+
+
+def forget_credentials(conn: Connection) -> None:
+    """Delete every credential (sessions; settings outside the allow-list) in a database.
+
+    Used by a restore, and by anything that copies a database for someone else to keep.
+    """
+    for table in metadata.sorted_tables:
+        if is_credential(table):
+            conn.execute(delete(table))
+    conn.execute(delete(settings).where(not_(_exportable_settings())))
 
 
 def _encode(value: Any) -> Any:
@@ -76,7 +124,8 @@ def write_backup(uow: UnitOfWork, *, stream: IO[bytes]) -> dict[str, int]:
             )
             order = list(table.primary_key.columns) or list(table.columns)
             count = 0
-            result = conn.execution_options(yield_per=CHUNK).execute(select(table).order_by(*order))
+            rows = _rows_of(table).order_by(*order)
+            result = conn.execution_options(yield_per=CHUNK).execute(rows)
             for row in result:
                 line = json.dumps([_encode(v) for v in row], ensure_ascii=False)
                 stream.write(("," if count else "").encode() + b"\n" + line.encode())
@@ -103,8 +152,9 @@ def _decoder(table: Table) -> list[Any]:
 
 
 def _is_empty(conn: Connection) -> bool:
+    """No data (a password, a cookie key or sessions do not count: a restore replaces them)."""
     for table in backup_tables():
-        if conn.execute(select(func.count()).select_from(table)).scalar_one():
+        if conn.execute(select(func.count()).select_from(_rows_of(table).subquery())).scalar_one():
             return False
     return True
 
@@ -112,7 +162,28 @@ def _is_empty(conn: Connection) -> bool:
 def restore_backup(uow: UnitOfWork, *, stream: IO[bytes]) -> dict[str, int]:
     """Load a JSON backup into an EMPTY database, rebuild the search index; returns row counts."""
     with quiet_collector():  # millions of objects alive at once, and no cycles among them
-        return _restore(uow, stream)
+        try:
+            return _restore(uow, stream)
+        except _DAMAGED_OR_REFUSED as error:  # a value of the wrong kind, a key missing ...
+            if isinstance(error, OperationalError):  # the database's trouble, not the file's
+                raise
+            raise RestoreRefused(
+                "This is not a kinmyaku JSON backup: {reason}", reason=_reason(error)
+            ) from None
+
+
+_DAMAGED = (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)
+_DAMAGED_OR_REFUSED = (*_DAMAGED, SQLAlchemyError)
+"""What a damaged backup makes the restore raise (nothing is written: one transaction); the
+database's rows refused (a duplicate id, a wrong type) are the file's fault, not a locked or
+lost database (OperationalError)."""
+
+
+def _reason(error: Exception) -> str:
+    """A short reason for a refused restore (a database's own message without the SQL)."""
+    orig = getattr(error, "orig", None)
+    text = str(orig if orig is not None else error) or type(error).__name__
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def _restore(uow: UnitOfWork, stream: IO[bytes]) -> dict[str, int]:
@@ -140,6 +211,7 @@ def _restore(uow: UnitOfWork, stream: IO[bytes]) -> dict[str, int]:
                 "The database is not empty; restore only into a new, empty database "
                 "(e.g. kinmyaku --db new.sqlite3 restore FILE)"
             )
+        forget_credentials(conn)
         # Staged on SQLite: the indexes that rows reach in random order are built once.
         with staged_terms(conn, conn.dialect.name == "sqlite") as terms_table:
             for table in backup_tables():
@@ -164,7 +236,7 @@ def _restore_table(conn: Connection, table: Table, data: Any) -> int:
     decoders = dict(zip(names, _decoder(table), strict=True))
     decode = [(i, decoders[name]) for i, name in enumerate(columns) if decoders[name]]
     rows: list[tuple[Any, ...]] = []
-    for raw in data["rows"]:
+    for raw in _allowed_rows(table, columns, data["rows"]):
         if not isinstance(raw, list) or len(raw) != len(columns):
             raise RestoreRefused(
                 "Table {table} in the backup has a row that is not a list of {columns} values"
@@ -182,6 +254,18 @@ def _restore_table(conn: Connection, table: Table, data: Any) -> int:
     # row writes, without its per-row overhead (about a third of a restore's time).
     bulk_insert(conn, table, columns, rows)
     return len(rows)
+
+
+def _allowed_rows(table: Table, columns: list[str], rows: Any) -> Any:
+    """The rows to restore: of settings, never a credential (an older backup held them)."""
+    if table is not settings or "key" not in columns:
+        return rows
+    at = columns.index("key")
+    return [
+        row
+        for row in rows
+        if not isinstance(row, list) or len(row) <= at or exportable_setting(str(row[at]))
+    ]
 
 
 def index_restored(conn: Connection, terms_table: str = "search_terms") -> None:

@@ -1,4 +1,4 @@
-"""The secret calendar URL: a random token in the settings table, created, checked, revoked."""
+"""The secret calendar URL: a random token in the credentials table, created, checked, revoked."""
 
 from __future__ import annotations
 
@@ -7,17 +7,19 @@ import secrets
 
 from sqlalchemy import delete, insert, select, update
 
-from kinmyaku.storage.schema import settings
+from kinmyaku.storage.schema import credentials
 from kinmyaku.storage.uow import UnitOfWork
 
-TOKEN_KEY = "calendar_token"  # noqa: S105 (a settings key, not a secret)
+TOKEN_KEY = "calendar_token"  # noqa: S105 (a credentials key, not the secret)
 TOKEN_BYTES = 32
 
 
 def get_calendar_token(uow: UnitOfWork) -> str | None:
     """The current calendar token, or None when the calendar URL is off."""
     with uow as conn:
-        value = conn.execute(select(settings.c.value).where(settings.c.key == TOKEN_KEY)).scalar()
+        value = conn.execute(
+            select(credentials.c.value).where(credentials.c.key == TOKEN_KEY)
+        ).scalar()
     return str(value) if value else None
 
 
@@ -26,17 +28,17 @@ def create_calendar_token(uow: UnitOfWork) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with uow as conn:
         changed = conn.execute(
-            update(settings).where(settings.c.key == TOKEN_KEY).values(value=token)
+            update(credentials).where(credentials.c.key == TOKEN_KEY).values(value=token)
         ).rowcount
         if not changed:
-            conn.execute(insert(settings).values(key=TOKEN_KEY, value=token))
+            conn.execute(insert(credentials).values(key=TOKEN_KEY, value=token))
     return token
 
 
 def revoke_calendar_token(uow: UnitOfWork) -> None:
     """Turn the calendar URL off: the stored token is deleted."""
     with uow as conn:
-        conn.execute(delete(settings).where(settings.c.key == TOKEN_KEY))
+        conn.execute(delete(credentials).where(credentials.c.key == TOKEN_KEY))
 
 
 def check_calendar_token(uow: UnitOfWork, *, token: str) -> bool:

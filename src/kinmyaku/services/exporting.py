@@ -12,6 +12,7 @@ from sqlalchemy import Connection, func, select
 from kinmyaku.domain.people import display_name
 from kinmyaku.formats.csv_writer import write_contacts_csv
 from kinmyaku.formats.ical import CalendarItem, birthday_item, calendar_bytes
+from kinmyaku.formats.postal import without_foreign_postmark
 from kinmyaku.formats.records import ContactPoint, ContactRecord, PostalAddress
 from kinmyaku.formats.vcard_writer import write_vcards
 from kinmyaku.i18n import translate
@@ -111,6 +112,7 @@ def _records_chunk(conn: Connection, ids: list[int]) -> list[ContactRecord]:
             given_name=row["given_name"],
             family_reading=row["family_reading"],
             given_reading=row["given_reading"],
+            reading_guessed=bool(row["reading_inferred"]),
             nickname=row["nickname"],
             birthday=row["birthday"],
             notes=row["notes"],
@@ -122,7 +124,9 @@ def _records_chunk(conn: Connection, ids: list[int]) -> list[ContactRecord]:
             elif point.kind == "phone":
                 record.phones.append(ContactPoint(point.label, point.value))
             elif point.kind == "address":
-                record.addresses.append(PostalAddress(label=point.label, street=point.value))
+                # No 〒 before a foreign postcode (older imports wrote one; formats/postal.py)
+                street = without_foreign_postmark(point.value)
+                record.addresses.append(PostalAddress(label=point.label, street=street))
             else:
                 record.urls.append(ContactPoint(point.label, point.value))
         if jobs[pid]:

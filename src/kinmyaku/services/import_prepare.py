@@ -19,11 +19,11 @@ from kinmyaku.domain.names import fold_joined, fold_text, is_kana
 from kinmyaku.domain.search_keys import PersonKeys
 from kinmyaku.domain.validate import normalize_email, parse_phone, phone_digits
 from kinmyaku.formats.errors import FormatWarning, render_message
+from kinmyaku.formats.postal import address_text
 from kinmyaku.formats.records import (
     EMAIL_NAME,
     HANDLE_FIELDS,
     ContactRecord,
-    PostalAddress,
     RecordSource,
 )
 from kinmyaku.i18n import translate
@@ -134,14 +134,6 @@ class PreparedRecord:
 @lru_cache(maxsize=65536)
 def _names(family: str, given: str, family_r: str, given_r: str) -> tuple[tuple[str, Any], ...]:
     return tuple(name_columns(family, given, family_r or None, given_r or None).items())
-
-
-def _address_text(address: PostalAddress) -> str:
-    parts = [address.region, address.locality, address.street, address.country]
-    text = " ".join(p.strip() for p in parts if p.strip())
-    if address.postal_code.strip():
-        text = f"〒{address.postal_code.strip()} {text}".strip()
-    return text
 
 
 # Values longer than this many characters were refused before lenient imports (--strict
@@ -288,6 +280,8 @@ def prepare_record(
     family, given, unnamed = _name(record, keep)
     family_reading, given_reading = _readings(record, keep)
     columns = dict(_names(family, given, family_reading, given_reading))
+    if record.reading_guessed and not is_kana(family + given):
+        columns["reading_inferred"] = True  # our own export's guess stays a guess
     # Derived from the names, never longer than their columns.
     for column, size in (("family_reading", 100), ("given_reading", 100), ("romaji", 200)):
         columns[column] = columns[column][:size]
@@ -372,7 +366,7 @@ def _points(record: ContactRecord, prepared: PreparedRecord, keep: _Keeper) -> N
             value = keep.limit(value, 300, "URL")
             prepared.points.append(("url", value, keep.limit(point.label, 40, "label"), value))
     for address in record.addresses:
-        text = _address_text(address)
+        text = address_text(address)
         if text:
             text = keep.limit(text, 300, "address")
             label = keep.limit(address.label, 40, "label")

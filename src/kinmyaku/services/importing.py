@@ -53,6 +53,10 @@ class _DryRun(Exception):
     pass
 
 
+class _NothingWritten(Exception):
+    """Every record was skipped (or there was none): the import leaves no trace."""
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, for a dry run, would do)."""
@@ -69,6 +73,10 @@ class ImportReport:
     """Records created as new people who may be stored ones: ``kinmyaku duplicates`` lists them."""
     queued: list[Outcome] = field(default_factory=list)
     """With ``review``: records neither created nor merged, left for ``kinmyaku queue``."""
+    nothing: bool = False
+    """No record was created, joined to a person or queued: nothing was imported, and no
+    import was recorded (``import_id`` is None).  A record that joined a stored person
+    without changing it is still imported: which address books a person is in is kept."""
 
 
 @dataclass(frozen=True)
@@ -178,9 +186,12 @@ def import_files(
                     .where(imports.c.id == import_id)
                     .values(summary=json.dumps(report.counts))
                 )
+            report.nothing = not any(writer.counts.values())
             if dry_run:
                 raise _DryRun
-    except _DryRun:
+            if report.nothing:
+                raise _NothingWritten  # roll back the import's own row: no empty import
+    except (_DryRun, _NothingWritten):
         report.import_id = None
     return report
 

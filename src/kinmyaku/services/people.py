@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from kinmyaku.domain.errors import AmbiguousPerson, NotFound, ValidationError
 from kinmyaku.domain.model import ContactKind, Industry
@@ -17,6 +17,7 @@ from kinmyaku.domain.names import fold_joined, is_kana, is_latin, shown_romaji
 from kinmyaku.domain.people import PersonProfile, PersonSummary, display_name
 from kinmyaku.domain.readings import complete_readings
 from kinmyaku.domain.validate import normalize_email, parse_phone, require_text
+from kinmyaku.services.forget import forget_person
 from kinmyaku.storage import people as store
 from kinmyaku.storage import read, search
 from kinmyaku.storage.schema import extra_fields, people
@@ -230,11 +231,8 @@ def edit_person(uow: UnitOfWork, person_id: int, data: PersonInput) -> None:
 
 
 def delete_person(uow: UnitOfWork, person_id: int) -> None:
-    """Delete a person and everything recorded about them alone."""
-    with uow as conn:
-        result = conn.execute(delete(people).where(people.c.id == person_id))
-        if not result.rowcount:
-            raise NotFound("No person with id {id}", id=person_id)
+    """Delete a person and every record that holds them (services/forget.py)."""
+    forget_person(uow, person_id)
 
 
 def tag_person(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import struct
 import warnings
 from dataclasses import dataclass
 
@@ -44,10 +45,11 @@ def _decode(data: bytes) -> Image.Image:
                 probe.verify()
             image = Image.open(io.BytesIO(data))
             image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own limit, met before ours when the header claims a huge size.
+        raise ValidationError("photo", "The photo has too many pixels") from None
     except (
         UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
         OSError,
         SyntaxError,
         ValueError,
@@ -59,7 +61,10 @@ def _decode(data: bytes) -> Image.Image:
 def clean_photo(data: bytes) -> StoredPhoto:
     """Decode an upload, turn it upright, shrink it and re-encode it without any metadata."""
     image = _decode(data)
-    upright = ImageOps.exif_transpose(image)
+    try:
+        upright = ImageOps.exif_transpose(image)
+    except (SyntaxError, OSError, ValueError, TypeError, KeyError, struct.error):
+        upright = image  # damaged EXIF: the picture is fine, its orientation unknown
     upright.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
     has_alpha = upright.mode in ("RGBA", "LA") or "transparency" in upright.info

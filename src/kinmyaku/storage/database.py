@@ -1,4 +1,10 @@
-"""Engine factory: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
+"""Engine factory: SQLite (WAL, synchronous=FULL, foreign keys, busy timeout) or PostgreSQL.
+
+docs/durability.md explains the SQLite settings: in WAL mode ``synchronous=FULL`` syncs the
+WAL at every commit, so a transaction that has committed survives a power cut or an OS
+crash (``NORMAL`` syncs only at checkpoints: it never corrupts the file, but can lose the
+last commits).  benchmarks/durability.py measures what it costs.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +22,24 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy drive transactions; set the pragmas each connection needs.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA cache_size=-65536")
-    cursor.close()
+SYNCHRONOUS = "FULL"
+"""SQLite's ``synchronous`` for every connection: FULL, so that a commit is durable."""
+SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+
+def _sqlite_pragmas(synchronous: str) -> Any:
+    def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy drive transactions; set the pragmas each connection needs.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.close()
+
+    return set_pragmas
 
 
 def _same(value: Any) -> Any:
@@ -50,15 +64,22 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine for a database URL; the SQLite file's folder is created."""
+def make_engine(url: str, *, synchronous: str | None = None) -> Engine:
+    """Create the engine for a database URL; the SQLite file's folder is created.
+
+    ``synchronous`` is SQLite's setting (None: ``SYNCHRONOUS``, FULL; benchmarks compare
+    NORMAL).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        synchronous = synchronous or SYNCHRONOUS
+        if synchronous not in SYNCHRONOUS_LEVELS:
+            raise ValueError(f"synchronous must be one of {SYNCHRONOUS_LEVELS}")
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         bind_plainly()
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(synchronous))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

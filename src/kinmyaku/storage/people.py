@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from kinmyaku.domain.names import fold_text
 from kinmyaku.domain.search_keys import PersonKeys, organization_terms
@@ -131,13 +132,29 @@ def organization_id(
             )
             index_organization(conn, row.id, name, reading or row.reading)
         return int(row.id)
-    org_id = int(
-        conn.execute(
-            insert(organizations)
-            .values(name=name, reading=reading, industry=industry, website=website, name_key=key)
+    values = {"name": name, "reading": reading, "industry": industry, "website": website}
+    if conn.dialect.name == "postgresql":
+        # Two transactions adding the same new organization at once (READ COMMITTED): the
+        # second waits for the first, then takes its row instead of failing the unique key.
+        added = conn.execute(
+            pg_insert(organizations)
+            .values(**values, name_key=key)
+            .on_conflict_do_nothing(index_elements=[organizations.c.name_key])
             .returning(organizations.c.id)
-        ).scalar_one()
-    )
+        ).scalar()
+        if added is None:
+            return int(
+                conn.execute(
+                    select(organizations.c.id).where(organizations.c.name_key == key)
+                ).scalar_one()
+            )
+        org_id = int(added)
+    else:  # SQLite: writers take turns (BEGIN IMMEDIATE), no race
+        org_id = int(
+            conn.execute(
+                insert(organizations).values(**values, name_key=key).returning(organizations.c.id)
+            ).scalar_one()
+        )
     index_organization(conn, org_id, name, reading)
     return org_id
 

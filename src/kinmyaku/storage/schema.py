@@ -353,6 +353,17 @@ settings = Table(
     Column("value", Text, nullable=False),
 )
 
+# Secrets the app keeps: the owner password's argon2 hash, the key that signs cookies, the
+# calendar token.  Apart from settings so that no backup or dump can carry them (pg_dump
+# leaves out the data of every credential table; a SQLite backup and a restore empty them).
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("key", String(60), primary_key=True),
+    Column("value", Text, nullable=False),
+    info={"credential": True},
+)
+
 # The search index: every key of a person (name, reading, romaji, nickname, e-mail, phone,
 # tag), with suffixes for substring search, looked up by a byte-wise prefix range.  On SQLite
 # the table is its own index (WITHOUT ROWID).
@@ -451,7 +462,8 @@ merges = Table(
 # Records an import with --review left for the user to decide (migration 0006): the record
 # as the import prepared it (JSON, services/identity/queue.py), the person it may be, how
 # likely and why.  ``candidate_id`` is no foreign key: a queued record is no part of a
-# person (a merge or delete leaves it; deciding it asks for another person then).
+# person (a merge leaves it; deciding it asks for another person then; forgetting the
+# person deletes it, services/forget.py).
 import_queue = Table(
     "import_queue",
     metadata,
@@ -467,4 +479,22 @@ import_queue = Table(
     Column("reasons", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index("ix_import_queue_import", "import_id"),
+)
+
+# Login sessions (migration 0007, services/sessions.py): one row per browser logged in with
+# the owner password.  The cookie holds a random session id; this table holds only its
+# SHA-256, and no backup or export holds the table (``info["credential"]``, services/backup.py),
+# so no copy of the data can be turned into a cookie.  No row: not logged in.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sid_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    # "Firefox on Android": browser and system read from the User-Agent at login.
+    Column("device", String(100), nullable=False, server_default=""),
+    Column("ip", String(45)),
+    info={"credential": True},
+    sqlite_autoincrement=True,  # an id never comes back: "revoke 3" never hits a newer login
 )

@@ -1,11 +1,50 @@
-"""The unit of work: one transaction around one use case, re-entrant for composites."""
+"""The unit of work: one transaction around one use case, re-entrant for composites.
+
+On SQLite a transaction that writes begins ``IMMEDIATE``: it takes the database's single
+write lock before its first statement, waiting its turn (the busy timeout, then short
+random pauses, up to ``retry.BUDGET`` seconds).  A ``DEFERRED`` transaction that reads
+and then writes cannot wait: when another writer committed after its first read, SQLite
+answers "database is locked" at once.  Transactions that only read begin ``DEFERRED`` so
+that readers never queue behind a writer (WAL); a block of code says that its transactions
+only read with :func:`reading` (the web does so for GET and HEAD requests, see
+``web/deps.py``).  Without a word, a transaction is taken to write: slower for a reader
+at worst, never wrong.  PostgreSQL ignores the distinction.
+
+A busy database that stays busy past the bound, or a transaction that fails because of
+another writer anyway (a ``DEFERRED`` one that wrote, a PostgreSQL deadlock), ends in
+:class:`~kinmyaku.storage.retry.DatabaseBusy`, a user error ("The database is busy; try
+again"); :func:`~kinmyaku.storage.retry.retry_busy` runs such a transaction again.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+
+from kinmyaku.storage.retry import DatabaseBusy, is_busy, pauses
+
+_WRITES: ContextVar[bool | None] = ContextVar("kinmyaku_uow_writes", default=None)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Inside: transactions that do not say otherwise only read (SQLite: ``DEFERRED``)."""
+    token = _WRITES.set(False)
+    try:
+        yield
+    finally:
+        _WRITES.reset(token)
+
+
+def declare_writes(writes: bool) -> None:
+    """For the rest of this context (a web request's task): do its transactions write?"""
+    _WRITES.set(writes)
 
 
 class UnitOfWork:
@@ -16,11 +55,16 @@ class UnitOfWork:
     transaction.
     """
 
-    def __init__(self, engine: Engine, *, foreign_keys: bool = True) -> None:
+    def __init__(
+        self, engine: Engine, *, foreign_keys: bool = True, writes: bool | None = None
+    ) -> None:
         self.engine = engine
         self.foreign_keys = foreign_keys
         """False: SQLite does not check foreign keys in this transaction (a bulk import,
         whose rows only refer to rows it wrote or read: storage.bulk_index)."""
+        self.writes = writes
+        """True: begin ``IMMEDIATE`` on SQLite; False: ``DEFERRED``; None: as the context
+        says (:func:`reading`), else ``IMMEDIATE``."""
         self._conn: Connection | None = None
         self._depth = 0
 
@@ -31,17 +75,27 @@ class UnitOfWork:
 
     def without_foreign_keys(self) -> UnitOfWork:
         """A new unit of work whose transaction SQLite runs without foreign key checks."""
-        return UnitOfWork(self.engine, foreign_keys=False)
+        return UnitOfWork(self.engine, foreign_keys=False, writes=self.writes)
+
+    def will_write(self) -> bool:
+        """Whether the next transaction begins as a writer (SQLite ``IMMEDIATE``)."""
+        if self.writes is not None:
+            return self.writes
+        declared = _WRITES.get()
+        return True if declared is None else declared
 
     def __enter__(self) -> Connection:
         if self._depth == 0:
             conn = self.engine.connect()
             try:
-                if not self.foreign_keys and conn.dialect.name == "sqlite":
+                sqlite = conn.dialect.name == "sqlite"
+                if not self.foreign_keys and sqlite:
                     # A pragma SQLite ignores inside a transaction: set before it begins,
                     # on the driver's connection (SQLAlchemy would begin one first).
                     _driver(conn).execute("PRAGMA foreign_keys=OFF")
                 conn.begin()
+                if sqlite and self.will_write():
+                    _begin_immediate(conn)
             except Exception:
                 if not self.foreign_keys:
                     conn.invalidate()  # never back to the pool without its foreign keys
@@ -68,6 +122,10 @@ class UnitOfWork:
                 conn.commit()
             else:
                 conn.rollback()
+        except Exception as error:
+            if is_busy(error) and not isinstance(error, DatabaseBusy):
+                raise DatabaseBusy() from error
+            raise
         finally:
             try:
                 if not self.foreign_keys and conn.dialect.name == "sqlite":
@@ -77,6 +135,8 @@ class UnitOfWork:
                 raise
             finally:
                 conn.close()
+        if exc is not None and is_busy(exc) and not isinstance(exc, DatabaseBusy):
+            raise DatabaseBusy() from exc  # rolled back: the user may simply try again
 
     @property
     def connection(self) -> Connection:
@@ -84,6 +144,31 @@ class UnitOfWork:
         if self._conn is None:
             raise RuntimeError("UnitOfWork used outside 'with'")
         return self._conn
+
+
+def _begin_immediate(conn: Connection) -> None:
+    """Make the transaction SQLAlchemy just began (``BEGIN``) an ``IMMEDIATE`` one.
+
+    A ``DEFERRED`` transaction takes no lock and no snapshot before its first statement,
+    so it is ended and begun again, on the driver's connection (which commits and rolls
+    back whatever transaction is open there, as SQLAlchemy later asks it to).  The busy
+    timeout makes SQLite wait for the lock; should it still answer busy, try again after
+    a short random pause, up to the bound, then raise DatabaseBusy.
+    """
+    driver = _driver(conn)
+    driver.execute("ROLLBACK")
+    waits = pauses()
+    while True:
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        except Exception as error:
+            if not is_busy(error):
+                raise
+            pause = waits.next()
+            if pause is None:
+                raise DatabaseBusy() from error
+            time.sleep(pause)
 
 
 def _driver(conn: Connection) -> Any:

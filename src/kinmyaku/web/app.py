@@ -19,12 +19,17 @@ from kinmyaku.bootstrap import App, open_app
 from kinmyaku.config import Settings, database_url, detect_language
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.i18n import error_text, translate
-from kinmyaku.services.auth import has_password, secret_key
+from kinmyaku.services.auth import auth_state, secret_key
 from kinmyaku.web import routes
 from kinmyaku.web.deps import csrf_protect, make_templates, render
 from kinmyaku.web.duplicate_count import DuplicateCount
-from kinmyaku.web.middleware import KinmyakuMiddleware, PasswordState
-from kinmyaku.web.security import LoginThrottle, Signer, is_loopback
+from kinmyaku.web.middleware import (
+    HeadAsGet,
+    KinmyakuMiddleware,
+    PasswordState,
+    allowed_methods,
+)
+from kinmyaku.web.security import LoginThrottle, SessionStore, Signer, is_loopback
 from kinmyaku.web.upkeep import DailySummary
 
 STATIC = Path(__file__).with_name("static")
@@ -67,8 +72,17 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     web.state.core = app
     web.state.upkeep = upkeep
     web.state.duplicates = duplicates
-    web.state.signer = Signer(secret_key(app.uow()))
-    web.state.password = PasswordState(lambda: has_password(app.uow()))
+    web.state.signer = signer = Signer(secret_key(app.uow()))
+    web.state.sessions = sessions = SessionStore(app.uow)
+
+    def password_set() -> bool:
+        # Re-read every few seconds: the password, and the key a password change replaced.
+        state = auth_state(app.uow())
+        if signer.use_key(state.secret_key):
+            sessions.forget()
+        return state.has_password
+
+    web.state.password = PasswordState(password_set)
     web.state.throttle = LoginThrottle()
     web.state.templates = make_templates()
     web.state.host = host
@@ -78,7 +92,9 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
         password=web.state.password,
         default_lang=app.settings.language,
         loopback_only=is_loopback(host),
+        sessions=sessions,
     )
+    web.add_middleware(HeadAsGet)  # outermost: HEAD is GET without a body everywhere
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in routes.routers():
         web.include_router(router)
@@ -122,20 +138,25 @@ def _errors(web: FastAPI) -> None:
 
     @web.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        lang = str(getattr(request.state, "lang", "en"))
-        message = translate(lang, str(error.detail))
-        if _wants_json(request):
-            response = _json_error(error.status_code, message)
-            response.headers.update(error.headers or {})
-            return response
-        if not hasattr(request.state, "session"):
-            return PlainTextResponse(message, status_code=error.status_code)
-        return render(
-            request,
-            "error.html",
-            {"message": message},
-            status=error.status_code,
-        )
+        response = _http_error_response(request, error)
+        response.headers.update(error.headers or {})
+        if error.status_code == 405:
+            # Every method the path takes, not only those of the first route that matched.
+            path, root = request.scope["path"], web.root_path
+            scope = {"type": "http", "method": "GET", "path": path, "root_path": root}
+            allow = allowed_methods(web.router.routes, scope)
+            response.headers["allow"] = ", ".join(allow)
+        return response
+
+
+def _http_error_response(request: Request, error: StarletteHTTPException) -> Response:
+    lang = str(getattr(request.state, "lang", "en"))
+    message = translate(lang, str(error.detail))
+    if _wants_json(request):
+        return _json_error(error.status_code, message)
+    if not hasattr(request.state, "session"):
+        return PlainTextResponse(message, status_code=error.status_code)
+    return render(request, "error.html", {"message": message}, status=error.status_code)
 
 
 def create_app_from_env() -> FastAPI:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
@@ -12,6 +13,7 @@ from starlette.datastructures import FormData
 from kinmyaku.bootstrap import App
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.i18n import error_text
+from kinmyaku.storage.uow import declare_writes
 from kinmyaku.web import widgets
 from kinmyaku.web.i18n import Texts
 from kinmyaku.web.security import CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, Session, Signer
@@ -80,7 +82,14 @@ def signer_of(request: Request) -> Signer:
 
 
 async def csrf_protect(request: Request) -> None:
-    """Answer 403 to a state-changing request without this session's CSRF token."""
+    """Answer 403 to a state-changing request without this session's CSRF token.
+
+    Every route depends on it, so it also says whether the request's transactions write:
+    a GET reads (SQLite lets readers run side by side), a POST writes (it takes the write
+    lock as each transaction begins, so it waits its turn rather than fail "database is
+    locked"; storage/uow.py).
+    """
+    declare_writes(request.method not in SAFE_METHODS)
     if request.method in SAFE_METHODS:
         return
     token = request.headers.get(CSRF_HEADER)
@@ -119,7 +128,7 @@ def render(
         request=request,
         csrf_token=signer_of(request).csrf_token(session),
         logged_in=session.auth,
-        login_required=request.app.state.password.required(),
+        login_required=login_required(request),
         path=request.url.path,
         today=core_of(request).today(),
         errors={},
@@ -130,6 +139,16 @@ def render(
     env: Environment = request.app.state.templates
     html = env.get_template(name).render(values)
     return HTMLResponse(html, status_code=status)
+
+
+def login_required(request: Request) -> bool:
+    """Whether visitors must log in; on the event loop, the value last read (no query)."""
+    password = request.app.state.password
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # a worker thread (a plain route): it may read the database
+        return bool(password.required())
+    return bool(password.known())
 
 
 def errors_of(lang: str, error: KinmyakuError) -> dict[str, str]:

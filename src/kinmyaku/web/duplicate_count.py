@@ -36,6 +36,7 @@ from kinmyaku.storage.schema import (
     people,
     person_aliases,
 )
+from kinmyaku.storage.uow import reading
 
 log = logging.getLogger(__name__)
 INTERVAL = 30.0
@@ -99,6 +100,13 @@ class DuplicateCount:
         self._idle.clear()
         started = time.monotonic()
         try:
+            with reading():  # long reads: never hold SQLite's write lock (storage/uow.py)
+                return self._count(force=force, started=started)
+        finally:
+            self._idle.set()
+
+    def _count(self, *, force: bool, started: float) -> float:
+        try:
             version = data_version(self.core)
             if not (force or version != self._version or self._value is None):
                 return 0.0
@@ -107,8 +115,6 @@ class DuplicateCount:
             self.set(count, version)
         except Exception:  # upkeep must never take the server down
             log.exception("could not count the duplicates")
-        finally:
-            self._idle.set()
         return time.monotonic() - started
 
     def changed(self) -> None:

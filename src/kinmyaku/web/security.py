@@ -1,9 +1,12 @@
 """Sessions (signed cookies), CSRF tokens, security headers and the login throttle.
 
 The session cookie holds a random session id and whether the owner logged in, signed with
-itsdangerous using a key generated once and kept in the settings table.  A CSRF token is
-the session id signed with another salt: a state-changing request must carry it in the
-``X-CSRF-Token`` header or the ``csrf_token`` form field, or it is answered 403.
+itsdangerous using a key kept in the settings table (replaced at every password change).
+A cookie that says "logged in" counts only while its session is in the sessions table
+(services/sessions.py): a forged or copied key alone opens nothing, and deleting the rows
+logs browsers out.  A CSRF token is the session id signed with another salt: a
+state-changing request must carry it in the ``X-CSRF-Token`` header or the ``csrf_token``
+form field, or it is answered 403.
 """
 
 from __future__ import annotations
@@ -13,12 +16,16 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from kinmyaku.services import sessions as stored
+from kinmyaku.storage.uow import UnitOfWork
+
 SESSION_COOKIE = "kinmyaku_session"
-SESSION_DAYS = 30
+SESSION_DAYS = stored.SESSION_DAYS
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -56,6 +63,8 @@ class Session:
     sid: str
     auth: bool = False
     dirty: bool = False
+    stored_id: int | None = None
+    """The row of the sessions table (a logged-in session), once checked."""
 
     @classmethod
     def new(cls) -> Session:
@@ -67,14 +76,23 @@ class Session:
         self.sid = secrets.token_urlsafe(18)
         self.auth = auth
         self.dirty = True
+        self.stored_id = None
 
 
 class Signer:
     """Signs and reads session cookies and CSRF tokens with the app's secret key."""
 
     def __init__(self, secret: str) -> None:
+        self.use_key(secret)
+
+    def use_key(self, secret: str) -> bool:
+        """Sign with this key from now on (after a password change); True when it changed."""
+        if getattr(self, "_secret", None) == secret:
+            return False
+        self._secret = secret
         self._session = URLSafeTimedSerializer(secret, salt="kinmyaku-session")
         self._csrf = URLSafeTimedSerializer(secret, salt="kinmyaku-csrf")
+        return True
 
     def load(self, cookie: str | None) -> Session:
         """The session a cookie holds, or a new one when it is missing, forged or too old."""
@@ -104,6 +122,54 @@ class Signer:
         except BadSignature:
             return False
         return isinstance(sid, str) and secrets.compare_digest(sid, session.sid)
+
+
+class SessionStore:
+    """Which logged-in sessions still stand: the sessions table, read through a small cache.
+
+    A logged-in request costs one indexed query at most every ``ttl`` seconds per session
+    (and a write at most once a minute, services/sessions.py); ending a session in this
+    process clears the cache at once, in another process (the CLI, a second worker) it
+    counts within ``ttl`` seconds.
+    """
+
+    MAX_CACHED = 1000
+
+    def __init__(self, uow: Callable[[], UnitOfWork], ttl: float = 3.0) -> None:
+        self._uow = uow
+        self._ttl = ttl
+        self._checked: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def cached(self, sid: str) -> int | None:
+        """The stored id of a session checked less than ``ttl`` seconds ago, else None."""
+        with self._lock:
+            found = self._checked.get(sid)
+        if found and time.monotonic() - found[1] < self._ttl:
+            return found[0]
+        return None
+
+    def check(self, sid: str, ip: str | None) -> int | None:
+        """Ask the database (blocking: run it in a thread): the session's id, or None."""
+        found = stored.check_session(self._uow(), sid=sid, ip=ip)
+        if found is None:
+            with self._lock:
+                self._checked.pop(sid, None)
+        else:
+            self.remember(sid, found)
+        return found
+
+    def remember(self, sid: str, stored_id: int) -> None:
+        """Note a session just stored or checked."""
+        with self._lock:
+            if len(self._checked) >= self.MAX_CACHED:
+                self._checked.clear()
+            self._checked[sid] = (stored_id, time.monotonic())
+
+    def forget(self) -> None:
+        """Ask the database again for every session (after ending some)."""
+        with self._lock:
+            self._checked.clear()
 
 
 @dataclass

@@ -5,6 +5,11 @@ request of a day would roll it forward (about a second at 100,000 people). The s
 does that itself: once as it starts, before it takes requests (so the refresh never
 races a request's write on SQLite), then just after each midnight in a background
 thread, so the review page stays within its time budget on the first visit of a day too.
+
+It also writes the daily backup (:mod:`kinmyaku.services.snapshots`) in another thread: a
+few minutes after the start when the newest backup is more than a day old, then once a day.
+A failure is logged (no secret in it) and shown on the Settings page; it never stops the
+server.
 """
 
 from __future__ import annotations
@@ -12,14 +17,24 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from kinmyaku.bootstrap import App
+from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.domain.insights import DEFAULT_PARAMS
+from kinmyaku.i18n import translate
+from kinmyaku.services import snapshots
 from kinmyaku.services.insights_summary import ensure_touch_summary
 
 log = logging.getLogger(__name__)
 AFTER_MIDNIGHT = timedelta(minutes=1)
+BACKUP_EVERY = timedelta(days=1)
+FIRST_BACKUP_AFTER = timedelta(minutes=2)
+"""The first backup waits for the server to settle (and a short-lived test app never makes one)."""
+BACKUP_POLL = timedelta(hours=1)
 
 
 def seconds_to_next_day(now: datetime, margin: timedelta = AFTER_MIDNIGHT) -> float:
@@ -37,6 +52,7 @@ class DailySummary:
         *,
         now: Callable[[], datetime] = datetime.now,
         margin: timedelta = AFTER_MIDNIGHT,
+        backups: DailyBackup | None = None,
     ) -> None:
         self.core = core
         self.now = now
@@ -44,6 +60,8 @@ class DailySummary:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.runs = 0
+        self.backups = backups or DailyBackup(core)
+        """The daily backup, started and stopped with the summary."""
 
     def refresh(self) -> None:
         """Bring the summary up to date for today (a failure is logged, never raised)."""
@@ -57,13 +75,156 @@ class DailySummary:
         """Refresh after every midnight, in the background, until stopped."""
         self._thread = threading.Thread(target=self._run, name="kinmyaku-upkeep", daemon=True)
         self._thread.start()
+        self.backups.start()
 
     def stop(self) -> None:
-        """Stop the thread (waits for a refresh in progress)."""
+        """Stop the threads (waits for a refresh in progress)."""
         self._stop.set()
+        self.backups.stop()
         if self._thread is not None:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
         while not self._stop.wait(seconds_to_next_day(self.now(), self.margin)):
             self.refresh()
+
+
+@dataclass(frozen=True)
+class BackupOutcome:
+    """How this server's last backup went: when, where, how big, or why it failed."""
+
+    at: datetime
+    ok: bool
+    path: str = ""
+    size: int = 0
+    people: int | None = None
+    msgid: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BackupStatus:
+    """What the Settings page shows about backups."""
+
+    keep: int
+    folder: str
+    count: int
+    newest: datetime | None
+    last: BackupOutcome | None
+    running: bool
+
+
+class DailyBackup:
+    """A daemon thread that writes a checked backup when the newest is a day old."""
+
+    def __init__(
+        self,
+        core: App,
+        *,
+        first_after: timedelta = FIRST_BACKUP_AFTER,
+        poll: timedelta = BACKUP_POLL,
+        every: timedelta = BACKUP_EVERY,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.core = core
+        self.first_after = first_after
+        self.poll = poll
+        self.every = every
+        self.now = now
+        self.last: BackupOutcome | None = None
+        self.running = False
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def folder(self) -> Path:
+        """Where the backups go (the setting, else next to the SQLite file)."""
+        settings = self.core.settings
+        return snapshots.backup_folder(self.core.uow(), settings.database_url, settings.data_dir)
+
+    def due(self) -> bool:
+        """True when there is no backup yet or the newest is at least a day old."""
+        found = snapshots.list_snapshots(self.folder())
+        return not found or self.now() - snapshots.snapshot_time(found[-1]) >= self.every
+
+    def run(self) -> BackupOutcome | None:
+        """Write a backup now; the outcome is kept for Settings (a failure is logged, not
+        raised); None when another process is writing one into the same folder."""
+        self.running = True
+        try:
+            done = snapshots.write_snapshot(
+                self.core.engine,
+                folder=self.folder(),
+                keep=snapshots.get_keep(self.core.uow()),
+                now=self.now,
+            )
+            outcome = BackupOutcome(
+                at=self.now(),
+                ok=True,
+                path=str(done.path),
+                size=done.size,
+                people=done.report.counts.get("people"),
+            )
+            log.info("daily backup written: %s (%d bytes)", done.path, done.size)
+        except snapshots.BackupBusy:
+            return None
+        except KinmyakuError as error:
+            outcome = self._failed(error.msgid, dict(error.params))
+        except Exception as error:  # a backup must never take the server down
+            outcome = self._failed("Unexpected error: {reason}", {"reason": str(error)})
+        finally:
+            self.running = False
+        self.last = outcome
+        return outcome
+
+    def _failed(self, msgid: str, params: dict[str, Any]) -> BackupOutcome:
+        password = self.core.engine.url.password
+        if password:
+            params = {k: str(v).replace(str(password), "***") for k, v in params.items()}
+        log.error("daily backup failed: %s", translate("en", msgid, **params))
+        return BackupOutcome(at=self.now(), ok=False, msgid=msgid, params=params)
+
+    def request(self) -> None:
+        """Ask the thread for a backup now (it answers at once, the backup runs behind)."""
+        self._wake.set()
+
+    def status(self) -> BackupStatus:
+        """The setting, the folder, the backups in it and this server's last attempt."""
+        folder = self.folder()
+        found = snapshots.list_snapshots(folder)
+        return BackupStatus(
+            keep=snapshots.get_keep(self.core.uow()),
+            folder=str(folder),
+            count=len(found),
+            newest=snapshots.snapshot_time(found[-1]) if found else None,
+            last=self.last,
+            running=self.running or self._wake.is_set(),
+        )
+
+    def start(self) -> None:
+        """Back up when due, in the background, until stopped."""
+        self._thread = threading.Thread(target=self._run, name="kinmyaku-backup", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread (waits for a backup in progress)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=120)
+
+    def _run(self) -> None:
+        delay = self.first_after.total_seconds()
+        while True:
+            self._wake.wait(delay)
+            if self._stop.is_set():
+                return
+            asked = self._wake.is_set()
+            try:
+                if asked or self.due():
+                    self.run()
+            except Exception:  # the settings could not be read: try again later
+                log.exception("could not check whether a backup is due")
+            finally:
+                self._wake.clear()
+            delay = self.poll.total_seconds()

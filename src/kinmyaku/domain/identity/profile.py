@@ -174,6 +174,27 @@ _EMPTY: frozenset[str] = frozenset()
 _BLANK = frozenset({""})
 
 _POSTCODE = re.compile(r"〒\s*([0-9０-９][0-9０-９\-‐－]*)")
+_JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+
+
+def postcode_of(address: str) -> str:
+    """The postcode of an address as imports write it (formats/postal.py), without hyphens.
+
+    In Japan it follows the 〒 mark; abroad (``12 Main St, Sydney, NSW 2000, Australia``,
+    no 〒) it is the words from the first with a digit in the last part after the first
+    that has one: ``2000``, ``94043``, ``nw16xe`` (lower case, no spaces).
+    """
+    found = _POSTCODE.search(address)
+    if found is not None:
+        return found.group(1).replace("-", "")
+    if "," not in address or _JAPANESE_SCRIPT.search(address) is not None:
+        return ""
+    for part in reversed(address.split(",")[1:]):
+        words = part.split()
+        for index, word in enumerate(words):
+            if any(char.isdigit() for char in word):
+                return "".join(words[index:]).replace("-", "").lower()
+    return ""
 
 
 @dataclass(slots=True)
@@ -284,9 +305,7 @@ def features(profile: Profile) -> Features:
             found_words |= address_tokens(address)
         addresses = frozenset([address_key(a) for a in written])
         words = frozenset(found_words)
-        postcodes = frozenset(
-            [m.group(1).replace("-", "") for a in written for m in [_POSTCODE.search(a)] if m]
-        )
+        postcodes = frozenset([code for a in written for code in [postcode_of(a)] if code])
     found = Features(
         id=profile.id,
         names=names,

@@ -30,12 +30,12 @@ from kinmyaku.domain.identity.scoring import (
     BELOW_AUTO_MERGE,
     Model,
     compare,
-    estimate_u,
     identified,
     learn_company_aliases,
 )
 from kinmyaku.services.identity.finding import different_pairs
 from kinmyaku.services.identity.profiles import load_profiles, record_digest
+from kinmyaku.services.identity.u_store import import_model
 
 CANDIDATES = 60
 """At most this many people of one block are compared with a record (the newest)."""
@@ -124,13 +124,14 @@ class IdentityIndex:
 
 
 def load_identity_index(conn: Connection) -> IdentityIndex:
-    """Everyone stored, in blocks, with u estimated from them (one read of each table)."""
+    """Everyone stored, in blocks, with u estimated from them (one read of each table; the
+    estimate is kept in the database for the next imports: services/identity/u_store.py)."""
     index = IdentityIndex(different=different_pairs(conn))
     feats = [features(profile) for profile in load_profiles(conn, digests=True)]
     for feature in feats:
         index.add(feature)
     learn_company_aliases(feats, index.population)
-    index.model = estimate_u(feats, index.population)
+    index.model = import_model(conn, feats, index.population)
     return index
 
 

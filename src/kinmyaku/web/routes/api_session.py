@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 
 from kinmyaku.i18n import translate
 from kinmyaku.web.deps import CoreDep, LangDep, SessionDep, signer_of
-from kinmyaku.web.routes.pages_auth import attempt_login
+from kinmyaku.web.routes.pages_auth import attempt_login, end_login
 from kinmyaku.web.schemas import ERRORS, LoginBody, SessionPublic
 
 router = APIRouter(prefix="/api", tags=["session"], responses=ERRORS)
@@ -45,7 +45,7 @@ def api_login(
 
 
 @router.post("/logout", status_code=204)
-def api_logout(session: SessionDep) -> Response:
+def api_logout(request: Request, core: CoreDep, session: SessionDep) -> Response:
     """End this session's login."""
-    session.rotate(auth=False)
+    end_login(request, core, session)
     return Response(status_code=204)

@@ -31,7 +31,8 @@ from kinmyaku.bootstrap import App
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.formats.errors import FormatError
 from kinmyaku.i18n import translate
-from kinmyaku.services import browse, importing
+from kinmyaku.services import import_candidates, importing
+from kinmyaku.services.import_candidates import maybe_text
 from kinmyaku.services.import_pipeline import warning_text
 from kinmyaku.services.import_write import REASONS, Outcome
 from kinmyaku.web import forms
@@ -174,25 +175,9 @@ def why_text(lang: str, outcome: Outcome) -> str:
     return ("、" if lang == "ja" else ", ").join(words)
 
 
-MAYBE = re.compile(r"#(\d+) \((\d+%)\)")
-"""How an import names the stored person a record may be: ``#12 (87%)``."""
-
-
 def candidate_names(core: App, report: importing.ImportReport) -> dict[int, str]:
     """The names of the stored people the preview's uncertain records may be."""
-    found = (MAYBE.fullmatch(o.why[0]) for o in report.possible + report.queued if o.why)
-    ids = sorted({int(m.group(1)) for m in found if m})
-    return {s.id: s.name for s in browse.person_summaries(core.uow(), ids)} if ids else {}
-
-
-def maybe_text(lang: str, outcome: Outcome, names: dict[int, str]) -> str:
-    """Who a record may be, by name: ``高橋 健太（#12・87%）`` rather than ``#12 (87%)``."""
-    first = outcome.why[0] if outcome.why else ""
-    found = MAYBE.fullmatch(first)
-    if not found or int(found.group(1)) not in names:
-        return first
-    name, pid, chance = names[int(found.group(1))], found.group(1), found.group(2)
-    return f"{name}（#{pid}・{chance}）" if lang == "ja" else f"{name} (#{pid}, {chance})"
+    return import_candidates.candidate_names(core.uow(), report.possible + report.queued)
 
 
 def preview_rows(report: importing.ImportReport) -> list[Outcome]:
@@ -212,7 +197,7 @@ def _page(
     context["sep"] = "、" if lang.startswith("ja") else ", "
     context["form"] = {"format": "auto", "skip_bad": False, "review": False}
     query = request.query_params
-    for key in ("done", "undone", "removed", "restored"):
+    for key in ("done", "undone", "removed", "restored", "nothing"):
         value = query.get(key, "")
         context[key] = int(value) if value.isdigit() and len(value) < 10 else None
     context["done_import"] = next((i for i in past if i.id == context["done"]), None)
@@ -291,6 +276,8 @@ def confirm_import(
     finally:
         discard(root, token)
     data_changed(request)  # Today counts the cards it queued for review, and new duplicates
+    if report.import_id is None:  # every record skipped, or none: no import was recorded
+        return see_other(f"/import?nothing={report.counts.get('skipped', 0)}")
     return see_other(f"/import?done={report.import_id}")
 
 

@@ -16,6 +16,7 @@ from kinmyaku.services.identity.finding import check_new_person
 from kinmyaku.services.people import PersonInput, add_person
 from kinmyaku.services.relations import record_encounter
 from kinmyaku.storage.people_filters import SORTS, PeopleQuery
+from kinmyaku.storage.uow import reading
 from kinmyaku.web import forms
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, errors_of, is_htmx, render, see_other
 from kinmyaku.web.i18n import format_day
@@ -60,11 +61,12 @@ def _page_url(query: PeopleQuery, page: int) -> str:
 
 
 @router.get("/people")
-async def people_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
+def people_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
     """The people list; htmx requests get only the results.
 
-    A coroutine, like the person page: a search answers in a few milliseconds of CPU
-    (index look-ups, never a scan), less than a hop to a worker thread costs.
+    A plain function, run in a worker thread like every page that reads the database: a
+    search takes a few milliseconds of CPU, but a query waiting on a lock or a distant
+    PostgreSQL must never hold up the event loop (tests/web/test_event_loop.py).
     """
     query, page = _query(request)
     found = browse.browse_people(core.uow(), query=query, page=page, per_page=PER_PAGE)
@@ -111,7 +113,7 @@ def _filter_choices(core: CoreDep, lang: str) -> dict[str, object]:
 
 
 @router.get("/people/filters")
-async def people_filters(request: Request, core: CoreDep, lang: LangDep) -> Response:
+def people_filters(request: Request, core: CoreDep, lang: LangDep) -> Response:
     """The filter fields of the people list (htmx loads them when the filters are opened)."""
     query, _page = _query(request)
     return render(request, "_people_filters.html", {"query": query, **_filter_choices(core, lang)})
@@ -159,9 +161,32 @@ async def quick_add(request: Request, core: CoreDep, lang: LangDep, form: FormDe
     a warning naming them, a link to open them and an "add anyway" button.
     """
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-    uow = core.uow()
     try:
         picture = await forms.upload(form, "photo", limit=photos.MAX_BYTES)
+    except KinmyakuError as error:
+        return await run_in_threadpool(_quick_error, request, core, lang, fields, error)
+    # The reads and the write run in a worker thread: never a query on the event loop.
+    return await run_in_threadpool(_quick_add, request, core, lang, form, fields, picture)
+
+
+def _quick_error(
+    request: Request, core: CoreDep, lang: str, fields: dict[str, str], error: KinmyakuError
+) -> Response:
+    context = _quick_context(core, lang, fields)
+    context["errors"] = errors_of(lang, error)
+    return render(request, "quick_add.html", context, status=422)
+
+
+def _quick_add(
+    request: Request,
+    core: CoreDep,
+    lang: str,
+    form: FormDep,
+    fields: dict[str, str],
+    picture: bytes | None,
+) -> Response:
+    uow = core.uow()
+    try:
         event = forms.number(form, "event")
         phone, email = forms.text(form, "phone"), forms.text(form, "email")
         data = PersonInput(
@@ -175,7 +200,8 @@ async def quick_add(request: Request, core: CoreDep, lang: LangDep, form: FormDe
             emails=[email] if email else (),
         )
         if forms.text(form, "add_anyway") != "1":
-            similar = await run_in_threadpool(check_new_person, core.uow(), data)
+            with reading():  # only a look: it need not wait for the write lock
+                similar = check_new_person(core.uow(), data)
             if similar:
                 fields.pop("add_anyway", None)
                 context = _quick_context(core, lang, fields)
@@ -195,8 +221,6 @@ async def quick_add(request: Request, core: CoreDep, lang: LangDep, form: FormDe
                 memory_cue=forms.text(form, "memory_cue"),
             )
     except KinmyakuError as error:
-        context = _quick_context(core, lang, fields)
-        context["errors"] = errors_of(lang, error)
-        return render(request, "quick_add.html", context, status=422)
+        return _quick_error(request, core, lang, fields, error)
     data_changed(request)
     return see_other(f"/people/new?added={person_id}")

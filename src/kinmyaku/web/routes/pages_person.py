@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.domain.model import (
@@ -116,15 +117,12 @@ def run_section(
 
 
 @router.get("/people/{person_id}")
-async def person_page(
-    request: Request, person_id: RecordId, core: CoreDep, lang: LangDep
-) -> Response:
+def person_page(request: Request, person_id: RecordId, core: CoreDep, lang: LangDep) -> Response:
     """Everything about one person.
 
-    A coroutine that reads the database directly: the page takes a few milliseconds of
-    CPU, and handing it to a worker thread cost about 2 ms more in GIL hand-offs under
-    load (benchmarks/web.py). Pages that can take long (review, import, export) stay
-    plain functions, which FastAPI runs in its thread pool.
+    A plain function, which FastAPI runs in its thread pool, like every route that reads
+    the database: a query waiting on a lock or a distant PostgreSQL must never hold up the
+    event loop, and so every other request (tests/web/test_event_loop.py).
     """
     return render(request, "person.html", person_context(core, lang, person_id))
 
@@ -222,8 +220,9 @@ async def change_photo(
     try:
         data = await forms.upload(form, "photo", limit=photos.MAX_BYTES)
     except KinmyakuError as error:
-        return show_section(
-            request, core, lang, person_id, "profile", errors=errors_of(lang, error)
+        errors = errors_of(lang, error)
+        return await run_in_threadpool(
+            lambda: show_section(request, core, lang, person_id, "profile", errors=errors)
         )
 
     def action() -> None:
@@ -237,7 +236,10 @@ async def change_photo(
             if old:
                 photos.delete_photo(uow, name=old)
 
-    return run_section(request, core, lang, person_id, "profile", form, action, field="photo")
+    # The database work runs in a worker thread: never a query on the event loop.
+    return await run_in_threadpool(
+        run_section, request, core, lang, person_id, "profile", form, action, field="photo"
+    )
 
 
 @router.post("/people/{person_id}/delete")

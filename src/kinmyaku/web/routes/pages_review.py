@@ -19,6 +19,7 @@ from kinmyaku.domain.insights import render as explain_text
 from kinmyaku.domain.insights.industries import industry_label
 from kinmyaku.i18n import translate
 from kinmyaku.services import drill, insights, insights_people
+from kinmyaku.storage.retry import retry_busy
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, render
 from kinmyaku.web.routes.pages_identity import duplicates_count
 
@@ -120,7 +121,9 @@ def balance_gauge(title: str, value: float | None, taking: str, giving: str) -> 
 @router.get("/review")
 def review_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
     """The review: north star, balance, strength, diversity, yield, what is due."""
-    r = insights.network_review(core.uow(), today=core.today(), now=_now(core))
+    # A GET reads (storage/uow.py), but the review may bring the touch summary up to date
+    # inside its read: when another writer got there first, it simply runs again.
+    r = retry_busy(lambda: insights.network_review(core.uow(), today=core.today(), now=_now(core)))
 
     def tr(msgid: str, **params: object) -> str:
         return translate(lang, msgid, **params)

@@ -1,4 +1,4 @@
-"""Settings: language, where the data is, how to export; the language switch; photos."""
+"""Settings: language, where the data is, how to export, who is logged in; photos."""
 
 from __future__ import annotations
 
@@ -9,10 +9,20 @@ from fastapi.responses import Response
 from sqlalchemy.engine import make_url
 
 from kinmyaku.config import LANGUAGES
-from kinmyaku.services import photos
+from kinmyaku.services import photos, sessions
 from kinmyaku.web import forms
-from kinmyaku.web.deps import CoreDep, FormDep, render, safe_next, see_other
+from kinmyaku.web.deps import (
+    CoreDep,
+    FormDep,
+    LangDep,
+    RecordId,
+    SessionDep,
+    render,
+    safe_next,
+    see_other,
+)
 from kinmyaku.web.i18n import LANG_COOKIE
+from kinmyaku.web.routes.pages_auth import store_of
 
 router = APIRouter(include_in_schema=False)
 YEAR = 365 * 86400
@@ -43,8 +53,8 @@ def export_commands(url: str) -> str:
 
 
 @router.get("/settings")
-def settings_page(request: Request, core: CoreDep) -> Response:
-    """Language, where the data is kept, and the commands that export or back it up."""
+def settings_page(request: Request, core: CoreDep, lang: LangDep, session: SessionDep) -> Response:
+    """Language, where the data is kept, the commands that export or back it up, sessions."""
     url = core.settings.database_url
     has_export = importlib.util.find_spec("kinmyaku.cli.transfer") is not None
     context = {
@@ -53,8 +63,48 @@ def settings_page(request: Request, core: CoreDep) -> Response:
         "backup": backup_command(url),
         "export": export_commands(url) if has_export else None,
         "host": request.app.state.host,
+        "sessions": session_rows(core, lang, session.stored_id),
     }
     return render(request, "settings.html", context)
+
+
+def session_rows(core: CoreDep, lang: str, current: int | None) -> list[dict[str, object]]:
+    """The logged-in browsers as the settings page lists them, this one first."""
+    rows: list[dict[str, object]] = [
+        {
+            "id": found.id,
+            "device": sessions.device_text(lang, found.device),
+            "ip": found.ip,
+            "seen": sessions.seen_text(lang, found.last_seen),
+            "seen_at": found.last_seen.isoformat(timespec="minutes") + "Z",
+            "since": found.created_at.date().isoformat(),
+            "current": found.id == current,
+        }
+        for found in sessions.list_sessions(core.uow())
+    ]
+    return sorted(rows, key=lambda row: not row["current"])
+
+
+@router.post("/settings/sessions/{session_id}/logout")
+def end_one_session(
+    request: Request, core: CoreDep, session: SessionDep, session_id: RecordId
+) -> Response:
+    """Log one browser out (this one: back to the login page)."""
+    sessions.end_session(core.uow(), session_id=session_id)
+    store_of(request).forget()
+    if session_id == session.stored_id:
+        session.rotate(auth=False)
+        return see_other("/login")
+    return see_other("/settings#sessions")
+
+
+@router.post("/settings/sessions/logout")
+def end_every_session(request: Request, core: CoreDep, session: SessionDep) -> Response:
+    """Log every browser out, this one too."""
+    sessions.end_all_sessions(core.uow())
+    store_of(request).forget()
+    session.rotate(auth=False)
+    return see_other("/login")
 
 
 @router.post("/language")
