@@ -125,12 +125,12 @@ def test_export_person_of_nobody_is_a_clear_error(app: App, tmp_path: Path) -> N
 
 
 def _msgids(path: str) -> set[str]:
-    """The literal message ids of ``t``/``say`` (1st argument) and ``_part`` (2nd) calls."""
+    """The literal message ids of ``t``/``say`` (1st argument) and ``section`` (2nd) calls."""
     found = set()
     for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call):
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-            index = {"t": 0, "say": 0, "_part": 1}.get(name)
+            index = {"t": 0, "say": 0, "section": 1}.get(name)
             if index is not None and len(node.args) > index:
                 arg = node.args[index]
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):

@@ -74,7 +74,7 @@ def babel_keywords() -> dict[str, tuple[int, ...] | None]:
             "fail": None,
             "translate": (2,),  # translate(lang, msgid)
             "ValidationError": (2,),  # ValidationError(field, msgid)
-            "_section": (2,),  # _section(cli, title, lines) in cli/render.py
+            "section": (2,),  # section(cli, title, lines) in cli/render.py and cli/privacy.py
         }
     )
     return keywords
@@ -190,7 +190,7 @@ def test_extraction_finds_known_messages() -> None:
         "Nobody matches '{query}'",  # NotFound(...) in services
         "'{query}' matches {count} people; use an id: {choices}",  # super().__init__
         "Invalid date '{value}' for {field}: write it as YYYY-MM-DD (e.g. 2024-03-15)",  # 2nd arg
-        "How we met",  # _section(cli, title, ...)
+        "How we met",  # section(cli, title, ...)
         "introduced by {name}",  # cli.t inside an f-string
         "Cannot use the database {url}: {reason}",  # cli.t in main
         "Delete {name} (#{id})?",  # cli.t in typer.confirm

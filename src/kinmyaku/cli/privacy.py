@@ -5,19 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from kinmyaku.cli.context import CliContext, ctx_of, print_json
-from kinmyaku.cli.render import profile_text
+from kinmyaku.cli.render import profile_text, section
 from kinmyaku.services.disclosure import Disclosure, disclose_person
-
-
-def _part(cli: CliContext, title: str, lines: list[str]) -> None:
-    if not lines:
-        return
-    cli.console.print(f"[bold]{escape(cli.t(title))}[/bold]", highlight=False)
-    for line in lines:
-        cli.console.print(f"  {line}", highlight=False, markup=False)
 
 
 def _who(person: dict[str, Any]) -> str:
@@ -42,13 +33,13 @@ def disclosure_text(cli: CliContext, found: Disclosure) -> None:
     cli.say("Everything held about {name} (#{id}) on {date}", name=s.name, id=s.id, date=found.on)
     profile_text(cli, found.profile)
     record = held["record"]
-    _part(
+    section(
         cli,
         "Stored record",
         [cli.t("added {added}, last changed {changed}", added=_when(record["created_at"]),
                changed=_when(record["updated_at"]))],
     )  # fmt: skip
-    _part(
+    section(
         cli,
         "Other names",
         [
@@ -59,40 +50,42 @@ def disclosure_text(cli: CliContext, found: Disclosure) -> None:
     photo = held["photo"]
     if photo:
         size = cli.t("{mime}, {size} bytes", mime=photo["mime"], size=photo["size"])
-        _part(cli, "Photo", [f"{size} ({photo['name']})"])
-    _part(
+        section(cli, "Photo", [f"{size} ({photo['name']})"])
+    section(
         cli,
         "Introductions I made",
         [f"#{i['id']} {i['date']} ⇄ {_who(i['with'])} [{cli.t(i['state'])}] {i['why']}".rstrip()
          for i in held["introductions"]],
     )  # fmt: skip
-    _part(
+    section(
         cli,
         "People they introduced to me",
         [f"{i['date']} {_who(i['person'])}" for i in held["introduced_by_them"]],
     )
-    _part(cli, "Marked as a different person from", [_who(p) for p in held["said_different_from"]])
+    section(
+        cli, "Marked as a different person from", [_who(p) for p in held["said_different_from"]]
+    )
     card = held["drill_card"]
     if card:
-        _part(cli, "Name drill", [cli.t("next on {date}", date=card["due_on"])])
+        section(cli, "Name drill", [cli.t("next on {date}", date=card["due_on"])])
     touch = held["keep_in_touch"]
     if touch and touch["snoozed_until"]:
-        _part(cli, "Reminders", [cli.t("snoozed until {date}", date=touch["snoozed_until"])])
-    _part(
+        section(cli, "Reminders", [cli.t("snoozed until {date}", date=touch["snoozed_until"])])
+    section(
         cli,
         "Import history",
         [f"#{h['import_id']} {_when(h['created_at'])} {h['file']}:{h['line'] or '-'} "
          f"{h['entity']} {h['action']} {_before(h['before'])}".rstrip()
          for h in held["import_history"]],
     )  # fmt: skip
-    _part(
+    section(
         cli,
         "Merges",
         [f"#{m['id']} {_when(m['date'])} {cli.t(m['kind'])}"
          + (f" ({cli.t('undone')})" if m["undone"] else "")
          for m in held["merges"]],
     )  # fmt: skip
-    _part(
+    section(
         cli,
         "Waiting for review",
         [f"#{q['id']} {q['file']}:{q['line'] or '-'} {q['name']}" for q in held["review_queue"]],

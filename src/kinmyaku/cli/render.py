@@ -75,7 +75,7 @@ def profile_text(cli: CliContext, p: PersonProfile) -> None:
         )
         if pur["offer"]:
             c.print(f"  {cli.t('What I can offer')}: {pur['offer']}", highlight=False, markup=False)
-    _section(
+    section(
         cli,
         "How we met",
         [
@@ -91,7 +91,7 @@ def profile_text(cli: CliContext, p: PersonProfile) -> None:
             for e in p.encounters
         ],
     )
-    _section(
+    section(
         cli,
         "Interactions",
         [
@@ -104,7 +104,7 @@ def profile_text(cli: CliContext, p: PersonProfile) -> None:
             for i in p.interactions
         ],
     )
-    _section(
+    section(
         cli,
         "Give and take",
         [
@@ -112,7 +112,7 @@ def profile_text(cli: CliContext, p: PersonProfile) -> None:
             for x in p.exchanges
         ],
     )
-    _section(
+    section(
         cli,
         "Requests",
         [
@@ -123,7 +123,7 @@ def profile_text(cli: CliContext, p: PersonProfile) -> None:
             for r in p.requests
         ],
     )
-    _section(
+    section(
         cli,
         "Links",
         [
@@ -134,9 +134,10 @@ def profile_text(cli: CliContext, p: PersonProfile) -> None:
     )
 
 
-def _section(cli: CliContext, title: str, lines: Sequence[str]) -> None:
+def section(cli: CliContext, title: str, lines: Sequence[str]) -> None:
+    """A bold translated title and its lines, indented; nothing when there are no lines."""
     if not lines:
         return
-    cli.console.print(f"[bold]{cli.t(title)}[/bold]", highlight=False)
+    cli.console.print(f"[bold]{escape(cli.t(title))}[/bold]", highlight=False)
     for line in lines:
         cli.console.print(f"  {line}", highlight=False, markup=False)
