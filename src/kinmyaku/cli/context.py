@@ -15,6 +15,7 @@ from rich.markup import escape
 from kinmyaku.bootstrap import App, open_app
 from kinmyaku.config import Settings
 from kinmyaku.domain.errors import KinmyakuError
+from kinmyaku.domain.relative_dates import relative_date
 from kinmyaku.domain.validate import parse_date
 from kinmyaku.i18n import error_text, translate
 
@@ -58,11 +59,12 @@ class CliContext:
         raise typer.Exit(code)
 
     def date_arg(self, value: str | None, field_name: str) -> date | None:
-        """Parse an optional date option (2024-03-15, 2024/3/15, 2024年3月15日, today)."""
+        """Parse an optional date option (2024-03-15, 2024年3月15日, today, +7, +2w, 3日後)."""
         if value is None:
             return None
-        if value.strip().lower() in ("today", "今日"):
-            return self.app.today()
+        relative = relative_date(value, self.app.today())
+        if relative is not None:
+            return relative
         return parse_date(value, field=field_name)
 
     def person(self, ref: str) -> int:

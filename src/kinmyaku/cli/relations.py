@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
         kind: Annotated[str, Opt(help="meeting, meal, call, message, email, event.")] = "meeting",
         summary: Annotated[str, Opt("--summary", "-m", help="What we talked about.")] = "",
         on: DateOpt = None,
-        follow_up: Annotated[str | None, Opt("--follow-up", help="Follow-up date.")] = None,
+        follow_up: Annotated[str | None, Opt("--follow-up", help="Follow-up date (YYYY-MM-DD, or +7, +2w, tomorrow).")] = None,
     ) -> None:
         """Log an interaction (接点) with one or more people."""
         cli = ctx_of(ctx)
@@ -127,7 +127,7 @@ def register(app: typer.Typer) -> None:
         theirs: Annotated[
             bool, Opt("--theirs/--mine", help="--theirs: they asked me; --mine: I asked them.")
         ] = True,
-        due: Annotated[str | None, Opt(help="Due date.")] = None,
+        due: Annotated[str | None, Opt(help="Due date (YYYY-MM-DD, or +7, +2w, tomorrow).")] = None,
         on: DateOpt = None,
     ) -> None:
         """Record a request: by default one they made of me (--mine for mine of them)."""
