@@ -1,6 +1,12 @@
 """Network on the database: time building the graph and `path` queries end to end.
 
 Usage: .venv/bin/python benchmarks/network_db.py [--people 5000] [--runs 7]
+       .venv/bin/python benchmarks/network_db.py --startup [--people 100000] [--db FILE]
+
+``--startup`` times the web server as a user meets it (issue #19): start the app (its
+lifespan builds the network graph in the background), then the first warm path, the
+median of later ones, and the map's views (JSON size and time), with the background build
+and without it.  ``--db`` reuses a SQLite file (a copy is used, the file is not changed).
 
 Uses services/demo.py ``generate_demo`` when it exists, else fills a SQLite file with a
 synthetic network of the same shape (organisations, events, links, introducers,
@@ -12,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -147,12 +155,117 @@ def bench(app: App, label: str, runs: int) -> None:
         print(f"path {target:<18} median {med * 1e3:8.1f} ms  p95 {p95 * 1e3:8.1f} ms")
 
 
+def _get(client: object, url: str) -> tuple[float, int]:
+    """Seconds and response bytes of one GET."""
+    start = time.perf_counter()
+    response = client.get(url)  # type: ignore[attr-defined]
+    elapsed = time.perf_counter() - start
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed, len(response.content)
+
+
+def _cpu(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds (this thread's) of one call: CPU time hardly depends on what
+    else the machine runs, so it is the figure to compare on a busy machine."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    fn()
+    return time.perf_counter() - wall, time.thread_time() - cpu
+
+
+def startup(url: str, runs: int, *, warm: bool) -> None:
+    """Start the web app on a database and time the first and later paths and map views."""
+    from fastapi.testclient import TestClient
+
+    from kinmyaku.web import upkeep
+    from kinmyaku.web.app import create_app
+
+    app = open_app(Settings(database_url=url, language="ja", today=TODAY.isoformat()))
+    with app.uow() as conn:
+        org = conn.execute(select(s.organizations.c.name).limit(1)).scalar()
+        count = conn.execute(select(func.count()).select_from(s.people)).scalar_one()
+    net._CACHE.clear()  # a server that just started has no graph
+    upkeep.WARM_MIN_PEOPLE = 2000 if warm else 10**12
+    web = create_app(app)
+    web.state.upkeep.network.min_people = upkeep.WARM_MIN_PEOPLE
+    label = "with the background build" if warm else "without the background build"
+    load = os.getloadavg()[0]
+    print(f"== server start, {count} people, {label} (load average {load:.1f},"
+          f" {os.cpu_count()} cores)")  # fmt: skip
+    started = time.perf_counter()
+    with TestClient(web, base_url="http://127.0.0.1") as client:
+        print(f"start (lifespan) {time.perf_counter() - started:8.2f} s")
+        ready = web.state.upkeep.network.ready
+        ready.wait(900)
+        print(
+            f"graph ready      {time.perf_counter() - started:8.2f} s after the start"
+            f" (built in {web.state.upkeep.network.seconds:.2f} s in the background,"
+            f" {web.state.upkeep.network.cpu_seconds:.2f} s CPU)"
+        )
+        from starlette.datastructures import QueryParams
+
+        from kinmyaku.web.routes.pages_network import map_graph
+
+        def in_process(query: str) -> tuple[float, float]:
+            return _cpu(lambda: map_graph(app, QueryParams(query), "ja"))
+
+        targets = [f"org:{org}", "industry:it", "skill:採用", "#7", "商社", "industry:finance"]
+        wall, cpu = in_process("target=" + targets[0])
+        print(f"first path       {wall * 1e3:8.0f} ms wall, {cpu * 1e3:6.0f} ms CPU (in process)")
+        first, size = _get(client, "/network/graph.json?target=" + targets[0])
+        print(f"first HTTP path  {first * 1e3:8.0f} ms  (graph.json with the paths, {size} bytes)")
+        later = [_get(client, "/network/graph.json?target=" + t)[0] for t in targets[1:]]
+        later += [_get(client, "/network/graph.json?target=" + targets[0])[0]
+                  for _ in range(max(runs - len(later), 0))]  # fmt: skip
+        print(
+            f"later paths      median {statistics.median(later) * 1e3:6.0f} ms"
+            f"  max {max(later) * 1e3:6.0f} ms  ({len(later)} paths)"
+        )
+        page, page_size = _get(client, "/network?target=" + targets[0])
+        print(f"path page        {page * 1e3:8.0f} ms  ({page_size} bytes of HTML)")
+        overview = client.get("/network/graph.json").json()
+        views = {"overview (desktop)": "/network/graph.json",
+                 "overview (phone)": "/network/graph.json?people=10&groups=6"}  # fmt: skip
+        group = next((n["group"] for n in overview["nodes"] if n["kind"] == "group"), None)
+        person = next((n["person"] for n in overview["nodes"] if n["kind"] == "person"), None)
+        if group:
+            views["a group opened"] = f"/network/graph.json?group={group}"
+        if person:
+            views["focus on a person"] = f"/network/graph.json?focus={person}"
+        paths = [in_process("target=" + t) for t in targets]
+        print(f"paths in process median {statistics.median(w for w, _ in paths) * 1e3:6.0f} ms"
+              f" wall, {statistics.median(c for _, c in paths) * 1e3:6.0f} ms CPU")  # fmt: skip
+        for name, view in views.items():
+            samples = [_get(client, view) for _ in range(runs)]
+            median = statistics.median(t for t, _ in samples)
+            data = client.get(view).json()
+            print(
+                f"{name:<19} median {median * 1e3:6.0f} ms  {samples[0][1]:7d} bytes"
+                f"  {len(data['nodes'])} nodes, {len(data['edges'])} edges"
+            )
+    app.close()
+
+
 def main() -> None:
     """Build the databases and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--startup", action="store_true", help="time the web server's start")
+    parser.add_argument("--db", type=Path, help="a SQLite file to use (copied) for --startup")
     args = parser.parse_args()
+    if args.startup:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "bench.sqlite3"
+            if args.db:
+                shutil.copyfile(args.db, path)
+            else:
+                app = open_app(Settings(database_url=f"sqlite:///{path}", today=TODAY.isoformat()))
+                demo = importlib.import_module("kinmyaku.services.demo")
+                demo.generate_demo(app.uow(), people=args.people, seed=1, today=TODAY)
+                app.close()
+            for warm in (True, False):
+                startup(f"sqlite:///{path}", args.runs, warm=warm)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         app = open_app(Settings(database_url=url, language="en", today=TODAY.isoformat()))

@@ -6,6 +6,10 @@ Builds the demo network once (``kinmyaku demo``) when the database is empty, the
 in-process searches (one connection, like a running server) for name, reading and
 romaji queries, and the same queries as a naive ``LIKE '%q%'`` over the same tables.
 Prints medians and p95 per kind and the ratio naive / indexed.
+
+What is remembered (memory cues, titles) and Kunrei romaji are timed too; their naive
+baseline scans the cues, places, event names, titles, departments and notes
+(:func:`naive_memory`).  ``--kinds cue,title`` times only those kinds.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from sqlalchemy import Connection, func, or_, select
 from kinmyaku.bootstrap import open_app
 from kinmyaku.config import Settings, database_url
 from kinmyaku.storage import search
-from kinmyaku.storage.schema import affiliations, organizations, people
+from kinmyaku.storage.schema import affiliations, encounters, events, organizations, people
 
 QUERIES = {
     # The issue's three kinds: a name in kanji (variants included), its reading in kana (any
@@ -56,7 +60,13 @@ QUERIES = {
     # Harder cases, reported too: a two-word full name, and short prefixes as typed.
     "two words": ["田中 美咲", "高橋 健太", "佐藤 翔太", "Kenta Takahashi", "すずき ゆい"],
     "prefix": ["たか", "やまも", "tak", "さと", "こば", "高", "佐"],
+    # Search by what you remember (issue #19): words of the demo's memory cues, titles and
+    # departments, and names typed in Kunrei or Nihon-shiki romaji.
+    "cue": ["メガネ", "赤い", "関西弁", "マラソン", "ワイン", "猫", "サウナ", "キャンプ", "将棋"],
+    "title": ["部長", "課長", "マネージャー", "主任", "エンジニア", "営業部", "品質保証"],
+    "kunrei": ["takahasi", "syouta", "tyou", "sinji", "tuyosi", "hukuda", "zyun", "sato"],
 }
+MEMORY_KINDS = frozenset({"cue", "title"})
 
 
 def machine() -> str:
@@ -94,6 +104,26 @@ def naive(conn: Connection, query: str, limit: int = 20) -> list[int]:
     return list(conn.execute(stmt).scalars())
 
 
+def naive_memory(conn: Connection, query: str, limit: int = 20) -> list[int]:
+    """The baseline of what is remembered: LIKE '%q%' over cues, places, events, titles,
+    departments and notes, no index."""
+    pattern = f"%{query}%"
+    e, a = encounters.c, affiliations.c
+    met = (
+        select(e.person_id)
+        .select_from(encounters.outerjoin(events, events.c.id == e.event_id))
+        .where(or_(e.memory_cue.like(pattern), e.place.like(pattern), events.c.name.like(pattern)))
+    )
+    jobs = select(a.person_id).where(or_(a.title.like(pattern), a.department.like(pattern)))
+    stmt = (
+        select(people.c.id)
+        .where(or_(people.c.id.in_(met), people.c.id.in_(jobs), people.c.notes.like(pattern)))
+        .order_by(people.c.sort_key)
+        .limit(limit)
+    )
+    return list(conn.execute(stmt).scalars())
+
+
 def indexed(conn: Connection, query: str, limit: int = 20) -> list[int]:
     """kinmyaku's search: index range look-ups, ranked."""
     return [pid for pid, _ in search.search_people(conn, query, limit=limit)]
@@ -124,6 +154,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--naive-rounds", type=int, default=3)
+    parser.add_argument("--kinds", default="", help="Comma-separated kinds to time (all).")
     args = parser.parse_args()
 
     app = open_app(Settings(database_url=database_url(args.db), language="en"))
@@ -147,10 +178,14 @@ def main() -> None:
         f"{'naive p95':>10} {'ratio p50':>10} {'ratio p95':>10}"
     )
     with app.engine.connect() as conn:
+        wanted = [k for k in args.kinds.split(",") if k] or list(QUERIES)
         for kind, queries in QUERIES.items():
+            if kind not in wanted:
+                continue
             indexed(conn, queries[0])  # warm the caches
             fast = timings(indexed, conn, queries, args.rounds)
-            slow = timings(naive, conn, queries, args.naive_rounds)
+            baseline = naive_memory if kind in MEMORY_KINDS else naive
+            slow = timings(baseline, conn, queries, args.naive_rounds)
             print(
                 f"{kind:9} {statistics.median(fast):9.2f}ms {p95(fast):9.2f}ms "
                 f"{statistics.median(slow):9.2f}ms {p95(slow):9.2f}ms "

@@ -34,8 +34,21 @@ def database_url(value: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+NEUTRAL_LOCALES = ("c", "posix")
+"""Locales that name no language (LANG=C, C.UTF-8, POSIX): Japanese, as with none set."""
+
+
+def _language_of_locale(name: str) -> str | None:
+    """``ja``/``en`` a locale name asks for; None for a neutral one (C, POSIX)."""
+    code = name.strip().lower().split(".")[0].split("@")[0]
+    if code in NEUTRAL_LOCALES:
+        return None
+    return "ja" if code.startswith("ja") else "en"
+
+
 def detect_language(value: str | None = None) -> str:
-    """``ja`` or ``en``: ``--lang``, ``KINMYAKU_LANG``, else the locale (LC_ALL, LANG ...)."""
+    """``ja`` or ``en``: ``--lang``, ``KINMYAKU_LANG``, else the locale (LC_ALL, LANG ...);
+    Japanese first: a neutral or missing locale (LANG=C, unset) gives ``ja``."""
     if value:
         return value if value in LANGUAGES else "en"
     env = os.environ.get(ENV_LANG)
@@ -44,9 +57,9 @@ def detect_language(value: str | None = None) -> str:
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         current = os.environ.get(var)
         if current:
-            return "ja" if current.lower().startswith("ja") else "en"
+            return _language_of_locale(current) or "ja"
     code = locale.getlocale()[0] or ""
-    return "ja" if code.lower().startswith("ja") else "en"
+    return (_language_of_locale(code) if code else None) or "ja"
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,20 @@ class _SafeDict(dict[str, Any]):
         return "{" + key + "}"
 
 
+@lru_cache(maxsize=1)
+def english_singulars() -> dict[str, str]:
+    """English messages as they read when their ``{count}`` is 1 (locales/en/singular.po)."""
+    return catalog("en")
+
+
 def translate(lang: str, msgid: str, **params: Any) -> str:
-    """The message in ``lang`` with its ``{placeholders}`` filled in."""
-    text = catalog(lang).get(msgid, msgid) if lang != DEFAULT else msgid
+    """The message in ``lang`` with its ``{placeholders}`` filled in ("1 pair", not "1 pairs")."""
+    if lang != DEFAULT:
+        text = catalog(lang).get(msgid, msgid)
+    elif params.get("count") == 1:
+        text = english_singulars().get(msgid, msgid)
+    else:
+        text = msgid
     if not params:
         return text
     return string.Formatter().vformat(text, (), _SafeDict(params))
@@ -53,7 +64,7 @@ def error_text(lang: str, error: KinmyakuError) -> str:
     """A user error in the user's language."""
     params = dict(error.params)
     # Field names and state codes are shown in the user's words (asked_b -> Bさんに確認中).
-    for name in ("field", "state", "new", "status"):
+    for name in ("field", "state", "new", "status", "reason"):
         if isinstance(params.get(name), str):
             params[name] = translate(lang, params[name])
     return translate(lang, error.msgid, **params)

@@ -113,7 +113,7 @@ def test_log_an_interaction_and_a_give_in_place(
     page.evaluate("window.__same_page = true")
     timeline = page.locator("#sec-timeline")
     timeline.locator("summary").click()
-    timeline.locator("#f-summary").fill("カフェで新規事業の壁打ち")
+    timeline.locator("#f-log-summary").fill("カフェで新規事業の壁打ち")
     timeline.locator("select[name=kind]").select_option("meeting")
     timeline.locator("button.primary").click()
     expect(page.locator("#sec-timeline")).to_contain_text("新規事業の壁打ち")
@@ -122,7 +122,7 @@ def test_log_an_interaction_and_a_give_in_place(
     ledger.locator("input[value=received]").check()
     ledger.locator("select[name=kind]").select_option("referral")
     ledger.locator("select[name=weight]").select_option("3")
-    ledger.locator("#f-note").fill("顧客を紹介してもらった")
+    ledger.locator("#f-gt-note").fill("顧客を紹介してもらった")
     ledger.locator("button.primary").click()
     expect(page.locator("#sec-ledger")).to_contain_text("顧客を紹介してもらった")
     balance = page.locator("#sec-ledger .balance").inner_text()
@@ -140,10 +140,10 @@ def test_bad_input_shows_a_message_in_place(
     assert page.evaluate("typeof window.htmx") == "object"
     timeline = page.locator("#sec-timeline")
     timeline.locator("summary").click()
-    timeline.locator("#f-follow_up_on").fill("2024-01-01")
+    timeline.locator("#f-log-follow_up_on").fill("2024-01-01")
     timeline.locator("button.primary").click()
-    page.wait_for_selector("#sec-timeline #e-follow_up_on")
-    assert page.locator("#sec-timeline #f-follow_up_on").get_attribute("aria-invalid") == "true"
+    page.wait_for_selector("#sec-timeline #e-log-follow_up_on")
+    assert page.locator("#sec-timeline #f-log-follow_up_on").get_attribute("aria-invalid") == "true"
 
 
 def test_switch_language(

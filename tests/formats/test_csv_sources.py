@@ -37,8 +37,14 @@ def test_detect_format(data_dir: Path, name: str, kind: str) -> None:
 def test_detect_vcard_and_rubbish(data_dir: Path) -> None:
     assert detect_format((data_dir / "vcard" / "gmail-list.vcf").read_bytes()) == "vcard"
     with pytest.raises(FormatError) as caught:
-        detect_format(b"\x00\x01just one thing\n")
+        detect_format(b"just one thing\n")
     assert caught.value.key == "unknown_format"
+    with pytest.raises(FormatError) as caught:
+        detect_format(b"\x00\x01just one thing\n")
+    assert caught.value.key == "binary_file"
+    with pytest.raises(FormatError) as caught:
+        detect_format(bytes(range(256)) * 4)
+    assert caught.value.key == "binary_file"
     with pytest.raises(FormatError) as caught:
         detect_format(b"\r\n  \r\n")
     assert caught.value.key == "empty_file"

@@ -142,7 +142,14 @@ def test_csv_shaped_input(header: str, rows: list[str], encoding: str) -> None:
 
 # ---- lenient reading: never raises for a card, never replaces text silently ----
 
-WHOLE_FILE = {"empty_file", "unknown_format", "unsupported_encoding", "line_too_long"}
+WHOLE_FILE = {
+    "empty_file",
+    "unknown_format",
+    "unsupported_encoding",
+    "line_too_long",
+    "binary_file",  # starts with a binary signature (gzip, PNG ...): no contact file does
+    "excel_file",
+}
 """What still raises when reading leniently: the file as a whole cannot be read."""
 
 

@@ -193,7 +193,7 @@ def test_helpers_import_the_quirks_exactly_as_one_process(
 def test_cli_strict_and_the_report(sqlite_url: str) -> None:
     runner = CliRunner(env={"COLUMNS": "400"})
     bad = str(QUIRKS / "bad-values.vcf")
-    strict = runner.invoke(cli_app, ["--db", sqlite_url, "import", bad, "--strict"])
+    strict = runner.invoke(cli_app, ["--db", sqlite_url, "--lang", "en", "import", bad, "--strict"])
     assert strict.exit_code != 0
     assert "Nothing was imported." in strict.output and "bad-values.vcf line 1" in strict.output
     done = runner.invoke(cli_app, ["--db", sqlite_url, "--lang", "ja", "import", bad])

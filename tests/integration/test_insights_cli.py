@@ -48,7 +48,7 @@ def test_review_shows_every_section_with_why(app: App, net: Net) -> None:
     assert "You gave 4, received 3 in 12 months" in out  # 佐藤 1 + 伊藤 3; 佐藤 1 + 鈴木 2
     assert "72 days overdue" in out
     assert "資料を送る" in out
-    assert "say thank you within 12 hours" in out
+    assert "Thank-you after the event" in out  # the event follow-up, with the others
     ja = run(app, "review", lang="ja")
     assert "双方向の関係（北極星）：5人中1人" in ja
     assert "72日超過" in ja
@@ -74,7 +74,11 @@ def test_suggest_and_thanks(app: App, net: Net) -> None:
     assert "Your “採用” meets 鈴木 花子's need “採用”" in out
     thanks = run(app, "thanks", "佐藤", "--event", str(net.event), lang="ja")
     assert thanks.startswith("件名：【御礼】異業種交流会 渋谷でのご挨拶")
-    english = run(app, "thanks", "佐藤")
+    # The draft follows the person (佐藤 is Japanese), not the interface (--lang en) ...
+    japanese = run(app, "thanks", "佐藤")
+    assert japanese.startswith("件名：【御礼】異業種交流会 渋谷でのご挨拶")
+    # ... unless the draft's language is chosen.
+    english = run(app, "thanks", "佐藤", "--language", "en")
     assert english.startswith("Subject: Thank you for the conversation at 異業種交流会 渋谷")
 
 

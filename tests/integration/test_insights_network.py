@@ -331,10 +331,10 @@ def test_due_lists_requests_and_followups(app: App, net: Net) -> None:
 def test_thank_you_drafts(app: App, net: Net) -> None:
     ja = insights_people.thank_you_message(app.uow(), person_id=net.sato, today=TODAY)
     assert ja.subject == "【御礼】異業種交流会 渋谷でのご挨拶（デルタ株式会社 山本 大輔）"
-    assert "株式会社アルファ\n佐藤 健 様" in ja.body
-    assert "昨日は異業種交流会 渋谷にてお話しさせていただき" in ja.body
+    assert "株式会社アルファ\n営業\n佐藤 健 様" in ja.body
+    assert "昨日（11月25日）の異業種交流会 渋谷では、お話しする機会をいただき" in ja.body
     en = insights_people.thank_you_message(
-        app.uow(), person_id=net.sato, today=TODAY, locale="en", topic="hiring"
+        app.uow(), person_id=net.sato, today=TODAY, language="en", topic="hiring"
     )
     assert "at 異業種交流会 渋谷 yesterday" in en.body and "about hiring" in en.body
 

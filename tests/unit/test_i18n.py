@@ -304,9 +304,9 @@ def test_cli_translates_field_names_in_validation_errors(tmp_path: Path) -> None
     code, _out, err = _run(tmp_path, "--lang", "ja", "event", "add", " ")
     assert code == 1
     assert "エラー: 「名前」を入力してください" in err
-    code, _out, err = _run(tmp_path, "--lang", "ja", "add", "高橋", "--birthday", "昨日")
+    code, _out, err = _run(tmp_path, "--lang", "ja", "add", "高橋", "--birthday", "きのうの夜")
     assert code == 1
-    assert "日付「昨日」が正しくありません" in err
+    assert "日付「きのうの夜」が正しくありません" in err
 
 
 def test_cli_success_messages_in_japanese(tmp_path: Path) -> None:

@@ -37,7 +37,9 @@ def test_field_hint_required_none_and_extra_attributes() -> None:
 
 def test_textarea_holds_its_escaped_text() -> None:
     html = widgets.field("notes", "メモ", "a < b", type="textarea")
-    assert '<textarea id="f-notes" name="notes" rows="3">a &lt; b</textarea>' in html
+    assert (
+        '<textarea id="f-notes" name="notes" rows="3" maxlength="10000">a &lt; b</textarea>' in html
+    )
     assert "<input" not in html
 
 

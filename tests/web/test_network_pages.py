@@ -252,3 +252,189 @@ def test_the_map_page_loads_its_own_scripts_only(client: TestClient) -> None:
     for asset in ("/static/vendor/cytoscape.min.js", "/static/js/network-map.js",
                   "/static/css/network.css", "/static/vendor/cytoscape.LICENSE"):  # fmt: skip
         assert client.get(asset).status_code == 200, asset
+
+
+@pytest.fixture
+def firms(sqlite_app: App) -> dict[str, int]:
+    """Me and 20 ties: 松田 (部長, the strongest) and 11 more at 株式会社東都不動産, five at three
+    small IT firms, three with no company; 山本 at 東都 whom I have not met, known by 松田."""
+    core = sqlite_app
+    on = date(2026, 11, 1)
+    ids: dict[str, int] = {}
+
+    def met(key: str, family: str, given: str, **extra: Any) -> int:
+        ids[key] = person(core, family, given, **extra)
+        relations.record_encounter(core.uow(), person_id=ids[key], on=on)
+        return ids[key]
+
+    met("matsuda", "松田", "亮太", company="株式会社東都不動産", industry="real_estate",
+        title="部長")  # fmt: skip
+    for n in range(11):
+        met(f"tohto{n}", "東都", f"社員{n}", company="株式会社東都不動産")
+    for n in range(5):
+        met(f"it{n}", "開発", f"者{n}", company=f"小さなIT{n % 3}", industry="it")
+    for n in range(3):
+        met(f"solo{n}", "個人", f"{n}")
+    for day in (10, 15, 20, 24):  # 松田 is my strongest tie
+        relations.log_interaction(core.uow(), person_ids=[ids["matsuda"]], on=date(2026, 11, day))
+    ids["yamamoto"] = person(core, "山本", "花子", company="株式会社東都不動産", title="課長")
+    relations.link_people(core.uow(), person_a=ids["matsuda"], person_b=ids["yamamoto"], on=on)
+    with core.uow() as conn:
+        from kinmyaku.storage.schema import organizations, people
+
+        conn.execute(people.update().where(people.c.id == ids["yamamoto"]).values(met=False))
+        ids["tohto"] = conn.execute(
+            organizations.select().where(organizations.c.name == "株式会社東都不動産")
+        ).one()[0]
+    return ids
+
+
+def test_the_map_opens_on_my_strongest_ties_and_labelled_groups(
+    client: TestClient, firms: dict[str, int]
+) -> None:
+    response = client.get("/network/graph.json?people=3")
+    data = response.json()
+    assert data["view"] == "overview"
+    people = [n for n in data["nodes"] if n["kind"] == "person"]
+    assert people[0]["person"] == firms["matsuda"] or firms["matsuda"] in {
+        n["person"] for n in people
+    }
+    assert len(people) == 3 and data["shown"] == 3
+    me = next(n for n in data["nodes"] if n["kind"] == "me")
+    assert me["label"] == "Me" and me["ring"] == 0
+    groups = {n["group"]: n for n in data["nodes"] if n["kind"] == "group"}
+    tohto = groups[f"org:{firms['tohto']}"]
+    assert tohto["label"] == f"株式会社東都不動産 · {tohto['count']} people"
+    assert tohto["count"] >= 9 and tohto["list"].startswith("/people?company=")
+    assert groups["industry:it"]["label"] == "IT & telecom firms · 5 people"
+    assert groups["other"]["label"] == "Everyone else · 3 people"
+    assert data["grouped"] == sum(g["count"] for g in groups.values()) == 20 - 3
+    assert {("me", g["id"], "group") for g in groups.values()} <= {
+        (e["source"], e["target"], e["kind"]) for e in data["edges"]
+    }
+    # Japanese: 株式会社東都不動産 · 9人
+    client.cookies.set("kinmyaku_lang", "ja")
+    ja = client.get("/network/graph.json?people=3").json()
+    labels = {n["label"] for n in ja["nodes"]}
+    assert f"株式会社東都不動産 · {tohto['count']}人" in labels and "その他の人 · 3人" in labels
+    word = next(n["word"] for n in ja["nodes"] if n["person"] == firms["matsuda"])
+    assert word in ("強い", "ふつう", "弱い")
+
+
+def test_a_group_opens_to_its_members(client: TestClient, firms: dict[str, int]) -> None:
+    key = f"org:{firms['tohto']}"
+    data = client.get("/network/graph.json", params={"people": "3", "group": key}).json()
+    assert data["view"] == "group" and data["group"] == f"g-org-{firms['tohto']}"
+    assert len(data["nodes"]) == data["count"] >= 9 and data["more"] == 0
+    assert {n["parent"] for n in data["nodes"]} == {data["group"]}
+    assert all(n["role"].startswith("株式会社東都不動産") for n in data["nodes"])
+    for bad in ("org:999999", "nonsense", "org:1; drop"):
+        missing = client.get("/network/graph.json", params={"group": bad})
+        assert missing.status_code == 404, bad
+
+
+def test_focus_on_a_person(client: TestClient, firms: dict[str, int]) -> None:
+    data = client.get(f"/network/graph.json?focus={firms['yamamoto']}").json()
+    assert data["view"] == "focus"
+    assert data["focus"]["label"] == "山本 花子" and data["focus"]["centre"]
+    assert data["focus"]["role"] == "株式会社東都不動産, 課長"
+    assert data["focus"]["word"] == ""  # not a tie of mine
+    shown = {n["id"] for n in data["nodes"]}
+    assert {"me", f"p{firms['matsuda']}", f"p{firms['yamamoto']}"} <= shown
+    [best] = data["paths"]
+    assert best["ids"] == ["me", f"p{firms['matsuda']}", f"p{firms['yamamoto']}"]
+    assert best["advice"] == "Ask 松田 亮太 (株式会社東都不動産, 部長) to introduce you"
+    assert client.get("/network/graph.json?focus=999999").status_code == 404
+    # The search box above the map: a name, or #id.
+    page = client.get("/network", params={"focus": "山本 花子"})
+    assert f"focus={firms['yamamoto']}" in page.text
+    page = client.get("/network", params={"focus": "zzz-nobody"})
+    assert page.status_code == 200 and "Nobody matches &#39;zzz-nobody&#39;" in page.text
+
+
+def test_a_warm_path_reads_in_plain_words(client: TestClient, firms: dict[str, int]) -> None:
+    page = client.get("/network", params={"target": "org:株式会社東都不動産"})
+    first = page.text[page.text.index('id="path-0"') :]
+    first = first[: first.index("</li>\n      \n")] if "</li>\n      \n" in first else first
+    visible = first[: first.index("<details")]
+    assert "Ask 松田 亮太 (株式会社東都不動産, 部長) to introduce you" in visible
+    assert "松田 亮太 works at 株式会社東都不動産" in visible
+    assert "Strength: Strong" in visible or "Strength: Fair" in visible
+    assert "score" not in visible and "0." not in visible  # the number only in the details
+    assert "score" in first[first.index("<details") :]
+    client.cookies.set("kinmyaku_lang", "ja")
+    page = client.get("/network", params={"target": "org:株式会社東都不動産"})
+    assert "松田 亮太さん（株式会社東都不動産・部長）に紹介を頼む" in page.text
+    assert "松田 亮太さんは株式会社東都不動産にお勤めです" in page.text
+    assert "つながりの強さ：" in page.text
+    # A person I know myself: contact them directly.
+    page = client.get("/network", params={"target": f"person:#{firms['matsuda']}"})
+    assert "松田 亮太さん（株式会社東都不動産・部長）に直接連絡する" in page.text
+    # Two hops: ask 松田 to introduce 山本; each hop with its strength in words.
+    page = client.get("/network", params={"target": "山本 花子"})
+    assert "松田 亮太さん（株式会社東都不動産・部長）に紹介を頼む" in page.text
+    assert "知り合い · ふつう" in page.text  # 松田 knows 山本 (0.4)
+
+
+def test_the_map_stays_bounded_and_cheap(
+    client: TestClient, firms: dict[str, int], sqlite_app: App
+) -> None:
+    client.get("/network/graph.json")  # warm the password check and the graph cache
+    for path in (
+        "/network/graph.json",
+        f"/network/graph.json?people=3&group=org:{firms['tohto']}",
+        f"/network/graph.json?focus={firms['yamamoto']}",
+        "/network?focus=山本",
+    ):
+        with count_queries(sqlite_app) as seen:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        statements = [q for q in seen if q.strip().upper() not in ("BEGIN", "COMMIT")]
+        assert len(statements) <= GRAPH_BUDGET, (path, len(statements))
+    data = client.get("/network/graph.json?people=100&groups=99").json()
+    assert len(data["nodes"]) <= 1 + 100 + pages_network.MAX_GROUPS
+
+
+def test_the_server_builds_the_graph_as_it_starts(sqlite_app: App, firms: dict[str, int]) -> None:
+    from kinmyaku.services import network
+    from kinmyaku.web.upkeep import NetworkWarmup
+
+    small = NetworkWarmup(sqlite_app)  # 21 people: built on the first request, no thread
+    small.start()
+    assert small.ready.is_set() and small._thread is None and small.builds == 0
+    warm = NetworkWarmup(sqlite_app, min_people=1)
+    warm.start()
+    try:
+        assert warm.ready.wait(30) and warm.builds == 1
+        built = network.build_network(sqlite_app.uow(), today=sqlite_app.today())
+        assert network.build_network(sqlite_app.uow(), today=sqlite_app.today()) is built
+        person(sqlite_app, "新人", "一郎")  # a change: the next look builds it again
+        warm.build()
+        assert warm.builds == 2
+        assert network.build_network(sqlite_app.uow(), today=sqlite_app.today()) is not built
+        warm.build()  # nothing changed: nothing built
+        assert warm.builds == 2
+    finally:
+        warm.stop()
+    assert warm._thread is not None and not warm._thread.is_alive()
+    web = create_app(sqlite_app)
+    assert web.state.upkeep.network.min_people == 2000
+
+
+def test_only_writes_to_what_the_graph_reads_count_as_changes() -> None:
+    from kinmyaku.services.network import _WriteCounter
+
+    counter = _WriteCounter()
+    for statement, counted in (
+        ("SELECT count(*) FROM people", 0),
+        ("INSERT INTO sessions (id) VALUES (?)", 0),  # every request may write its session
+        ("UPDATE touch_summary SET day = ?", 0),
+        ("INSERT INTO people (family_name) VALUES (?)", 1),
+        ('UPDATE "links" SET kind = ?', 1),
+        ("DELETE FROM encounters WHERE id = ?", 1),
+        ("INSERT OR REPLACE INTO affiliations VALUES (?)", 1),
+        ("WITH moved AS (SELECT 1) INSERT INTO anything SELECT * FROM moved", 1),  # unsure: yes
+    ):
+        before = counter.count
+        counter(None, None, statement, None, None, False)
+        assert counter.count - before == counted, statement

@@ -59,13 +59,13 @@ def test_interaction_errors_map_to_fields(client: TestClient, csrf: str, takahas
         headers=HX,
     )
     assert bad.status_code == 422
-    assert 'id="e-follow_up_on"' in bad.text  # the message sits under the follow-up field
+    assert 'id="e-log-follow_up_on"' in bad.text  # the message sits under the follow-up field
     assert '<details class="edit" open>' in bad.text
     wrong_date = client.post(
         f"/people/{takahashi}/interactions", data={"csrf_token": csrf, "on": "2024-02-30"}
     )
     assert wrong_date.status_code == 422  # without htmx: the whole page, with the message
-    assert "<html" in wrong_date.text and 'id="e-on"' in wrong_date.text
+    assert "<html" in wrong_date.text and 'id="e-log-on"' in wrong_date.text
 
 
 def test_give_and_take_ledger_and_balance(
@@ -87,7 +87,7 @@ def test_give_and_take_ledger_and_balance(
         data={"csrf_token": csrf, "direction": "gave", "weight": "9"},
         headers=HX,
     )
-    assert bad.status_code == 422 and 'id="e-weight"' in bad.text
+    assert bad.status_code == 422 and 'id="e-gt-weight"' in bad.text
     assert len(show_person(core.uow(), takahashi).exchanges) == 3
 
 
@@ -120,7 +120,7 @@ def test_encounter_with_introducer_by_name(
         data={"csrf_token": csrf, "introducer": "存在しない"},
         headers=HX,
     )
-    assert nobody.status_code == 422 and 'id="e-introducer"' in nobody.text
+    assert nobody.status_code == 422 and 'id="e-met-introducer"' in nobody.text
 
 
 def test_profile_tags_contacts_purpose_links_requests(
@@ -167,7 +167,7 @@ def test_profile_tags_contacts_purpose_links_requests(
         data={"csrf_token": csrf, "category": "mentor", "cadence_days": "0"},
         headers=HX,
     )
-    assert bad_cadence.status_code == 422 and 'id="e-cadence_days"' in bad_cadence.text
+    assert bad_cadence.status_code == 422 and 'id="e-pur-cadence_days"' in bad_cadence.text
     link = client.post(
         f"/people/{pid}/links",
         data={"csrf_token": csrf, "person": f"#{network['ito']}", "kind": "colleague"},
@@ -188,7 +188,7 @@ def test_profile_tags_contacts_purpose_links_requests(
     )
     assert '<option value="done" selected>' in moved.text
     empty = client.post(f"/people/{pid}/requests", data={"csrf_token": csrf, "side": "mine"})
-    assert empty.status_code == 422 and 'id="e-what"' in empty.text
+    assert empty.status_code == 422 and 'id="e-req-what"' in empty.text
 
 
 def test_delete_person(client: TestClient, core: App, csrf: str, takahashi: int) -> None:

@@ -294,7 +294,7 @@ def test_cli_lists_and_revokes_sessions(core: App, guarded: FastAPI, tmp_path: P
     both = runner.invoke(cli_app, ["--db", db, "--lang", "en", "sessions", "revoke", "1", "--all"])
     assert both.exit_code == 1 and "either a session id or --all" in both.output
     every = runner.invoke(cli_app, ["--db", db, "--lang", "en", "sessions", "revoke", "--all"])
-    assert every.exit_code == 0 and "Logged out 1 browsers." in every.output
+    assert every.exit_code == 0 and "Logged out 1 browser." in every.output
     guarded.state.sessions.forget()
     assert laptop.get("/api/people").status_code == 401
     empty = runner.invoke(cli_app, ["--db", db, "--lang", "ja", "sessions"])

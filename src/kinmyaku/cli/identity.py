@@ -75,10 +75,10 @@ def _merge_auto(cli: CliContext, p: float) -> None:
             name=_name(cli, keep),
         )
     cli.say(
-        "Merge #{id}: {merged} records merged away, {groups} kept. Undo it with: "
+        "Merge #{id}: {count} records merged away, {groups} kept. Undo it with: "
         "kinmyaku merge undo {id}",
         id=summary.merge_id,
-        merged=sum(len(o) for _, o in summary.groups),
+        count=sum(len(o) for _, o in summary.groups),
         groups=len(summary.groups),
     )
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Mapping
 from datetime import datetime, time
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Annotated, Any
 
 import click
@@ -18,7 +19,7 @@ from kinmyaku.domain.insights.industries import industry_label
 from kinmyaku.services import drill as drill_svc
 from kinmyaku.services import insights as svc
 from kinmyaku.services import insights_people as people_svc
-from kinmyaku.services.insights_reads import FollowUpItem, OpenRequest
+from kinmyaku.services.insights_reads import OpenRequest
 
 Opt = typer.Option
 Person = Annotated[str, typer.Argument(help="PERSON: an id or a name in any spelling.")]
@@ -36,6 +37,28 @@ STAT_LABELS = {
     "forgotten": "Forgotten cards",
     "balance": "Give/take balance",
 }
+
+
+# My profile's fields as `me` shows them.
+ME_LABELS = {
+    "name": "name",
+    "reading": "Reading",
+    "organization": "organization",
+    "title": "Title",
+    "email": "E-mail",
+    "signature": "Signature",
+    "name_en": "name_en",
+    "organization_en": "Company (English)",
+    "offers": "offers",
+    "needs": "needs",
+}
+
+
+class DraftLanguage(StrEnum):
+    """The language a thank-you draft is written in."""
+
+    JA = "ja"
+    EN = "en"
 
 
 def now_of(cli: CliContext) -> datetime:
@@ -85,18 +108,6 @@ def _overdue(cli: CliContext, rows: list[svc.OverduePerson]) -> None:
     cli.console.print(table)
 
 
-def _followups(cli: CliContext, rows: list[FollowUpItem]) -> None:
-    if not rows:
-        cli.say("No event follow-ups waiting.")
-        return
-    table = _table("ID", cli.t("Person"), cli.t("Reason"))
-    for f in rows:
-        late = f"[red]{cli.t('late')}[/red] " if f.item.late else ""
-        table.add_row(str(f.person.person_id), f.person.name, late + why(cli, f.item.explanation))
-    cli.console.print(table)
-    cli.say("Draft a thank-you message: kinmyaku thanks PERSON")
-
-
 def _review(cli: CliContext, r: svc.Review) -> None:
     c, s = cli.console, r.stats
     c.rule(cli.t("Review — {today}", today=s.today.isoformat()))
@@ -109,7 +120,7 @@ def _review(cli: CliContext, r: svc.Review) -> None:
         c.print(f"  {why(cli, r.balance.trend_explanation)}", highlight=False)
     for o in r.one_sided:
         c.print(f"  #{o.person.person_id} {o.person.name}: {why(cli, o.flag.explanation)}")
-    cli.say("Strength (0-100): {strong} strong ties", strong=s.strong)
+    cli.say("Strength (0-100): {count} strong ties", count=s.strong)
     most = max((n for _, _, n in r.strength_histogram), default=0) or 1
     for low, high, n in r.strength_histogram:
         c.print(f"  {low:>3}-{high:<3} {'█' * round(20 * n / most):<20} {n}", highlight=False)
@@ -130,8 +141,10 @@ def _review(cli: CliContext, r: svc.Review) -> None:
     _overdue(cli, r.overdue)
     cli.say("My open commitments")
     _requests(cli, r.commitments)
-    cli.say("Event follow-ups")
-    _followups(cli, r.followups)
+    from kinmyaku.cli.followups import print_agenda
+    from kinmyaku.services import followups as due_svc
+
+    print_agenda(cli, due_svc.list_followups(cli.app.uow(), today=cli.app.today(), now=now_of(cli)))
     cli.say("Forgotten cards: {n}; recall drill: {due} cards today", n=s.forgotten, due=r.drill_due)
 
 
@@ -187,33 +200,53 @@ def register(app: typer.Typer) -> None:
         ] = None,
         as_json: Annotated[bool, Opt("--json", help="Print JSON.")] = False,
     ) -> None:
-        """What is due: overdue keep-in-touch, event follow-ups, requests due this week."""
+        """What is due: follow-ups from every source (overdue, this week), keep-in-touch."""
+        from kinmyaku.cli.followups import agenda_json, item_json, print_agenda
+        from kinmyaku.services import followups as due_svc
+
         cli = ctx_of(ctx)
-        found = svc.due_now(cli.app.uow(), today=cli.app.today(), now=now_of(cli), limit=limit)
+        today, now = cli.app.today(), now_of(cli)
+        found = svc.due_now(cli.app.uow(), today=today, now=now, limit=limit)
+        agenda = due_svc.list_followups(
+            cli.app.uow(), today=today, now=now, limit=limit or due_svc.LIMIT
+        )
+        listed = {d.person_id for d in agenda.items() if d.source == "cadence"}
+        keep = [o for o in found.overdue if o.person.person_id not in listed]
         if as_json:
-            print_json(plain(found))
+            print_json(
+                {
+                    **plain(found),
+                    "overdue": plain(keep),
+                    "followups": [item_json(d) for d in agenda.items()],
+                    "followup_counts": agenda_json(agenda)["counts"],
+                }
+            )
             return
+        print_agenda(cli, agenda)
         cli.say("Overdue keep-in-touch")
-        _overdue(cli, found.overdue)
-        cli.say("Event follow-ups")
-        _followups(cli, found.followups)
-        cli.say("Requests due")
-        _requests(cli, found.requests)
-        if found.requests:
-            cli.say("Close one with its outcome: kinmyaku request done ID -m OUTCOME")
+        _overdue(cli, keep)
+        if agenda.items():
+            cli.say("Draft a thank-you message: kinmyaku thanks PERSON")
 
     @app.command()
     def snooze(
         ctx: typer.Context,
         person: Person,
         days: Annotated[int, Opt("--days", min=1, help="Hide for this many days.")] = 7,
+        until: Annotated[str | None, Opt("--until", help="Hide until this date.")] = None,
     ) -> None:
         """Hide a person from the overdue list for some days (the clock does not move)."""
         cli = ctx_of(ctx)
-        until = svc.snooze_person(
-            cli.app.uow(), person_id=cli.person(person), days=days, today=cli.app.today()
+        today = cli.app.today()
+        day = cli.date_arg(until, "until")
+        if day is not None:
+            if day <= today:
+                cli.fail(cli.t("Choose a day after today"))
+            days = (day - today).days
+        until_on = svc.snooze_person(
+            cli.app.uow(), person_id=cli.person(person), days=days, today=today
         )
-        cli.say("Snoozed until {until}", until=until.isoformat())
+        cli.say("Snoozed until {until}", until=until_on.isoformat())
 
     @app.command()
     def suggest(ctx: typer.Context, person: Person) -> None:
@@ -238,16 +271,30 @@ def register(app: typer.Typer) -> None:
         person: Person,
         event: Annotated[int | None, Opt("--event", help="Event id.")] = None,
         topic: Annotated[str, Opt("--topic", help="What we talked about.")] = "",
+        language: Annotated[
+            DraftLanguage | None,
+            Opt("--language", help="Write the draft in ja or en (default: the person's)."),
+        ] = None,
+        sent: Annotated[
+            bool, Opt("--sent", help="Record that I sent it (an e-mail) instead of printing it.")
+        ] = False,
     ) -> None:
         """Print a thank-you message (お礼メール) for meeting a person, ready to copy."""
         cli = ctx_of(ctx)
+        person_id = cli.person(person)
+        if sent:
+            people_svc.record_thanks_sent(
+                cli.app.uow(), person_id=person_id, today=cli.app.today(), lang=cli.lang
+            )
+            cli.say("Recorded: thank-you sent.")
+            return
         draft = people_svc.thank_you_message(
             cli.app.uow(),
-            person_id=cli.person(person),
+            person_id=person_id,
             today=cli.app.today(),
             event_id=event,
             topic=topic,
-            locale=cli.lang,
+            language=language.value if language else None,
         )
         typer.echo(draft.as_text())
 
@@ -255,23 +302,47 @@ def register(app: typer.Typer) -> None:
     def me(
         ctx: typer.Context,
         name: Annotated[str | None, Opt(help="My name, as I sign.")] = None,
-        organization: Annotated[str | None, Opt(help="My organisation.")] = None,
+        reading: Annotated[str | None, Opt(help="The reading of my name (かな).")] = None,
+        organization: Annotated[
+            str | None, Opt("--company", "--organization", help="My company.")
+        ] = None,
+        title: Annotated[str | None, Opt(help="My title (department and position).")] = None,
+        email: Annotated[str | None, Opt(help="My e-mail address.")] = None,
+        signature: Annotated[
+            str | None,
+            Opt(help="My signature block: \\n starts a new line; - reads it from stdin."),
+        ] = None,
         name_en: Annotated[str | None, Opt("--name-en", help="My name in English.")] = None,
+        organization_en: Annotated[
+            str | None, Opt("--company-en", "--organization-en", help="My company in English.")
+        ] = None,
         offers: Annotated[str | None, Opt(help="What I can offer (comma-separated).")] = None,
         needs: Annotated[str | None, Opt(help="What I am looking for (comma-separated).")] = None,
     ) -> None:
         """Show or set my profile: how I sign thank-you messages, my offers and needs."""
         cli = ctx_of(ctx)
+        if signature == "-":
+            signature = sys.stdin.read()
+        elif signature is not None:
+            signature = signature.replace("\\n", "\n")
         profile = people_svc.set_my_profile(
             cli.app.uow(),
             name=name,
+            reading=reading,
             organization=organization,
+            title=title,
+            email=email,
+            signature=signature,
             name_en=name_en,
+            organization_en=organization_en,
             offers=offers,
             needs=needs,
         )
-        for key in ("name", "organization", "name_en", "offers", "needs"):
-            cli.console.print(f"{cli.t(key)}: {getattr(profile, key)}", highlight=False)
+        for key, label in ME_LABELS.items():
+            value = getattr(profile, key)
+            if key == "signature" and value:
+                value = "\n  " + value.replace("\n", "\n  ")
+            cli.console.print(f"{cli.t(label)}: {value}", highlight=False, markup=False)
 
     @app.command("drill")
     def drill_command(

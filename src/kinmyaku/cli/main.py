@@ -7,10 +7,12 @@ a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from typing import Annotated, Any
 
+import click
 import typer
 from sqlalchemy.exc import DBAPIError, OperationalError
 from typer.core import TyperGroup
@@ -46,6 +48,7 @@ class KinmyakuGroup(TyperGroup):
             lang = detect_language(_lang_option(args))
             if lang != "en":
                 translate_help(self, lang)
+            hide_type_tags(self, lang)
         result: list[str] = super().parse_args(ctx, args)
         return result
 
@@ -87,6 +90,41 @@ def translate_help(command: Any, lang: str) -> None:
         translate_help(sub, lang)
 
 
+def _no_type_tag(ctx: Any) -> None:
+    return None
+
+
+def _usage_name(param: Any) -> str:
+    """``QUERY``, ``[FILE]...``: the usage-line name of an argument, the Unix way."""
+    name = str(param.metavar or param.name.upper())
+    name = name if param.required else f"[{name}]"
+    return name + ("..." if param.nargs != 1 else "")
+
+
+def hide_type_tags(command: Any, lang: str) -> None:
+    """Drop the ``<str>``/``<bool>`` tags from ``--help`` (choices stay); QUERY, not {query}."""
+    help_option = command.get_help_option(click.Context(command))
+    if help_option is not None and help_option.help:
+        help_option.help = translate(lang, help_option.help)
+    for param in [*getattr(command, "params", []), help_option]:
+        choices = getattr(getattr(param, "type", None), "choices", None)
+        if not choices and hasattr(param, "display_type_rich"):
+            param.display_type_rich = _no_type_tag
+        if hasattr(param, "_usage_display_name"):
+            param._usage_display_name = functools.partial(_usage_name, param)
+    for sub in getattr(command, "commands", {}).values():
+        hide_type_tags(sub, lang)
+
+
+def _show_version(value: bool) -> None:
+    """``--version``: print the installed version and stop."""
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"kinmyaku {version('kinmyaku')}")
+        raise typer.Exit()
+
+
 def _safe_url(url: str) -> str:
     """The URL with any password hidden."""
     from sqlalchemy.engine import make_url
@@ -122,6 +160,12 @@ def main(
         str | None,
         typer.Option("--today", hidden=True, help="Pretend today is this date (YYYY-MM-DD)."),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and stop."
+        ),
+    ] = False,
 ) -> None:
     """Global options come before the command: kinmyaku --db PATH search 高橋."""
     settings = Settings(database_url=database_url(db), language=detect_language(lang), today=today)

@@ -317,19 +317,57 @@ def register(app: typer.Typer) -> None:
         query: Annotated[
             str,
             typer.Argument(
-                help="Name in any spelling, company, e-mail, phone, tag or words in notes."
+                help="A name (kanji, kana, romaji: takahashi or takahasi), company, e-mail,"
+                " phone, tag, or a word of a cue, place, event, title or notes."
             ),
         ],
         limit: Annotated[int, Opt(help="At most this many.")] = 50,
         json_out: JsonOpt = False,
     ) -> None:
-        """Find people by kanji, kana, romaji, company, e-mail, phone, tag or notes."""
+        """Find people by name in any spelling, company, e-mail, phone, tag or what you remember."""
+        from rich.markup import escape
+        from rich.table import Table
+
         cli = ctx_of(ctx)
+        if not query.strip():
+            cli.fail(
+                cli.t(
+                    "Type what to search for: a name (高橋, たかはし, takahashi), a company, "
+                    "an e-mail, a phone number or a word you remember"
+                )
+            )
         rows = svc.search_people(cli.app.uow(), query, limit=limit)
         if json_out:
             print_json([r.to_json() for r in rows])
-        else:
-            people_table(cli, rows, total=svc.count_people(cli.app.uow(), query))
+            return
+        total = svc.count_people(cli.app.uow(), query)
+        if not any(r.hint for r in rows):
+            people_table(cli, rows, total=total)
+            return
+        labels = {"notes": "Notes: {text}", "title": "Title: {text}"}
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for heading in ("ID", "Name", "Company", "Title", "Where we met"):
+            table.add_column(cli.t(heading) if heading != "ID" else heading, overflow="fold")
+        for p in rows:
+            lines = []
+            h = p.hint
+            if h and h.met_on:
+                on = h.met_on.isoformat()
+                met = (
+                    cli.t("Met at {where} on {date}", where=h.met_at, date=on)
+                    if h.met_at
+                    else cli.t("Met on {date}", date=on)
+                )
+                lines.append(met + (" " + cli.t("“{cue}”", cue=h.cue) if h.cue else ""))
+            if h and h.shows_excerpt and not (h.field == "title" and h.excerpt == p.title):
+                label = labels.get(h.field, "Department: {text}")
+                lines.append(cli.t(label, text=h.excerpt))
+            cells = (str(p.id), p.name, p.company, p.title, "\n".join(lines))
+            table.add_row(*(escape(v) for v in cells))
+        cli.console.print(table)
+        if total > len(rows):
+            shown = len(rows)
+            cli.say("{shown} of {total} shown; use --limit to see more", shown=shown, total=total)
 
     @app.command()
     def tag(

@@ -8,6 +8,7 @@ import typer
 
 from kinmyaku.cli.context import ctx_of, print_json
 from kinmyaku.services import relations as svc
+from kinmyaku.services.today import met_day
 
 Opt = typer.Option
 Person = Annotated[str, typer.Argument(help="PERSON: an id or a name in any spelling.")]
@@ -31,14 +32,16 @@ def register(app: typer.Typer) -> None:
         place: Annotated[str, Opt(help="Where.")] = "",
         cue: Annotated[str, Opt("--cue", help="Memory cue / first impression.")] = "",
     ) -> None:
-        """Record how we met (出会い): when, channel, through whom, where, a memory cue."""
+        """Record how we met (出会い): when (default: the event's day), channel, introducer, cue."""
         cli = ctx_of(ctx)
         person_id = cli.person(person)
         introducer = cli.person(by) if by else None
         encounter = svc.record_encounter(
             cli.app.uow(),
             person_id=person_id,
-            on=cli.date_arg(on, "date") or cli.app.today(),
+            on=met_day(
+                cli.app.uow(), on=cli.date_arg(on, "date"), event_id=event, today=cli.app.today()
+            ),
             channel=channel,
             introducer_id=introducer,
             event_id=event,
@@ -54,7 +57,10 @@ def register(app: typer.Typer) -> None:
         kind: Annotated[str, Opt(help="meeting, meal, call, message, email, event.")] = "meeting",
         summary: Annotated[str, Opt("--summary", "-m", help="What we talked about.")] = "",
         on: DateOpt = None,
-        follow_up: Annotated[str | None, Opt("--follow-up", help="Follow-up date (YYYY-MM-DD, or +7, +2w, tomorrow).")] = None,
+        follow_up: Annotated[
+            str | None,
+            Opt("--follow-up", help="Follow-up date (YYYY-MM-DD, or +7, +2w, tomorrow)."),
+        ] = None,
     ) -> None:
         """Log an interaction (接点) with one or more people."""
         cli = ctx_of(ctx)
@@ -88,7 +94,10 @@ def register(app: typer.Typer) -> None:
             weight=weight,
             note=note,
         )
-        cli.say("Recorded {direction} #{id}", direction=cli.t(direction), id=exchange)
+        if direction == "gave":
+            cli.say("Recorded what you gave (#{id})", id=exchange)
+        else:
+            cli.say("Recorded what you received (#{id})", id=exchange)
 
     @app.command()
     def give(

@@ -36,11 +36,25 @@ def _why(cli: CliContext, outcome: Outcome) -> str:
     return ", ".join(cli.t(REASONS.get(reason, reason)) for reason in outcome.why)
 
 
+SHOWN = 20
+"""At most this many lines of each part of an import's report; the rest is counted."""
+
+
+def _cut(items: list[Outcome], total: int) -> tuple[list[Outcome], int]:
+    """The first SHOWN items and how many more there are (``total`` counts past the list)."""
+    return items[:SHOWN], max(total, len(items)) - min(len(items), SHOWN)
+
+
+def _more(cli: CliContext, hidden: int) -> None:
+    if hidden > 0:
+        cli.say("… and {count} more", count=hidden)
+
+
 def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
     counts = report.counts
-    for outcome in report.outcomes:
-        if outcome.action == "created":
-            continue
+    listed = [o for o in report.outcomes if o.action != "created"]
+    shown, hidden = _cut(listed, sum(counts.get(action, 0) for action in ACTIONS))
+    for outcome in shown:
         cli.say(
             "{action} #{id} {name} ({where}): {why}",
             action=cli.t(ACTIONS.get(outcome.action, outcome.action)),
@@ -49,21 +63,28 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
             where=f"{outcome.file}:{outcome.line}",
             why=_why(cli, outcome),
         )
-    for outcome in report.warnings:
+    _more(cli, hidden)
+    shown, hidden = _cut(report.warnings, 0)
+    for outcome in shown:
         for warning in outcome.why:
             cli.say(
                 "Check {where}: {warning}",
                 where=f"{outcome.file}:{outcome.line}",
                 warning=warning_text(cli.lang, warning),
             )
-    for outcome in report.bad:
+    _more(cli, hidden)
+    shown, hidden = _cut(report.bad, counts.get("skipped", 0))
+    for outcome in shown:
         cli.say(
             "Skipped {where}: {reason}",
             where=f"{outcome.file}:{outcome.line}",
             reason="; ".join(outcome.why),
         )
-    names = import_candidates.candidate_names(cli.app.uow(), report.possible + report.queued)
-    for outcome in report.possible:
+    _more(cli, hidden)
+    possible, hidden_possible = _cut(report.possible, 0)
+    queued, hidden_queued = _cut(report.queued, counts.get("queued", 0))
+    names = import_candidates.candidate_names(cli.app.uow(), possible + queued)
+    for outcome in possible:
         cli.say(
             "Added #{id} {name} ({where}), who may be {match}: {why}",
             id=outcome.person_id,
@@ -72,9 +93,10 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
             match=maybe_text(cli.lang, outcome, names),
             why=("、" if cli.lang == "ja" else ", ").join(outcome.why[1:]),
         )
+    _more(cli, hidden_possible)
     if report.possible:
         cli.say("Check the possible duplicates with: kinmyaku duplicates")
-    for outcome in report.queued:
+    for outcome in queued:
         cli.say(
             "Queued {name} ({where}) for review: may be {match}: {why}",
             name=outcome.name,
@@ -82,6 +104,7 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
             match=maybe_text(cli.lang, outcome, names),
             why=("、" if cli.lang == "ja" else ", ").join(outcome.why[1:]),
         )
+    _more(cli, hidden_queued)
     cli.say(
         "Created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}.",
         created=counts.get("created", 0),
@@ -116,6 +139,14 @@ def _run_import(
     review: bool = False,
 ) -> None:
     for path in files:
+        if path.is_dir():
+            cli.fail(
+                cli.t(
+                    "{path} is a folder: give the files in it (for example {example})",
+                    path=str(path),
+                    example=str(path / "*.vcf"),
+                )
+            )
         if not path.is_file():
             cli.fail(cli.t("No such file: {path}", path=str(path)))
     total = sum(p.stat().st_size for p in files)

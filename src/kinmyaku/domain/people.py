@@ -7,6 +7,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from kinmyaku.domain.memory_keys import SearchHint
 from kinmyaku.domain.names import is_latin
 
 
@@ -33,11 +34,14 @@ class PersonSummary:
     photo: str | None = None
     met: bool = True
     last_contact: date | None = None
+    hint: SearchHint | None = None
+    """In a search result: where and when we met, the cue, the field a word was found in."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO text)."""
         data = asdict(self)
         data["last_contact"] = self.last_contact.isoformat() if self.last_contact else None
+        data["hint"] = self.hint.to_json() if self.hint else None
         return data
 
 

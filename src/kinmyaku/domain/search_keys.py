@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from functools import lru_cache
 from typing import NamedTuple
+
+import jaconv
 
 from kinmyaku.domain.names import (
     collapse_long_vowels,
@@ -392,17 +394,17 @@ def matched_alias(query: str, keys: PersonKeys) -> AliasKeys | None:
         return None
     words = [query_keys(token) for token in split_query(query)]
     own = name_index(replace(keys, aliases=()))
-    missing = [found for found in words if not _name_matches(found, own)]
+    missing = [found for found in words if not name_matches(found, own)]
     if not missing:
         return None
     for alias in keys.aliases:
         index = name_index(alias_keys(alias))
-        if any(_name_matches(found, index) for found in missing):
+        if any(name_matches(found, index) for found in missing):
             return alias
     return None
 
 
-def _name_matches(found: list[str], index: tuple[list[Term], list[str]]) -> bool:
+def name_matches(found: Sequence[str], index: tuple[list[Term], list[str]]) -> bool:
     """Whether a query word's keys start a name term or are inside a name key."""
     terms, inside = index
     return any(t.term.startswith(key) for key in found for t in terms) or any(
@@ -440,6 +442,9 @@ def query_keys(token: str) -> list[str]:
         romaji = romaji_key(token)
         if romaji and romaji not in keys:
             keys.append(romaji[:MAX_TERM])
+        hepburn = kunrei_to_hepburn(romaji)
+        if hepburn and hepburn not in keys:
+            keys.append(hepburn[:MAX_TERM])
     if "@" in token or "." in token:
         raw = unicodedata.normalize("NFKC", token).strip().lower()[:MAX_TERM]
         if raw and raw not in keys:
@@ -455,6 +460,37 @@ def query_keys(token: str) -> list[str]:
         if romaji and romaji not in keys:
             keys.append(romaji)
     return keys
+
+
+_KANA_HEAD = re.compile(r"[a-z]*[aiueo]")
+"""The part of a romaji key up to its last vowel: whole syllables (a tail of consonants is
+a syllable being typed)."""
+
+
+_KUNREI = re.compile(r"si|ti|tu|(?<![sc])hu|zi|di|du|sy|ty|zy|dy")
+"""Syllables only Kunrei and Nihon-shiki spell so (Hepburn: shi, chi, tsu, fu, ji, sha ...):
+without one, a word is left as typed (``anna`` is not あな)."""
+_NOT_FIRST = frozenset("ぁぃぅぇぉゃゅょゎっんー")
+"""Kana no word starts with: letters that are not syllables (``smith``, ``nsa``)."""
+
+
+@lru_cache(maxsize=4096)
+def kunrei_to_hepburn(key: str) -> str:
+    """The Hepburn key of a romaji key typed in Kunrei or Nihon-shiki (``takahasi`` ->
+    ``takahashi``, ``syouta`` -> ``shota``, ``tyou`` -> ``cho``, ``hukuda`` -> ``fukuda``,
+    ``zyun`` -> ``jun``); empty when it is not romaji of kana or is Hepburn already.
+
+    The whole syllables are read as kana and spelled again in Hepburn, as a reading's
+    romaji is; a consonant typed last stays as it is (``takahas`` is being typed).
+    """
+    head = _KANA_HEAD.match(key)
+    if head is None or not key.isascii() or not _KUNREI.search(head.group()):
+        return ""
+    kana = str(jaconv.alphabet2kana(head.group()))
+    if not is_kana(kana) or kana[0] in _NOT_FIRST or kana[-1] == "っ":
+        return ""
+    hepburn = romaji_key(kana_to_romaji(kana) + key[head.end() :])
+    return hepburn if hepburn != key and "x" not in hepburn else ""
 
 
 _PHONE_LIKE = re.compile(r"\+?[\d\s\-()ー‐−]+")

@@ -10,7 +10,8 @@ from functools import lru_cache
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from kinmyaku.domain.errors import ValidationError
+from kinmyaku.domain.email_reasons import email_reason
+from kinmyaku.domain.errors import KinmyakuError, ValidationError
 
 DEFAULT_REGION = "JP"
 
@@ -55,7 +56,10 @@ def normalize_email(value: str, *, field: str = "email") -> str:
         info = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValidationError(
-            field, "Invalid e-mail address '{value}': {reason}", value=value, reason=str(exc)
+            field,
+            "Invalid e-mail address '{value}': {reason}",
+            value=value,
+            reason=email_reason(str(exc)),
         ) from None
     return str(info.normalized)
 
@@ -157,3 +161,53 @@ def require_text(value: str | None, *, field: str, max_length: int = 200) -> str
             limit=max_length,
         )
     return text
+
+
+class ValidationErrors(ValidationError):
+    """Several fields wrong at once: ``errors`` holds each; it reads as the first of them."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        first = errors[0]
+        KinmyakuError.__init__(self, first.msgid, **first.params)
+        self.field = first.field
+        self.errors = errors
+
+
+def raise_all(errors: list[ValidationError]) -> None:
+    """Raise the one error, or all of them as ``ValidationErrors``; nothing when none."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ValidationErrors(errors)
+
+
+# SNS services quick add offers: kind -> (the profile address of a handle, allowed handle).
+SNS: dict[str, tuple[str, re.Pattern[str]]] = {
+    "line": ("https://line.me/ti/p/~{handle}", re.compile(r"[A-Za-z0-9._-]{1,20}")),
+    "x": ("https://x.com/{handle}", re.compile(r"[A-Za-z0-9_]{1,15}")),
+    "facebook": ("https://www.facebook.com/{handle}", re.compile(r"[A-Za-z0-9.]{1,50}")),
+    "linkedin": ("https://www.linkedin.com/in/{handle}", re.compile(r"[A-Za-z0-9-]{3,100}")),
+}
+
+
+def sns_url(kind: str, handle: str, *, field: str = "handle") -> str:
+    """The profile address of an SNS handle (``x``, ``@kenta`` -> https://x.com/kenta).
+
+    A full https:// address is kept as it is; raises ValidationError for an unknown
+    service or a handle the service would not allow.
+    """
+    text = unicodedata.normalize("NFKC", handle).strip()
+    if text.startswith(("https://", "http://")):
+        return text
+    if kind not in SNS:
+        raise ValidationError(
+            "sns", "Unknown SNS '{value}'; choose one of: {choices}", value=kind,
+            choices=", ".join(SNS),
+        )  # fmt: skip
+    template, allowed = SNS[kind]
+    text = text.removeprefix("@")
+    if not allowed.fullmatch(text):
+        raise ValidationError(
+            field, "'{value}' is not a valid handle for this service", value=handle
+        )
+    return template.format(handle=text)

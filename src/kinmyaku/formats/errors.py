@@ -16,6 +16,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ファイルが空です。エクスポートし直してください。",
         "The file is empty. Export it again.",
     ),
+    "excel_file": (
+        "Excel のブックです。Excel の「名前を付けて保存」で「CSV UTF-8（コンマ区切り）」を選んで"
+        "保存し直し、その CSV を取り込んでください。",
+        'This is an Excel workbook. In Excel, use Save As with "CSV UTF-8 (Comma delimited)" '
+        "and import that CSV.",
+    ),
+    "binary_file": (
+        "テキストのファイルではありません（画像・PDF・圧縮ファイルなどのようです）。"
+        "連絡先を vCard (.vcf) か CSV で書き出し直してください。",
+        "This is not a text file (it looks like an image, a PDF or an archive). "
+        "Export the contacts as vCard (.vcf) or CSV.",
+    ),
     "unknown_format": (
         "vCard でも対応している CSV でもありません（先頭行: {head}）。"
         "vCard (.vcf) か CSV を選ぶか、CSV の列の対応表を指定してください。",

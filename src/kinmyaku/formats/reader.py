@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
+from kinmyaku.formats.binary import binary_kind, signature_kind
 from kinmyaku.formats.csv_layouts import detect_layout
 from kinmyaku.formats.csv_reader import HEADER_SEARCH_ROWS, read_csv_records
 from kinmyaku.formats.errors import ErrorHandler, FormatError, snippet
@@ -51,6 +52,9 @@ def detect_format(head: bytes, *, file: str = "", at_eof: bool | None = None) ->
             widest = max(widest, sum(1 for cell in cells if cell.strip()))
     except csv.Error:
         pass
+    not_text = binary_kind(line)
+    if not_text is not None:
+        raise FormatError(not_text, file=file)
     if widest >= 2:
         return "csv"
     raise FormatError("unknown_format", file=file, line=1, head=snippet(line))
@@ -129,6 +133,9 @@ def read_items(
         )
     head = read_head(stream)
     at_eof = len(head) < HEAD_SIZE
+    not_text = signature_kind(head)
+    if not_text is not None:
+        raise FormatError(not_text, file=file_name)
     kind = format
     if format == "auto":
         try:

@@ -32,6 +32,8 @@ from kinmyaku.storage.schema import (
     organizations,
     people,
     person_tags,
+    search_memory,
+    search_memory_dirty,
     search_names,
     search_terms,
     settings,
@@ -47,6 +49,8 @@ VERSION = 1
 DERIVED = {
     search_terms.name,
     search_names.name,
+    search_memory.name,
+    search_memory_dirty.name,
     organization_terms.name,
     touch_summary.name,
     touch_summary_dirty.name,

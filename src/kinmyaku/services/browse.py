@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -21,6 +21,7 @@ from kinmyaku.storage.schema import (
     people,
     requests,
 )
+from kinmyaku.storage.search_memory import search_hints
 from kinmyaku.storage.uow import UnitOfWork
 
 MAX_PER_PAGE = 200
@@ -110,6 +111,9 @@ def browse_people(
         # cost more than the search itself.
         shown = not query.q or query.sort == "last_contact"
         rows = read.summaries(conn, found.ids, with_last_contact=shown)
+        if query.q:  # where and when we met each one, the cue, what the words matched
+            hints = search_hints(conn, query.q, found.ids)
+            rows = [replace(row, hint=hints.get(row.id)) for row in rows]
     return PeoplePage(
         people=rows,
         total=found.total,

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 
 from kinmyaku.domain.errors import NotFound, ValidationError
+from kinmyaku.domain.limits import check_lengths
 from kinmyaku.domain.model import EventKind
 from kinmyaku.domain.people import PersonSummary
 from kinmyaku.domain.validate import require_text
@@ -69,6 +70,7 @@ def add_event(
     goal_count: int | None = None,
 ) -> int:
     """Add an event with my goal for it (e.g. talk to 10 people); returns its id."""
+    check_lengths({"name": name, "place": place, "goal": goal})
     title = require_text(name, field="name")
     what = _kind(kind)
     if goal_count is not None and goal_count < 0:
@@ -162,6 +164,7 @@ def update_event(
     goal_count: int | None = None,
 ) -> None:
     """Correct an event; fields left None stay as they are."""
+    check_lengths({"name": name, "place": place, "goal": goal})
     values: dict[str, Any] = {}
     if name is not None:
         values["name"] = require_text(name, field="name")

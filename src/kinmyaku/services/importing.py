@@ -173,7 +173,9 @@ def import_files(
                             for result in results:
                                 _one(writer, result, report, skip_bad=skip_bad)
                     except FormatError as error:
-                        raise _failed(render_error(error, lang)) from None
+                        record_level = error.line is not None and error.key not in WHOLE_FILE
+                        hint = record_level and not skip_bad
+                        raise _failed(render_error(error, lang), hint=hint) from None
                     writer.flush()
                 _reindex(writer)
                 report.counts = {**writer.counts, "skipped": len(report.bad)}
@@ -238,7 +240,24 @@ def _items(
             done += stream.tell()
 
 
-def _failed(reason: str) -> ImportFailed:
+# Problems of a whole file: skipping bad records cannot help, so no hint says it would.
+WHOLE_FILE = frozenset(
+    {
+        "empty_file",
+        "excel_file",
+        "binary_file",
+        "unknown_format",
+        "unknown_format_name",
+        "unsupported_encoding",
+        "csv_header_missing",
+        "csv_unknown_header",
+    }
+)
+
+
+def _failed(reason: str, *, hint: bool = True) -> ImportFailed:
+    if not hint:
+        return ImportFailed("Nothing was imported. {reason}", reason=reason)
     return ImportFailed(
         "Nothing was imported. {reason} (use --skip-bad to skip bad records)", reason=reason
     )

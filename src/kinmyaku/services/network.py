@@ -18,12 +18,29 @@ no strength and gets the default tie weight.
 Groups (an organisation, an event) larger than :data:`MAX_GROUP` people add no
 colleague / same-event edges: in a crowd that size those ties say little, and a clique
 would grow quadratically.  The built graph is cached per engine and database state
-(a fingerprint of counts and last ids) and today's date.
+(a fingerprint of counts and last ids) and today's date: a change to people, links,
+jobs, encounters, exchanges or interactions changes the fingerprint and the next call
+builds it again.  The fingerprint itself (ten counting statements, a few hundred
+milliseconds at 100,000 people) is not taken again while no statement of this process
+has written to a table the graph reads (an engine event counts them) and the last
+one is under :data:`FINGERPRINT_TTL` seconds old; a write from another process (the CLI,
+another worker) is seen after at most that long.  One build runs at a time per engine (a
+caller arriving during a build waits for it and takes its result), and the web server
+builds it in the background as it starts (:func:`warm_network`, called from
+:mod:`kinmyaku.web.upkeep`), so the first warm path after a start does not pay for the
+build (about 4 s at 100,000 people).
+
+Warm paths read in plain words (:meth:`PathView.advice`): whom to ask, their company and
+title, whether the last person works at the target, and the path's strength as a word
+(:mod:`kinmyaku.domain.network.wording`); the score stays in the detail view.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import threading
+import time
 import weakref
 from dataclasses import dataclass
 from datetime import date
@@ -31,7 +48,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 
 from kinmyaku.domain.errors import AmbiguousPerson, NotFound
 from kinmyaku.domain.insights.params import DEFAULT_PARAMS
@@ -53,6 +70,7 @@ from kinmyaku.domain.network.matchmaking import (
     normalise_keyword,
     split_keywords,
 )
+from kinmyaku.domain.network.wording import strength_word
 from kinmyaku.i18n import translate
 from kinmyaku.services.people import resolve_person
 from kinmyaku.storage import network_queries as q
@@ -62,9 +80,50 @@ MAX_GROUP = 200
 TARGET_KINDS = ("person", "org", "industry", "skill")
 I64 = npt.NDArray[np.int64]
 
-_CACHE: weakref.WeakKeyDictionary[Engine, tuple[tuple[object, ...], NetworkGraph]] = (
-    weakref.WeakKeyDictionary()
+FINGERPRINT_TTL = 5.0
+# A writing statement and its table; writes to tables the graph does not read (sessions,
+# settings, the touch summary ...) leave the graph alone.
+WRITE = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)",
+    re.IGNORECASE,
 )
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "WITH", "MERGE", "TRUNCATE", "ALTER", "DROP")
+GRAPH_TABLES = frozenset(
+    {"people", "links", "introductions", "affiliations", "organizations", "encounters",
+     "events", "exchanges", "interactions", "interaction_people"}
+)  # fmt: skip
+
+
+@dataclass
+class _Built:
+    """A built graph, the fingerprint it was built for, and when that was last confirmed."""
+
+    key: tuple[object, ...]
+    graph: NetworkGraph
+    writes: int
+    checked: float
+
+
+class _WriteCounter:
+    """Counts the writing statements of this process on every engine."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if not statement.lstrip()[:8].upper().startswith(WRITES):
+            return
+        found = WRITE.match(statement)
+        if found is None or found.group(1).lower() in GRAPH_TABLES:
+            self.count += 1
+
+
+_WRITTEN = _WriteCounter()
+event.listen(Engine, "after_cursor_execute", _WRITTEN)
+_CACHE: weakref.WeakKeyDictionary[Engine, _Built] = weakref.WeakKeyDictionary()
+_ORG_OF: weakref.WeakKeyDictionary[NetworkGraph, I64] = weakref.WeakKeyDictionary()
+_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
 
 
 def tie_strengths(conn: Connection, today: date) -> dict[int, float]:
@@ -146,14 +205,15 @@ def _build(conn: Connection, today: date) -> NetworkGraph:
     ):
         arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
         add(arr[:, 0], arr[:, 1], k)
-    add(*_group_pairs(*q.current_colleagues(conn)), EdgeKind.COLLEAGUE)
+    orgs, members = q.current_colleagues(conn)
+    add(*_group_pairs(orgs, members), EdgeKind.COLLEAGUE)
     add(*_group_pairs(*q.event_attendance(conn)), EdgeKind.SAME_EVENT)
     person_ids = np.concatenate([[0], ids])
 
     def index(x: I64) -> I64:
         return np.where(x == 0, 0, np.searchsorted(ids, x) + 1)
 
-    return NetworkGraph.from_arrays(
+    graph = NetworkGraph.from_arrays(
         len(person_ids),
         index(np.concatenate(src)),
         index(np.concatenate(dst)),
@@ -161,18 +221,49 @@ def _build(conn: Connection, today: date) -> NetworkGraph:
         np.concatenate(kind),
         person_ids=person_ids,
     )
+    org_of = np.full(len(person_ids), -1, dtype=np.int64)
+    org_of[index(members)[::-1]] = orgs[::-1]  # the first organisation of each person
+    _ORG_OF[graph] = org_of
+    return graph
+
+
+def organisation_of(graph: NetworkGraph) -> I64:
+    """The current organisation id of every node of a built graph (-1: none)."""
+    return _ORG_OF.get(graph, np.full(graph.node_count, -1, dtype=np.int64))
+
+
+def _lock(engine: Engine) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(engine, threading.Lock())
 
 
 def build_network(uow: UnitOfWork, *, today: date, use_cache: bool = True) -> NetworkGraph:
     """The graph of my network (me = person id 0), cached per database state."""
-    with uow as conn:
-        key = (*q.fingerprint(conn), today)
+    with _lock(uow.engine):
         cached = _CACHE.get(uow.engine) if use_cache else None
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        graph = _build(conn, today)
-        _CACHE[uow.engine] = (key, graph)
+        writes, now = _WRITTEN.count, time.monotonic()
+        if (
+            cached is not None
+            and cached.key[-1] == today
+            and cached.writes == writes
+            and now - cached.checked < FINGERPRINT_TTL
+        ):
+            return cached.graph
+        with uow as conn:
+            key = (*q.fingerprint(conn), today)
+            if cached is not None and cached.key == key:
+                cached.writes, cached.checked = writes, now
+                return cached.graph
+            graph = _build(conn, today)
+        _CACHE[uow.engine] = _Built(key, graph, writes, time.monotonic())
         return graph
+
+
+def warm_network(uow: UnitOfWork, *, today: date) -> bool:
+    """Build (or refresh) the cached graph now; True when it had to be built."""
+    before = _CACHE.get(uow.engine)
+    graph = build_network(uow, today=today)
+    return before is None or before.graph is not graph
 
 
 @dataclass(frozen=True)
@@ -260,6 +351,43 @@ class PathView:
     score: float
     people: tuple[tuple[int, str], ...]
     hops: tuple[tuple[str, float], ...]  # (edge kind, weight) of each hand-over
+    roles: tuple[tuple[str, str], ...] = ()  # (organisation, title) of each person, or ''
+    target_kind: str = ""
+
+    @property
+    def strength(self) -> str:
+        """The path's strength as a message id: Strong, Fair or Weak."""
+        return strength_word(self.score)
+
+    def role(self, position: int, lang: str) -> str:
+        """Company and title of the person at ``position`` (株式会社東都不動産・部長), or ''."""
+        org, title = self.roles[position] if position < len(self.roles) else ("", "")
+        if org and title:
+            return translate(lang, "{company}, {title}", company=org, title=title)
+        return org or title
+
+    def advice(self, lang: str) -> str:
+        """What to do, in plain words: 松田 亮太さん（株式会社東都不動産・部長）に紹介を頼む."""
+        name = self.people[0][1]
+        role = self.role(0, lang)
+        direct = len(self.people) == 1 and self.target_kind == "person"
+        if direct:
+            msgid = "Contact {name} ({role}) directly" if role else "Contact {name} directly"
+        else:
+            msgid = (
+                "Ask {name} ({role}) to introduce you" if role else "Ask {name} to introduce you"
+            )
+        return translate(lang, msgid, name=name, role=role)
+
+    def works_at(self, lang: str) -> str:
+        """'松田 亮太さんは株式会社東都不動産にお勤めです' when the target is a company or an
+        industry (the last person works there), else ''."""
+        if self.target_kind not in ("org", "industry"):
+            return ""
+        org = self.roles[-1][0] if self.roles else ""
+        if not org:
+            return ""
+        return translate(lang, "{name} works at {company}", name=self.people[-1][1], company=org)
 
     def explanation(self, lang: str) -> str:
         """Why this path scores what it does, in the user's language."""
@@ -283,6 +411,8 @@ class PathView:
         """The path as JSON data."""
         return {
             "score": round(self.score, 6),
+            "strength": translate(lang, self.strength),
+            "advice": self.advice(lang),
             "first_to_ask": {"id": self.people[0][0], "name": self.people[0][1]},
             "people": [{"id": pid, "name": name} for pid, name in self.people],
             "hops": [{"kind": k, "weight": w} for k, w in self.hops],
@@ -290,11 +420,19 @@ class PathView:
         }
 
 
-def _view(path: WarmPath, names: dict[int, str]) -> PathView:
+def _view(
+    path: WarmPath,
+    names: dict[int, str],
+    roles: dict[int, tuple[str, str]] | None = None,
+    target_kind: str = "",
+) -> PathView:
+    roles = roles or {}
     return PathView(
         score=path.score,
         people=tuple((pid, names.get(pid, f"#{pid}")) for pid in path.people[1:]),
         hops=tuple((h.kind.label, h.weight) for h in path.hops),
+        roles=tuple(roles.get(pid, ("", "")) for pid in path.people[1:]),
+        target_kind=target_kind,
     )
 
 
@@ -305,9 +443,16 @@ def find_paths(
     aim = resolve_target(uow, target, lang=lang)
     graph = build_network(uow, today=today)
     paths = find_warm_paths(graph, aim.people, k=limit)
+    return aim, describe_paths(uow, paths, target_kind=aim.kind)
+
+
+def describe_paths(uow: UnitOfWork, paths: list[WarmPath], *, target_kind: str) -> list[PathView]:
+    """Warm paths with the names, companies and titles of their people."""
+    ids = sorted({p for path in paths for p in path.people[1:]})
     with uow as conn:
-        names = q.names(conn, sorted({p for path in paths for p in path.people[1:]}))
-    return aim, [_view(p, names) for p in paths]
+        names = q.names(conn, ids)
+        roles = q.roles(conn, ids)
+    return [_view(p, names, roles, target_kind) for p in paths]
 
 
 def find_introduction_matches(

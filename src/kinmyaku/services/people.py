@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from kinmyaku.domain.errors import AmbiguousPerson, NotFound, ValidationError
+from kinmyaku.domain.limits import check_lengths
 from kinmyaku.domain.model import ContactKind, Industry
 from kinmyaku.domain.names import fold_joined, is_kana, is_latin, shown_romaji
 from kinmyaku.domain.people import PersonProfile, PersonSummary, display_name
@@ -21,6 +23,7 @@ from kinmyaku.services.forget import forget_person
 from kinmyaku.storage import people as store
 from kinmyaku.storage import read, search
 from kinmyaku.storage.schema import extra_fields, people
+from kinmyaku.storage.search_memory import search_hints
 from kinmyaku.storage.uow import UnitOfWork
 
 
@@ -199,8 +202,19 @@ def _add_contacts(conn: Connection, person_id: int, data: PersonInput) -> None:
         )
 
 
+def check_person_lengths(data: PersonInput) -> None:
+    """Every text of ``data`` longer than domain/limits.py allows, raised at once."""
+    names = ("family_name", "given_name", "family_reading", "given_reading", "romaji")
+    more = ("nickname", "notes", "offers", "needs", "company", "company_reading")
+    pairs = [(n, getattr(data, n)) for n in (*names, *more, "department", "title")]
+    pairs += [("email", v) for v in data.emails] + [("phone", v) for v in data.phones]
+    pairs += [("url", v) for v in data.urls] + [("tag", v) for v in data.tags]
+    check_lengths(pairs)
+
+
 def add_person(uow: UnitOfWork, data: PersonInput) -> int:
     """Add a person (with contact points, tags and current job); returns the new id."""
+    check_person_lengths(data)
     with uow as conn:
         values = {**_name_columns(data, None), **_other_columns(data)}
         person_id = store.insert_person(conn, values)
@@ -220,6 +234,7 @@ def add_person(uow: UnitOfWork, data: PersonInput) -> int:
 
 def edit_person(uow: UnitOfWork, person_id: int, data: PersonInput) -> None:
     """Change what is given (None keeps a field); new contacts, tags and a job are added."""
+    check_person_lengths(data)
     with uow as conn:
         current = store.get_person_row(conn, person_id)
         if current is None:
@@ -239,6 +254,7 @@ def tag_person(
     uow: UnitOfWork, person_id: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()
 ) -> list[str]:
     """Add and remove tags; returns the person's tags afterwards."""
+    check_lengths([("tag", t) for t in add])
     with uow as conn:
         _require(conn, person_id)
         store.add_tags(conn, person_id, [t.strip() for t in add if t.strip()])
@@ -300,10 +316,14 @@ def resolve_person(uow: UnitOfWork, ref: str) -> int:
 def search_people(
     uow: UnitOfWork, query: str, *, limit: int | None = 50, offset: int = 0
 ) -> list[PersonSummary]:
-    """People a query finds by any spelling of name, company, e-mail, phone, tag or notes."""
+    """People a query finds by any spelling of name, company, e-mail, phone or tag, or by
+    what they are remembered by (cue, place, event, title, department, notes), each with
+    where and when we met, the cue and the field a word was found in."""
     with uow as conn:
         ids = [pid for pid, _ in search.search_people(conn, query, limit=limit, offset=offset)]
-        return read.summaries(conn, ids, with_last_contact=True)
+        hints = search_hints(conn, query, ids)
+        rows = read.summaries(conn, ids, with_last_contact=True)
+        return [dataclasses.replace(row, hint=hints.get(row.id)) for row in rows]
 
 
 def count_people(uow: UnitOfWork, query: str | None = None) -> int:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from kinmyaku.domain.errors import NotFound, ValidationError
+from kinmyaku.domain.limits import check_lengths
 from kinmyaku.domain.model import (
     Channel,
     Direction,
@@ -76,6 +77,7 @@ def record_encounter(
     memory_cue: str = "",
 ) -> int:
     """Record how and where we met (出会い); returns the encounter id."""
+    check_lengths({"place": place, "memory_cue": memory_cue})
     kind = choice(Channel, channel, "channel")
     with uow as conn:
         _require_people(conn, [person_id] + ([introducer_id] if introducer_id else []))
@@ -114,6 +116,7 @@ def log_interaction(
     follow_up_on: date | None = None,
 ) -> int:
     """Log a touch point (接点) with one or more people; returns the interaction id."""
+    check_lengths({"summary": summary})
     what = choice(InteractionKind, kind, "kind")
     if not person_ids:
         raise ValidationError("person", "Name at least one person")
@@ -167,6 +170,7 @@ def record_exchange(
     introduction_id: int | None = None,
 ) -> int:
     """Record something given to or received from a person (ギブ/テイク)."""
+    check_lengths({"note": note})
     side = choice(Direction, direction, "direction")
     what = choice(ExchangeKind, kind, "kind")
     check_weight(weight)
@@ -199,6 +203,7 @@ def open_request(
     due_on: date | None = None,
 ) -> int:
     """Record a request (依頼): mine of them, or theirs of me; returns its id."""
+    check_lengths({"what": what})
     who = choice(RequestSide, side, "side")
     text = require_text(what, field="what", max_length=2000)
     if due_on is not None and due_on < asked_on:
@@ -230,6 +235,7 @@ def update_request(
     on: date | None = None,
 ) -> None:
     """Move a request on: in progress, done or declined (closing records the outcome)."""
+    check_lengths({"outcome": outcome})
     state = choice(RequestStatus, status, "status")
     closing = state in (RequestStatus.DONE, RequestStatus.DECLINED)
     with uow as conn:
@@ -252,6 +258,7 @@ def set_purpose(
     cadence_days: int | None = None,
 ) -> None:
     """Say why this relationship matters, what I can offer, and how often to touch base."""
+    check_lengths({"goal": goal, "offer": offer})
     kind = choice(PurposeCategory, category, "category")
     if cadence_days is not None:
         check_cadence(cadence_days)
@@ -283,6 +290,7 @@ def link_people(
     note: str = "",
 ) -> int:
     """Record that two people I know are connected (knows, colleague, introduced by me)."""
+    check_lengths({"outcome": outcome, "note": note})
     what = choice(LinkKind, kind, "kind")
     if person_a == person_b:
         raise ValidationError("person", "A person cannot be linked to themselves")
@@ -370,6 +378,7 @@ def update_encounter(
     memory_cue: str | None = None,
 ) -> None:
     """Correct how and where we met; fields left None stay as they are."""
+    check_lengths({"place": place, "memory_cue": memory_cue})
     values: dict[str, Any] = {}
     if on is not None:
         values["date"] = on
@@ -400,6 +409,7 @@ def update_exchange(
     note: str | None = None,
 ) -> None:
     """Correct a give/take entry; fields left None stay as they are."""
+    check_lengths({"note": note})
     values: dict[str, Any] = {}
     if on is not None:
         values["date"] = on

@@ -1,14 +1,23 @@
-"""The home page's read model: what to do today (follow-ups, requests, new people, reconnects)."""
+"""The home page's read model: Today as a to-do list.
+
+People met in the last 48 hours first, then the follow-ups overdue and due this week
+(services/followups.py, every source), then the requests I owe that are not listed above.
+``new_contacts`` and ``reconnect`` stay for the callers that read them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Connection, case, exists, literal, or_, select
 
-from kinmyaku.domain.model import RequestStatus
+from kinmyaku.domain.model import RequestSide, RequestStatus
 from kinmyaku.domain.people import display_name
+from kinmyaku.services.followups import Agenda, agenda_of
 from kinmyaku.storage import read
 from kinmyaku.storage.schema import (
     encounters,
@@ -25,6 +34,8 @@ from kinmyaku.storage.uow import UnitOfWork
 
 HORIZON_DAYS = 7
 RECENT_DAYS = 30
+JUST_MET_DAYS = 2
+"""Encounters dated today, yesterday or the day before: the last 48 hours, in days."""
 LIMIT = 20
 RECONNECT = 5
 
@@ -52,7 +63,7 @@ class DueRequest:
     name: str
     side: str
     what: str
-    due_on: date
+    due_on: date | None
     status: str
     overdue: bool
 
@@ -80,15 +91,55 @@ class Reconnect:
 
 
 @dataclass
+class JustMet:
+    """Someone met in the last 48 hours: where, and the memory cue."""
+
+    person_id: int
+    name: str
+    met_on: date
+    event_id: int | None
+    event: str
+    memory_cue: str
+
+
+@dataclass
 class Today:
     """Everything the home page shows."""
 
     today: date
-    follow_ups: list[FollowUp] = field(default_factory=list)
-    requests: list[DueRequest] = field(default_factory=list)
-    new_contacts: list[NewContact] = field(default_factory=list)
-    reconnect: list[Reconnect] = field(default_factory=list)
+    just_met: list[JustMet] = field(default_factory=list)
+    agenda: Agenda | None = None
+    owed: list[DueRequest] = field(default_factory=list)
     running_event: tuple[int, str] | None = None
+    uow: UnitOfWork | None = field(default=None, repr=False, compare=False)
+
+    # The older lists (logged follow-ups, requests due, people met in 30 days without a
+    # touch, reconnects) are read on demand only: the page shows the agenda instead.
+    def _read(self, query: Callable[[Connection, date], list[Any]]) -> list[Any]:
+        if self.uow is None:
+            return []
+        with self.uow as conn:
+            return query(conn, self.today)
+
+    @cached_property
+    def follow_ups(self) -> list[FollowUp]:
+        """Logged follow-ups due within a week (or overdue)."""
+        return self._read(_follow_ups)
+
+    @cached_property
+    def requests(self) -> list[DueRequest]:
+        """Open requests due within a week (or overdue), both sides."""
+        return self._read(_requests)
+
+    @cached_property
+    def new_contacts(self) -> list[NewContact]:
+        """People met in the last 30 days without a touch since."""
+        return self._read(_new_contacts)
+
+    @cached_property
+    def reconnect(self) -> list[Reconnect]:
+        """People whose purpose cadence ran out."""
+        return self._read(_reconnect)
 
 
 def _follow_ups(conn: Connection, today: date) -> list[FollowUp]:
@@ -164,6 +215,73 @@ def _requests(conn: Connection, today: date) -> list[DueRequest]:
         )
         for x in rows
     ]
+
+
+def _just_met(conn: Connection, today: date) -> list[JustMet]:
+    e, p = encounters, people
+    rows = conn.execute(
+        select(
+            e.c.person_id,
+            e.c.date,
+            e.c.memory_cue,
+            e.c.event_id,
+            events.c.name.label("event"),
+            p.c.family_name,
+            p.c.given_name,
+        )
+        .join(p, p.c.id == e.c.person_id)
+        .outerjoin(events, events.c.id == e.c.event_id)
+        .where(e.c.date >= today - timedelta(days=JUST_MET_DAYS), e.c.date <= today)
+        .order_by(e.c.date.desc(), e.c.id.desc())
+        .limit(LIMIT * 2)
+    ).all()
+    seen: set[int] = set()
+    found = []
+    for r in rows:
+        if r.person_id in seen:
+            continue
+        seen.add(r.person_id)
+        found.append(
+            JustMet(
+                person_id=r.person_id,
+                name=display_name(r.family_name, r.given_name),
+                met_on=r.date,
+                event_id=r.event_id,
+                event=r.event or "",
+                memory_cue=r.memory_cue,
+            )
+        )
+    return found[:LIMIT]
+
+
+def _owed(conn: Connection, today: date, listed: set[int]) -> list[DueRequest]:
+    """Open requests I owe (they asked me: side ``theirs``) not on the follow-up list."""
+    r, p = requests, people
+    rows = conn.execute(
+        select(r.c.id, r.c.person_id, r.c.what, r.c.due_on, r.c.status)
+        .add_columns(p.c.family_name, p.c.given_name)
+        .join(p, p.c.id == r.c.person_id)
+        .where(
+            r.c.side == RequestSide.THEIRS.value,
+            r.c.status.in_([RequestStatus.OPEN.value, RequestStatus.IN_PROGRESS.value]),
+        )
+        .order_by(r.c.due_on.is_(None), r.c.due_on, r.c.id)
+        .limit(LIMIT + len(listed))
+    ).all()
+    return [
+        DueRequest(
+            id=x.id,
+            person_id=x.person_id,
+            name=display_name(x.family_name, x.given_name),
+            side=RequestSide.THEIRS.value,
+            what=x.what,
+            due_on=x.due_on,
+            status=x.status,
+            overdue=x.due_on is not None and x.due_on < today,
+        )
+        for x in rows
+        if x.id not in listed
+    ][:LIMIT]
 
 
 def _new_contacts(conn: Connection, today: date) -> list[NewContact]:
@@ -279,16 +397,19 @@ def running_event(conn: Connection, today: date) -> tuple[int, str] | None:
     return (int(row.id), str(row.name)) if row else None
 
 
-def show_today(uow: UnitOfWork, *, today: date) -> Today:
-    """Follow-ups and requests due within a week, new people without a touch, reconnects."""
+def show_today(uow: UnitOfWork, *, today: date, now: datetime | None = None) -> Today:
+    """Just met, follow-ups overdue and due this week, requests I owe (and the older lists)."""
+    moment = now or datetime.combine(today, time(12))
     with uow as conn:
+        agenda = agenda_of(conn, today=today, now=moment)
+        listed = {int(d.key[1:]) for d in agenda.items() if d.source == "request"}
         return Today(
             today=today,
-            follow_ups=_follow_ups(conn, today),
-            requests=_requests(conn, today),
-            new_contacts=_new_contacts(conn, today),
-            reconnect=_reconnect(conn, today),
+            just_met=_just_met(conn, today),
+            agenda=agenda,
+            owed=_owed(conn, today, listed),
             running_event=running_event(conn, today),
+            uow=uow,
         )
 
 
@@ -296,3 +417,15 @@ def event_today(uow: UnitOfWork, *, today: date) -> tuple[int, str] | None:
     """The id and name of the event held today, if any."""
     with uow as conn:
         return running_event(conn, today)
+
+
+def met_day(uow: UnitOfWork, *, on: date | None, event_id: int | None, today: date) -> date:
+    """When we met: the date given, else the event's date, else today."""
+    if on is not None:
+        return on
+    if event_id is not None:
+        with uow as conn:
+            held = conn.execute(select(events.c.date).where(events.c.id == event_id)).scalar()
+        if held is not None:
+            return held if isinstance(held, date) else date.fromisoformat(str(held)[:10])
+    return today

@@ -107,12 +107,13 @@ def _sorting_in_parallel(conn: Connection) -> Iterator[None]:
 
 FTS_AUTOMERGE = 4
 """FTS5's own default for ``automerge``, when the table has no setting of its own."""
-_AUTOMERGE = "SELECT v FROM search_names_fts_config WHERE k = 'automerge'"
-_SET_AUTOMERGE = "INSERT INTO search_names_fts(search_names_fts, rank) VALUES ('automerge', ?)"
+_AUTOMERGE = "SELECT v FROM {}_config WHERE k = 'automerge'"
+_SET_AUTOMERGE = "INSERT INTO {0}({0}, rank) VALUES ('automerge', ?)"
+_FTS_TABLES = frozenset({"search_names_fts", "search_memory_fts"})
 
 
 @contextmanager
-def _merging_paused(conn: Connection) -> Iterator[None]:
+def _merging_paused(conn: Connection, fts: str = "search_names_fts") -> Iterator[None]:
     """Let the names' trigram index (``search_names_fts``) add segments without merging
     them (FTS5 ``automerge`` 0) while a bulk load writes, then merge as before.
 
@@ -122,9 +123,28 @@ def _merging_paused(conn: Connection) -> Iterator[None]:
     (measured alone); SQLite still merges when 16 segments pile up at one level
     (``crisismerge``), and a substring search took the same time afterwards (0.8-1.1 ms).
     The setting is stored in the table, inside the transaction: a rollback restores it.
+    ``fts`` is the table: the names' index, or that of what people are remembered by
+    (:func:`merging_paused`).
     """
-    row = conn.exec_driver_sql(_AUTOMERGE).first()
+    if fts not in _FTS_TABLES:  # a name goes into the SQL text: only the known ones
+        raise ValueError(f"not a search index: {fts!r}")
+    row = conn.exec_driver_sql(_AUTOMERGE.format(fts)).first()
     before = FTS_AUTOMERGE if row is None else int(row[0])
-    conn.exec_driver_sql(_SET_AUTOMERGE, (0,))
+    conn.exec_driver_sql(_SET_AUTOMERGE.format(fts), (0,))
     yield
-    conn.exec_driver_sql(_SET_AUTOMERGE, (before,))
+    conn.exec_driver_sql(_SET_AUTOMERGE.format(fts), (before,))
+
+
+BULK_MEMORY = 5000
+"""People whose memory rows are rebuilt at once above which the memory index's segments
+are merged once at the end (an import's people, a migration)."""
+
+
+@contextmanager
+def merging_paused(conn: Connection, fts: str, people: int) -> Iterator[None]:
+    """:func:`_merging_paused` when SQLite writes the rows of many people, else nothing."""
+    if conn.dialect.name != "sqlite" or people < BULK_MEMORY:
+        yield
+        return
+    with _merging_paused(conn, fts):
+        yield

@@ -55,6 +55,7 @@ PERSON_KEYED = ("person", "tag", "photo")
 FTS_OPTIMIZE = (
     "INSERT INTO notes_fts(notes_fts) VALUES ('optimize')",
     "INSERT INTO search_names_fts(search_names_fts) VALUES ('optimize')",
+    "INSERT INTO search_memory_fts(search_memory_fts) VALUES ('optimize')",
 )
 """Merge the segments of the SQLite FTS5 indexes of people (migrations 0001 and 0003)."""
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0008"
+HEAD = "0009"
 """The newest migration (tests/integration/test_migrations.py checks it is Alembic's head)."""
 
 
@@ -60,7 +60,14 @@ def is_current(engine: Engine) -> bool:
 
 
 # Objects made by raw SQL in the migrations (full-text search), not in the metadata.
-RAW_SQL_OBJECTS = ("notes_fts", "ix_people_notes_trgm", "search_names_fts", "ix_search_names_trgm")
+RAW_SQL_OBJECTS = (
+    "notes_fts",
+    "ix_people_notes_trgm",
+    "search_names_fts",
+    "ix_search_names_trgm",
+    "search_memory_fts",
+    "ix_search_memory_trgm",
+)
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:

@@ -232,3 +232,25 @@ def profiles(conn: Connection, *, only: Sequence[int] | None = None) -> dict[int
     if only is not None:
         stmt = stmt.where(people.c.id.in_(set(only)))
     return {r[0]: (r[1], r[2]) for r in conn.execute(stmt)}
+
+
+def roles(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """(organisation name, title) of each person's current job (the first one recorded)."""
+    if not ids:
+        return {}
+    stmt = (
+        select(affiliations.c.person_id, organizations.c.name, affiliations.c.title)
+        .join(organizations, organizations.c.id == affiliations.c.organization_id)
+        .where(affiliations.c.person_id.in_(set(ids)), affiliations.c.is_current.is_(True))
+        .order_by(affiliations.c.person_id, affiliations.c.id)
+    )
+    found: dict[int, tuple[str, str]] = {}
+    for pid, org, title in conn.execute(stmt):
+        found.setdefault(pid, (org, title or ""))
+    return found
+
+
+def organisations(conn: Connection) -> dict[int, tuple[str, str]]:
+    """(name, industry code or '') of every organisation by id."""
+    stmt = select(organizations.c.id, organizations.c.name, organizations.c.industry)
+    return {r[0]: (r[1], r[2] or "") for r in conn.execute(stmt)}

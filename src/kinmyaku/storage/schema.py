@@ -402,6 +402,29 @@ search_names = Table(
     Column("name_keys", Text, nullable=False),
 )
 
+# What each person is remembered by (encounter cues and places, event names and places,
+# titles, departments, notes), folded and filled like search_names, searched for substrings
+# through a trigram index made by migration 0009 (storage/search_memory.py); triggers mark
+# the people whose values changed in search_memory_dirty.
+search_memory = Table(
+    "search_memory",
+    metadata,
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("memory_keys", Text, nullable=False),
+)
+
+search_memory_dirty = Table(
+    "search_memory_dirty",
+    metadata,
+    Column("person_id", Integer, primary_key=True, autoincrement=False),
+)
+
 organization_terms = Table(
     "organization_terms",
     metadata,

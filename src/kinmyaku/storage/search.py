@@ -3,10 +3,13 @@
 Each query token is folded (:func:`kinmyaku.domain.search_keys.query_keys`) and looked up
 as a byte-wise prefix range in ``search_terms`` and ``organization_terms``; substrings of
 names, readings and romaji through the trigram index of ``search_names``
-(:mod:`kinmyaku.storage.search_index`); notes are
-searched through the FTS5 trigram table (SQLite) or the pg_trgm index (PostgreSQL).  Tiers:
-0 exact name, 1 name/reading/romaji prefix, 2 company/e-mail/phone/tag prefix, 3
-substring, 4 notes.  Several tokens must all match; their tiers add up.
+(:mod:`kinmyaku.storage.search_index`); what a person is remembered by (memory cues,
+places, events, titles, departments, notes) through the trigram index of
+``search_memory`` (:mod:`kinmyaku.storage.search_memory`).  Tiers: 0 exact name, 1
+name/reading/romaji prefix, 2 company/e-mail/phone/tag prefix, 3 substring, 4 what is
+remembered (``TIER_NOTES``).  Several tokens must all match; their tiers add up.  A word
+typed in Kunrei or Nihon-shiki romaji is also looked up in Hepburn
+(:func:`kinmyaku.domain.search_keys.kunrei_to_hepburn`).
 """
 
 from __future__ import annotations

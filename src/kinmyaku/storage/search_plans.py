@@ -38,9 +38,10 @@ from kinmyaku.storage.schema import (
     search_terms,
 )
 from kinmyaku.storage.search_index import substring_param, substring_select
+from kinmyaku.storage.search_memory import MEMORY_MIN, memory_param, memory_select
 
 TOP = "\U0010ffff"
-NOTES_MIN = 3
+NOTES_MIN = MEMORY_MIN  # a word this long is looked for in what is remembered
 SUBSTRING_MIN = 2
 TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING, TIER_NOTES = range(5)
 TIERS = (TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING, TIER_NOTES)
@@ -69,7 +70,7 @@ class Shape:
 
     dialect: str
     substrings: tuple[bool, ...]  # one flag a key: long enough for a substring look-up
-    notes: bool  # the word is long enough to look for in notes
+    notes: bool  # the word is long enough to look for in what is remembered (notes, cues ...)
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,12 @@ def word(conn: Connection, token: str, prefix: str = "") -> Word:
         flags.append(inside)
         if inside:
             values[f"{prefix}s{i}"] = substring_param(dialect, key)
-    words = notes_words(token)
-    if len(words) >= NOTES_MIN:
-        values[f"{prefix}notes"] = f"%{words}%"
-    return Word(Shape(dialect, tuple(flags), len(words) >= NOTES_MIN), values)
+    remembered = keys[0] if keys else ""
+    # Two characters or more, or one kanji (猫, 釣): as selective as a name's substring.
+    memory = len(remembered) >= MEMORY_MIN or (len(remembered) == 1 and ideograph(remembered))
+    if memory:
+        values[f"{prefix}notes"] = memory_param(dialect, remembered)
+    return Word(Shape(dialect, tuple(flags), memory), values)
 
 
 def bound_parts(conn: Connection, token: str, tier: int, prefix: str) -> list[Select[Any]]:
@@ -133,12 +136,11 @@ def tier_parts(shape: Shape, tier: int, prefix: str = "") -> tuple[Select[tuple[
         ]
         return (select(st.c.person_id).where(equal, *whole), *cuts)
     if tier == TIER_NOTES:
+        # What the person is remembered by: cues, places, events, titles, departments,
+        # notes (storage.search_memory), by substring through its trigram index.
         if not shape.notes:
             return ()
-        if shape.dialect == "sqlite":
-            hit = notes_fts.c.notes.like(bindparam(f"{prefix}notes"))
-            return (select(notes_fts.c.rowid.label("person_id")).where(hit),)
-        return (select(people.c.id).where(people.c.notes.ilike(bindparam(f"{prefix}notes"))),)
+        return (memory_select(shape.dialect, bindparam(f"{prefix}notes")),)
     parts: list[Select[tuple[int]]] = []
     for i in range(keys):
         low: BindParameter[str] = bindparam(f"{prefix}k{i}")

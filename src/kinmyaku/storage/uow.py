@@ -67,6 +67,7 @@ class UnitOfWork:
         says (:func:`reading`), else ``IMMEDIATE``."""
         self._conn: Connection | None = None
         self._depth = 0
+        self._writer = False
 
     @property
     def active(self) -> bool:
@@ -94,7 +95,8 @@ class UnitOfWork:
                     # on the driver's connection (SQLAlchemy would begin one first).
                     _driver(conn).execute("PRAGMA foreign_keys=OFF")
                 conn.begin()
-                if sqlite and self.will_write():
+                self._writer = self.will_write()
+                if sqlite and self._writer:
                     _begin_immediate(conn)
             except Exception:
                 if not self.foreign_keys:
@@ -119,6 +121,12 @@ class UnitOfWork:
         assert conn is not None
         try:
             if exc_type is None:
+                if self._writer:
+                    # The search index of what people are remembered by (cues, events,
+                    # titles, notes): rebuilt for the people the triggers marked.
+                    from kinmyaku.storage.search_memory import refresh_memory
+
+                    refresh_memory(conn)
                 conn.commit()
             else:
                 conn.rollback()

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kinmyaku.bootstrap import App, open_app
 from kinmyaku.config import Settings, database_url, detect_language
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
+from kinmyaku.domain.limits import TooLong
 from kinmyaku.i18n import error_text, translate
 from kinmyaku.services.auth import auth_state, secret_key
 from kinmyaku.web import routes
@@ -132,6 +133,10 @@ def _errors(web: FastAPI) -> None:
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
         field = ".".join(loc) or None
         message = f"{field}: {first.get('msg', 'invalid')}" if field else "Invalid request"
+        if first.get("type") == "string_too_long" and loc:  # the field and its limit, in words
+            lang = str(getattr(request.state, "lang", "en"))
+            size = len(str(first.get("input", "")))
+            message = error_text(lang, TooLong(loc[-1], size, int(first["ctx"]["max_length"])))
         if _wants_json(request):
             return _json_error(422, message, field)
         return render(request, "error.html", {"message": message}, status=422)

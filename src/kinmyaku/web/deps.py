@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from kinmyaku.bootstrap import App
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
+from kinmyaku.domain.validate import ValidationErrors
 from kinmyaku.i18n import error_text
 from kinmyaku.storage.uow import declare_writes
 from kinmyaku.web import widgets
@@ -153,6 +154,11 @@ def login_required(request: Request) -> bool:
 
 def errors_of(lang: str, error: KinmyakuError) -> dict[str, str]:
     """Form errors: field name -> message in the user's language ('' for the whole form)."""
+    if isinstance(error, ValidationErrors):  # several fields at once: each by its field
+        found: dict[str, str] = {}
+        for each in error.errors:
+            found.setdefault(each.field, error_text(lang, each))
+        return found
     field = error.field if isinstance(error, ValidationError) else ""
     return {field: error_text(lang, error)}
 

@@ -1,26 +1,82 @@
-"""Reading typed values from submitted forms; bad values raise ValidationError(field)."""
+"""Reading typed values from submitted forms; bad values raise ValidationError(field).
+
+Every text field is held to its limit (domain/limits.py). Reading a field that is too long
+raises every field of the form that is (``ValidationErrors``), so a form with several
+values too long hears of each of them together, not one per try; ``check`` adds the other
+checks a form wants (required, e-mail, phone, date), also all at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from starlette.datastructures import FormData, UploadFile
 
+from kinmyaku.domain import limits
 from kinmyaku.domain.errors import ValidationError
-from kinmyaku.domain.validate import parse_date
+from kinmyaku.domain.validate import normalize_email, parse_date, parse_phone, raise_all
 
-MAX_FIELD = 10_000
+MAX_FIELD = limits.DEFAULT
+_CHECKED = "_kinmyaku_too_long"  # the form's length errors, found on the first read
+
+
+def _length_errors(form: FormData) -> list[ValidationError]:
+    found: list[ValidationError] | None = getattr(form, _CHECKED, None)
+    if found is None:
+        values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf_token"}
+        found = list(limits.too_long(values))
+        setattr(form, _CHECKED, found)
+    return found
 
 
 def text(form: FormData, name: str, default: str = "") -> str:
-    """A text field (stripped; a file or a missing field gives the default)."""
+    """A text field (stripped; a file or a missing field gives the default).
+
+    When the field is too long, so are the form's other fields that are: all are raised.
+    """
+    errors = _length_errors(form)
+    if any(error.field == name for error in errors):
+        raise_all(errors)
     value = form.get(name)
     if not isinstance(value, str):
         return default
-    if len(value) > MAX_FIELD:
-        raise ValidationError(name, "'{field}' is too long ({length} > {limit} characters)",
-                              length=len(value), limit=MAX_FIELD)  # fmt: skip
     return value.strip()
+
+
+def check(
+    form: FormData,
+    *,
+    required: Iterable[str] = (),
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    dates: Iterable[str] = (),
+) -> None:
+    """Every problem of the form at once: too long, empty, not an e-mail, phone or date."""
+    errors = list(_length_errors(form))
+    wrong = {e.field for e in errors}
+
+    def value(name: str) -> str:
+        got = form.get(name)
+        return got.strip() if isinstance(got, str) else ""
+
+    def attempt(name: str, parse: Callable[..., object]) -> None:
+        if name not in wrong and value(name):
+            try:
+                parse(value(name), field=name)
+            except ValidationError as error:
+                errors.append(error)
+
+    for name in required:
+        if name not in wrong and not value(name):
+            errors.append(ValidationError(name, "'{field}' must not be empty"))
+    for name in emails:
+        attempt(name, normalize_email)
+    for name in phones:
+        attempt(name, parse_phone)
+    for name in dates:
+        attempt(name, parse_date)
+    raise_all(errors)
 
 
 def maybe_text(form: FormData, name: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from babel.dates import format_date
 
 from kinmyaku.config import LANGUAGES
+from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.domain.model import industry_label
 from kinmyaku.i18n import gettext_for, translate
 
@@ -39,7 +41,10 @@ LABELS = {
     "gave": "Gave",
     "received": "Received",
     "advice": "Advice",
-    "referral": "Referral",
+    # Give/take kinds, named so that none reads like another: introducing two people
+    # (introduction), putting someone forward for a job or role (referral), passing on work
+    # or a deal (lead).
+    "referral": "Recommendation",
     "lead": "Business lead",
     "help": "Help",
     "information": "Information",
@@ -66,6 +71,40 @@ LABELS = {
     "pending": "Follow-up planned",
     "none": "Not yet",
 }
+
+
+# What a give/take weight means, where it is chosen (1 = a small favour ... 5 = life-changing).
+WEIGHTS = {
+    1: "1 · small favour",
+    2: "2 · helpful",
+    3: "3 · real help",
+    4: "4 · big help",
+    5: "5 · life-changing",
+}
+
+
+# Messages that name a command-line flag, in the words of the web page instead.
+WEB_WORDING = {
+    "Nothing was imported. {reason} (use --skip-bad to skip bad records)": (
+        "Nothing was imported. {reason} (tick “Skip records that cannot be read” "
+        "to import the rest)"
+    ),
+    "Person #{id}, whom queued record {queue} may be, is no longer stored; "
+    "choose a person with --into": (
+        "Person #{id}, whom queued record {queue} may be, is no longer stored; "
+        "choose “A different person” to add the record as a new person"
+    ),
+}
+
+
+def web_wording(error: KinmyakuError) -> KinmyakuError:
+    """The error as a web page says it (no command-line flags); the same one otherwise."""
+    msgid = WEB_WORDING.get(error.msgid)
+    if msgid is None:
+        return error
+    worded = copy.copy(error)
+    worded.msgid = msgid
+    return worded
 
 
 def parse_accept_language(header: str) -> list[str]:
@@ -128,6 +167,16 @@ class Texts:
         """A date the local way."""
         return format_day(value, self.lang)
 
+    def days(self, n: int) -> str:
+        """A duration in days: 「3日」, "1 day", "3 days"."""
+        if n == 1:
+            return translate(self.lang, "{n} day", n=n)
+        return translate(self.lang, "{n} days", n=n)
+
+    def weights(self) -> list[tuple[str, str]]:
+        """(value, label) pairs of the give/take weight, each saying what it means."""
+        return [(str(n), translate(self.lang, text)) for n, text in WEIGHTS.items()]
+
     def label(self, code: str | None) -> str:
         """The label of a code (channel, kind, status ...), via the catalog."""
         return translate(self.lang, LABELS.get(code, code)) if code else ""
@@ -137,8 +186,13 @@ class Texts:
         return [(code, self.label(code)) for code in codes]
 
     def industry(self, code: str | None) -> str:
-        """The label of an industry code."""
-        return industry_label(code, self.lang) if code else ""
+        """The label of an industry code (an unknown value as it is)."""
+        if not code:
+            return ""
+        try:
+            return industry_label(code, self.lang)
+        except ValueError:
+            return code
 
     def context(self) -> dict[str, Any]:
         """Names every template can use."""
@@ -146,6 +200,8 @@ class Texts:
             "_": self.gettext,
             "lang": self.lang,
             "day": self.day,
+            "days": self.days,
+            "weights": self.weights,
             "label": self.label,
             "choices": self.choices,
             "industry": self.industry,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kinmyaku.domain.limits import limit_of
 from kinmyaku.domain.model import (
     Channel,
     Direction,
@@ -30,52 +31,69 @@ class Schema(BaseModel):
 class PersonCreate(Schema):
     """A new person: family name first, readings in kana (inferred when left out)."""
 
-    family_name: str = Field(min_length=1, max_length=100, examples=["高橋"])
-    given_name: str = Field(default="", max_length=100, examples=["健太"])
-    family_reading: str | None = Field(default=None, max_length=100, examples=["たかはし"])
-    given_reading: str | None = Field(default=None, max_length=100, examples=["けんた"])
-    romaji: str | None = Field(default=None, max_length=200)
-    nickname: str | None = Field(default=None, max_length=100)
+    family_name: str = Field(min_length=1, max_length=limit_of("family_name"), examples=["高橋"])
+    given_name: str = Field(default="", max_length=limit_of("given_name"), examples=["健太"])
+    family_reading: str | None = Field(
+        default=None, max_length=limit_of("family_reading"), examples=["たかはし"]
+    )
+    given_reading: str | None = Field(
+        default=None, max_length=limit_of("given_reading"), examples=["けんた"]
+    )
+    romaji: str | None = Field(default=None, max_length=limit_of("romaji"))
+    nickname: str | None = Field(default=None, max_length=limit_of("nickname"))
     birthday: dt.date | None = None
-    notes: str | None = Field(default=None, max_length=10_000)
-    offers: str | None = Field(default=None, max_length=10_000)
-    needs: str | None = Field(default=None, max_length=10_000)
+    notes: str | None = Field(default=None, max_length=limit_of("notes"))
+    offers: str | None = Field(default=None, max_length=limit_of("offers"))
+    needs: str | None = Field(default=None, max_length=limit_of("needs"))
     met: bool | None = None
     emails: list[str] = Field(default=[], max_length=20)
     phones: list[str] = Field(default=[], max_length=20)
     urls: list[str] = Field(default=[], max_length=20)
     tags: list[str] = Field(default=[], max_length=50)
-    company: str | None = Field(default=None, max_length=200)
-    company_reading: str = Field(default="", max_length=200)
+    company: str | None = Field(default=None, max_length=limit_of("company"))
+    company_reading: str = Field(default="", max_length=limit_of("company_reading"))
     industry: Industry | None = None
-    department: str = Field(default="", max_length=200)
-    title: str = Field(default="", max_length=200)
+    department: str = Field(default="", max_length=limit_of("department"))
+    title: str = Field(default="", max_length=limit_of("title"))
 
 
 class PersonUpdate(Schema):
     """Changes to a person: fields left out stay; contacts, tags and a job are added."""
 
-    family_name: str | None = Field(default=None, min_length=1, max_length=100)
-    given_name: str | None = Field(default=None, max_length=100)
-    family_reading: str | None = Field(default=None, max_length=100)
-    given_reading: str | None = Field(default=None, max_length=100)
-    romaji: str | None = Field(default=None, max_length=200)
-    nickname: str | None = Field(default=None, max_length=100)
+    family_name: str | None = Field(default=None, min_length=1, max_length=limit_of("family_name"))
+    given_name: str | None = Field(default=None, max_length=limit_of("given_name"))
+    family_reading: str | None = Field(default=None, max_length=limit_of("family_reading"))
+    given_reading: str | None = Field(default=None, max_length=limit_of("given_reading"))
+    romaji: str | None = Field(default=None, max_length=limit_of("romaji"))
+    nickname: str | None = Field(default=None, max_length=limit_of("nickname"))
     birthday: dt.date | None = None
-    notes: str | None = Field(default=None, max_length=10_000)
-    offers: str | None = Field(default=None, max_length=10_000)
-    needs: str | None = Field(default=None, max_length=10_000)
+    notes: str | None = Field(default=None, max_length=limit_of("notes"))
+    offers: str | None = Field(default=None, max_length=limit_of("offers"))
+    needs: str | None = Field(default=None, max_length=limit_of("needs"))
     met: bool | None = None
     emails: list[str] = Field(default=[], max_length=20)
     phones: list[str] = Field(default=[], max_length=20)
     urls: list[str] = Field(default=[], max_length=20)
     add_tags: list[str] = Field(default=[], max_length=50)
     remove_tags: list[str] = Field(default=[], max_length=50)
-    company: str | None = Field(default=None, max_length=200)
-    company_reading: str = Field(default="", max_length=200)
+    company: str | None = Field(default=None, max_length=limit_of("company"))
+    company_reading: str = Field(default="", max_length=limit_of("company_reading"))
     industry: Industry | None = None
-    department: str = Field(default="", max_length=200)
-    title: str = Field(default="", max_length=200)
+    department: str = Field(default="", max_length=limit_of("department"))
+    title: str = Field(default="", max_length=limit_of("title"))
+
+
+class SearchHintPublic(BaseModel):
+    """Where and when we met a person found by a search, the memory cue, and the field a
+    word of the query was found in when it was not the name."""
+
+    met_on: dt.date | None
+    met_at: str
+    cue: str
+    field: str = Field(
+        description="cue, event, place, title, department or notes; empty: the name matched"
+    )
+    excerpt: str
 
 
 class PersonSummaryPublic(BaseModel):
@@ -92,6 +110,7 @@ class PersonSummaryPublic(BaseModel):
     photo: str | None
     met: bool
     last_contact: dt.date | None
+    hint: SearchHintPublic | None = None
 
 
 class ContactPublic(BaseModel):
@@ -126,8 +145,8 @@ class EncounterCreate(Schema):
     channel: Channel = Channel.OTHER
     introducer_id: Id | None = None
     event_id: Id | None = None
-    place: str = Field(default="", max_length=200)
-    memory_cue: str = Field(default="", max_length=2000)
+    place: str = Field(default="", max_length=limit_of("place"))
+    memory_cue: str = Field(default="", max_length=limit_of("memory_cue"))
 
 
 class EncounterUpdate(Schema):
@@ -137,8 +156,8 @@ class EncounterUpdate(Schema):
     channel: Channel | None = None
     introducer_id: Id | None = None
     event_id: Id | None = None
-    place: str | None = Field(default=None, max_length=200)
-    memory_cue: str | None = Field(default=None, max_length=2000)
+    place: str | None = Field(default=None, max_length=limit_of("place"))
+    memory_cue: str | None = Field(default=None, max_length=limit_of("memory_cue"))
 
 
 class EncounterPublic(BaseModel):
@@ -160,7 +179,7 @@ class InteractionCreate(Schema):
     person_ids: list[Id] = Field(min_length=1, max_length=100)
     on: dt.date
     kind: InteractionKind = InteractionKind.MEETING
-    summary: str = Field(default="", max_length=10_000)
+    summary: str = Field(default="", max_length=limit_of("summary"))
     follow_up_on: dt.date | None = None
 
 
@@ -190,7 +209,7 @@ class ExchangeCreate(Schema):
     direction: Direction
     kind: ExchangeKind = ExchangeKind.OTHER
     weight: int = Field(default=1, ge=1, le=5)
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=limit_of("note"))
 
 
 class ExchangeUpdate(Schema):
@@ -200,7 +219,7 @@ class ExchangeUpdate(Schema):
     direction: Direction | None = None
     kind: ExchangeKind | None = None
     weight: int | None = Field(default=None, ge=1, le=5)
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=limit_of("note"))
 
 
 class ExchangePublic(BaseModel):
@@ -220,7 +239,7 @@ class RequestCreate(Schema):
 
     person_id: Id
     side: RequestSide
-    what: str = Field(min_length=1, max_length=2000)
+    what: str = Field(min_length=1, max_length=limit_of("what"))
     asked_on: dt.date
     due_on: dt.date | None = None
 
@@ -229,7 +248,7 @@ class RequestUpdate(Schema):
     """Move a request on; closing it (done, declined) records the outcome and date."""
 
     status: RequestStatus
-    outcome: str = Field(default="", max_length=2000)
+    outcome: str = Field(default="", max_length=limit_of("outcome"))
     on: dt.date | None = None
 
 
@@ -311,22 +330,22 @@ class PeoplePagePublic(BaseModel):
 class EventCreate(Schema):
     """An event (異業種交流会, party, seminar ...) with my goal for it."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=limit_of("name"))
     on: dt.date
     kind: EventKind = EventKind.MEETUP
-    place: str = Field(default="", max_length=200)
-    goal: str = Field(default="", max_length=2000)
+    place: str = Field(default="", max_length=limit_of("place"))
+    goal: str = Field(default="", max_length=limit_of("goal"))
     goal_count: int | None = Field(default=None, ge=0, le=100_000)
 
 
 class EventUpdate(Schema):
     """Corrections to an event: only the fields given change."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, max_length=limit_of("name"))
     on: dt.date | None = None
     kind: EventKind | None = None
-    place: str | None = Field(default=None, max_length=200)
-    goal: str | None = Field(default=None, max_length=2000)
+    place: str | None = Field(default=None, max_length=limit_of("place"))
+    goal: str | None = Field(default=None, max_length=limit_of("goal"))
     goal_count: int | None = Field(default=None, ge=0, le=100_000)
 
 
@@ -395,8 +414,8 @@ class PurposeUpdate(Schema):
     """Why this relationship matters, what I can offer, how often to touch base."""
 
     category: str = Field(max_length=20, examples=["mentor"])
-    goal: str = Field(default="", max_length=2000)
-    offer: str = Field(default="", max_length=2000)
+    goal: str = Field(default="", max_length=limit_of("goal"))
+    offer: str = Field(default="", max_length=limit_of("offer"))
     cadence_days: int | None = Field(default=None, ge=1, le=3650)
 
 
@@ -407,7 +426,7 @@ class LinkCreate(Schema):
     person_b: Id
     kind: str = Field(default="knows", max_length=20)
     on: dt.date | None = None
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=limit_of("note"))
 
 
 ERRORS: dict[int | str, dict[str, object]] = {

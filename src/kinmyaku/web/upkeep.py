@@ -10,17 +10,26 @@ It also writes the daily backup (:mod:`kinmyaku.services.snapshots`) in another 
 few minutes after the start when the newest backup is more than a day old, then once a day.
 A failure is logged (no secret in it) and shown on the Settings page; it never stops the
 server.
+
+And it builds the network graph (人脈マップ, :func:`kinmyaku.services.network.warm_network`)
+in a third thread as it starts, then looks again every minute (a change to people or
+relations, or a new day, rebuilds it there), so the first warm path after a start answers
+at once at 100,000 people. Below :data:`WARM_MIN_PEOPLE` people the graph builds on the
+first request in a few milliseconds and no thread is started.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import func, select
 
 from kinmyaku.bootstrap import App
 from kinmyaku.domain.errors import KinmyakuError
@@ -28,6 +37,8 @@ from kinmyaku.domain.insights import DEFAULT_PARAMS
 from kinmyaku.i18n import translate
 from kinmyaku.services import snapshots
 from kinmyaku.services.insights_summary import ensure_touch_summary
+from kinmyaku.services.network import warm_network
+from kinmyaku.storage.schema import people
 
 log = logging.getLogger(__name__)
 AFTER_MIDNIGHT = timedelta(minutes=1)
@@ -35,6 +46,8 @@ BACKUP_EVERY = timedelta(days=1)
 FIRST_BACKUP_AFTER = timedelta(minutes=2)
 """The first backup waits for the server to settle (and a short-lived test app never makes one)."""
 BACKUP_POLL = timedelta(hours=1)
+WARM_MIN_PEOPLE = 2000
+NETWORK_POLL = timedelta(minutes=1)
 
 
 def seconds_to_next_day(now: datetime, margin: timedelta = AFTER_MIDNIGHT) -> float:
@@ -53,6 +66,7 @@ class DailySummary:
         now: Callable[[], datetime] = datetime.now,
         margin: timedelta = AFTER_MIDNIGHT,
         backups: DailyBackup | None = None,
+        network: NetworkWarmup | None = None,
     ) -> None:
         self.core = core
         self.now = now
@@ -62,6 +76,8 @@ class DailySummary:
         self.runs = 0
         self.backups = backups or DailyBackup(core)
         """The daily backup, started and stopped with the summary."""
+        self.network = network or NetworkWarmup(core)
+        """The network graph built in the background, started and stopped with the summary."""
 
     def refresh(self) -> None:
         """Bring the summary up to date for today (a failure is logged, never raised)."""
@@ -76,11 +92,13 @@ class DailySummary:
         self._thread = threading.Thread(target=self._run, name="kinmyaku-upkeep", daemon=True)
         self._thread.start()
         self.backups.start()
+        self.network.start()
 
     def stop(self) -> None:
         """Stop the threads (waits for a refresh in progress)."""
         self._stop.set()
         self.backups.stop()
+        self.network.stop()
         if self._thread is not None:
             self._thread.join(timeout=30)
 
@@ -228,3 +246,67 @@ class DailyBackup:
             finally:
                 self._wake.clear()
             delay = self.poll.total_seconds()
+
+
+class NetworkWarmup:
+    """A daemon thread that keeps the network graph built: at the start, then every minute."""
+
+    def __init__(
+        self, core: App, *, min_people: int = WARM_MIN_PEOPLE, poll: timedelta = NETWORK_POLL
+    ) -> None:
+        self.core = core
+        self.min_people = min_people
+        self.poll = poll
+        self.builds = 0
+        self.seconds = 0.0
+        """How long the last build took."""
+        self.cpu_seconds = 0.0
+        """The CPU time of the last build (what it costs on a machine with nothing else to do)."""
+        self.ready = threading.Event()
+        """Set once the graph is built (or when no thread is needed)."""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def needed(self) -> bool:
+        """True when the network is big enough for a build to be worth doing ahead."""
+        with self.core.uow() as conn:
+            count = conn.execute(select(func.count()).select_from(people)).scalar_one()
+        return int(count) >= self.min_people
+
+    def build(self) -> None:
+        """Build or refresh the graph now (a failure is logged, never raised)."""
+        started, cpu = time.perf_counter(), time.thread_time()
+        try:
+            if warm_network(self.core.uow(), today=self.core.today()):
+                self.builds += 1
+                self.seconds = time.perf_counter() - started
+                self.cpu_seconds = time.thread_time() - cpu
+                log.info("network graph built in %.1f s", self.seconds)
+        except Exception:  # the request path builds it again if this failed
+            log.exception("could not build the network graph")
+        finally:
+            self.ready.set()
+
+    def start(self) -> None:
+        """Start the thread when the network is big (checked now, before any request)."""
+        try:
+            wanted = self.needed()
+        except Exception:
+            log.exception("could not count the people")
+            wanted = False
+        if not wanted:
+            self.ready.set()
+            return
+        self._thread = threading.Thread(target=self._run, name="kinmyaku-network", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread (waits for a build in progress)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+    def _run(self) -> None:
+        self.build()
+        while not self._stop.wait(self.poll.total_seconds()):
+            self.build()

@@ -13,6 +13,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from kinmyaku.domain.limits import limit_of
+
 # Each widget builds its markup with f-strings in which every value passes through
 # ``escape`` (Markup.format would do the same at seven times the cost), then marks the
 # result safe once: hence the ``noqa: S704`` on those lines; tests/unit/test_widgets.py
@@ -23,11 +25,20 @@ def _attrs(attrs: Mapping[str, Any]) -> str:
     return "".join(f' {escape(k)}="{escape(v)}"' for k, v in attrs.items())
 
 
-def _error(name: str, errors: Mapping[str, Any]) -> str:
+# Input types that hold free text: they get ``maxlength`` from domain/limits.py.
+TEXT_TYPES = frozenset({"text", "textarea", "email", "tel", "url", "search"})
+
+
+def _key(prefix: str, name: str) -> str:
+    """The id part of a field: ``met-on`` for the field ``on`` of the form prefixed ``met``."""
+    return f"{prefix}-{name}" if prefix else name
+
+
+def _error(name: str, errors: Mapping[str, Any], key: str = "") -> str:
     message = errors.get(name)
     if not message:
         return ""
-    return f'<p id="e-{escape(name)}" class="error" role="alert">{escape(message)}</p>'
+    return f'<p id="e-{escape(key or name)}" class="error" role="alert">{escape(message)}</p>'
 
 
 def field(
@@ -39,30 +50,39 @@ def field(
     required: bool = False,
     hint: str = "",
     attrs: Mapping[str, Any] | None = None,
+    prefix: str = "",
+    limit: int | None = None,
 ) -> Markup:
-    """A labelled input (or textarea) with its hint and error message."""
+    """A labelled input (or textarea) with its hint and error message.
+
+    Ids are ``f-<prefix>-<name>`` (``prefix`` keeps them unique when a page has several
+    forms); a text field gets ``maxlength`` from domain/limits.py (or ``limit``).
+    """
     errors = errors or {}
-    n = escape(name)
+    n, k = escape(name), escape(_key(prefix, name))
     invalid = bool(errors.get(name))
     star = ' <span class="req" aria-hidden="true">*</span>' if required else ""
     extra = " required" if required else ""
     if invalid:
-        extra += f' aria-invalid="true" aria-describedby="e-{n}"'
+        extra += f' aria-invalid="true" aria-describedby="e-{k}"'
     elif hint:
-        extra += f' aria-describedby="h-{n}"'
-    extra += _attrs(attrs or {})
+        extra += f' aria-describedby="h-{k}"'
+    more = dict(attrs or {})
+    if type in TEXT_TYPES and "maxlength" not in more:
+        more["maxlength"] = limit or limit_of(name)
+    extra += _attrs(more)
     if type == "textarea":
         shown = escape(value or "")
-        control = f'<textarea id="f-{n}" name="{n}" rows="3"{extra}>{shown}</textarea>'
+        control = f'<textarea id="f-{k}" name="{n}" rows="3"{extra}>{shown}</textarea>'
     else:
         shown = escape("" if value is None else value)
-        control = f'<input id="f-{n}" name="{n}" type="{escape(type)}" value="{shown}"{extra}>'
-    help_text = f'<small id="h-{n}" class="hint">{escape(hint)}</small>' if hint else ""
+        control = f'<input id="f-{k}" name="{n}" type="{escape(type)}" value="{shown}"{extra}>'
+    help_text = f'<small id="h-{k}" class="hint">{escape(hint)}</small>' if hint else ""
     return Markup(  # noqa: S704 - every value above is escaped
         f'<div class="field{" invalid" if invalid else ""}">\n'
-        f'  <label for="f-{n}">{escape(text)}{star}</label>\n'
+        f'  <label for="f-{k}">{escape(text)}{star}</label>\n'
         f"  {control}\n"
-        f"  {help_text}{_error(name, errors)}\n"
+        f"  {help_text}{_error(name, errors, k)}\n"
         "</div>"
     )
 
@@ -75,12 +95,13 @@ def select(
     errors: Mapping[str, Any] | None = None,
     blank: str | None = None,
     attrs: Mapping[str, Any] | None = None,
+    prefix: str = "",
 ) -> Markup:
     """A labelled select; ``options`` are (value, label) pairs, ``blank`` an empty first one."""
     errors = errors or {}
-    n = escape(name)
+    n, k = escape(name), escape(_key(prefix, name))
     invalid = bool(errors.get(name))
-    extra = f' aria-invalid="true" aria-describedby="e-{n}"' if invalid else ""
+    extra = f' aria-invalid="true" aria-describedby="e-{k}"' if invalid else ""
     extra += _attrs(attrs or {})
     chosen = str(selected)
     items = [f'<option value="">{escape(blank)}</option>'] if blank is not None else []
@@ -90,24 +111,37 @@ def select(
     options_html = "\n    ".join(items)
     return Markup(  # noqa: S704 - every value above is escaped
         f'<div class="field{" invalid" if invalid else ""}">\n'
-        f'  <label for="f-{n}">{escape(text)}</label>\n'
-        f'  <select id="f-{n}" name="{n}"{extra}>\n    {options_html}\n  </select>\n'
-        f"  {_error(name, errors)}\n</div>"
+        f'  <label for="f-{k}">{escape(text)}</label>\n'
+        f'  <select id="f-{k}" name="{n}"{extra}>\n    {options_html}\n  </select>\n'
+        f"  {_error(name, errors, k)}\n</div>"
     )
 
 
-def form_errors(errors: Mapping[str, Any], known: Iterable[str] = ()) -> Markup:
-    """The messages of errors that belong to no field shown (``known``), as one alert."""
+def form_errors(errors: Mapping[str, Any], known: Iterable[str] = (), prefix: str = "") -> Markup:
+    """The errors at the top of a form, as one alert.
+
+    Errors of fields not shown (not in ``known``) are always listed. When two or more
+    fields shown are wrong, every error is listed, each of a field linking to it (its
+    message is also next to the field): the summary says at once all there is to fix.
+    """
     skip = set(known)
-    others = [
-        message
-        for key, message in sorted(errors.items(), key=lambda item: str(item[0]).lower())
-        if key not in skip
-    ]
-    if not others:
+    ordered = sorted(
+        ((k, v) for k, v in errors.items() if v), key=lambda item: str(item[0]).lower()
+    )
+    summary = sum(1 for key, _ in ordered if key in skip) >= 2
+    items = []
+    for key, message in ordered:
+        if key not in skip:
+            items.append(f"<p>{escape(message)}</p>")
+        elif summary:
+            target = escape(_key(prefix, key))
+            items.append(f'<p><a href="#f-{target}">{escape(message)}</a></p>')
+    if not items:
         return Markup("")
-    body = "".join(f"<p>{escape(message)}</p>" for message in others)
-    return Markup(f'<div class="alert" role="alert">\n  {body}\n</div>')  # noqa: S704
+    body = "".join(items)
+    return Markup(  # noqa: S704 - every value above is escaped
+        f'<div class="alert" role="alert">\n  {body}\n</div>'
+    )
 
 
 def csrf(token: str) -> Markup:

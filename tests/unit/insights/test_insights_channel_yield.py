@@ -40,7 +40,7 @@ def test_yield_by_channel_event_and_introducer() -> None:
     event = rows[(SourceKind.CHANNEL, "event")]
     assert (event.met, event.two_way, event.strong, event.converted) == (3, 2, 1, 2)
     assert event.rate == pytest.approx(2 / 3)
-    assert render(event.explanation, "en") == "2 of 3 became two-way, 1 strong ties (67%)"
+    assert render(event.explanation, "en") == "2 of 3 became two-way, 1 strong tie (67%)"
     assert render(event.explanation) == "3人中2人が双方向、1人が強い関係に（67%）"
     meetup = rows[(SourceKind.EVENT, "10")]
     assert (meetup.met, meetup.converted) == (2, 2)  # person 2 counted once for event 10

@@ -33,10 +33,15 @@ def test_fresh_encounter_is_due_with_hours_left() -> None:
     assert not item.late
     assert item.hours_waiting == 17
     assert item.due_at == MET + timedelta(hours=48)
-    # 48 - 17 = 31 hours left
-    assert render(item.explanation) == "渋谷 異業種交流会で出会いました：あと31時間以内にお礼を"
+    # 48 - 17 = 31 hours left: a wait of more than a day reads in days
+    assert render(item.explanation) == "渋谷 異業種交流会で出会いました：あと2日以内にお礼を"
     assert render(item.explanation, "en") == (
-        "Met at 渋谷 異業種交流会: say thank you within 31 hours"
+        "Met at 渋谷 異業種交流会: say thank you within 2 days"
+    )
+    [soon] = followup_queue([MEETUP], last_followup_at={}, now=MET + timedelta(hours=36))
+    assert render(soon.explanation) == "渋谷 異業種交流会で出会いました：あと12時間以内にお礼を"
+    assert render(soon.explanation, "en") == (
+        "Met at 渋谷 異業種交流会: say thank you within 12 hours"
     )
 
 
@@ -45,10 +50,15 @@ def test_late_after_48_hours_and_stays_until_followed_up() -> None:
     [item] = followup_queue([MEETUP], last_followup_at={}, now=now)
     assert item.late
     assert render(item.explanation, "en") == (
-        "Met at 渋谷 異業種交流会 on 2024-05-31; no follow-up for 48 hours"
+        "Met at 渋谷 異業種交流会 on May 31; no follow-up for 2 days"
+    )
+    assert render(item.explanation) == (
+        "5月31日に渋谷 異業種交流会で出会ってから2日、フォローがありません"
     )
     much_later = MET + timedelta(days=30)
     assert followup_queue([MEETUP], last_followup_at={}, now=much_later)[0].late
+    next_year = followup_queue([MEETUP], last_followup_at={}, now=MET + timedelta(days=400))[0]
+    assert "2024年5月31日" in render(next_year.explanation)
 
 
 def test_a_follow_up_after_meeting_clears_it_one_before_does_not() -> None:
@@ -99,14 +109,17 @@ def test_japanese_thank_you_draft_is_business_style() -> None:
     [item] = followup_queue([MEETUP], last_followup_at={}, now=now)
     draft = thank_you_for(item, person=PERSON, sender=ME, today=now.date())
     assert draft.subject == "【御礼】渋谷 異業種交流会でのご挨拶（株式会社ヤマダ 山田 太郎）"
-    assert draft.body.splitlines()[:5] == [
+    assert draft.body.splitlines()[:8] == [
         "株式会社サンプル",
         "佐藤 花子 様",
         "",
-        "昨日は渋谷 異業種交流会にてお話しさせていただき、誠にありがとうございました。",
+        "お世話になっております。",
         "株式会社ヤマダの山田 太郎です。",
+        "",
+        "昨日（5月31日）の渋谷 異業種交流会では、お話しする機会をいただき、"
+        "誠にありがとうございました。",
+        "生成AIの業務活用についてのお話は大変興味深く、勉強になりました。",
     ]
-    assert "生成AIの業務活用についてのお話、大変勉強になりました。" in draft.body
     assert draft.as_text().startswith("件名：【御礼】")
 
 
@@ -118,7 +131,7 @@ def test_english_thank_you_draft() -> None:
         met_on=date(2024, 5, 20),
         today=date(2024, 6, 1),
         topic="hiring engineers",
-        locale="en-US",
+        language="en",
     )
     assert draft.subject == "Thank you for the conversation at Tokyo Startup Night"
     lines = draft.body.splitlines()
@@ -143,7 +156,8 @@ def test_drafts_without_topic_or_organisation_leave_those_lines_out() -> None:
         today=date(2024, 6, 1),
     )
     assert ja.body.splitlines()[0] == "鈴木 様"
-    assert "本日は勉強会にて" in ja.body
+    assert "田中 一郎です。" in ja.body
+    assert "本日（6月1日）の勉強会では" in ja.body
     assert "についてのお話" not in ja.body
     assert ja.subject == "【御礼】勉強会でのご挨拶（田中 一郎）"
     en = thank_you_draft(
@@ -152,7 +166,7 @@ def test_drafts_without_topic_or_organisation_leave_those_lines_out() -> None:
         event_name="the meetup",
         met_on=date(2024, 5, 31),
         today=date(2024, 6, 1),
-        locale="en",
+        language="en",
     )
     assert en.body.splitlines()[0] == "Dear 鈴木,"
     assert "at the meetup yesterday." in en.body
@@ -160,7 +174,7 @@ def test_drafts_without_topic_or_organisation_leave_those_lines_out() -> None:
     assert en.body.rstrip().endswith("田中 一郎")
 
 
-def test_older_meetings_say_senjitsu() -> None:
+def test_older_meetings_name_the_day() -> None:
     draft = thank_you_draft(
         person=PERSON,
         sender=ME,
@@ -168,4 +182,12 @@ def test_older_meetings_say_senjitsu() -> None:
         met_on=date(2024, 5, 1),
         today=date(2024, 6, 1),
     )
-    assert "先日は展示会にて" in draft.body
+    assert "5月1日の展示会では" in draft.body
+    last_year = thank_you_draft(
+        person=PERSON,
+        sender=ME,
+        event_name="展示会",
+        met_on=date(2023, 12, 2),
+        today=date(2024, 1, 5),
+    )
+    assert "2023年12月2日の展示会では" in last_year.body

@@ -45,6 +45,15 @@ DIMENSION_LABELS: Mapping[Dimension, LocalText] = MappingProxyType(
     }
 )
 
+# English needs the singular after a count of one ("span 1 organisation").
+SINGULAR_EN: Mapping[Dimension, str] = MappingProxyType(
+    {
+        Dimension.INDUSTRY: "industry",
+        Dimension.JOB_FUNCTION: "job function",
+        Dimension.ORGANIZATION: "organisation",
+    }
+)
+
 DEFAULT_REFERENCE_INDUSTRIES: tuple[str, ...] = tuple(
     code for code in INDUSTRY_NAMES if code != UNCLASSIFIABLE
 )
@@ -151,7 +160,7 @@ def dimension_diversity(
     if positive:
         explanation = explain(
             "diversity",
-            dimension=label,
+            dimension=label if len(positive) != 1 else LocalText(label.ja, SINGULAR_EN[dimension]),
             people=people,
             months=months,
             distinct=len(positive),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 
 
@@ -85,8 +86,9 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = {
         "cadence.basis.purpose": "目的「{purpose}」の目安：{cadence}日ごと",
         "cadence.basis.tier": "ランク{tier}の既定値：{cadence}日ごと",
         "cadence.basis.default": "既定値：{cadence}日ごと",
-        "followup.late": "{met_on}に{event}で出会ってから{hours}時間、フォローがありません",
+        "followup.late": "{met_on}に{event}で出会ってから{days}日、フォローがありません",
         "followup.due": "{event}で出会いました：あと{hours_left}時間以内にお礼を",
+        "followup.due_days": "{event}で出会いました：あと{days}日以内にお礼を",
         "diversity": (
             "直近{months}か月に出会った{people}人の{dimension}は{distinct}種類："
             "多様性指数 {entropy:.2f}、均等度 {evenness:.0%}"
@@ -151,8 +153,9 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = {
         "cadence.basis.purpose": "Purpose “{purpose}”: every {cadence:day/days}",
         "cadence.basis.tier": "Default for tier {tier}: every {cadence:day/days}",
         "cadence.basis.default": "Default: every {cadence:day/days}",
-        "followup.late": "Met at {event} on {met_on}; no follow-up for {hours:hour/hours}",
+        "followup.late": "Met at {event} on {met_on}; no follow-up for {days:day/days}",
         "followup.due": "Met at {event}: say thank you within {hours_left:hour/hours}",
+        "followup.due_days": "Met at {event}: say thank you within {days:day/days}",
         "diversity": (
             "The {people:person/people} you met in {months:month/months} span {distinct}"
             " {dimension}: diversity index {entropy:.2f}, evenness {evenness:.0%}"
@@ -166,7 +169,9 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = {
             "About as diverse as the previous {months:month/months} ({delta:+.2f})"
         ),
         "diversity.gaps": "Industries with nobody yet ({count}): {gaps}",
-        "yield": "{two_way} of {met} became two-way, {strong} strong ties ({rate:.0%})",
+        "yield": (
+            "{two_way} of {met} became two-way, {strong:strong tie/strong ties} ({rate:.0%})"
+        ),
         "forgotten": (
             "No touch since you met on {met_on} ({days:day/days} ago); no memory cue, no photo"
         ),
@@ -183,6 +188,18 @@ def language_of(locale: str) -> str:
     """The template language for a locale: "ja" for ja/ja-JP/ja_JP, else "en"."""
     language = locale.replace("_", "-").split("-", 1)[0].lower()
     return language if language in LANGUAGES else "en"
+
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(on: date, today: date) -> LocalText:
+    """A date as people write it: 12月2日 / Dec 2, with the year only when it is not this one."""
+    if on.year == today.year:
+        return LocalText(f"{on.month}月{on.day}日", f"{_MONTHS_EN[on.month - 1]} {on.day}")
+    return LocalText(
+        f"{on.year}年{on.month}月{on.day}日", f"{_MONTHS_EN[on.month - 1]} {on.day}, {on.year}"
+    )
 
 
 class _Count(int):

@@ -1,5 +1,5 @@
 """Event follow-up: the queue of people met at events and not followed up yet, and
-the thank-you message drafts (お礼メール) in Japanese business style and in English.
+the thank-you draft for a queue item (the drafts themselves are in drafts.py).
 
 An encounter at an event is followed up once any touch other than an encounter (an
 interaction, exchange or request, by either side) happens at or after the moment of
@@ -17,24 +17,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from kinmyaku.domain.insights.explain import Explanation, explain, language_of
+from kinmyaku.domain.insights.drafts import DraftPerson as DraftPerson
+from kinmyaku.domain.insights.drafts import DraftSender as DraftSender
+from kinmyaku.domain.insights.drafts import ThankYouDraft as ThankYouDraft
+from kinmyaku.domain.insights.drafts import thank_you_draft as thank_you_draft
+from kinmyaku.domain.insights.explain import Explanation, day_text, explain
 from kinmyaku.domain.insights.params import DEFAULT_PARAMS, InsightParams
 
 _HOUR = timedelta(hours=1)
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +79,19 @@ def followup_queue(
             explanation = explain(
                 "followup.late",
                 event=encounter.event_name,
-                met_on=encounter.met_at.date().isoformat(),
-                hours=hours_waiting,
+                met_on=day_text(encounter.met_at.date(), now.date()),
+                days=max(1, hours_waiting // 24),
             )
         else:
             hours_left = math.ceil((due_at - now) / _HOUR)
-            explanation = explain("followup.due", event=encounter.event_name, hours_left=hours_left)
+            if hours_left > 24:  # a wait of a day or more reads in days, as people say it
+                explanation = explain(
+                    "followup.due_days", event=encounter.event_name, days=math.ceil(hours_left / 24)
+                )
+            else:
+                explanation = explain(
+                    "followup.due", event=encounter.event_name, hours_left=hours_left
+                )
         queue.append(FollowUp(encounter, due_at, late, hours_waiting, explanation))
     queue.sort(key=lambda f: (f.due_at, f.encounter.person_id, f.encounter.event_id))
     return queue
@@ -115,66 +112,15 @@ def followup_queue_from_touches(
     return followup_queue(encounters, last_followup_at=latest, now=now, params=params)
 
 
-@dataclass(frozen=True, slots=True)
-class DraftPerson:
-    """The person to thank; name_en is how to address them in English."""
-
-    family_name: str
-    given_name: str = ""
-    organization: str = ""
-    name_en: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class DraftSender:
-    """Me, as I sign the message."""
-
-    name: str
-    organization: str = ""
-    name_en: str = ""
-    organization_en: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ThankYouDraft:
-    """A thank-you message ready to copy: subject and body."""
-
-    language: str
-    subject: str
-    body: str
-
-    def as_text(self) -> str:
-        """Subject line, a blank line, then the body."""
-        label = "件名" if self.language == "ja" else "Subject"
-        colon = "：" if self.language == "ja" else ": "
-        return f"{label}{colon}{self.subject}\n\n{self.body}"
-
-
-def thank_you_draft(
-    *,
-    person: DraftPerson,
-    sender: DraftSender,
-    event_name: str,
-    met_on: date,
-    today: date,
-    topic: str = "",
-    locale: str = "ja",
-) -> ThankYouDraft:
-    """A thank-you message (お礼メール) for meeting a person at an event."""
-    if language_of(locale) == "ja":
-        return _draft_ja(person, sender, event_name, met_on, today, topic.strip())
-    return _draft_en(person, sender, event_name, met_on, today, topic.strip())
-
-
 def thank_you_for(
     item: FollowUp,
     *,
     person: DraftPerson,
     sender: DraftSender,
     today: date,
-    locale: str = "ja",
+    language: str | None = None,
 ) -> ThankYouDraft:
-    """The thank-you draft for a follow-up queue item."""
+    """The thank-you draft for a follow-up queue item (in the person's language by default)."""
     e = item.encounter
     return thank_you_draft(
         person=person,
@@ -183,73 +129,5 @@ def thank_you_for(
         met_on=e.met_at.date(),
         today=today,
         topic=e.topic,
-        locale=locale,
+        language=language,
     )
-
-
-def _join(*parts: str) -> str:
-    return " ".join(p.strip() for p in parts if p.strip())
-
-
-def _draft_ja(
-    person: DraftPerson, sender: DraftSender, event: str, met_on: date, today: date, topic: str
-) -> ThankYouDraft:
-    days = (today - met_on).days
-    when = "本日" if days == 0 else "昨日" if days == 1 else "先日"
-    name = _join(person.family_name, person.given_name)
-    signature = f"{sender.organization}の{sender.name}" if sender.organization else sender.name
-    lines = [person.organization] if person.organization else []
-    lines += [
-        f"{name} 様",
-        "",
-        f"{when}は{event}にてお話しさせていただき、誠にありがとうございました。",
-        f"{signature}です。",
-        "",
-    ]
-    if topic:
-        lines.append(f"{topic}についてのお話、大変勉強になりました。")
-    lines += [
-        "何かお役に立てることがございましたら、お気軽にお声がけください。",
-        "今後ともどうぞよろしくお願いいたします。",
-        "",
-        "――――――――――",
-        sender.name,
-    ]
-    if sender.organization:
-        lines.append(sender.organization)
-    subject_name = _join(sender.organization, sender.name)
-    subject = f"【御礼】{event}でのご挨拶（{subject_name}）"
-    return ThankYouDraft("ja", subject, "\n".join(lines) + "\n")
-
-
-def _draft_en(
-    person: DraftPerson, sender: DraftSender, event: str, met_on: date, today: date, topic: str
-) -> ThankYouDraft:
-    days = (today - met_on).days
-    if days == 0:
-        when = "today"
-    elif days == 1:
-        when = "yesterday"
-    else:
-        when = f"on {_MONTHS_EN[met_on.month - 1]} {met_on.day}"
-    name = person.name_en or _join(person.family_name, person.given_name)
-    lines = [
-        f"Dear {name},",
-        "",
-        f"Thank you for taking the time to talk with me at {event} {when}.",
-    ]
-    if topic:
-        lines.append(f"I especially enjoyed our conversation about {topic}.")
-    lines += [
-        "",
-        "I would be glad to stay in touch, and please let me know if there is anything"
-        " I can help you with.",
-        "",
-        "Best regards,",
-        sender.name_en or sender.name,
-    ]
-    organization = sender.organization_en or sender.organization
-    if organization:
-        lines.append(organization)
-    subject = f"Thank you for the conversation at {event}"
-    return ThankYouDraft("en", subject, "\n".join(lines) + "\n")

@@ -44,7 +44,7 @@ from kinmyaku.storage.schema import (
 SEPARATOR = "\n\n"
 """Between KEEP's text and OTHER's when both have one (notes, offers, needs, goals)."""
 
-DERIVED = frozenset({"search_terms", "search_names", "touch_summary"})
+DERIVED = frozenset({"search_terms", "search_names", "search_memory", "touch_summary"})
 """Tables rebuilt after a merge or its undo (the search index, the touch summary)."""
 
 

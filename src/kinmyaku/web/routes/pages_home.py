@@ -1,4 +1,4 @@
-"""Home: what to do today."""
+"""Home: what to do today, as a to-do list."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from kinmyaku.services.today import show_today
 from kinmyaku.web.deps import CoreDep, render
+from kinmyaku.web.routes.pages_followups import now_of, row_context
 from kinmyaku.web.routes.pages_identity import duplicates_count
 
 router = APIRouter(include_in_schema=False)
@@ -14,6 +15,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(request: Request, core: CoreDep) -> Response:
-    """Follow-ups and requests due, people met recently without a touch, reconnects."""
-    t = show_today(core.uow(), today=core.today())
-    return render(request, "home.html", {"t": t, "duplicates": duplicates_count(request)})
+    """Met in the last 48 hours, follow-ups overdue and due this week, requests I owe."""
+    t = show_today(core.uow(), today=core.today(), now=now_of(core))
+    context = {"t": t, "duplicates": duplicates_count(request), **row_context(core, "/")}
+    return render(request, "home.html", context)

@@ -33,6 +33,7 @@ from kinmyaku.web.deps import (
     see_other,
 )
 from kinmyaku.web.duplicate_count import DuplicateCount, data_version
+from kinmyaku.web.i18n import web_wording
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 50
@@ -254,7 +255,8 @@ def merge_queued(request: Request, queue_id: RecordId, core: CoreDep, lang: Lang
         outcome = queue.merge_queued(core.uow(), queue_id=queue_id, lang=lang)
     except KinmyakuError as error:
         status = 422 if is_htmx(request) else error.status
-        return _queue_answer(request, core, lang, status=status, error=error_text(lang, error))
+        message = error_text(lang, web_wording(error))  # no CLI flag (--into) on the page
+        return _queue_answer(request, core, lang, status=status, error=message)
     data_changed(request)
     return _queue_answer(request, core, lang, merged=outcome.person_id)
 

@@ -46,6 +46,7 @@ from kinmyaku.web.deps import (
     render,
     see_other,
 )
+from kinmyaku.web.i18n import web_wording
 from kinmyaku.web.routes.pages_identity import data_changed
 from kinmyaku.web.security import Session
 
@@ -217,7 +218,7 @@ def _options(form: FormData) -> dict[str, Any]:
 def _error(lang: str, error: KinmyakuError | FormatError) -> dict[str, str]:
     if isinstance(error, FormatError):
         return {"files": error.message(lang)}
-    return errors_of(lang, error)
+    return errors_of(lang, web_wording(error))
 
 
 @router.get("/import")

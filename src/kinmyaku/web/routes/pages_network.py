@@ -2,48 +2,44 @@
 ledger (double opt-in), connectors and clusters.
 
 The map is drawn in the browser (``static/js/network-map.js`` with the vendored Cytoscape.js)
-from ``/network/graph.json``: me, the ``people`` strongest ties that pass the filters (tag,
-industry, event, minimum strength), the links among them and the people on the best warm
-paths to the target.  It stays bounded (at most :data:`MAX_PEOPLE` people and
-:data:`MAX_EDGES` links) so a phone draws it quickly.
+from ``/network/graph.json`` (see :mod:`kinmyaku.services.network_map`): me in the centre,
+my ``people`` strongest ties (20; 10 on a phone) one by one, the other ties in at most
+``groups`` labelled bubbles (a company, or the smaller companies of an industry) that open
+with ``?group=KEY``, and the people on the best warm paths to the target.  ``?focus=ID``
+centres one person with their ties.  Every view stays bounded (at most a few hundred
+nodes) so a phone draws it at once, at 100,000 people too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from itertools import pairwise
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Select, intersect, select
 from starlette.datastructures import QueryParams
 
 from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.domain.model import Industry, industry_label
-from kinmyaku.domain.network import EdgeKind, NetworkGraph
+from kinmyaku.domain.network.wording import strength_word
 from kinmyaku.i18n import error_text, translate
 from kinmyaku.services import browse, introductions
-from kinmyaku.services.network import PathView, build_network, find_brokers, find_paths
+from kinmyaku.services.network import PathView, find_brokers, find_paths
 from kinmyaku.services.network import find_introduction_matches as find_matches
-from kinmyaku.storage import network_queries
-from kinmyaku.storage.schema import affiliations, encounters, organizations, person_tags
-from kinmyaku.storage.uow import UnitOfWork
+from kinmyaku.services.network_map import MapFilters, focus, group_members, overview
+from kinmyaku.services.people import resolve_person
 from kinmyaku.web import forms
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, RecordId, render, see_other
 
 router = APIRouter(include_in_schema=False)
 
-MAX_PEOPLE = 300
-PEOPLE_CHOICES = (50, 100, 150, 300)
-DEFAULT_PEOPLE = 150
-MAX_EDGES = 1500
+PEOPLE_CHOICES = (10, 20, 50, 100)
+DEFAULT_PEOPLE = 20
+MAX_PEOPLE = 100
+DEFAULT_GROUPS = 16
+MAX_GROUPS = 30
 STRENGTHS = (0, 20, 40, 60, 80)
 PATH_LIMIT = 3
-MAJOR_LABELS = 25  # the strongest ties are labelled; the others on zoom or hover
 # Hop kinds as shown in the path list (the CLI's short codes, in words).
 KIND_TEXT = {
     "tie": "Direct tie",
@@ -62,143 +58,38 @@ MOVES = {
 }
 
 
-@dataclass(frozen=True)
-class MapFilters:
-    """What the map shows: filters on the people, how many, and the path target."""
-
-    tag: str = ""
-    industry: str = ""
-    event_id: int | None = None
-    strength: int = 0
-    people: int = DEFAULT_PEOPLE
-    target: str = ""
-
-    @classmethod
-    def from_query(cls, params: QueryParams) -> MapFilters:
-        """Filters from the query string; unknown values fall back to showing everything."""
-        industry = params.get("industry", "")
-        event = params.get("event", "")
-        strength = params.get("strength", "")
-        people = params.get("people", "")
-        return cls(
-            tag=params.get("tag", "").strip()[:60],
-            industry=industry if industry in {i.value for i in Industry} else "",
-            event_id=int(event) if event.isdigit() and 0 < int(event) < 2**31 else None,
-            strength=int(strength) if strength.isdigit() and int(strength) in STRENGTHS else 0,
-            people=min(int(people), MAX_PEOPLE)
-            if people.isdigit() and int(people)
-            else DEFAULT_PEOPLE,
-            target=params.get("target", "").strip()[:200],
-        )
-
-    def query(self) -> dict[str, str]:
-        """The filters as query parameters (empty ones left out)."""
-        values = {
-            "tag": self.tag,
-            "industry": self.industry,
-            "event": str(self.event_id or ""),
-            "strength": str(self.strength or ""),
-            "people": str(self.people) if self.people != DEFAULT_PEOPLE else "",
-            "target": self.target,
-        }
-        return {k: v for k, v in values.items() if v}
+def _number(text: str, default: int, top: int) -> int:
+    return min(int(text), top) if text.isdigit() and int(text) else default
 
 
-def _filter_ids(filters: MapFilters) -> Select[Any] | None:
-    """One set of person ids passing the tag, industry and event filters (None: no filter)."""
-    sets: list[Select[Any]] = []
-    if filters.tag:
-        sets.append(select(person_tags.c.person_id).where(person_tags.c.tag == filters.tag))
-    if filters.industry:
-        sets.append(
-            select(affiliations.c.person_id)
-            .join(organizations, organizations.c.id == affiliations.c.organization_id)
-            .where(
-                organizations.c.industry == filters.industry, affiliations.c.is_current.is_(True)
-            )
-        )
-    if filters.event_id is not None:
-        sets.append(select(encounters.c.person_id).where(encounters.c.event_id == filters.event_id))
-    if not sets:
-        return None
-    return sets[0] if len(sets) == 1 else select(intersect(*sets).subquery().c[0])
+def parse_filters(params: QueryParams) -> MapFilters:
+    """Filters from the query string; unknown values fall back to showing everything."""
+    industry = params.get("industry", "")
+    event = params.get("event", "")
+    strength = params.get("strength", "")
+    return MapFilters(
+        tag=params.get("tag", "").strip()[:60],
+        industry=industry if industry in {i.value for i in Industry} else "",
+        event_id=int(event) if event.isdigit() and 0 < int(event) < 2**31 else None,
+        strength=int(strength) if strength.isdigit() and int(strength) in STRENGTHS else 0,
+        people=_number(params.get("people", ""), DEFAULT_PEOPLE, MAX_PEOPLE),
+        groups=_number(params.get("groups", ""), DEFAULT_GROUPS, MAX_GROUPS),
+        target=params.get("target", "").strip()[:200],
+    )
 
 
-def map_graph(
-    uow: UnitOfWork, *, today: date, filters: MapFilters, paths: list[PathView], lang: str
-) -> dict[str, Any]:
-    """The bounded map: me, the strongest filtered ties, path people, and links among them."""
-    graph = build_network(uow, today=today)
-    near, weights = graph.neighbours(0)
-    keep = weights >= filters.strength / 100 - 1e-6
-    with uow as conn:
-        wanted = _filter_ids(filters)
-        if wanted is not None:
-            ids = np.fromiter(conn.execute(wanted).scalars(), dtype=np.int64)
-            keep &= np.isin(graph.person_ids[near], ids)
-        matching = int(keep.sum())
-        chosen = near[keep][np.argsort(-weights[keep], kind="stable")][: filters.people]
-        on_paths = {pid for path in paths for pid, _ in path.people}
-        shown = np.union1d(
-            np.concatenate([[0], chosen]).astype(np.int64), graph.indices_of(on_paths)
-        )
-        person_ids = [graph.person_of(i) for i in shown.tolist()]
-        names = network_queries.names(conn, [p for p in person_ids if p != graph.me])
-    major = set(chosen[:MAJOR_LABELS].tolist()) | set(graph.indices_of(on_paths).tolist())
-    nodes = []
-    for index, pid in zip(shown.tolist(), person_ids, strict=True):
-        tie = graph.edge(0, index) if index else None
-        nodes.append(
-            {
-                "id": "me" if index == 0 else f"p{pid}",
-                "person": None if index == 0 else pid,
-                "label": translate(lang, "Me") if index == 0 else names.get(pid, f"#{pid}"),
-                "strength": round(tie[0] * 100) if tie else None,
-                "major": index == 0 or index in major,
-            }
-        )
-    return {
-        "nodes": nodes,
-        "edges": _edges(graph, shown, paths),
-        "matching": matching,
-        "shown": len(chosen),
-        "filters": filters.query(),
+def filter_query(filters: MapFilters) -> dict[str, str]:
+    """The filters as query parameters (empty and default ones left out)."""
+    values = {
+        "tag": filters.tag,
+        "industry": filters.industry,
+        "event": str(filters.event_id or ""),
+        "strength": str(filters.strength or ""),
+        "people": str(filters.people) if filters.people != DEFAULT_PEOPLE else "",
+        "groups": str(filters.groups) if filters.groups != DEFAULT_GROUPS else "",
+        "target": filters.target,
     }
-
-
-def _edges(
-    graph: NetworkGraph, shown: npt.NDArray[np.int64], paths: list[PathView]
-) -> list[dict[str, Any]]:
-    """Links among the shown people: the path links, then the strongest up to MAX_EDGES."""
-    on_path: set[tuple[int, int]] = set()
-    for path in paths:
-        chain = [graph.me, *(pid for pid, _ in path.people)]
-        for a, b in pairwise(chain):
-            on_path.add((min(a, b), max(a, b)))
-    found: list[tuple[bool, float, int, int, int]] = []
-    for row in shown.tolist():
-        lo, hi = int(graph.indptr[row]), int(graph.indptr[row + 1])
-        cols = graph.indices[lo:hi]
-        mask = (cols > row) & np.isin(cols, shown)
-        for col, weight, kind in zip(
-            cols[mask].tolist(),
-            graph.weights[lo:hi][mask].tolist(),
-            graph.kinds[lo:hi][mask].tolist(),
-            strict=True,
-        ):
-            a, b = graph.person_of(row), graph.person_of(col)
-            pair = (min(a, b), max(a, b))
-            found.append((pair in on_path or row == 0, weight, a, b, kind))
-    found.sort(key=lambda e: (not e[0], -e[1]))
-    return [
-        {
-            "source": "me" if a == graph.me else f"p{a}",
-            "target": f"p{b}",
-            "kind": EdgeKind(kind).label,
-            "weight": round(weight, 3),
-        }
-        for _, weight, a, b, kind in found[:MAX_EDGES]
-    ]
+    return {k: v for k, v in values.items() if v}
 
 
 def _paths(core: Any, filters: MapFilters, lang: str) -> tuple[str, list[PathView], str]:
@@ -214,29 +105,62 @@ def _paths(core: Any, filters: MapFilters, lang: str) -> tuple[str, list[PathVie
     return f"{aim.label} ({translate(lang, aim.kind)})", found, ""
 
 
-def _path_view(path: PathView, lang: str) -> dict[str, Any]:
-    """A path as the list shows it: whom to ask first, each hop in words, the explanation."""
+def path_view(path: PathView, lang: str) -> dict[str, Any]:
+    """A path as the list shows it: what to do in words, each hop, the score in details."""
     return {
+        "advice": path.advice(lang),
+        "works_at": path.works_at(lang),
+        "strength": translate(lang, path.strength),
+        "strength_class": path.strength.lower(),
         "score": path.score,
-        "first": path.people[0][1],
         "hops": [
-            {"id": pid, "name": name, "kind": translate(lang, KIND_TEXT[kind]), "weight": weight}
-            for (pid, name), (kind, weight) in zip(path.people, path.hops, strict=True)
+            {
+                "id": pid,
+                "name": name,
+                "role": path.role(i, lang),
+                "kind": translate(lang, KIND_TEXT[kind]),
+                "strength": translate(lang, strength_word(weight)),
+                "weight": weight,
+            }
+            for i, ((pid, name), (kind, weight)) in enumerate(
+                zip(path.people, path.hops, strict=True)
+            )
         ],
         "explanation": path.explanation(lang),
     }
 
 
+def _focus_id(core: Any, text: str, lang: str) -> tuple[int | None, str]:
+    """(person id, error message) of the person the focus box names."""
+    if not text.strip():
+        return None, ""
+    try:
+        return resolve_person(core.uow(), text[:200]), ""
+    except KinmyakuError as error:
+        return None, error_text(lang, error)
+
+
 @router.get("/network")
 def network_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
     """The map of my network, its filters, and the warm paths to a target."""
-    filters = MapFilters.from_query(request.query_params)
+    filters = parse_filters(request.query_params)
     target, found, error = _paths(core, filters, lang)
+    focus_text = request.query_params.get("focus", "").strip()[:200]
+    focus_id, focus_error = _focus_id(core, focus_text, lang)
+    graph_query = filter_query(filters)
+    if focus_id is not None:
+        graph_query["focus"] = str(focus_id)
     context = {
         "filters": filters,
-        "graph_query": filters.query(),
+        "filters_open": bool(
+            filters.tag or filters.industry or filters.event_id or filters.strength
+        )
+        or filters.people != DEFAULT_PEOPLE,
+        "graph_query": graph_query,
+        "focus_text": focus_text,
+        "focus_error": focus_error,
         "target_label": target,
-        "paths": [_path_view(path, lang) for path in found],
+        "paths": [path_view(path, lang) for path in found],
         "path_error": error,
         "industries": [(i.value, industry_label(i, lang)) for i in Industry],
         "events": [(e.id, f"{e.date} {e.name}") for e in browse.event_choices(core.uow())],
@@ -246,19 +170,34 @@ def network_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
     return render(request, "network.html", context)
 
 
-@router.get("/network/graph.json")
-def network_graph(request: Request, core: CoreDep, lang: LangDep) -> JSONResponse:
-    """The map data: nodes, edges, and the best paths to the target (as ``kinmyaku path``)."""
-    filters = MapFilters.from_query(request.query_params)
+def map_graph(
+    core: Any, params: QueryParams, lang: str, today: date | None = None
+) -> dict[str, Any]:
+    """The map data for a query: a group's members, a person in focus, or the overview."""
+    filters = parse_filters(params)
+    today = today or core.today()
+    group = params.get("group", "")
+    if group:
+        return group_members(core.uow(), today=today, filters=filters, key=group[:60], lang=lang)
+    person = params.get("focus", "")
+    if person.isdigit() and 0 < int(person) < 2**31:
+        return focus(core.uow(), today=today, person_id=int(person), lang=lang)
     target, found, error = _paths(core, filters, lang)
-    data = map_graph(core.uow(), today=core.today(), filters=filters, paths=found, lang=lang)
+    data = overview(core.uow(), today=today, filters=filters, paths=found, lang=lang)
+    data["filters"] = filter_query(filters)
     data["target"] = target
     data["error"] = error
     data["paths"] = [
         {**path.to_json(lang), "ids": ["me", *(f"p{pid}" for pid, _ in path.people)]}
         for path in found
     ]
-    return JSONResponse(data)
+    return data
+
+
+@router.get("/network/graph.json")
+def network_graph(request: Request, core: CoreDep, lang: LangDep) -> JSONResponse:
+    """The map data: the overview (with the paths to the target), a group, or a focus."""
+    return JSONResponse(map_graph(core, request.query_params, lang))
 
 
 @router.get("/network/matches")

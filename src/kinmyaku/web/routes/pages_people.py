@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from kinmyaku.domain.errors import KinmyakuError
+from kinmyaku.domain.errors import KinmyakuError, ValidationError
 from kinmyaku.domain.model import Channel, Industry, industry_label
+from kinmyaku.domain.validate import SNS, ValidationErrors, raise_all, sns_url
 from kinmyaku.services import browse, photos, today
 from kinmyaku.services.identity.finding import check_new_person
-from kinmyaku.services.people import PersonInput, add_person
+from kinmyaku.services.people import PersonInput, add_person, resolve_person, search_people
 from kinmyaku.services.relations import record_encounter
+from kinmyaku.services.today import met_day
 from kinmyaku.storage.people_filters import SORTS, PeopleQuery
 from kinmyaku.storage.uow import reading
 from kinmyaku.web import forms
@@ -24,6 +29,8 @@ from kinmyaku.web.routes.pages_identity import data_changed, similar_context
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
+SUGGESTIONS = 8  # people offered as the introducer is typed
+T = TypeVar("T")
 
 
 def _query(request: Request) -> tuple[PeopleQuery, int]:
@@ -139,7 +146,11 @@ def _quick_context(
         "running": running,
         "form": values,
         "channels": [c.value for c in Channel],
+        "sns_kinds": [(kind, SNS_NAMES[kind]) for kind in SNS],
     }
+
+
+SNS_NAMES = {"line": "LINE", "x": "X", "facebook": "Facebook", "linkedin": "LinkedIn"}
 
 
 @router.get("/people/new")
@@ -177,6 +188,57 @@ def _quick_error(
     return render(request, "quick_add.html", context, status=422)
 
 
+_PICKED = re.compile(r"#(\d+)\s*$")  # "高橋 健太 #12", as the introducer list offers it
+
+
+def _introducer(core: CoreDep, ref: str) -> int | None:
+    """The id of the introducer typed or picked: "name #id", "#id" or a name."""
+    if not ref:
+        return None
+    picked = _PICKED.search(ref)
+    try:
+        return resolve_person(core.uow(), f"#{picked.group(1)}" if picked else ref)
+    except KinmyakuError as error:
+        params = {k: v for k, v in error.params.items() if k != "field"}
+        raise ValidationError("introducer", error.msgid, **params) from None
+
+
+def _quick_input(core: CoreDep, form: FormDep) -> tuple[PersonInput, int | None]:
+    """The person and the introducer the form holds; every problem of it raised at once."""
+    errors: list[ValidationError] = []
+
+    def keep(step: Callable[[], T]) -> T | None:
+        try:
+            return step()
+        except ValidationErrors as many:
+            errors.extend(many.errors)
+        except ValidationError as error:
+            errors.append(error)
+        return None
+
+    checks = {"required": ("family_name",), "emails": ("email",), "phones": ("phone",)}
+    keep(lambda: forms.check(form, **checks, dates=("met_on",)))
+    if errors:  # values too long or wrong: the rest is not looked at before they are fixed
+        raise_all(errors)
+    handle, sns = forms.text(form, "handle"), forms.text(form, "sns")
+    url = keep(lambda: sns_url(sns, handle)) if handle else None
+    introducer = keep(lambda: _introducer(core, forms.text(form, "introducer")))
+    raise_all(errors)
+    phone, email = forms.text(form, "phone"), forms.text(form, "email")
+    data = PersonInput(
+        family_name=forms.text(form, "family_name"),
+        given_name=forms.text(form, "given_name"),
+        family_reading=forms.text(form, "family_reading") or None,
+        given_reading=forms.text(form, "given_reading") or None,
+        company=forms.text(form, "company") or None,
+        title=forms.text(form, "title"),
+        phones=[phone] if phone else (),
+        emails=[email] if email else (),
+        urls=[url] if url else (),
+    )
+    return data, introducer
+
+
 def _quick_add(
     request: Request,
     core: CoreDep,
@@ -187,18 +249,8 @@ def _quick_add(
 ) -> Response:
     uow = core.uow()
     try:
+        data, introducer = _quick_input(core, form)
         event = forms.number(form, "event")
-        phone, email = forms.text(form, "phone"), forms.text(form, "email")
-        data = PersonInput(
-            family_name=forms.text(form, "family_name"),
-            given_name=forms.text(form, "given_name"),
-            family_reading=forms.text(form, "family_reading") or None,
-            given_reading=forms.text(form, "given_reading") or None,
-            company=forms.text(form, "company") or None,
-            title=forms.text(form, "title"),
-            phones=[phone] if phone else (),
-            emails=[email] if email else (),
-        )
         if forms.text(form, "add_anyway") != "1":
             with reading():  # only a look: it need not wait for the write lock
                 similar = check_new_person(core.uow(), data)
@@ -208,14 +260,18 @@ def _quick_add(
                 context["similar"] = similar_context(core, lang, similar)
                 context["photo_dropped"] = picture is not None
                 return render(request, "quick_add.html", context)
+        met_on = met_day(
+            core.uow(), on=forms.day(form, "met_on"), event_id=event, today=core.today()
+        )
         with uow:
             photo = photos.store_photo(uow, data=picture) if picture else None
             person_id = add_person(uow, replace(data, photo=photo))
             record_encounter(
                 uow,
                 person_id=person_id,
-                on=forms.day(form, "met_on") or core.today(),
+                on=met_on,
                 channel=forms.text(form, "channel") or "other",
+                introducer_id=introducer,
                 event_id=event,
                 place=forms.text(form, "place"),
                 memory_cue=forms.text(form, "memory_cue"),
@@ -224,3 +280,14 @@ def _quick_add(
         return _quick_error(request, core, lang, fields, error)
     data_changed(request)
     return see_other(f"/people/new?added={person_id}")
+
+
+@router.get("/people/suggest")
+def suggest_people(request: Request, core: CoreDep) -> Response:
+    """The options of an ``<input list>`` of people (quick add's introducer), for htmx."""
+    params = request.query_params
+    query = (params.get("q") or params.get("introducer") or "").strip()[:200]
+    if _PICKED.search(query):
+        query = ""  # a person picked already: nothing more to offer
+    found = search_people(core.uow(), query, limit=SUGGESTIONS) if query else []
+    return render(request, "_people_options.html", {"people": found})

@@ -136,9 +136,9 @@ def edit_profile(
     When the new name, phone or e-mail makes the person look like someone else already
     stored, nothing is saved: the form comes back with a warning and a "save anyway" button.
     """
-    email, phone, url = (forms.text(form, n) for n in ("email", "phone", "url"))
 
     def data() -> people_svc.PersonInput:
+        email, phone, url = (forms.text(form, n) for n in ("email", "phone", "url"))
         return people_svc.PersonInput(
             family_name=forms.maybe_text(form, "family_name"),
             given_name=forms.maybe_text(form, "given_name"),
@@ -173,6 +173,8 @@ def edit_profile(
             )
 
     def action() -> None:
+        checks = {"emails": ("email",), "phones": ("phone",), "dates": ("birthday",)}
+        forms.check(form, **checks)  # every field wrong at once, not one per try
         people_svc.edit_person(core.uow(), person_id, data())
         data_changed(request)
 

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from kinmyaku.domain.validate import require_text
 from kinmyaku.services import relations
 from kinmyaku.services.people import resolve_person
+from kinmyaku.services.today import met_day
 from kinmyaku.web import forms
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, RecordId
 from kinmyaku.web.routes.pages_person import run_section
@@ -26,7 +27,12 @@ def add_encounter(
         relations.record_encounter(
             core.uow(),
             person_id=person_id,
-            on=forms.day(form, "on", field="date") or core.today(),
+            on=met_day(
+                core.uow(),
+                on=forms.day(form, "on", field="date"),
+                event_id=forms.number(form, "event"),
+                today=core.today(),
+            ),
             channel=forms.text(form, "channel") or "other",
             introducer_id=resolve_person(core.uow(), ref) if ref else None,
             event_id=forms.number(form, "event"),

@@ -1,4 +1,5 @@
-"""Requests (依頼): mine and theirs, open ones first."""
+"""Requests (依頼) as two lists: what I owe (they asked me: ``theirs``) and what I asked of
+others (``mine``), open ones first."""
 
 from __future__ import annotations
 
@@ -24,28 +25,34 @@ router = APIRouter(include_in_schema=False)
 STATUSES = ["active", *(s.value for s in RequestStatus)]
 
 
+LIMIT = 200
+"""Rows shown per list (the counts are of every match)."""
+
+
 def _context(request: Request, core: CoreDep) -> dict[str, object]:
     status = request.query_params.get("status", "active")
     side = request.query_params.get("side", "")
     status = status if status in STATUSES else "active"
     side = side if side in {s.value for s in RequestSide} else ""
-    rows, total = browse.list_requests(
-        core.uow(), status=status or None, side=side or None, limit=200
-    )
+    # "theirs" = they asked me: what I owe; "mine" = I asked them: what I wait for.
+    lists = []
+    for code in (RequestSide.THEIRS.value, RequestSide.MINE.value):
+        if side and side != code:
+            continue
+        rows, total = browse.list_requests(core.uow(), status=status, side=code, limit=LIMIT)
+        lists.append({"side": code, "rows": rows, "total": total})
     return {
-        "rows": rows,
-        "total": total,
+        "lists": lists,
         "status": status,
         "side": side,
         "statuses": STATUSES,
-        "sides": [s.value for s in RequestSide],
         "states": [s.value for s in RequestStatus],
     }
 
 
 @router.get("/requests")
 def requests_page(request: Request, core: CoreDep) -> Response:
-    """Requests, filtered by status (open and in progress by default) and side."""
+    """What I owe and what I asked of others, by status (open and in progress by default)."""
     return render(request, "requests.html", _context(request, core))
 
 

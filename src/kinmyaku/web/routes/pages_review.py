@@ -18,9 +18,10 @@ from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.insights import render as explain_text
 from kinmyaku.domain.insights.industries import industry_label
 from kinmyaku.i18n import translate
-from kinmyaku.services import drill, insights, insights_people
+from kinmyaku.services import drill, followups, insights, insights_people
 from kinmyaku.storage.retry import retry_busy
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, render
+from kinmyaku.web.routes.pages_followups import review_context
 from kinmyaku.web.routes.pages_identity import duplicates_count
 
 router = APIRouter(include_in_schema=False)
@@ -157,6 +158,7 @@ def review_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
             "charts": charts,
             "why": lambda e: explain_text(e, lang) if e else "",
             "duplicates": duplicates_count(request),
+            "due": followups.list_followups(core.uow(), today=core.today(), now=_now(core)).counts,
         },
     )
 
@@ -173,7 +175,6 @@ def followups_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
                 person_id=f.person.person_id,
                 event_id=f.item.encounter.event_id,
                 today=core.today(),
-                locale=lang,
             ),
         )
         for f in found.followups
@@ -181,7 +182,11 @@ def followups_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
     return render(
         request,
         "review_followups.html",
-        {"drafts": drafts, "why": lambda e: explain_text(e, lang) if e else ""},
+        {
+            "drafts": drafts,
+            "why": lambda e: explain_text(e, lang) if e else "",
+            **review_context(core),
+        },
     )
 
 

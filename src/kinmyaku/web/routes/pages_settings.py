@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy.engine import make_url
 
 from kinmyaku.config import LANGUAGES
-from kinmyaku.services import photos, sessions
+from kinmyaku.services import insights_people, photos, sessions
 from kinmyaku.web import forms
 from kinmyaku.web.deps import (
     CoreDep,
@@ -64,6 +64,7 @@ def settings_page(request: Request, core: CoreDep, lang: LangDep, session: Sessi
         "export": export_commands(url) if has_export else None,
         "host": request.app.state.host,
         "sessions": session_rows(core, lang, session.stored_id),
+        "me": insights_people.my_profile(core.uow()),
     }
     return render(request, "settings.html", context)
 

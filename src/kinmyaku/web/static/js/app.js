@@ -1,4 +1,5 @@
-// kinmyaku's own small script: confirmations, photo previews, the "/" shortcut to search.
+// kinmyaku's own small script: confirmations, photo previews, the "/" shortcut to search,
+// closing the phone "More" menu (Escape, a tap elsewhere).
 // Everything works without it; htmx (vendor/htmx.min.js) does the partial page updates.
 (function () {
   "use strict";
@@ -40,5 +41,21 @@
       search.focus();
       search.select();
     }
+  });
+  // The phone tab bar's "More" menu is a <details>: it works without this; Escape closes it
+  // (focus back on its summary) and so does a tap outside it.
+  function openMenus() { return document.querySelectorAll("details.more-menu[open]"); }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    openMenus().forEach(function (menu) {
+      menu.open = false;
+      var summary = menu.querySelector("summary");
+      if (summary && menu.contains(document.activeElement)) { summary.focus(); }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    openMenus().forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.open = false; }
+    });
   });
 })();

@@ -1,0 +1,333 @@
+"""Follow-ups that come due, from every source, and what can be done with each.
+
+Four sources feed one list: a follow-up date logged with an interaction (``i12``), a
+person met at an event and not thanked yet (``e7``, by person), a purpose's keep-in-touch
+cadence run out (``p7``, by person) and an open request's due date (``r5``).  The key
+names the source and the record.  Each item is overdue (its day has passed, or the event
+follow-up is late) or due this week.  Done, snooze and reschedule act on the source's own
+record; a person's snooze (``kinmyaku snooze``) hides their event and cadence items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, update
+
+from kinmyaku.domain.errors import NotFound, ValidationError
+from kinmyaku.domain.insights import DEFAULT_PARAMS, InsightParams
+from kinmyaku.domain.model import RequestStatus
+from kinmyaku.services import relations
+from kinmyaku.services.insights import snooze_person
+from kinmyaku.services.insights_reads import followups as event_followups
+from kinmyaku.storage import followups as rows
+from kinmyaku.storage import read
+from kinmyaku.storage.schema import requests
+from kinmyaku.storage.uow import UnitOfWork
+
+HORIZON_DAYS = 7
+LIMIT = 50
+SOURCES = {"i": "logged", "e": "event", "p": "cadence", "r": "request"}
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """One thing to follow up, whatever its source."""
+
+    key: str
+    source: str
+    person_id: int
+    name: str
+    what: str
+    kind: str
+    due_on: date
+    overdue: bool
+    days: int
+    event_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """Follow-ups overdue and due this week, each oldest first."""
+
+    today: date
+    overdue: list[DueItem] = field(default_factory=list)
+    upcoming: list[DueItem] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many are overdue and how many due this week."""
+        return {"overdue": len(self.overdue), "this_week": len(self.upcoming)}
+
+    def items(self) -> list[DueItem]:
+        """Every item, overdue first."""
+        return [*self.overdue, *self.upcoming]
+
+
+@dataclass(frozen=True, slots=True)
+class Cleared:
+    """What a bulk clear changed (or an undo put back)."""
+
+    before: date
+    followups: int
+    requests: int
+
+    @property
+    def total(self) -> int:
+        """Items changed in all."""
+        return self.followups + self.requests
+
+
+def _item(
+    key: str,
+    source: str,
+    *,
+    today: date,
+    person_id: int,
+    name: str,
+    what: str,
+    kind: str,
+    due_on: date,
+    overdue: bool | None = None,
+    event_id: int | None = None,
+) -> DueItem:
+    late = due_on < today if overdue is None else overdue
+    days = (today - due_on).days if late else (due_on - today).days
+    return DueItem(key, source, person_id, name, what, kind, due_on, late, days, event_id)
+
+
+def _logged(conn: Connection, today: date, until: date, limit: int) -> list[DueItem]:
+    return [
+        _item(
+            f"i{x.id}",
+            "logged",
+            today=today,
+            person_id=x.person_id,
+            name="、".join(x.names),
+            what=x.summary,
+            kind=x.kind,
+            due_on=x.follow_up_on,
+        )
+        for x in rows.logged_followups(conn, until=until, limit=limit)
+    ]
+
+
+def _events(conn: Connection, today: date, now: datetime, params: InsightParams) -> list[DueItem]:
+    """People met at an event and not thanked yet (a snoozed person waits), one per person."""
+    queue = event_followups(conn, today=today, now=now, params=params)
+    snoozed = rows.snoozed_people(conn, today=today) if queue else set()
+    found: dict[int, DueItem] = {}
+    for f in queue:
+        pid = f.person.person_id
+        if pid in snoozed or pid in found:
+            continue
+        found[pid] = _item(
+            f"e{pid}",
+            "event",
+            today=today,
+            person_id=pid,
+            name=f.person.name,
+            what=f.item.encounter.event_name,
+            kind="event",
+            due_on=_last_day(f.item.due_at),
+            overdue=f.item.late,
+            event_id=f.item.encounter.event_id,
+        )
+    return list(found.values())
+
+
+def _cadences(conn: Connection, today: date, limit: int) -> list[DueItem]:
+    cadence = rows.cadence_overdue(conn, today=today, limit=limit)
+    last = read.last_contacts(conn, [c.person_id for c in cadence]) if cadence else {}
+    found = []
+    for c in cadence:
+        touched = last.get(c.person_id)
+        due = _as_date(touched) + timedelta(days=c.cadence_days) if touched else today
+        found.append(
+            _item(
+                f"p{c.person_id}",
+                "cadence",
+                today=today,
+                person_id=c.person_id,
+                name=c.name,
+                what=c.goal,
+                kind="cadence",
+                due_on=min(due, today),
+                overdue=True,
+            )
+        )
+    return found
+
+
+def _requests(conn: Connection, today: date, until: date, limit: int) -> list[DueItem]:
+    return [
+        _item(
+            f"r{r.id}",
+            "request",
+            today=today,
+            person_id=r.person_id,
+            name=r.name,
+            what=r.what,
+            kind=r.side,
+            due_on=r.due_on,
+        )
+        for r in rows.due_requests(conn, until=until, limit=limit)
+    ]
+
+
+def agenda_of(
+    conn: Connection,
+    *,
+    today: date,
+    now: datetime,
+    params: InsightParams = DEFAULT_PARAMS,
+    limit: int = LIMIT,
+) -> Agenda:
+    """The follow-up list inside the caller's transaction, oldest due first."""
+    until = today + timedelta(days=HORIZON_DAYS)
+    found = [
+        *_logged(conn, today, until, limit),
+        *_events(conn, today, now, params),
+        *_cadences(conn, today, limit),
+        *_requests(conn, today, until, limit),
+    ]
+    found.sort(key=lambda d: (d.due_on, d.source, d.key[:1], int(d.key[1:])))
+    overdue = [d for d in found if d.overdue][:limit]
+    upcoming = [d for d in found if not d.overdue][:limit]
+    return Agenda(today=today, overdue=overdue, upcoming=upcoming)
+
+
+def _last_day(due_at: datetime) -> date:
+    """The last day to act by: a deadline at midnight falls on the day before."""
+    return (due_at - timedelta(microseconds=1)).date()
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def list_followups(
+    uow: UnitOfWork,
+    *,
+    today: date,
+    now: datetime,
+    params: InsightParams = DEFAULT_PARAMS,
+    limit: int = LIMIT,
+) -> Agenda:
+    """Follow-ups from every source: overdue, then due within a week."""
+    with uow as conn:
+        return agenda_of(conn, today=today, now=now, params=params, limit=limit)
+
+
+def parse_key(key: str) -> tuple[str, int]:
+    """The source and record id of a follow-up key (``i12``; a bare number is ``i``)."""
+    text = key.strip().lower()
+    if text.isdigit():
+        text = f"i{text}"
+    source = SOURCES.get(text[:1])
+    if source is None or not text[1:].isdigit() or not 0 < int(text[1:]) < 2**31:
+        raise ValidationError("followup", "Unknown follow-up {key}", key=key)
+    return source, int(text[1:])
+
+
+def _not_found(key: str) -> NotFound:
+    return NotFound("No follow-up {key}", key=key)
+
+
+def complete_followup(uow: UnitOfWork, *, key: str, today: date) -> None:
+    """Mark a follow-up done: the logged follow-up or the request closes; a person is touched."""
+    source, ident = parse_key(key)
+    with uow as conn:
+        if source == "logged":
+            if not rows.interaction_exists(conn, ident):
+                raise _not_found(key)
+            rows.set_followup(conn, ident, done=True)
+        elif source == "request":
+            if not rows.open_request_exists(conn, ident):
+                raise _not_found(key)
+            conn.execute(
+                update(requests)
+                .where(requests.c.id == ident)
+                .values(status=RequestStatus.DONE.value, closed_on=today)
+            )
+        else:
+            relations.log_interaction(uow, person_ids=[ident], on=today, kind="message")
+
+
+def move_followup(uow: UnitOfWork, *, key: str, to: date, today: date) -> date:
+    """Move a follow-up to another day (snooze or reschedule); returns the day."""
+    source, ident = parse_key(key)
+    if to <= today and source in ("event", "cadence"):
+        raise ValidationError("until", "Choose a day after today")
+    if to < today:
+        raise ValidationError("until", "Choose today or a later day")
+    with uow as conn:
+        if source == "logged":
+            if not rows.interaction_exists(conn, ident):
+                raise _not_found(key)
+            rows.set_followup(conn, ident, on=to, done=False)
+        elif source == "request":
+            if not rows.open_request_exists(conn, ident):
+                raise _not_found(key)
+            rows.set_request_due(conn, ident, to)
+        else:
+            snooze_person(uow, person_id=ident, days=(to - today).days, today=today)
+    return to
+
+
+def snooze_followup(
+    uow: UnitOfWork, *, key: str, today: date, days: int | None = None, until: date | None = None
+) -> date:
+    """Put a follow-up off by ``days`` or until a day; returns the new day."""
+    if (days is None) == (until is None):
+        raise ValidationError("until", "Give either a number of days or a date")
+    if days is not None and days < 1:
+        raise ValidationError("days", "Snooze for at least one day")
+    to = until if until is not None else today + timedelta(days=days or 1)
+    if to <= today:
+        raise ValidationError("until", "Choose a day after today")
+    return move_followup(uow, key=key, to=to, today=today)
+
+
+def count_clearable(uow: UnitOfWork, *, before: date) -> Cleared:
+    """What a bulk clear before ``before`` would change (for the confirm step)."""
+    with uow as conn:
+        found = rows.clearable(conn, before=before)
+    return Cleared(before, found[0], found[1])
+
+
+def clear_followups(uow: UnitOfWork, *, before: date, today: date, now: datetime) -> Cleared:
+    """Mark every logged follow-up due before a day done and drop past request due dates."""
+    if before > today:
+        raise ValidationError("before", "Choose today or an earlier day")
+    with uow as conn:
+        record = rows.clear_before(conn, before=before, at=now)
+    return Cleared(before, len(record["interactions"]), len(record["requests"]))
+
+
+def last_cleared(uow: UnitOfWork) -> Cleared | None:
+    """The latest bulk clear that can still be undone."""
+    with uow as conn:
+        record = rows.last_clear(conn)
+    return _cleared(record) if record else None
+
+
+def undo_clear(uow: UnitOfWork) -> Cleared:
+    """Put back what the latest bulk clear changed."""
+    with uow as conn:
+        record = rows.undo_last_clear(conn)
+    if record is None:
+        raise NotFound("No cleared follow-ups to put back")
+    return _cleared(record)
+
+
+def _cleared(record: dict[str, Any]) -> Cleared:
+    return Cleared(
+        date.fromisoformat(record["before"]),
+        len(record.get("interactions", [])),
+        len(record.get("requests", {})),
+    )

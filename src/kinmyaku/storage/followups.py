@@ -1,0 +1,334 @@
+"""Rows behind the follow-up list: logged follow-ups, request due dates, cadences, snoozes.
+
+Every function runs inside the caller's transaction (it takes a ``Connection``).  A bulk
+clear is recorded in ``settings`` under ``followups.clear.<n>`` (JSON: what it changed),
+so that it can be undone: no table of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+
+from kinmyaku.domain.model import RequestStatus
+from kinmyaku.domain.people import display_name
+from kinmyaku.storage.schema import (
+    encounters,
+    exchanges,
+    interaction_people,
+    interactions,
+    keep_in_touch,
+    people,
+    purposes,
+    requests,
+    settings,
+)
+
+OPEN = (RequestStatus.OPEN.value, RequestStatus.IN_PROGRESS.value)
+CLEAR_PREFIX = "followups.clear."
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedRow:
+    """An interaction with a follow-up date not done yet, and its first person."""
+
+    id: int
+    on: date
+    kind: str
+    summary: str
+    follow_up_on: date
+    person_id: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    """An open request with a due date."""
+
+    id: int
+    person_id: int
+    name: str
+    side: str
+    what: str
+    due_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceRow:
+    """A person whose keep-in-touch cadence (purpose) ran out."""
+
+    person_id: int
+    name: str
+    cadence_days: int
+    goal: str
+
+
+def logged_followups(conn: Connection, *, until: date, limit: int) -> list[LoggedRow]:
+    """Interactions whose follow-up falls on or before ``until`` and is not done, oldest first."""
+    i, ip, p = interactions, interaction_people, people
+    firsts = (
+        select(i.c.id, i.c.date, i.c.kind, i.c.summary, i.c.follow_up_on)
+        .where(
+            i.c.follow_up_on.is_not(None),
+            i.c.follow_up_on <= until,
+            i.c.follow_up_done.is_(False),
+        )
+        .order_by(i.c.follow_up_on, i.c.id)
+        .limit(limit)
+    ).subquery()
+    rows = conn.execute(
+        select(firsts, p.c.id.label("pid"), p.c.family_name, p.c.given_name)
+        .join(ip, ip.c.interaction_id == firsts.c.id)
+        .join(p, p.c.id == ip.c.person_id)
+        .order_by(firsts.c.follow_up_on, firsts.c.id, p.c.sort_key, p.c.id)
+    ).all()
+    found: dict[int, LoggedRow] = {}
+    for r in rows:
+        name = display_name(r.family_name, r.given_name)
+        old = found.get(r.id)
+        if old is None:
+            found[r.id] = LoggedRow(
+                int(r.id), r.date, r.kind, r.summary, r.follow_up_on, int(r.pid), (name,)
+            )
+        else:
+            found[r.id] = LoggedRow(**{**_fields(old), "names": (*old.names, name)})
+    return list(found.values())
+
+
+def _fields(row: LoggedRow) -> dict[str, Any]:
+    return {k: getattr(row, k) for k in LoggedRow.__slots__}
+
+
+def due_requests(conn: Connection, *, until: date, limit: int) -> list[RequestRow]:
+    """Open requests due on or before ``until`` (either side), earliest first."""
+    r, p = requests, people
+    rows = conn.execute(
+        select(r.c.id, r.c.person_id, r.c.side, r.c.what, r.c.due_on, p.c.family_name)
+        .add_columns(p.c.given_name)
+        .join(p, p.c.id == r.c.person_id)
+        .where(r.c.status.in_(OPEN), r.c.due_on.is_not(None), r.c.due_on <= until)
+        .order_by(r.c.due_on, r.c.id)
+        .limit(limit)
+    ).all()
+    return [
+        RequestRow(
+            int(x.id),
+            int(x.person_id),
+            display_name(x.family_name, x.given_name),
+            x.side,
+            x.what,
+            x.due_on,
+        )
+        for x in rows
+    ]
+
+
+def cadence_overdue(conn: Connection, *, today: date, limit: int) -> list[CadenceRow]:
+    """People whose purpose cadence ran out (no touch within it) and who are not snoozed."""
+    cadences = sorted(
+        {
+            int(c)
+            for c in conn.execute(
+                select(purposes.c.cadence_days).where(purposes.c.cadence_days.is_not(None))
+            ).scalars()
+        }
+    )
+    if not cadences:
+        return []
+    cutoff = case(
+        *((purposes.c.cadence_days == c, literal(today - timedelta(days=c))) for c in cadences)
+    )
+    pid = purposes.c.person_id
+    touched = or_(
+        exists().where(
+            interaction_people.c.person_id == pid,
+            interactions.c.id == interaction_people.c.interaction_id,
+            interactions.c.date > cutoff,
+        ),
+        exists().where(exchanges.c.person_id == pid, exchanges.c.date > cutoff),
+        exists().where(encounters.c.person_id == pid, encounters.c.date > cutoff),
+        exists().where(requests.c.person_id == pid, requests.c.asked_on > cutoff),
+    )
+    rows = conn.execute(
+        select(pid, purposes.c.cadence_days, purposes.c.goal, people.c.family_name)
+        .add_columns(people.c.given_name)
+        .join(people, people.c.id == pid)
+        .where(purposes.c.cadence_days.is_not(None), ~touched, ~snoozed_clause(pid, today))
+        .order_by(purposes.c.cadence_days, people.c.sort_key, pid)
+        .limit(limit)
+    ).all()
+    return [
+        CadenceRow(
+            int(r.person_id), display_name(r.family_name, r.given_name), r.cadence_days, r.goal
+        )
+        for r in rows
+    ]
+
+
+def snoozed_clause(person_id: Any, today: date) -> Any:
+    """SQL: this person is snoozed past ``today``."""
+    return exists().where(
+        keep_in_touch.c.person_id == person_id,
+        keep_in_touch.c.snoozed_until.is_not(None),
+        keep_in_touch.c.snoozed_until > today,
+    )
+
+
+def snoozed_people(conn: Connection, *, today: date) -> set[int]:
+    """Ids of the people snoozed past ``today``."""
+    return {
+        int(pid)
+        for pid in conn.execute(
+            select(keep_in_touch.c.person_id).where(keep_in_touch.c.snoozed_until > today)
+        ).scalars()
+    }
+
+
+def interaction_exists(conn: Connection, interaction_id: int) -> bool:
+    """True when this interaction has a follow-up date."""
+    row = conn.execute(
+        select(interactions.c.id).where(
+            interactions.c.id == interaction_id, interactions.c.follow_up_on.is_not(None)
+        )
+    ).first()
+    return row is not None
+
+
+def set_followup(
+    conn: Connection, interaction_id: int, *, on: date | None = None, done: bool = False
+) -> None:
+    """Mark an interaction's follow-up done, or move it to ``on`` (not done)."""
+    values: dict[str, Any] = {"follow_up_done": done}
+    if on is not None:
+        values["follow_up_on"] = on
+    conn.execute(update(interactions).where(interactions.c.id == interaction_id).values(**values))
+
+
+def open_request_exists(conn: Connection, request_id: int) -> bool:
+    """True when this request is open."""
+    row = conn.execute(
+        select(requests.c.id).where(requests.c.id == request_id, requests.c.status.in_(OPEN))
+    ).first()
+    return row is not None
+
+
+def set_request_due(conn: Connection, request_id: int, due_on: date | None) -> None:
+    """Move a request's due date (``None``: no date)."""
+    conn.execute(update(requests).where(requests.c.id == request_id).values(due_on=due_on))
+
+
+def clearable(conn: Connection, *, before: date) -> tuple[int, int]:
+    """How many logged follow-ups and request due dates fall before ``before``."""
+    i, r = interactions, requests
+    logged = conn.execute(
+        select(func.count()).where(i.c.follow_up_on < before, i.c.follow_up_done.is_(False))
+    ).scalar_one()
+    dated = conn.execute(
+        select(func.count()).where(r.c.status.in_(OPEN), r.c.due_on < before)
+    ).scalar_one()
+    return int(logged), int(dated)
+
+
+def clear_before(conn: Connection, *, before: date, at: datetime) -> dict[str, Any]:
+    """Mark logged follow-ups due before ``before`` done and drop past request due dates.
+
+    Returns the record of what changed (also stored, for :func:`undo_last_clear`).
+    """
+    i, r = interactions, requests
+    logged = [
+        int(x)
+        for x in conn.execute(
+            select(i.c.id)
+            .where(i.c.follow_up_on < before, i.c.follow_up_done.is_(False))
+            .order_by(i.c.id)
+        ).scalars()
+    ]
+    dated = {
+        str(x.id): x.due_on.isoformat()
+        for x in conn.execute(
+            select(r.c.id, r.c.due_on).where(r.c.status.in_(OPEN), r.c.due_on < before)
+        )
+    }
+    for chunk in _chunks(logged):
+        conn.execute(update(i).where(i.c.id.in_(chunk)).values(follow_up_done=True))
+    for chunk in _chunks([int(k) for k in dated]):
+        conn.execute(update(r).where(r.c.id.in_(chunk)).values(due_on=None))
+    record = {
+        "at": at.isoformat(timespec="seconds"),
+        "before": before.isoformat(),
+        "interactions": logged,
+        "requests": dated,
+    }
+    if logged or dated:
+        number = _last_clear_number(conn) + 1
+        conn.execute(
+            insert(settings).values(key=f"{CLEAR_PREFIX}{number}", value=json.dumps(record))
+        )
+    return record
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
+    return [list(ids[k : k + size]) for k in range(0, len(ids), size)]
+
+
+def _clear_keys(conn: Connection) -> list[tuple[int, str]]:
+    keys = conn.execute(
+        select(settings.c.key).where(settings.c.key.startswith(CLEAR_PREFIX, autoescape=True))
+    ).scalars()
+    found = []
+    for key in keys:
+        tail = key[len(CLEAR_PREFIX) :]
+        if tail.isdigit():
+            found.append((int(tail), key))
+    return sorted(found)
+
+
+def _last_clear_number(conn: Connection) -> int:
+    keys = _clear_keys(conn)
+    return keys[-1][0] if keys else 0
+
+
+def last_clear(conn: Connection) -> dict[str, Any] | None:
+    """The record of the latest bulk clear not undone, if any."""
+    keys = _clear_keys(conn)
+    if not keys:
+        return None
+    value = conn.execute(select(settings.c.value).where(settings.c.key == keys[-1][1])).scalar()
+    found: dict[str, Any] = json.loads(value) if value else {}
+    return found
+
+
+def undo_last_clear(conn: Connection) -> dict[str, Any] | None:
+    """Put back what the latest bulk clear changed; returns its record (``None``: nothing)."""
+    keys = _clear_keys(conn)
+    if not keys:
+        return None
+    key = keys[-1][1]
+    record = last_clear(conn) or {}
+    i, r = interactions, requests
+    for chunk in _chunks([int(x) for x in record.get("interactions", [])]):
+        conn.execute(update(i).where(i.c.id.in_(chunk)).values(follow_up_done=False))
+    for rid, due in record.get("requests", {}).items():
+        conn.execute(
+            update(r)
+            .where(r.c.id == int(rid), r.c.due_on.is_(None))
+            .values(due_on=date.fromisoformat(due))
+        )
+    conn.execute(delete(settings).where(settings.c.key == key))
+    return record

@@ -1,0 +1,222 @@
+"""The memory index: encounter cues and places, event names, titles, departments and notes.
+
+Each person's remembered values (:mod:`kinmyaku.domain.memory_keys`) are one
+``search_memory`` row, filled as the names' keys are (:mod:`kinmyaku.storage.search_index`)
+and found by substring the same way: the FTS5 trigram table ``search_memory_fts`` on
+SQLite, a pg_trgm GIN index on PostgreSQL (migration 0009).
+
+The values live in five tables that many use cases write (a cue recorded, an event
+renamed, a job changed, a note edited, an import, a merge, a restore).  Rather than each
+of them reindexing, triggers mark the people whose values changed in
+``search_memory_dirty``, and :func:`refresh_memory` rebuilds their rows before a writing
+transaction commits (:class:`kinmyaku.storage.uow.UnitOfWork`): a bulk import rebuilds its
+people once, at its end, in chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Select,
+    bindparam,
+    column,
+    delete,
+    literal_column,
+    select,
+    table,
+)
+
+from kinmyaku.domain.memory_keys import Encounter, Memory, SearchHint, memory_keys, search_hint
+from kinmyaku.domain.names import fold_text
+from kinmyaku.domain.search_keys import PersonKeys, name_index, query_keys, split_query
+from kinmyaku.domain.search_keys import name_matches as _name_matches
+from kinmyaku.storage.bulk_index import merging_paused
+from kinmyaku.storage.schema import (
+    affiliations,
+    encounters,
+    events,
+    people,
+    search_memory,
+    search_memory_dirty,
+)
+from kinmyaku.storage.search_index import FILL, names_text
+
+MEMORY_MIN = 2
+"""Characters a folded query word needs to be looked for in what is remembered."""
+CHUNK_IDS = 500
+search_memory_fts = table("search_memory_fts", column("rowid"))
+_INSERT_FTS = "INSERT INTO search_memory_fts (rowid, memory_keys, plain) VALUES (?, ?, ?)"
+_UPSERT_PG = (
+    "INSERT INTO search_memory (person_id, memory_keys) VALUES (%s, %s) "
+    "ON CONFLICT (person_id) DO UPDATE SET memory_keys = EXCLUDED.memory_keys"
+)
+
+
+def memories(conn: Connection, person_ids: Iterable[int]) -> dict[int, Memory]:
+    """What these people are remembered by (everyone asked for has an entry)."""
+    ids = list(dict.fromkeys(person_ids))
+    found = {pid: Memory() for pid in ids}
+    e, ev, a = encounters.c, events.c, affiliations.c
+    for start in range(0, len(ids), CHUNK_IDS):
+        chunk = ids[start : start + CHUNK_IDS]
+        rows = conn.execute(
+            select(e.person_id, e.date, ev.name, ev.place, e.place, e.memory_cue)
+            .select_from(encounters.outerjoin(events, events.c.id == e.event_id))
+            .where(e.person_id.in_(chunk))
+            .order_by(e.person_id, e.date, e.id)
+        )
+        for pid, on, event, event_place, place, cue in rows:
+            found[int(pid)].encounters.append(
+                Encounter(on, event or "", event_place or "", place or "", cue or "")
+            )
+        jobs = conn.execute(
+            select(a.person_id, a.title, a.department)
+            .where(a.person_id.in_(chunk))
+            .order_by(a.person_id, a.is_current.desc(), a.id)
+        )
+        for pid, title, department in jobs:
+            memory = found[int(pid)]
+            if title:
+                memory.titles.append(title)
+            if department:
+                memory.departments.append(department)
+        for pid, notes in conn.execute(
+            select(people.c.id, people.c.notes).where(people.c.id.in_(chunk))
+        ):
+            found[int(pid)].notes = notes or ""
+    return found
+
+
+def replace_memory(conn: Connection, person_ids: Iterable[int]) -> None:
+    """Rebuild the memory rows of these people from what is stored."""
+    ids = list(dict.fromkeys(person_ids))
+    with merging_paused(conn, "search_memory_fts", len(ids)):
+        _replace_chunks(conn, ids)
+
+
+def _replace_chunks(conn: Connection, ids: list[int]) -> None:
+    postgres = conn.dialect.name == "postgresql"
+    for start in range(0, len(ids), CHUNK_IDS):
+        chunk = ids[start : start + CHUNK_IDS]
+        texts = {pid: memory_keys(m) for pid, m in memories(conn, chunk).items()}
+        rows = [(pid, names_text(keys)) for pid, keys in texts.items() if keys]
+        empty = [pid for pid, keys in texts.items() if not keys]
+        if postgres:
+            # An upsert: two transactions may rebuild the same person at once.
+            if empty:
+                conn.execute(delete(search_memory).where(search_memory.c.person_id.in_(empty)))
+            if rows:
+                conn.exec_driver_sql(_UPSERT_PG, rows)
+            continue
+        conn.execute(delete(search_memory).where(search_memory.c.person_id.in_(chunk)))
+        if rows:
+            conn.exec_driver_sql(
+                "INSERT INTO search_memory (person_id, memory_keys) VALUES (?, ?)", rows
+            )
+            # Written here, not by an insert trigger (as search_names: FTS5 flushes row by
+            # row under a trigger); deletes and updates go through triggers.
+            conn.exec_driver_sql(
+                _INSERT_FTS, [(pid, text, text.replace(FILL, "")) for pid, text in rows]
+            )
+
+
+_ANY_DIRTY = select(search_memory_dirty.c.person_id).limit(1)
+
+
+def refresh_memory(conn: Connection) -> int:
+    """Rebuild the memory rows of the people marked as changed; returns how many."""
+    if conn.execute(_ANY_DIRTY).first() is None:
+        return 0
+    ids = [int(pid) for pid in conn.execute(select(search_memory_dirty.c.person_id)).scalars()]
+    ids.sort()
+    for start in range(0, len(ids), CHUNK_IDS):
+        chunk = ids[start : start + CHUNK_IDS]
+        conn.execute(delete(search_memory_dirty).where(search_memory_dirty.c.person_id.in_(chunk)))
+    replace_memory(conn, ids)
+    return len(ids)
+
+
+def rebuild_memory(conn: Connection) -> int:
+    """Rebuild everyone's memory rows (a migration, a repair); returns how many people."""
+    conn.execute(delete(search_memory_dirty))
+    ids = [int(pid) for pid in conn.execute(select(people.c.id).order_by(people.c.id)).scalars()]
+    replace_memory(conn, ids)
+    return len(ids)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def memory_param(dialect: str, key: str) -> str:
+    """The value bound to :func:`memory_select`'s parameter to find the folded ``key``."""
+    filled = FILL + FILL.join(key) + FILL
+    if dialect == "sqlite":
+        if len(key) >= 3:
+            return "plain : " + _quoted(key)
+        return "memory_keys : " + _quoted(filled if len(key) == 1 else key[0] + FILL + key[1])
+    escaped = filled.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return "%" + escaped + "%"
+
+
+def memory_select(dialect: str, param: BindParameter[str]) -> Select[tuple[int]]:
+    """The ids of people whose remembered values hold the key in ``param``."""
+    if dialect == "sqlite":
+        return select(search_memory_fts.c.rowid.label("person_id")).where(
+            literal_column("search_memory_fts").match(param)
+        )
+    return select(search_memory.c.person_id).where(
+        search_memory.c.memory_keys.like(param, escape="/")
+    )
+
+
+def memory_people(conn: Connection, key: str) -> Select[tuple[int]]:
+    """A select of the ids of people whose remembered values contain the folded ``key``."""
+    dialect = conn.dialect.name
+    return memory_select(dialect, bindparam("memory", memory_param(dialect, key)))
+
+
+def _unexplained(query: str, row: Any) -> list[tuple[str, str]]:
+    """The words of a query the person's name does not explain, as typed and folded."""
+    keys = PersonKeys(
+        row.family_name,
+        row.given_name or "",
+        row.family_reading or "",
+        row.given_reading or "",
+        row.romaji or "",
+    )
+    index = name_index(keys)
+    words = []
+    for token in split_query(query):
+        found = query_keys(token)
+        if not _name_matches(found, index):
+            words.append((token, fold_text(token)))
+    return words
+
+
+def search_hints(conn: Connection, query: str, person_ids: Sequence[int]) -> dict[int, SearchHint]:
+    """For a page of search results: where and when we met each person, the cue, and the
+    field a query word was found in when not the name (a handful of queries a page)."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    p = people.c
+    rows = {
+        int(r.id): r
+        for r in conn.execute(
+            select(
+                p.id, p.family_name, p.given_name, p.family_reading, p.given_reading, p.romaji
+            ).where(p.id.in_(ids))
+        )
+    }
+    found = memories(conn, [pid for pid in ids if pid in rows])
+    hints = {}
+    for pid, memory in found.items():
+        hint = search_hint(memory, _unexplained(query, rows[pid]) if query else [])
+        if hint != SearchHint():
+            hints[pid] = hint
+    return hints

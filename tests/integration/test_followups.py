@@ -1,0 +1,205 @@
+"""Follow-ups from every source (services/followups.py) and `kinmyaku due` / `followup`,
+on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import pytest
+from typer.testing import CliRunner
+
+from kinmyaku.bootstrap import App
+from kinmyaku.cli.main import app as cli_app
+from kinmyaku.domain.errors import NotFound, ValidationError
+from kinmyaku.services import events, followups, relations
+from kinmyaku.services.people import PersonInput, add_person
+from kinmyaku.services.today import show_today
+
+TODAY = date(2026, 11, 26)
+NOW = datetime.combine(TODAY, time(12))
+runner = CliRunner()
+
+
+@dataclass
+class Seed:
+    takahashi: int
+    sato: int
+    ito: int
+    event: int
+    lunch: int
+    later: int
+    owed: int
+    asked: int
+
+
+@pytest.fixture
+def seed(app: App) -> Seed:
+    uow = app.uow
+    tk = add_person(uow(), PersonInput(family_name="高橋", given_name="健太"))
+    sato = add_person(uow(), PersonInput(family_name="佐藤", given_name="花子"))
+    ito = add_person(uow(), PersonInput(family_name="伊藤", given_name="翔"))
+    event = events.add_event(uow(), name="丸の内 交流会", on=date(2026, 11, 25))
+    relations.record_encounter(uow(), person_id=sato, on=date(2026, 11, 25), event_id=event)
+    lunch = relations.log_interaction(
+        uow(), person_ids=[tk], on=date(2026, 11, 1), summary="ランチ",
+        follow_up_on=date(2026, 11, 20),
+    )  # fmt: skip
+    later = relations.log_interaction(
+        uow(), person_ids=[tk], on=date(2026, 11, 1), summary="電話", follow_up_on=date(2026, 12, 1)
+    )
+    relations.log_interaction(
+        uow(), person_ids=[tk], on=date(2026, 11, 1), summary="来月", follow_up_on=date(2027, 1, 5)
+    )
+    owed = relations.open_request(
+        uow(), person_id=tk, side="theirs", what="資料を送る", asked_on=date(2026, 11, 1),
+        due_on=date(2026, 11, 30),
+    )  # fmt: skip
+    asked = relations.open_request(
+        uow(), person_id=sato, side="mine", what="紹介", asked_on=date(2026, 10, 1),
+        due_on=date(2026, 10, 10),
+    )  # fmt: skip
+    relations.set_purpose(uow(), person_id=ito, category="mentor", goal="学ぶ", cadence_days=30)
+    return Seed(tk, sato, ito, event, lunch, later, owed, asked)
+
+
+def _agenda(app: App) -> followups.Agenda:
+    return followups.list_followups(app.uow(), today=TODAY, now=NOW)
+
+
+def test_every_source_comes_due_overdue_apart(app: App, seed: Seed) -> None:
+    agenda = _agenda(app)
+    assert [d.key for d in agenda.overdue] == [
+        f"r{seed.asked}",
+        f"i{seed.lunch}",
+        f"p{seed.ito}",
+    ]  # oldest first; 伊藤 was never contacted: due today, overdue
+    assert [d.key for d in agenda.upcoming] == [
+        f"e{seed.sato}",
+        f"r{seed.owed}",
+        f"i{seed.later}",
+    ]  # the follow-up of January is not due this week
+    assert agenda.counts == {"overdue": 3, "this_week": 3}
+    lunch = agenda.overdue[1]
+    assert (lunch.name, lunch.what, lunch.days, lunch.overdue) == ("高橋 健太", "ランチ", 6, True)
+    event = agenda.upcoming[0]
+    assert event.event_id == seed.event and event.what == "丸の内 交流会"
+
+
+def test_done_ends_each_kind(app: App, seed: Seed) -> None:
+    for key in (f"i{seed.lunch}", f"r{seed.asked}", f"p{seed.ito}", f"e{seed.sato}"):
+        followups.complete_followup(app.uow(), key=key, today=TODAY)
+    agenda = _agenda(app)
+    assert [d.key for d in agenda.items()] == [f"r{seed.owed}", f"i{seed.later}"]
+    with pytest.raises(NotFound):
+        followups.complete_followup(app.uow(), key=f"r{seed.asked}", today=TODAY)  # closed
+    for bad in ("x1", "i", "r99999999999999999999", "i0"):
+        with pytest.raises(ValidationError):
+            followups.complete_followup(app.uow(), key=bad, today=TODAY)
+
+
+def test_snooze_and_reschedule(app: App, seed: Seed) -> None:
+    to = followups.snooze_followup(app.uow(), key=str(seed.lunch), today=TODAY, days=1)
+    assert to == date(2026, 11, 27)
+    followups.snooze_followup(app.uow(), key=f"p{seed.ito}", today=TODAY, days=7)
+    followups.snooze_followup(app.uow(), key=f"e{seed.sato}", today=TODAY, until=date(2026, 12, 10))
+    followups.move_followup(app.uow(), key=f"r{seed.asked}", to=TODAY, today=TODAY)
+    agenda = _agenda(app)
+    assert agenda.overdue == []
+    assert [d.key for d in agenda.upcoming] == [
+        f"r{seed.asked}",
+        f"i{seed.lunch}",
+        f"r{seed.owed}",
+        f"i{seed.later}",
+    ]  # a snoozed person's event and cadence follow-ups wait
+    with pytest.raises(ValidationError):
+        followups.move_followup(app.uow(), key=f"i{seed.lunch}", to=date(2026, 11, 1), today=TODAY)
+    with pytest.raises(ValidationError):
+        followups.snooze_followup(app.uow(), key=f"i{seed.lunch}", today=TODAY)
+
+
+def test_clear_is_recorded_and_can_be_undone(app: App, seed: Seed) -> None:
+    found = followups.count_clearable(app.uow(), before=TODAY)
+    assert (found.followups, found.requests) == (1, 1)
+    done = followups.clear_followups(app.uow(), before=TODAY, today=TODAY, now=NOW)
+    assert done.total == 2
+    assert followups.last_cleared(app.uow()) == done
+    keys = [d.key for d in _agenda(app).overdue]
+    assert keys == [f"p{seed.ito}"]
+    back = followups.undo_clear(app.uow())
+    assert back == done
+    assert len(_agenda(app).overdue) == 3
+    assert followups.last_cleared(app.uow()) is None
+    with pytest.raises(NotFound):
+        followups.undo_clear(app.uow())
+    with pytest.raises(ValidationError):
+        followups.clear_followups(app.uow(), before=date(2026, 12, 1), today=TODAY, now=NOW)
+
+
+def test_today_is_a_to_do_list(app: App, seed: Seed) -> None:
+    t = show_today(app.uow(), today=TODAY, now=NOW)
+    assert [m.person_id for m in t.just_met] == [seed.sato]
+    assert t.agenda is not None and t.agenda.counts == {"overdue": 3, "this_week": 3}
+    assert t.owed == []  # the request I owe is due this week: it is on the list above
+    relations.open_request(
+        app.uow(), person_id=seed.sato, side="theirs", what="日程調整", asked_on=TODAY
+    )
+    assert [r.what for r in show_today(app.uow(), today=TODAY, now=NOW).owed] == ["日程調整"]
+
+
+def _run(app: App, *args: str, lang: str = "en") -> str:
+    base = ["--db", app.settings.database_url, "--lang", lang, "--today", TODAY.isoformat()]
+    result = runner.invoke(cli_app, [*base, *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_due_lists_a_logged_follow_up(app: App, seed: Seed) -> None:
+    data = json.loads(_run(app, "due", "--json"))
+    keys = [f["id"] for f in data["followups"]]
+    assert f"i{seed.lunch}" in keys and data["followup_counts"] == {"overdue": 3, "this_week": 3}
+    out = _run(app, "due")
+    assert "Overdue (3)" in out and "Due this week (3)" in out and "ランチ" in out
+    ja = _run(app, "due", lang="ja")
+    assert "期限切れ（3件）" in ja and "フォローアップ：ランチ" in ja
+
+
+def test_followup_commands(app: App, seed: Seed) -> None:
+    assert "Done: i" in _run(app, "followup", "done", f"i{seed.lunch}")
+    assert "2026-12-03" in _run(app, "followup", "snooze", f"r{seed.asked}", "--days", "7")
+    assert "2026-12-05" in _run(app, "followup", "reschedule", str(seed.later), "2026-12-05")
+    listed = json.loads(_run(app, "followup", "list", "--json"))
+    assert [d["id"] for d in listed["overdue"]] == [f"p{seed.ito}"]
+    assert "Nothing due before" in _run(app, "followup", "clear", "--before", "2026-11-01")
+    relations.log_interaction(
+        app.uow(), person_ids=[seed.sato], on=date(2026, 11, 1), follow_up_on=date(2026, 11, 2)
+    )
+    asked = runner.invoke(
+        cli_app,
+        ["--db", app.settings.database_url, "--lang", "en", "--today", TODAY.isoformat(),
+         "followup", "clear", "--before", "2026-11-10"],
+        input="n\n",
+    )  # fmt: skip
+    assert "Clear 1 follow-ups and 0 request due dates" in asked.output
+    assert "Nothing cleared." in asked.output
+    assert "Cleared 1 follow-ups" in _run(
+        app, "followup", "clear", "--before", "2026-11-10", "--yes"
+    )
+    assert "Put back 1 follow-ups" in _run(app, "followup", "undo-clear")
+    bad = runner.invoke(cli_app, ["--db", app.settings.database_url, "followup", "done", "zz"])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+
+
+def test_snooze_until_a_date(app: App, seed: Seed) -> None:
+    assert "2026-12-24" in _run(app, "snooze", str(seed.ito), "--until", "2026-12-24")
+    assert f"p{seed.ito}" not in [d.key for d in _agenda(app).items()]
+
+
+def test_met_at_an_event_takes_its_day(app: App, seed: Seed) -> None:
+    _run(app, "met", str(seed.ito), "--event", str(seed.event))
+    _run(app, "met", str(seed.takahashi), "--event", str(seed.event), "--date", "2026-11-26")
+    shown = json.loads(_run(app, "show", str(seed.ito), "--json"))
+    assert [e["date"] for e in shown["encounters"]] == ["2026-11-25"]
+    shown = json.loads(_run(app, "show", str(seed.takahashi), "--json"))
+    assert [e["date"] for e in shown["encounters"]] == ["2026-11-26"]
