@@ -55,7 +55,9 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
         # as the server: keep it out of the garbage collector's scans of every request.
         gc.freeze()
         upkeep.start()
-        duplicates.start()  # counts in the background: the first pages may show no count
+        # Counts in the background (the first pages may show no count), once the network
+        # graph of a big database is built: the first warm path need not share the CPU.
+        duplicates.start(after=upkeep.network.ready)
         yield
         duplicates.stop()
         upkeep.stop()

@@ -66,6 +66,10 @@ def data_version(core: App) -> tuple[Any, ...]:
     return tuple(row)
 
 
+AFTER_WAIT = 300.0
+"""At most this long the first count waits for the network graph's build at the start."""
+
+
 class DuplicateCount:
     """The cached number of likely duplicate pairs and queued records (None until first
     computed)."""
@@ -81,6 +85,7 @@ class DuplicateCount:
         self._idle = threading.Event()
         self._idle.set()
         self._thread: threading.Thread | None = None
+        self._after: threading.Event | None = None
 
     @property
     def value(self) -> int | None:
@@ -126,8 +131,14 @@ class DuplicateCount:
         """Wait until no computation is pending (tests); True when idle."""
         return self._idle.wait(timeout)
 
-    def start(self) -> None:
-        """Compute now and whenever the data changes, in a daemon thread, until stopped."""
+    def start(self, *, after: threading.Event | None = None) -> None:
+        """Compute now and whenever the data changes, in a daemon thread, until stopped.
+
+        With ``after``, the first count waits (up to AFTER_WAIT seconds) until that event is
+        set: at the start of a big database the network graph is built first, so that the
+        first warm path does not share the CPU with this count.
+        """
+        self._after = after
         self._thread = threading.Thread(target=self._run, name="kinmyaku-duplicates", daemon=True)
         self._thread.start()
 
@@ -139,6 +150,8 @@ class DuplicateCount:
             self._thread.join(timeout=60)
 
     def _run(self) -> None:
+        if self._after is not None:
+            self._after.wait(AFTER_WAIT)
         while not self._stop.is_set():
             self._wake.clear()
             spent = self.refresh()
