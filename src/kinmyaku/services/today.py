@@ -7,25 +7,25 @@ People met in the last 48 hours first, then the follow-ups overdue and due this 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, case, exists, literal, or_, select
+from sqlalchemy import Connection, exists, select
 
 from kinmyaku.domain.model import RequestSide, RequestStatus
 from kinmyaku.domain.people import display_name
 from kinmyaku.services.followups import Agenda, agenda_of
 from kinmyaku.storage import read
+from kinmyaku.storage.followups import snoozed_clause, touched_within_cadence
 from kinmyaku.storage.schema import (
     encounters,
     events,
     exchanges,
     interaction_people,
     interactions,
-    keep_in_touch,
     people,
     purposes,
     requests,
@@ -235,23 +235,28 @@ def _just_met(conn: Connection, today: date) -> list[JustMet]:
         .order_by(e.c.date.desc(), e.c.id.desc())
         .limit(LIMIT * 2)
     ).all()
-    seen: set[int] = set()
-    found = []
-    for r in rows:
-        if r.person_id in seen:
-            continue
-        seen.add(r.person_id)
-        found.append(
-            JustMet(
-                person_id=r.person_id,
-                name=display_name(r.family_name, r.given_name),
-                met_on=r.date,
-                event_id=r.event_id,
-                event=r.event or "",
-                memory_cue=r.memory_cue,
-            )
+    return [
+        JustMet(
+            person_id=r.person_id,
+            name=display_name(r.family_name, r.given_name),
+            met_on=r.date,
+            event_id=r.event_id,
+            event=r.event or "",
+            memory_cue=r.memory_cue,
         )
-    return found[:LIMIT]
+        for r in _latest_each(rows)
+    ][:LIMIT]
+
+
+def _latest_each(rows: Sequence[Any]) -> list[Any]:
+    """The first row of each person (the rows come newest first)."""
+    seen: set[int] = set()
+    first = []
+    for r in rows:
+        if r.person_id not in seen:
+            seen.add(r.person_id)
+            first.append(r)
+    return first
 
 
 def _owed(conn: Connection, today: date, listed: set[int]) -> list[DueRequest]:
@@ -310,59 +315,26 @@ def _new_contacts(conn: Connection, today: date) -> list[NewContact]:
         .order_by(e.c.date.desc(), e.c.id.desc())
         .limit(LIMIT)
     ).all()
-    seen: set[int] = set()
-    found = []
-    for r in rows:
-        if r.person_id in seen:
-            continue
-        seen.add(r.person_id)
-        found.append(
-            NewContact(
-                person_id=r.person_id,
-                name=display_name(r.family_name, r.given_name),
-                met_on=r.date,
-                event=r.event or "",
-                memory_cue=r.memory_cue,
-            )
+    return [
+        NewContact(
+            person_id=r.person_id,
+            name=display_name(r.family_name, r.given_name),
+            met_on=r.date,
+            event=r.event or "",
+            memory_cue=r.memory_cue,
         )
-    return found
+        for r in _latest_each(rows)
+    ]
 
 
 def _reconnect(conn: Connection, today: date) -> list[Reconnect]:
-    """People whose keep-in-touch cadence ran out: no touch within their cadence.
-
-    The cut-off date of each cadence is computed here (portable SQL, no date arithmetic in
-    the database); the most frequent cadences come first.
-    """
-    cadences = sorted(
-        {
-            int(c)
-            for c in conn.execute(
-                select(purposes.c.cadence_days).where(purposes.c.cadence_days.is_not(None))
-            ).scalars()
-        }
-    )
-    if not cadences:
+    """People whose keep-in-touch cadence ran out: no touch within their cadence; the most
+    frequent cadences come first."""
+    touched = touched_within_cadence(conn, today)
+    if touched is None:
         return []
-    cutoff = case(
-        *((purposes.c.cadence_days == c, literal(today - timedelta(days=c))) for c in cadences)
-    )
     pid = purposes.c.person_id
-    touched = or_(
-        exists().where(
-            interaction_people.c.person_id == pid,
-            interactions.c.id == interaction_people.c.interaction_id,
-            interactions.c.date > cutoff,
-        ),
-        exists().where(exchanges.c.person_id == pid, exchanges.c.date > cutoff),
-        exists().where(encounters.c.person_id == pid, encounters.c.date > cutoff),
-        exists().where(requests.c.person_id == pid, requests.c.asked_on > cutoff),
-    )
-    snoozed = exists().where(
-        keep_in_touch.c.person_id == pid,
-        keep_in_touch.c.snoozed_until.is_not(None),
-        keep_in_touch.c.snoozed_until > today,
-    )
+    snoozed = snoozed_clause(pid, today)
     rows = conn.execute(
         select(pid, purposes.c.cadence_days, people.c.family_name, people.c.given_name)
         .join(people, people.c.id == pid)

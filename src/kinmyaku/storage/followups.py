@@ -139,8 +139,12 @@ def due_requests(conn: Connection, *, until: date, limit: int) -> list[RequestRo
     ]
 
 
-def cadence_overdue(conn: Connection, *, today: date, limit: int) -> list[CadenceRow]:
-    """People whose purpose cadence ran out (no touch within it) and who are not snoozed."""
+def touched_within_cadence(conn: Connection, today: date) -> Any | None:
+    """SQL: the purpose's person was touched within its cadence (None: no cadence is set).
+
+    The cut-off date of each cadence is computed here (portable SQL, no date arithmetic in
+    the database).
+    """
     cadences = sorted(
         {
             int(c)
@@ -150,7 +154,7 @@ def cadence_overdue(conn: Connection, *, today: date, limit: int) -> list[Cadenc
         }
     )
     if not cadences:
-        return []
+        return None
     cutoff = case(
         *((purposes.c.cadence_days == c, literal(today - timedelta(days=c))) for c in cadences)
     )
@@ -165,6 +169,15 @@ def cadence_overdue(conn: Connection, *, today: date, limit: int) -> list[Cadenc
         exists().where(encounters.c.person_id == pid, encounters.c.date > cutoff),
         exists().where(requests.c.person_id == pid, requests.c.asked_on > cutoff),
     )
+    return touched
+
+
+def cadence_overdue(conn: Connection, *, today: date, limit: int) -> list[CadenceRow]:
+    """People whose purpose cadence ran out (no touch within it) and who are not snoozed."""
+    touched = touched_within_cadence(conn, today)
+    if touched is None:
+        return []
+    pid = purposes.c.person_id
     rows = conn.execute(
         select(pid, purposes.c.cadence_days, purposes.c.goal, people.c.family_name)
         .add_columns(people.c.given_name)
