@@ -30,6 +30,7 @@ from kinmyaku.services.network_map import MapFilters, focus, group_members, over
 from kinmyaku.services.people import resolve_person
 from kinmyaku.web import forms
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, RecordId, render, see_other
+from kinmyaku.web.i18n import format_day
 
 router = APIRouter(include_in_schema=False)
 
@@ -163,7 +164,10 @@ def network_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
         "paths": [path_view(path, lang) for path in found],
         "path_error": error,
         "industries": [(i.value, industry_label(i, lang)) for i in Industry],
-        "events": [(e.id, f"{e.date} {e.name}") for e in browse.event_choices(core.uow())],
+        "events": [
+            (e.id, f"{e.name}（{format_day(e.date, lang)}）")
+            for e in browse.event_choices(core.uow())
+        ],
         "strengths": [(s, str(s)) for s in STRENGTHS[1:]],
         "people_choices": PEOPLE_CHOICES,
     }
