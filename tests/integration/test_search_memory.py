@@ -243,3 +243,31 @@ def test_many_people_are_written_without_merging_the_index_segments(sqlite_app: 
             merging_paused(conn, "people", BULK_MEMORY),
         ):
             pass
+
+
+@pytest.mark.parametrize("word", ["部長", "営業", "釣り", "メガネ", "猫", "赤いメガネ"])
+def test_a_common_word_is_paged_the_dense_way_with_the_same_people(
+    app: App, monkeypatch: pytest.MonkeyPatch, word: str
+) -> None:
+    """A word many people are remembered by is read in reading order (SQLite); the page holds
+    exactly the people the trigram index finds, in the same order, past people already seen."""
+    import kinmyaku.storage.search as search_module
+
+    titles = ["営業部長", "部長", "課長", "営業部 主任"]
+    cues = ["赤いメガネ", "釣りの話", "猫好き", "メガネと釣り"]
+    given = ["あおい", "あかり", "いつき", "えま", "かいと", "かなで", "けんた", "こはる"]
+    for n in range(24):  # 佐藤 あおい, 佐藤 あかり ...: namesakes, sorted by reading
+        name = given[n % 8] + "あいう"[n // 8]
+        pid = _add(
+            app, "佐藤", name, "さとう", name, company="株式会社テスト商事", title=titles[n % 4]
+        )
+        relations.record_encounter(app.uow(), person_id=pid, on=MET_ON, memory_cue=cues[n % 4])
+    with app.uow() as conn:
+        by_index = search_people(conn, word, limit=10)
+        later_by_index = search_people(conn, word, limit=5, offset=10)
+    monkeypatch.setattr(search_module, "DENSE_PROBE", 3)
+    with app.uow() as conn:
+        dense = search_people(conn, word, limit=10)
+        later_dense = search_people(conn, word, limit=5, offset=10)
+    assert by_index and dense == by_index
+    assert later_dense == later_by_index
