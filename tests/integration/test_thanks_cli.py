@@ -105,3 +105,21 @@ def test_thanks_sent_logs_the_interaction(app: App) -> None:
     assert code == 0 and "お礼を送ったことを記録しました" in out
     [touch] = show_person(app.uow(), pid).interactions
     assert (touch["kind"], touch["summary"], touch["date"]) == ("email", "お礼", date(2026, 12, 7))
+
+
+def test_the_draft_talks_about_the_topic_the_cue_names_not_the_rest(app: App) -> None:
+    pid = add_person(app.uow(), PersonInput(family_name="松田", given_name="亮太"))
+    event = events.add_event(app.uow(), name="異業種交流会", on=date(2026, 12, 5))
+    relations.record_encounter(
+        app.uow(),
+        person_id=pid,
+        on=date(2026, 12, 5),
+        event_id=event,
+        memory_cue="赤いメガネ、釣りの話",
+    )
+    code, out = run(app, "thanks", str(pid), lang="ja")
+    assert code == 0, out
+    assert "釣り" in out
+    assert "赤いメガネ" not in out
+    code, out = run(app, "thanks", str(pid), "--topic", "採用", lang="ja")
+    assert "採用" in out and "釣り" not in out  # a topic given wins

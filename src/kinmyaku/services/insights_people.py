@@ -34,7 +34,7 @@ from kinmyaku.domain.insights import (
     thank_you_draft,
     two_way_status_from_aggregates,
 )
-from kinmyaku.domain.insights.drafts import draft_language, has_japanese
+from kinmyaku.domain.insights.drafts import draft_language, has_japanese, topic_from_cue
 from kinmyaku.domain.people import PersonProfile, display_name
 from kinmyaku.domain.validate import normalize_email, raise_all
 from kinmyaku.i18n import translate
@@ -262,6 +262,8 @@ class ThanksView:
     draft: ThankYouDraft
     contact_language: str
     profile_blank: bool
+    topic: str = ""
+    """What the draft says we talked about (given, or the topics the memory cue names)."""
 
 
 _TOUCH_KINDS = ("meeting", "meal", "call", "event")
@@ -354,6 +356,11 @@ def thank_you_view(
         meeting = meeting or Meeting(None, "", "", None, "")
         me = _read_me(conn)
     person, email = _draft_person(found)
+    if not topic.strip():
+        chosen = language if language in ("ja", "en") else draft_language(person)
+        from_cue = topic_from_cue(meeting.memory_cue)
+        if chosen == "ja" or not has_japanese(from_cue):
+            topic = from_cue
     draft = thank_you_draft(
         person=person,
         sender=me.sender(),
@@ -372,6 +379,7 @@ def thank_you_view(
         draft=draft,
         contact_language=draft_language(person),
         profile_blank=me.is_blank,
+        topic=topic,
     )
 
 

@@ -14,6 +14,7 @@ from kinmyaku.domain.insights.drafts import (
     ThankYouDraft,
     draft_language,
     thank_you_draft,
+    topic_from_cue,
 )
 
 TODAY = date(2026, 12, 7)
@@ -263,3 +264,16 @@ def test_a_japanese_draft_to_a_western_name_puts_the_given_name_first() -> None:
         person=PEOPLE["western"], sender=SENDERS["name"], met_on=None, today=TODAY, language="ja"
     )
     assert draft.body.startswith("Acme Inc.\nDirector\nJohn Smith 様\n")
+
+
+@pytest.mark.parametrize(
+    ("cue", "topic"),
+    [
+        ("赤いメガネ、釣りの話", "釣り"),
+        ("ゴルフの話題・採用について", "ゴルフと採用"),
+        ("赤いメガネ", ""),  # how someone looks stays with the user
+        ("", ""),
+    ],
+)
+def test_a_memory_cue_gives_only_the_topics_it_names(cue: str, topic: str) -> None:
+    assert topic_from_cue(cue) == topic

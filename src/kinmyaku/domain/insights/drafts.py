@@ -137,6 +137,22 @@ class _Meeting:
     topic: str
 
 
+_CUE_PARTS = re.compile(r"[、,，/／・;；\n]+")
+_CUE_TOPIC = re.compile(r"(の話題|の話|のお話|について)$")
+
+
+def topic_from_cue(cue: str) -> str:
+    """The topics a memory cue names (「赤いメガネ、釣りの話」 -> 「釣り」); empty when it names
+    none.  Only the parts written as a topic (…の話, …について) go into a message: the rest of
+    a cue (how someone looks, a private note) stays with the user."""
+    topics = [
+        _CUE_TOPIC.sub("", part.strip())
+        for part in _CUE_PARTS.split(cue)
+        if _CUE_TOPIC.search(part.strip())
+    ]
+    return "と".join(t for t in topics if t)
+
+
 def _topic(text: str) -> str:
     return _TOPIC_TAIL.sub("", " ".join(text.split()))
 

@@ -82,7 +82,7 @@ def thanks_page(
     )
     context: dict[str, Any] = {
         "v": view,
-        "topic": topic,
+        "topic": view.topic,
         "chosen": view.draft.language,
         "event": event,
         "back": safe_next(back, f"/people/{person_id}"),
