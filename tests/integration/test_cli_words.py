@@ -117,3 +117,10 @@ def test_an_empty_search_says_what_to_type(tmp_path: Path) -> None:
     code, out = kin(tmp_path, "search", "  ")
     assert code == 1
     assert "検索する言葉を入力してください" in out
+
+
+def test_a_mapping_reads_a_header_with_odd_bytes_as_csv(tmp_path: Path) -> None:
+    cards = tmp_path / "odd.csv"
+    cards.write_bytes(b"\x00name\r\n\xe5\xb1\xb1\xe7\x94\xb0\r\n")  # a NUL in the header
+    code, out = kin(tmp_path, "import", str(cards), "--map", "\x00name=family_name", lang="en")
+    assert code == 0 and "Created 1" in out, out

@@ -141,9 +141,11 @@ def read_items(
         try:
             kind = detect_format(head, file=file_name, at_eof=at_eof)
         except FormatError as error:
-            if not mapping or error.key != "unknown_format":
+            if not mapping or error.key not in ("unknown_format", "binary_file"):
                 raise
-            kind = "csv"  # a CSV of one column: the mapping says what it holds
+            # A CSV of one column, or odd bytes in its header: the user's mapping says what
+            # the columns hold (a workbook or an image was refused above by its signature).
+            kind = "csv"
     if kind == "vcard" and blocks:
         yield from cut_blocks(
             strip_bom(head, file=file_name),
