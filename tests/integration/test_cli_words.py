@@ -124,3 +124,9 @@ def test_a_mapping_reads_a_header_with_odd_bytes_as_csv(tmp_path: Path) -> None:
     cards.write_bytes(b"\x00name\r\n\xe5\xb1\xb1\xe7\x94\xb0\r\n")  # a NUL in the header
     code, out = kin(tmp_path, "import", str(cards), "--map", "\x00name=family_name", lang="en")
     assert code == 0 and "Created 1" in out, out
+
+
+def test_every_error_of_a_command_is_printed_at_once(tmp_path: Path) -> None:
+    code, out = kin(tmp_path, "add", "山田", "太郎", "--company", "株" * 250, "--title", "長" * 150)
+    assert code == 1
+    assert "「会社」が長すぎます" in out and "「役職」が長すぎます" in out

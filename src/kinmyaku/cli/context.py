@@ -50,12 +50,14 @@ class CliContext:
 
     def fail(self, error: KinmyakuError | str, code: int = 1) -> NoReturn:
         """Print a user error to stderr and exit non-zero (never a traceback)."""
-        text = error_text(self.lang, error) if isinstance(error, KinmyakuError) else error
+        # Several fields wrong at once (ValidationErrors): one line each, all of them.
+        every = getattr(error, "errors", None) or [error]
         prefix = self.t("Error")
         # soft_wrap: a long path or URL in the message stays whole, so it can be copied.
-        Console(stderr=True, soft_wrap=True).print(
-            f"[red]{prefix}:[/red] {escape(text)}", highlight=False
-        )
+        stderr = Console(stderr=True, soft_wrap=True)
+        for one in every:
+            text = error_text(self.lang, one) if isinstance(one, KinmyakuError) else str(one)
+            stderr.print(f"[red]{prefix}:[/red] {escape(text)}", highlight=False)
         raise typer.Exit(code)
 
     def date_arg(self, value: str | None, field_name: str) -> date | None:
