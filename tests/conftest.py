@@ -22,6 +22,9 @@ from kinmyaku.config import Settings
 from kinmyaku.storage.database import make_engine
 from kinmyaku.storage.migrate import upgrade
 
+# Command servers that tests start (cli/launcher.py) stop a minute after their last use.
+os.environ.setdefault("KINMYAKU_COMMAND_SERVER_IDLE", "60")
+
 PG_ADMIN_URL = os.environ.get("KINMYAKU_TEST_PG_URL")
 REQUIRE_PG = os.environ.get("KINMYAKU_REQUIRE_PG") == "1"
 TODAY = "2026-11-26"

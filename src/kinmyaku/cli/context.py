@@ -6,18 +6,18 @@ import json
 import sys
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from kinmyaku.bootstrap import App, open_app
 from kinmyaku.config import Settings
 from kinmyaku.domain.errors import KinmyakuError
-from kinmyaku.domain.relative_dates import relative_date
-from kinmyaku.domain.validate import parse_date
 from kinmyaku.i18n import error_text, translate
+
+if TYPE_CHECKING:  # opened on first use: ``--help`` and ``--version`` need no database
+    from kinmyaku.bootstrap import App
 
 
 @dataclass
@@ -37,6 +37,8 @@ class CliContext:
     def app(self) -> App:
         """The app, opened (and the schema created or upgraded) on first use."""
         if self._app is None:
+            from kinmyaku.bootstrap import open_app
+
             self._app = open_app(self.settings)
         return self._app
 
@@ -64,6 +66,9 @@ class CliContext:
         """Parse an optional date option (2024-03-15, 2024年3月15日, today, +7, +2w, 3日後)."""
         if value is None:
             return None
+        from kinmyaku.domain.relative_dates import relative_date
+        from kinmyaku.domain.validate import parse_date
+
         relative = relative_date(value, self.app.today())
         if relative is not None:
             return relative

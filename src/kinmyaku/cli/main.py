@@ -1,23 +1,25 @@
 """The ``kinmyaku`` command: global options, then a command from one of the groups.
 
 Every module in ``kinmyaku.cli`` that defines ``register(app)`` adds its commands, so a new
-command group is one new module.  User errors become a message in the user's language and
-a non-zero exit, never a traceback.
+command group is one new module (then ``python -m kinmyaku.cli.lazy`` adds it to the
+index).  A command's module is imported only when that command runs (``cli/lazy.py``), so
+that ``kinmyaku search`` starts without the web server, the import pipeline or numpy.
+User errors become a message in the user's language and a non-zero exit, never a traceback.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
-import importlib
-import pkgutil
+import sys
 from typing import Annotated, Any
 
 import click
 import typer
-from sqlalchemy.exc import DBAPIError, OperationalError
 from typer.core import TyperGroup
 
 from kinmyaku.cli.context import CliContext
+from kinmyaku.cli.lazy import lazy_commands
 from kinmyaku.config import Settings, database_url, detect_language
 from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.i18n import translate
@@ -26,19 +28,25 @@ from kinmyaku.i18n import translate
 class KinmyakuGroup(TyperGroup):
     """Maps user errors raised anywhere below to a clean message and exit code 1."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = lazy_commands()
+
     def invoke(self, ctx: Any) -> Any:
         """Run the command, turning KinmyakuError and database errors into messages."""
         try:
             return super().invoke(ctx)
         except KinmyakuError as error:
             _context(ctx).fail(error)
-        except (OperationalError, DBAPIError) as error:
+        except Exception as error:
+            if not _is_database_error(error):
+                raise
             cli = _context(ctx)
             cli.fail(
                 cli.t(
                     "Cannot use the database {url}: {reason}",
                     url=_safe_url(cli.settings.database_url),
-                    reason=str(error.orig).splitlines()[0] if error.orig else str(error),
+                    reason=_reason(error),
                 )
             )
 
@@ -46,15 +54,44 @@ class KinmyakuGroup(TyperGroup):
         """Before anything is parsed (``--help`` included), put help texts in the language."""
         if ctx.parent is None:
             lang = detect_language(_lang_option(args))
-            if lang != "en":
-                translate_help(self, lang)
-            hide_type_tags(self, lang)
+            # The root now; each command as it loads (cli/lazy.py).
+            prepare = functools.partial(_prepare, lang=lang)
+            prepare(self, walk=False)
+            self.commands.prepare = prepare  # type: ignore[attr-defined]
         result: list[str] = super().parse_args(ctx, args)
         return result
 
     def list_commands(self, ctx: Any) -> list[str]:
         """Commands in the order they were registered (not alphabetical)."""
         return list(self.commands)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The root help lists the commands from the index, importing none of them."""
+        commands = self.commands
+        commands.stubs = True  # type: ignore[attr-defined]
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            commands.stubs = False  # type: ignore[attr-defined]
+
+
+def _prepare(command: Any, lang: str, walk: bool = True) -> None:
+    """Put a command's help in the language, and drop the type tags."""
+    if lang != "en":
+        translate_help(command, lang, walk=walk)
+    hide_type_tags(command, lang, walk=walk)
+
+
+def _reason(error: Exception) -> str:
+    """The driver's first line of a database error."""
+    orig = getattr(error, "orig", None)
+    return str(orig).splitlines()[0] if orig else str(error)
+
+
+def _is_database_error(error: Exception) -> bool:
+    """Whether SQLAlchemy raised this (only imported if a command used the database)."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    return exc is not None and isinstance(error, (exc.OperationalError, exc.DBAPIError))
 
 
 def _context(ctx: Any) -> CliContext:
@@ -74,8 +111,8 @@ def _lang_option(args: list[str]) -> str | None:
     return None
 
 
-def translate_help(command: Any, lang: str) -> None:
-    """Translate the help of a command, its options and its subcommands, in place.
+def translate_help(command: Any, lang: str, walk: bool = True) -> None:
+    """Translate the help of a command, its options and (``walk``) its subcommands, in place.
 
     Typer builds a fresh click command tree for every run, so this touches one run only.
     """
@@ -86,12 +123,21 @@ def translate_help(command: Any, lang: str) -> None:
     for param in getattr(command, "params", []):
         if getattr(param, "help", None):
             param.help = translate(lang, param.help.strip())
-    for sub in getattr(command, "commands", {}).values():
+    for sub in getattr(command, "commands", {}).values() if walk else ():
         translate_help(sub, lang)
 
 
-def _no_type_tag(ctx: Any) -> None:
-    return None
+def _no_metavar(*args: Any, **kwargs: Any) -> str:
+    return ""
+
+
+def _argument_metavar(param: Any) -> Any:
+    """``make_metavar`` of an argument: QUERY in the usage line and the help alike."""
+
+    def make_metavar(*args: Any, **kwargs: Any) -> str:
+        return _usage_name(param)
+
+    return make_metavar
 
 
 def _usage_name(param: Any) -> str:
@@ -101,18 +147,22 @@ def _usage_name(param: Any) -> str:
     return name + ("..." if param.nargs != 1 else "")
 
 
-def hide_type_tags(command: Any, lang: str) -> None:
+def hide_type_tags(command: Any, lang: str, walk: bool = True) -> None:
     """Drop the ``<str>``/``<bool>`` tags from ``--help`` (choices stay); QUERY, not {query}."""
     help_option = command.get_help_option(click.Context(command))
     if help_option is not None and help_option.help:
         help_option.help = translate(lang, help_option.help)
     for param in [*getattr(command, "params", []), help_option]:
+        if param is None:
+            continue
         choices = getattr(getattr(param, "type", None), "choices", None)
-        if not choices and hasattr(param, "display_type_rich"):
-            param.display_type_rich = _no_type_tag
-        if hasattr(param, "_usage_display_name"):
-            param._usage_display_name = functools.partial(_usage_name, param)
-    for sub in getattr(command, "commands", {}).values():
+        if not choices:
+            # The help's type column shows what the type's metavar says: nothing.
+            param.type = copy.copy(param.type)
+            param.type.get_metavar = _no_metavar
+        if getattr(param, "param_type_name", "") == "argument":
+            param.make_metavar = _argument_metavar(param)
+    for sub in getattr(command, "commands", {}).values() if walk else ():
         hide_type_tags(sub, lang)
 
 
@@ -173,24 +223,6 @@ def main(
     ctx.call_on_close(lambda: ctx.obj._app.close() if ctx.obj._app else None)
 
 
-def _register_groups() -> None:
-    import kinmyaku.cli as package
-
-    preferred = ["people", "relations", "events"]
-    names = [m.name for m in pkgutil.iter_modules(package.__path__)]
-    ordered = [n for n in preferred if n in names] + sorted(set(names) - set(preferred))
-    for name in ordered:
-        if name in ("main", "context", "render"):
-            continue
-        module = importlib.import_module(f"kinmyaku.cli.{name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(app)
-
-
-_register_groups()
-
-
 def run() -> None:
-    """Entry point of the ``kinmyaku`` console script."""
-    app()
+    """Run the command line (the console script, or a child of the command server)."""
+    app(prog_name="kinmyaku")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -11,8 +11,6 @@ from kinmyaku.cli.context import CliContext, ctx_of, print_json
 from kinmyaku.cli.render import people_table, profile_text
 from kinmyaku.domain.identity.candidates import Candidate
 from kinmyaku.services import people as svc
-from kinmyaku.services.photos import MAX_BYTES, store_photo
-from kinmyaku.storage.migrate import head_revision
 
 Opt = typer.Option
 JsonOpt = Annotated[bool, Opt("--json", help="Print JSON instead of a table.")]
@@ -65,8 +63,17 @@ def _input(
     )
 
 
+def _store_photo(uow: Any, data: bytes) -> str:
+    """Store a photo (Pillow is loaded only by commands given a photo)."""
+    from kinmyaku.services.photos import store_photo
+
+    return store_photo(uow, data=data)
+
+
 def _read_photo(cli: CliContext, path: Path) -> bytes:
     """The bytes of a photo file, refusing a missing, unreadable or too large one."""
+    from kinmyaku.services.photos import MAX_BYTES
+
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -108,6 +115,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def init(ctx: typer.Context) -> None:
         """Create the database, or upgrade it to the newest schema."""
+        from kinmyaku.storage.migrate import head_revision
+
         cli = ctx_of(ctx)
         cli.app  # opening the app creates or upgrades the schema  # noqa: B018
         cli.say(
@@ -192,7 +201,7 @@ def register(app: typer.Typer) -> None:
             _refuse_duplicates(cli, check_new_person(uow, data))
         with uow:  # the photo and the person land together, or neither does
             if photo is not None:
-                data.photo = store_photo(uow, data=_read_photo(cli, photo))
+                data.photo = _store_photo(uow, _read_photo(cli, photo))
             person_id = svc.add_person(uow, data)
         found = svc.show_person(cli.app.uow(), person_id)
         if json_out:
@@ -266,7 +275,7 @@ def register(app: typer.Typer) -> None:
         uow = cli.app.uow()
         with uow:
             if photo is not None:
-                data.photo = store_photo(uow, data=_read_photo(cli, photo))
+                data.photo = _store_photo(uow, _read_photo(cli, photo))
             svc.edit_person(uow, person_id, data)
         cli.say("Updated #{id}", id=person_id)
 

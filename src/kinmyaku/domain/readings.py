@@ -6,14 +6,16 @@ An inferred reading is marked as such: the UI shows it as a guess to confirm.
 from __future__ import annotations
 
 from functools import lru_cache
-
-import pykakasi
+from typing import Any
 
 from kinmyaku.domain.names import fold_variants, has_kana, is_kana, is_latin, to_hiragana
 
 
 @lru_cache(maxsize=1)
-def _kakasi() -> pykakasi.kakasi:
+def _kakasi() -> Any:
+    """pykakasi's converter, loaded the first time a reading is guessed."""
+    import pykakasi
+
     return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
@@ -23,6 +25,10 @@ def infer_reading(text: str) -> str:
     text = text.strip()
     if not text or is_latin(text):
         return ""
+    if text.isascii() and text.isprintable():
+        # No letters (``?``, ``03-1234``): pykakasi gives such text back as it is, and
+        # loading its dictionaries (0.6 s) for one unnamed card was most of a small import.
+        return text
     if is_kana(text):
         return to_hiragana(text)
     parts = _kakasi().convert(fold_variants(text))

@@ -1,4 +1,8 @@
-"""Validation and normalisation of the values a user types: e-mail, phone, dates, weights."""
+"""Validation and normalisation of the values a user types: e-mail, phone, dates, weights.
+
+phonenumbers and email_validator are imported by the functions that use them: a command
+that only reads (``kinmyaku search``) does not pay for loading them.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,7 @@ import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
-
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from typing import Any
 
 from kinmyaku.domain.email_reasons import email_reason
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
@@ -23,6 +25,8 @@ _DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/
 @lru_cache(maxsize=4096)
 def _email_domain(domain: str) -> str | None:
     """The normalized domain when email_validator accepts an address at it, else None."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         info = validate_email("a@" + domain, check_deliverability=False)
     except EmailNotValidError:
@@ -52,6 +56,8 @@ def normalize_email(value: str, *, field: str = "email") -> str:
     fast = _fast_email(text)
     if fast is not None:
         return fast
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         info = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -76,6 +82,7 @@ def parse_phone(value: str, *, field: str = "phone", region: str = DEFAULT_REGIO
         # phonenumbers' answer without its parse (a fifth of an import's validation;
         # tests/unit/test_validate_fast.py compares the two).
         return "+81" + text.replace("-", "")[1:]
+    phonenumbers = _phonenumbers()
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -91,6 +98,7 @@ def parse_phone(value: str, *, field: str = "phone", region: str = DEFAULT_REGIO
 
 def format_phone(e164: str) -> str:
     """Show a number the Japanese way: national format for Japan, international otherwise."""
+    phonenumbers = _phonenumbers()
     try:
         number = phonenumbers.parse(e164, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
@@ -98,6 +106,13 @@ def format_phone(e164: str) -> str:
     if number.country_code == 81:
         return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def _phonenumbers() -> Any:
+    """The phonenumbers module (loaded on the first number parsed or shown)."""
+    import phonenumbers
+
+    return phonenumbers
 
 
 _NOT_DIGIT = re.compile(r"\D")

@@ -19,7 +19,6 @@ from kinmyaku.domain.names import fold_joined, is_kana, is_latin, shown_romaji
 from kinmyaku.domain.people import PersonProfile, PersonSummary, display_name
 from kinmyaku.domain.readings import complete_readings
 from kinmyaku.domain.validate import normalize_email, parse_phone, require_text
-from kinmyaku.services.forget import forget_person
 from kinmyaku.storage import people as store
 from kinmyaku.storage import read, search
 from kinmyaku.storage.schema import extra_fields, people
@@ -247,6 +246,8 @@ def edit_person(uow: UnitOfWork, person_id: int, data: PersonInput) -> None:
 
 def delete_person(uow: UnitOfWork, person_id: int) -> None:
     """Delete a person and every record that holds them (services/forget.py)."""
+    from kinmyaku.services.forget import forget_person
+
     forget_person(uow, person_id)
 
 

@@ -1,0 +1,207 @@
+"""The warm command server behind ``kinmyaku`` read commands (see ``cli/launcher.py``).
+
+``python -m kinmyaku.cli.command_server SOCKET IDLE`` loads the command line, the read
+commands and the database drivers once, listens on SOCKET, and forks a child for every
+connection.  The child takes the client's stdin, stdout and stderr (passed over the
+socket), its folder, environment, umask and arguments, runs ``kinmyaku.cli.main.run()``
+and sends back the exit code.  The server holds no database connection: every command
+opens its own, as a fresh process would.  It exits after IDLE seconds without a client,
+or as soon as its socket file is replaced or removed.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from kinmyaku.cli.launcher import starting_marker
+
+#: Command modules loaded (and their click commands built) before the first client.
+READ_MODULES = ("people", "insights", "network", "followups", "events")
+MAX_HEADER = 4 * 1024 * 1024
+
+
+def preload() -> None:
+    """Import what the read commands use, so that a forked child starts warm.
+
+    A step that fails is skipped: the child then meets the same error a fresh process
+    would, and reports it the same way.
+    """
+    steps = [
+        "sqlalchemy.dialects.sqlite.pysqlite",
+        "typer.rich_utils",  # the help's formatter (rich, markdown)
+        "kinmyaku.cli.main",
+        "kinmyaku.bootstrap",
+        "kinmyaku.storage.database",
+        "sqlalchemy.dialects.postgresql.psycopg",  # PostgreSQL's driver, when installed
+    ]
+    for name in steps:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+    from kinmyaku.cli import lazy
+    from kinmyaku.i18n import catalog
+
+    for module in READ_MODULES:
+        with contextlib.suppress(Exception):
+            # Imports the module and its services; a child takes the built commands as they are.
+            lazy.PREBUILT[module] = lazy.module_group(module)
+    for lang in ("ja", "en"):
+        with contextlib.suppress(Exception):
+            catalog(lang)
+
+
+def _read_request(conn: socket.socket) -> tuple[dict[str, object], list[int]]:
+    """The client's header (argv, cwd, env, umask) and its three file descriptors."""
+    data, fds, _flags, _addr = socket.recv_fds(conn, 65536, 3)
+    if len(data) < 4 or len(fds) != 3:
+        raise ValueError("bad request")
+    size = struct.unpack("!I", data[:4])[0]
+    if size > MAX_HEADER:
+        raise ValueError("request too large")
+    body = data[4:]
+    while len(body) < size:
+        chunk = conn.recv(size - len(body))
+        if not chunk:
+            raise ValueError("short request")
+        body += chunk
+    header = ast.literal_eval(body.decode("utf-8", "surrogateescape"))
+    if not isinstance(header, dict):
+        raise ValueError("bad request")
+    return header, fds
+
+
+def _same_user(conn: socket.socket) -> bool:
+    """Whether the peer is this server's user (SO_PEERCRED)."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    return bool(uid == os.getuid())
+
+
+def run_child(conn: socket.socket) -> None:
+    """In the forked child: become the client's command, run it, report the exit code."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if not _same_user(conn):
+        return
+    header, fds = _read_request(conn)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.chdir(str(header["cwd"]))
+    env = header["env"]
+    assert isinstance(env, dict)
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in env.items()})
+    time.tzset()
+    os.umask(int(str(header["umask"])))
+    argv = header["argv"]
+    assert isinstance(argv, list)
+    sys.argv = ["kinmyaku", *map(str, argv)]
+    sys.stdout.reconfigure(line_buffering=sys.stdout.isatty())  # type: ignore[union-attr]
+    conn.sendall(struct.pack("!q", os.getpid()))
+    code = 1
+    try:
+        from kinmyaku.cli.main import run
+
+        run()
+        code = 0
+    except SystemExit as stop:
+        code = _exit_code(stop.code)
+    except KeyboardInterrupt:
+        code = 130
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+    conn.sendall(struct.pack("!i", code))
+
+
+def _exit_code(value: object) -> int:
+    """The process exit code ``sys.exit(value)`` gives."""
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value & 0xFF
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"{value}\n")
+    return 1
+
+
+def _still_ours(path: Path, inode: int) -> bool:
+    """Whether the socket file is still the one this server made."""
+    try:
+        return os.stat(path).st_ino == inode
+    except OSError:
+        return False
+
+
+def retire_older(path: Path) -> None:
+    """Remove the sockets of this installation's servers for older code: they then exit."""
+    installation = path.name.rsplit("-", 1)[0]  # s-INSTALLATION
+    for other in path.parent.glob(f"{installation}-*.sock"):
+        if other != path:
+            with contextlib.suppress(OSError):
+                other.unlink()
+
+
+def serve(path: Path, idle: float) -> None:
+    """Listen on ``path`` until idle; fork a child per client."""
+    preload()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    partial = path.with_name(f"t{os.getpid()}")  # shorter than the socket's own name
+    with contextlib.suppress(FileNotFoundError):
+        partial.unlink()
+    listener.bind(str(partial))
+    os.chmod(partial, 0o600)
+    listener.listen(64)
+    os.replace(partial, path)  # two servers at once: the last one wins, the other idles out
+    inode = os.stat(path).st_ino
+    with contextlib.suppress(OSError):
+        Path(starting_marker(str(path))).unlink()
+    retire_older(path)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    listener.settimeout(min(idle, 30.0))
+    last = time.monotonic()
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except TimeoutError:
+            if time.monotonic() - last >= idle or not _still_ours(path, inode):
+                break
+            continue
+        last = time.monotonic()
+        if os.fork() == 0:
+            listener.close()
+            try:
+                run_child(conn)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    traceback.print_exc()
+                os._exit(1)
+            os._exit(0)
+        conn.close()
+    listener.close()
+    if _still_ours(path, inode):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def main() -> None:
+    """``python -m kinmyaku.cli.command_server SOCKET IDLE``."""
+    path = Path(sys.argv[1])
+    idle = float(sys.argv[2]) if len(sys.argv) > 2 else 600.0
+    serve(path, idle)
+
+
+if __name__ == "__main__":
+    main()
