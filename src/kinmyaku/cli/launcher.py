@@ -215,14 +215,19 @@ def ask_server(path: str, argv: list[str]) -> int | None:
         conn.close()
         return None
     child = struct.unpack("!q", pid_bytes)[0]
-    restore = _forward_signals(child)
+    received: list[int] = []
+    restore = _forward_signals(child, received)
     code_bytes = _receive(conn, 4)
     conn.close()
     restore()
     if code_bytes is None:
+        if received:  # stopped as asked (Ctrl-C, kill): as a process killed by it
+            return 128 + received[0]
         sys.stderr.write(
-            "kinmyaku: the command stopped before it finished; "
-            f"run it again with {ENV_SWITCH}=0 if this repeats\n"
+            "kinmyaku: コマンドが最後まで実行されませんでした。繰り返す場合は "
+            f"{ENV_SWITCH}=0 を付けて実行してください。\n"
+            "kinmyaku: the command stopped before it finished; if this repeats, "
+            f"run it with {ENV_SWITCH}=0.\n"
         )
         return 1
     return int(struct.unpack("!i", code_bytes)[0])
@@ -234,11 +239,12 @@ def _umask() -> int:
     return mask
 
 
-def _forward_signals(child: int) -> Callable[[], None]:
+def _forward_signals(child: int, received: list[int]) -> Callable[[], None]:
     """Pass Ctrl-C and friends on to the process running the command; returns an undo."""
     forwarded = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
     def forward(signum: int, frame: object) -> None:
+        received.append(signum)
         with contextlib.suppress(OSError):
             os.kill(child, signum)
 
