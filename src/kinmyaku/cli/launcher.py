@@ -1,19 +1,20 @@
-"""The ``kinmyaku`` console script: read commands answered by a warm command server.
+"""The ``kinmyaku`` console script: commands answered by a warm command server.
 
 Loading kinmyaku (SQLAlchemy alone is about twenty times a bare Python start) costs more
-than a search.  As Mercurial's ``chg`` does, the first read command starts a small server
-in the background that has loaded everything once; later read commands connect to it
-over a Unix socket, hand it their terminal (stdin, stdout, stderr), arguments, folder and
+than a search.  As Mercurial's ``chg`` does, the first command starts a small server in
+the background that has loaded everything once; later commands connect to it over a Unix
+socket, hand it their terminal (stdin, stdout, stderr), arguments, folder and
 environment, and a fork of the server runs the command exactly as ``kinmyaku.cli.main``
 would, in a process of its own.  This module uses the standard library only, so that
 connecting costs a few milliseconds (no json, hashlib or pathlib: each loads more).
 
-Only commands that read go through the server (``SERVED``); anything that writes, asks
-questions or reads stdin runs here as before, and so does everything when the server
-cannot be used.  ``KINMYAKU_COMMAND_SERVER=0`` turns the server off.  The socket lives in
-a folder only the user can open, its name carries a digest of the code, the Python and
-the locale (a changed .py or .po file starts a new server), the server answers only its
-own user, and it exits after ``KINMYAKU_COMMAND_SERVER_IDLE`` seconds (600) unused.
+Every command goes through the server but the web server and the password prompt
+(``NOT_SERVED``); they, and everything when the server cannot be used, run here as
+before.  A child that never started (no process id came back) is run here: nothing ran.
+``KINMYAKU_COMMAND_SERVER=0`` turns the server off.  The socket lives in a folder only the
+user can open, its name carries a digest of the code, the Python and the locale (a changed
+.py or .po file starts a new server), the server answers only its own user, and it exits
+after ``KINMYAKU_COMMAND_SERVER_IDLE`` seconds (600) unused.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ ENV_RUNTIME = "KINMYAKU_RUNTIME_DIR"
 IDLE_SECONDS = 600
 MAX_SOCKET_PATH = 100
 
-#: Commands that only read: answered by the server.
-SERVED = frozenset({"search", "show", "list", "due", "stats", "review", "path", "match", "brokers"})
-#: Subcommands that only read.
-SERVED_SUB = frozenset({("followup", "list"), ("event", "list"), ("intro", "list")})
+#: Commands that run in their own process: the web server (its own signals and threads
+#: for hours) and the password prompt (hiding what is typed needs the terminal as the
+#: process's controlling terminal, which a server's child does not have).
+NOT_SERVED = frozenset({"serve", "password"})
 #: Global options that take a value (``--db PATH``).
 VALUED = frozenset({"--db", "--lang", "--today"})
 #: What the server's Python start and output depend on: part of the socket's name.
@@ -68,13 +69,11 @@ def command_path(argv: list[str]) -> tuple[str, ...]:
 
 
 def is_served(argv: list[str]) -> bool:
-    """Whether the server may run this command line (it only reads)."""
+    """Whether the server may run this command line."""
     if "--help" in argv or "--version" in argv:
         return True
     path = command_path(argv)
-    if not path:
-        return not argv  # the bare command prints the help
-    return path[0] in SERVED or path[:2] in SERVED_SUB
+    return not path or path[0] not in NOT_SERVED
 
 
 def code_digest() -> str:
