@@ -137,6 +137,7 @@ NOT_PROSE = re.compile(
     r"|「[^「」]*」"
     r"|\b[a-z]\d+\b|\+\d+[a-z]*|\b\d+[a-z]\b"  # ids such as i12, and +7, +2w
     r"|\\n"
+    r"|\[/?[a-z]*\]"  # Rich markup: [blue]…[/]
     r"|\b[a-z]+(?= --)|(?<=\| )[a-z]+(?: [A-Z]+)?"  # subcommands: merge --auto | list | undo ID
 )
 # A word said twice on purpose ("a friend of a friend"), unlike 「日付の日付」.

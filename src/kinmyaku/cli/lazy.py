@@ -11,6 +11,7 @@ equal to what the modules register; ``python -m kinmyaku.cli.lazy`` rewrites it.
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
@@ -139,10 +140,14 @@ def write_index(path: Path) -> None:
         "",
         "COMMANDS: dict[str, CommandEntry] = {",
     ]
+
+    def text(value: str) -> str:  # a Python string as ruff format writes it
+        return json.dumps(value, ensure_ascii=False)
+
     for name, entry in build_index().items():
-        lines.append(f"    {name!r}: CommandEntry(")
-        lines.append(f"        {entry.module!r},")
-        lines.append(f"        {entry.help!r},")
+        lines.append(f"    {text(name)}: CommandEntry(")
+        lines.append(f"        {text(entry.module)},")
+        lines.append(f"        {text(entry.help)},")
         lines.append(f"        {entry.hidden!r},")
         lines.append("    ),")
     lines.append("}")

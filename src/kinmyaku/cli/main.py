@@ -18,6 +18,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from kinmyaku.cli.click_words import localize_error, use_headings
 from kinmyaku.cli.context import CliContext
 from kinmyaku.cli.lazy import lazy_commands
 from kinmyaku.config import Settings, database_url, detect_language
@@ -31,6 +32,41 @@ class KinmyakuGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.commands = lazy_commands()
+        self.lang: str | None = None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run; a usage error (a typo in a command or option) is shown in the language."""
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        from typer._click.exceptions import ClickException
+        from typer.exceptions import Abort
+
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except ClickException as error:
+            lang = self._language(args, kwargs)
+            use_headings(lang)
+            localize_error(error, lang)
+            from typer import rich_utils
+
+            rich_utils.rich_format_error(error)
+            sys.exit(error.exit_code)
+        except Abort:
+            use_headings(self._language(args, kwargs))
+            from typer import rich_utils
+
+            rich_utils.rich_abort_error()
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def _language(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+        """The language of this run (also when the error came before it was read)."""
+        if self.lang is not None:
+            return self.lang
+        given = kwargs.get("args", args[0] if args else None)
+        argv = list(given) if given is not None else sys.argv[1:]
+        return detect_language(_lang_option(argv))
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command, turning KinmyakuError and database errors into messages."""
@@ -54,6 +90,9 @@ class KinmyakuGroup(TyperGroup):
         """Before anything is parsed (``--help`` included), put help texts in the language."""
         if ctx.parent is None:
             lang = detect_language(_lang_option(args))
+            self.lang = lang
+            if not args or "--help" in args:
+                use_headings(lang)  # Typer's "Options", "[required]", "Usage:"
             # The root now; each command as it loads (cli/lazy.py).
             prepare = functools.partial(_prepare, lang=lang)
             prepare(self, walk=False)
