@@ -195,6 +195,10 @@ def starting_marker(path: str) -> str:
 
 def ask_server(path: str, argv: list[str]) -> int | None:
     """Run the command in the server; its exit code, or None when no server answered."""
+    try:
+        cwd = os.getcwd()  # a folder removed under the shell: run here, as before
+    except OSError:
+        return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(path)
@@ -202,9 +206,9 @@ def ask_server(path: str, argv: list[str]) -> int | None:
         conn.close()
         return None
     # A Python literal (the server reads it with ast.literal_eval): no json to load here.
-    header = repr(
-        {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": _umask()}
-    ).encode("utf-8", "surrogateescape")
+    header = repr({"argv": argv, "cwd": cwd, "env": dict(os.environ), "umask": _umask()}).encode(
+        "utf-8", "surrogateescape"
+    )
     try:
         socket.send_fds(conn, [struct.pack("!I", len(header)) + header], [0, 1, 2])
         pid_bytes = _receive(conn, 8)
