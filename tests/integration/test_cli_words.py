@@ -130,3 +130,19 @@ def test_every_error_of_a_command_is_printed_at_once(tmp_path: Path) -> None:
     code, out = kin(tmp_path, "add", "山田", "太郎", "--company", "株" * 250, "--title", "長" * 150)
     assert code == 1
     assert "「会社」が長すぎます" in out and "「役職」が長すぎます" in out
+
+
+def test_no_and_n_more_follows_nothing(tmp_path: Path) -> None:
+    # The import keeps the details of its first 500 records; the repeats after them are
+    # counted in the summary, not announced as "… and 5 more" under an empty list.
+    cards = [
+        f"BEGIN:VCARD\nVERSION:3.0\nN:試験;太郎{i}\nFN:試験 太郎{i}\n"
+        f"EMAIL:t{i}@example.jp\nEND:VCARD\n"
+        for i in range(505)
+    ]
+    path = tmp_path / "many.vcf"
+    path.write_text("".join(cards) + "".join(cards[:5]), encoding="utf-8")
+    code, out = kin(tmp_path, "import", str(path), lang="en")
+    assert code == 0, out
+    assert "more" not in out
+    assert "Created 505, updated 0, unchanged 5, skipped 0." in out

@@ -41,7 +41,13 @@ SHOWN = 20
 
 
 def _cut(items: list[Outcome], total: int) -> tuple[list[Outcome], int]:
-    """The first SHOWN items and how many more there are (``total`` counts past the list)."""
+    """The first SHOWN items and how many more there are (``total`` counts past the list).
+
+    The import keeps the details of its first records only: when none of a part was kept,
+    nothing is listed and no "… and N more" follows nothing (the summary line counts them).
+    """
+    if not items:
+        return [], 0
     return items[:SHOWN], max(total, len(items)) - min(len(items), SHOWN)
 
 
