@@ -177,7 +177,13 @@ def _run_import(
 
         with Progress(console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task(cli.t("Importing"), total=total)
-            report = run(lambda n: bar.update(task, completed=n))
+
+            def advance(n: int) -> None:
+                # Every byte read: what is left is saving, said so rather than a still 100 %.
+                words = cli.t("Saving…") if n >= total else cli.t("Importing")
+                bar.update(task, completed=n, description=words)
+
+            report = run(advance)
     else:
         report = run()
     _print_report(cli, report)
