@@ -196,7 +196,8 @@ def register(app: typer.Typer) -> None:
     def due(
         ctx: typer.Context,
         limit: Annotated[
-            int | None, Opt("--limit", min=1, help="At most this many of each kind.")
+            int | None,
+            Opt("--limit", min=1, help="At most this many of each kind (default: 50)."),
         ] = None,
         as_json: Annotated[bool, Opt("--json", help="Print JSON.")] = False,
     ) -> None:
@@ -206,10 +207,12 @@ def register(app: typer.Typer) -> None:
 
         cli = ctx_of(ctx)
         today, now = cli.app.today(), now_of(cli)
+        # The most overdue first, 50 unless asked: a list of 50,000 helps nobody (and took
+        # seconds and half a gigabyte); how many there are in all is said.
+        limit = limit or due_svc.LIMIT
         found = svc.due_now(cli.app.uow(), today=today, now=now, limit=limit)
-        agenda = due_svc.list_followups(
-            cli.app.uow(), today=today, now=now, limit=limit or due_svc.LIMIT
-        )
+        total = svc.network_stats(cli.app.uow(), today=today).overdue
+        agenda = due_svc.list_followups(cli.app.uow(), today=today, now=now, limit=limit)
         listed = {d.person_id for d in agenda.items() if d.source == "cadence"}
         keep = [o for o in found.overdue if o.person.person_id not in listed]
         if as_json:
@@ -217,6 +220,7 @@ def register(app: typer.Typer) -> None:
                 {
                     **plain(found),
                     "overdue": plain(keep),
+                    "overdue_total": total,
                     "followups": [item_json(d) for d in agenda.items()],
                     "followup_counts": agenda_json(agenda)["counts"],
                 }
@@ -225,6 +229,9 @@ def register(app: typer.Typer) -> None:
         print_agenda(cli, agenda)
         cli.say("Overdue keep-in-touch")
         _overdue(cli, keep)
+        more = total - len(found.overdue)
+        if more > 0:
+            cli.say("… and {count} more: kinmyaku due --limit {next}", count=more, next=limit * 2)
         if agenda.items():
             cli.say("Draft a thank-you message: kinmyaku thanks PERSON")
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kinmyaku.cli.context import CliContext, ctx_of, print_json
+from kinmyaku.cli.context import CliContext, ctx_of, print_json, print_json_items
 from kinmyaku.cli.render import people_table, profile_text
 from kinmyaku.domain.identity.candidates import Candidate
 from kinmyaku.services import people as svc
@@ -306,7 +306,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Everyone, in あいうえお order of the reading."""
         cli = ctx_of(ctx)
-        if limit is None and not json_out:
+        if limit is None and json_out:  # everyone, a page at a time
+            order = "recent" if recent else "reading"
+            people = svc.iter_people(cli.app.uow(), order=order, offset=offset, tag=tag)
+            print_json_items(r.to_json() for r in people)
+            return
+        if limit is None:
             limit = 50
         rows = svc.list_people(
             cli.app.uow(),

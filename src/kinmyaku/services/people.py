@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -347,6 +347,22 @@ def list_people(
     with uow as conn:
         ids = read.list_ids(conn, order=order, limit=limit, offset=offset, tag=tag)
         return read.summaries(conn, ids, with_last_contact=True)
+
+
+def iter_people(
+    uow: UnitOfWork,
+    *,
+    order: str = "reading",
+    offset: int = 0,
+    tag: str | None = None,
+    chunk: int = 2000,
+) -> Iterator[PersonSummary]:
+    """Everyone, as ``list_people`` orders them, read ``chunk`` at a time in one transaction
+    (one snapshot), so that memory stays small however many people there are."""
+    with uow as conn:
+        ids = read.list_ids(conn, order=order, limit=None, offset=offset, tag=tag)
+        for start in range(0, len(ids), chunk):
+            yield from read.summaries(conn, ids[start : start + chunk], with_last_contact=True)
 
 
 def show_person(uow: UnitOfWork, person_id: int) -> PersonProfile:
