@@ -40,6 +40,7 @@ from kinmyaku.storage.schema import (
     touch_summary,
     touch_summary_dirty,
     touch_summary_state,
+    touch_summary_totals,
 )
 from kinmyaku.storage.search_index import insert_index
 from kinmyaku.storage.uow import UnitOfWork
@@ -55,6 +56,7 @@ DERIVED = {
     touch_summary.name,
     touch_summary_dirty.name,
     touch_summary_state.name,
+    touch_summary_totals.name,
 }
 """The search index and the touch summary are rebuilt after a restore, so not backed up."""
 CHUNK = 5000

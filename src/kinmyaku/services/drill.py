@@ -77,11 +77,13 @@ def count_due_cards(
         .select_from(drill_cards.join(people, people.c.id == drill_cards.c.person_id))
         .where(drill_cards.c.due_on <= today, eligible)
     ).scalar_one()
-    new = conn.execute(
-        select(func.count())
-        .select_from(people)
+    unseen = (
+        select(people.c.id)
         .where(eligible, ~exists().where(drill_cards.c.person_id == people.c.id))
-    ).scalar_one()
+        .limit(params.drill_new_per_day)  # only min(new, per day) matters: stop there
+        .subquery()
+    )
+    new = conn.execute(select(func.count()).select_from(unseen)).scalar_one()
     return int(due) + min(int(new), params.drill_new_per_day)
 
 

@@ -66,6 +66,7 @@ from kinmyaku.services.insights_stats import (
     headline_counts,
 )
 from kinmyaku.services.insights_summary import ensure_touch_summary, refresh_touch_summary
+from kinmyaku.services.insights_totals import REVIEW_KINDS, diversity_days, read_totals
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import encounters, keep_in_touch, people
 from kinmyaku.storage.uow import UnitOfWork
@@ -332,7 +333,7 @@ def network_stats(
     Counted in the database (services/insights_stats.py); ``network_stats_reference``
     computes the same figures person by person with the domain functions.
     """
-    ensure_touch_summary(uow, today=today, params=params)
+    ensure_touch_summary(uow, today=today, params=params, parts=("headline",))
     with uow as conn:
         return NetworkStats(today=today, **headline_counts(conn, today=today, params=params))
 
@@ -413,8 +414,9 @@ def network_review(
 ) -> Review:
     """Everything the review shows, in one transaction, read from the touch summary.
 
-    Counts and breakdowns are GROUP BYs, lists ``ORDER BY ... LIMIT`` with the domain
-    functions applied to the rows shown (services/insights_review.py);
+    Counts and breakdowns are read from the stored totals (services/insights_totals.py),
+    lists ``ORDER BY ... LIMIT`` with the domain functions applied to the rows shown
+    (services/insights_review.py);
     ``network_review_reference`` computes the same review person by person.
     """
     from kinmyaku.services.drill import count_due_cards
@@ -423,26 +425,21 @@ def network_review(
     with uow as conn:
         figures, histogram, everyone = headline_and_histogram(conn, today=today, params=params)
         summary = refresh_touch_summary(conn, today=today, params=params)
+        totals = read_totals(conn, today=today, params=params, kinds=REVIEW_KINDS)
         flags = review_sql.one_sided(conn, summary, params=params, limit=limit)
         overdue, tiers = review_sql.overdue(conn, summary, today=today, params=params, limit=limit)
         forgotten = review_sql.forgotten(conn, summary, today=today, limit=limit)
         dates = monthly_dates(today=today)
         diversity, diversity_timeline = review_sql.diversity(
-            conn,
-            summary,
-            today=today,
-            params=params,
-            days=(dates[0], dates[len(dates) // 2], today),
+            totals, params=params, days=diversity_days(today)
         )
-        yields = review_sql.yields(conn, summary, today=today, params=params, limit=limit)
-        commitments = open_requests(conn, today=today)
+        yields = review_sql.yields(conn, today=today, params=params, limit=limit)
+        commitments = open_requests(conn, today=today, side="theirs", limit=limit)
         shown = [f.person_id for f in flags[:limit]]
         shown += [k.person_id for k in overdue] + [c.person_id for c in forgotten]
         shown += [int(r.key) for r in yields if r.kind is SourceKind.INTRODUCER]
         names = review_sql.names_of(conn, shown)
-        counts = q.timeline_counts(
-            conn, summary.c.gave_mask, summary.c.received_mask, dates=dates, params=params
-        )
+        counts = {d: totals.count("timeline", d.isoformat()) for d in dates}
         labels = yield_labels(conn, yields, names=names)
         return Review(
             stats=NetworkStats(
@@ -465,7 +462,7 @@ def network_review(
                 OverduePerson(Named(k.person_id, names[k.person_id]), tiers[k.person_id], k)
                 for k in overdue
             ],
-            commitments=[c for c in commitments if c.side == "theirs"][:limit],
+            commitments=commitments,
             followups=followups(conn, today=today, now=now, params=params)[:limit],
             forgotten=[(Named(c.person_id, names[c.person_id]), c) for c in forgotten],
             drill_due=count_due_cards(conn, today=today, params=params),
@@ -528,19 +525,34 @@ def due_now(
     params: InsightParams = DEFAULT_PARAMS,
     limit: int | None = None,
 ) -> Due:
-    """Overdue keep-in-touch people, event follow-ups, and requests due within a week."""
+    """Overdue keep-in-touch people, event follow-ups, and requests due within a week.
+
+    The overdue people are read from the touch summary in the list's order (no scan of
+    everyone's touches); their names only for the people listed.
+    """
+    ensure_touch_summary(uow, today=today, params=params, parts=())
     with uow as conn:
-        rows = q.person_rows(conn)
-        names = _Names(rows)
-        aggs = q.touch_aggregates(conn, today=today, params=params)
-        net = _Network(rows, aggs, names, {}, {})
-        _, overdue = _overdue(net, today, params, limit=limit)
+        summary = refresh_touch_summary(conn, today=today, params=params)
+        shown, tiers = review_sql.overdue(conn, summary, today=today, params=params, limit=limit)
+        names = review_sql.names_of(conn, [k.person_id for k in shown])
+        overdue = [
+            OverduePerson(Named(k.person_id, names[k.person_id]), tiers[k.person_id], k)
+            for k in shown
+        ]
         due_requests = [
             r
-            for r in open_requests(conn, today=today, names=names)
+            for r in open_requests(conn, today=today)
             if r.due_on is not None and (r.due_on - today).days <= 7
         ]
         return Due(overdue, followups(conn, today=today, now=now, params=params), due_requests)
+
+
+def event_followups(
+    uow: UnitOfWork, *, today: date, now: datetime, params: InsightParams = DEFAULT_PARAMS
+) -> list[FollowUpItem]:
+    """People met at an event lately who still need a follow-up, oldest due first."""
+    with uow as conn:
+        return followups(conn, today=today, now=now, params=params)
 
 
 def snooze_person(uow: UnitOfWork, *, person_id: int, days: int, today: date) -> date:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, func, select, union_all
+from sqlalchemy import Connection, and_, case, func, select, union_all
 
 from kinmyaku.domain.insights import (
     EventEncounter,
@@ -72,15 +73,28 @@ class OpenRequest:
 
 
 def open_requests(
-    conn: Connection, *, today: date, names: Mapping[int, str] | None = None
+    conn: Connection,
+    *,
+    today: date,
+    names: Mapping[int, str] | None = None,
+    side: str | None = None,
+    limit: int | None = None,
 ) -> list[OpenRequest]:
-    """Open requests, overdue first, then by due day (undated last), then id."""
+    """Open requests (of one side), overdue first, then by due day (undated last), then id.
+
+    With ``limit``, only the first ones, sorted and cut by the database.
+    """
     r = requests
     stmt = (
         select(r, people.c.family_name, people.c.given_name)
         .join(people, people.c.id == r.c.person_id)
         .where(r.c.status.in_(OPEN))
     )
+    if side is not None:
+        stmt = stmt.where(r.c.side == side)
+    if limit is not None:
+        overdue_first = case((and_(r.c.due_on.is_not(None), r.c.due_on < today), 0), else_=1)
+        stmt = stmt.order_by(overdue_first, r.c.due_on.is_(None), r.c.due_on, r.c.id).limit(limit)
     found = []
     for x in conn.execute(stmt).all():
         due = x.due_on
@@ -109,9 +123,12 @@ def followups(
     """People met at an event in the last 30 days with no follow-up yet, oldest due first."""
     since = today - timedelta(days=FOLLOWUP_HORIZON_DAYS)
     e, p = encounters, people
-    current = (
+    recent = select(e.c.person_id).where(
+        e.c.date > since, e.c.date <= today, e.c.event_id.is_not(None)
+    )
+    current = (  # the current jobs of the people met lately only, not everyone's
         select(affiliations.c.person_id, func.max(affiliations.c.id).label("aid"))
-        .where(affiliations.c.is_current.is_(True))
+        .where(affiliations.c.is_current.is_(True), affiliations.c.person_id.in_(recent))
         .group_by(affiliations.c.person_id)
         .subquery()
     )
@@ -134,8 +151,8 @@ def followups(
     ).all()
     if not rows:
         return []
-    ids = sorted({int(r.person_id) for r in rows})
-    latest = _last_followups(conn, ids, today)
+    met = select(e.c.person_id).where(e.c.date > since, e.c.date <= today)
+    latest = _last_followups(conn, met, today)
     queue = followup_queue(
         (
             EventEncounter(
@@ -156,8 +173,11 @@ def followups(
     return items
 
 
-def _last_followups(conn: Connection, ids: list[int], today: date) -> dict[int, date]:
-    """The latest non-encounter touch (interaction, exchange, request) of these people."""
+def _last_followups(conn: Connection, ids: Any, today: date) -> dict[int, date]:
+    """The latest non-encounter touch (interaction, exchange, request) of these people.
+
+    ``ids``: a list or a subquery of person ids.
+    """
     ip, i = interaction_people, interactions
     u = union_all(
         select(ip.c.person_id.label("pid"), i.c.date.label("on"))

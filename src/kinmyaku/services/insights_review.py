@@ -1,8 +1,9 @@
 """The review's lists and breakdowns read from the touch summary, never person by person.
 
-Each list is one ``ORDER BY ... LIMIT`` in the domain's sort order, and the domain
-functions (explanations, the exact order) run on the rows shown only; diversity and the
-yields are ``GROUP BY`` counts. services/insights.py ``network_review_reference`` computes
+Each list is a few ``ORDER BY ... LIMIT`` reads in the domain's sort order (by an index
+where one exists), and the domain functions (explanations, the exact order) run on the
+rows shown only; diversity and the yields come from the stored totals
+(services/insights_totals.py). services/insights.py ``network_review_reference`` computes
 the same review from every person's aggregates in Python; tests/integration/
 test_insights_fast.py checks the two agree.
 """
@@ -18,12 +19,15 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Date,
     Float,
     Select,
+    String,
     Table,
     and_,
     case,
     cast,
+    exists,
     func,
     literal,
     or_,
@@ -57,28 +61,33 @@ from kinmyaku.domain.insights.diversity import (
 )
 from kinmyaku.domain.people import display_name
 from kinmyaku.services.insights_stats import CUE_BLANKS, _cadence
+from kinmyaku.services.insights_totals import Totals, yield_tally
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import (
-    encounters,
     keep_in_touch,
     people,
+    person_tags,
     purposes,
 )
 
 MARGIN = 10
 """Extra rows fetched beyond a list's limit, so that the domain's exact order picks them."""
+NAMES_CHUNK = 5_000
+"""Ids per query (SQLite takes at most 32,766 bound parameters a statement)."""
 
 
 def names_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, str]:
-    """Display names of these people (one query)."""
-    if not person_ids:
-        return {}
-    rows = conn.execute(
-        select(people.c.id, people.c.family_name, people.c.given_name).where(
-            people.c.id.in_(sorted(set(person_ids)))
+    """Display names of these people (one query per 5,000)."""
+    ids = sorted(set(person_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), NAMES_CHUNK):
+        rows = conn.execute(
+            select(people.c.id, people.c.family_name, people.c.given_name).where(
+                people.c.id.in_(ids[start : start + NAMES_CHUNK])
+            )
         )
-    )
-    return {int(pid): display_name(family, given) for pid, family, given in rows}
+        found.update((int(pid), display_name(family, given)) for pid, family, given in rows)
+    return found
 
 
 def one_sided(
@@ -104,10 +113,31 @@ def one_sided(
     return one_sided_relationships(balances, params=params)[:limit]
 
 
+def _subjects(conn: Connection, stmt: Select[Any]) -> list[CadenceSubject]:
+    return [
+        CadenceSubject(
+            person_id=int(r.id),
+            last_touch_on=q.as_date(r.last_touch_on),
+            tier=r.tier,
+            purpose_cadence_days=r.cadence_days,
+            purpose_name=r.goal or r.category or "",
+            snoozed_until=q.as_date(r.snoozed_until),
+        )
+        for r in conn.execute(stmt)
+    ]
+
+
 def overdue(
-    conn: Connection, s: Table, *, today: date, params: InsightParams, limit: int
+    conn: Connection, s: Table, *, today: date, params: InsightParams, limit: int | None
 ) -> tuple[list[KeepInTouch], dict[int, str | None]]:
-    """The first ``limit`` overdue people (tier, touched first, most overdue, id), and tiers."""
+    """The first ``limit`` (None: all) overdue people (tier, touched, most overdue, id), tiers.
+
+    Three short reads, each in the list's order, never a sort of everyone: people with a
+    tier or a purpose cadence (their own cadences); everyone else touched, longest ago
+    first (one cadence, so the index on ``last_touch_on`` is the order); everyone else
+    never touched, by id. The domain's ``overdue_list`` orders the union exactly.
+    """
+    rows = None if limit is None else limit + MARGIN
     tier, _, _ = q.person_subqueries()
     cadence = _cadence(params, tier.c.tier)
     tiers = list(params.cadence_days_by_tier)
@@ -122,61 +152,111 @@ def overdue(
     snoozed = and_(
         keep_in_touch.c.snoozed_until.is_not(None), keep_in_touch.c.snoozed_until > today
     )
-    stmt = (
-        select(
-            people.c.id,
-            s.c.last_touch_on,
-            tier.c.tier,
-            purposes.c.cadence_days,
-            purposes.c.goal,
-            purposes.c.category,
-            keep_in_touch.c.snoozed_until,
-        )
+    tiered = select(person_tags.c.person_id).where(person_tags.c.tag.in_(q.TIERS_TAG_FORMS))
+    paced = select(purposes.c.person_id).where(purposes.c.cadence_days.is_not(None))
+    columns = (
+        purposes.c.cadence_days,
+        purposes.c.goal,
+        purposes.c.category,
+        keep_in_touch.c.snoozed_until,
+    )
+    special = (
+        select(people.c.id, s.c.last_touch_on, tier.c.tier, *columns)
         .select_from(people)
         .outerjoin(s, s.c.person_id == people.c.id)
         .outerjoin(tier, tier.c.person_id == people.c.id)
         .outerjoin(purposes, purposes.c.person_id == people.c.id)
         .outerjoin(keep_in_touch, keep_in_touch.c.person_id == people.c.id)
-        .where(~snoozed, or_(s.c.last_touch_on.is_(None), age >= cadence))
-        .order_by(rank, s.c.last_touch_on.is_(None), ratio, people.c.id)
-        .limit(limit + MARGIN)
-    )
-    subjects = [
-        CadenceSubject(
-            person_id=int(r.id),
-            last_touch_on=q.as_date(r.last_touch_on),
-            tier=r.tier,
-            purpose_cadence_days=r.cadence_days,
-            purpose_name=r.goal or r.category or "",
-            snoozed_until=q.as_date(r.snoozed_until),
+        .where(
+            people.c.id.in_(union_all(tiered, paced)),
+            ~snoozed,
+            or_(s.c.last_touch_on.is_(None), age >= cadence),
         )
-        for r in conn.execute(stmt)
+        .order_by(rank, s.c.last_touch_on.is_(None), ratio, people.c.id)
+        .limit(rows)
+    )
+    plain = [
+        ~snoozed,
+        purposes.c.cadence_days.is_(None),
+        ~exists(
+            select(person_tags.c.person_id).where(
+                person_tags.c.person_id == people.c.id,
+                person_tags.c.tag.in_(q.TIERS_TAG_FORMS),
+            )
+        ),
     ]
+    no_tier = literal(None, String).label("tier")
+    last_due = today - timedelta(days=params.default_cadence_days)
+    touched = (
+        select(s.c.person_id.label("id"), s.c.last_touch_on, no_tier, *columns)
+        .select_from(s)
+        .join(people, people.c.id == s.c.person_id)
+        .outerjoin(purposes, purposes.c.person_id == s.c.person_id)
+        .outerjoin(keep_in_touch, keep_in_touch.c.person_id == s.c.person_id)
+        .where(s.c.last_touch_on.is_not(None), s.c.last_touch_on <= last_due, *plain)
+        .order_by(s.c.last_touch_on, s.c.person_id)
+        .limit(rows)
+    )
+    untouched = (
+        select(people.c.id, s.c.last_touch_on, no_tier, *columns)
+        .select_from(people)
+        .outerjoin(s, s.c.person_id == people.c.id)
+        .outerjoin(purposes, purposes.c.person_id == people.c.id)
+        .outerjoin(keep_in_touch, keep_in_touch.c.person_id == people.c.id)
+        .where(s.c.last_touch_on.is_(None), *plain)
+        .order_by(people.c.id)
+        .limit(rows)
+    )
+    subjects = [c for stmt in (special, touched, untouched) for c in _subjects(conn, stmt)]
     shown = overdue_list(subjects, today=today, params=params, limit=limit)
     return shown, {c.person_id: c.tier for c in subjects}
 
 
 def forgotten(conn: Connection, s: Table, *, today: date, limit: int) -> list[ForgottenCard]:
-    """The first ``limit`` forgotten cards, met longest ago first (undated last)."""
-    first = func.coalesce(s.c.first_met_on, s.c.first_touch_on)
+    """The first ``limit`` forgotten cards, met longest ago first (undated last).
+
+    Read in that order, never sorting everyone: people with a first meeting by the index
+    on ``first_met_on``; those touched but never met by their first touch; the undated
+    ones (by id) only when the dated ones do not fill the list.
+    """
     trim = func.trim if conn.dialect.name == "sqlite" else func.btrim
     no_cue = func.coalesce(trim(s.c.memory_cue, CUE_BLANKS), "") == ""
     no_photo = or_(people.c.photo.is_(None), people.c.photo == "")
-    stmt = (
-        select(people.c.id, first.label("first_met_on"), s.c.last_touch_on)
-        .select_from(people)
-        .outerjoin(s, s.c.person_id == people.c.id)
-        .where(
-            no_cue,
-            no_photo,
-            or_(
-                s.c.last_touch_on.is_(None),
-                and_(first.is_not(None), s.c.last_touch_on <= first),
-            ),
+
+    def dated(first: Any, *where: Any) -> Select[Any]:
+        return (
+            select(people.c.id, first.label("first_met_on"), s.c.last_touch_on)
+            .select_from(s)
+            .join(people, people.c.id == s.c.person_id)
+            .where(
+                *where,
+                no_cue,
+                no_photo,
+                or_(s.c.last_touch_on.is_(None), s.c.last_touch_on <= first),
+            )
+            .order_by(first, s.c.person_id)
+            .limit(limit + MARGIN)
         )
-        .order_by(first.is_(None), first, people.c.id)
-        .limit(limit + MARGIN)
-    )
+
+    met = dated(s.c.first_met_on, s.c.first_met_on.is_not(None))
+    touched = dated(s.c.first_touch_on, s.c.first_met_on.is_(None), s.c.first_touch_on.is_not(None))
+    rows = [*conn.execute(met), *conn.execute(touched)]
+    if len(rows) < limit:
+        undated = (
+            select(people.c.id, literal(None, Date).label("first_met_on"), s.c.last_touch_on)
+            .select_from(people)
+            .outerjoin(s, s.c.person_id == people.c.id)
+            .where(
+                no_cue,
+                no_photo,
+                s.c.last_touch_on.is_(None),
+                s.c.first_met_on.is_(None),
+                s.c.first_touch_on.is_(None),
+            )
+            .order_by(people.c.id)
+            .limit(limit + MARGIN)
+        )
+        rows += conn.execute(undated).all()
     facts = [
         CardFacts(
             person_id=int(r.id),
@@ -185,73 +265,41 @@ def forgotten(conn: Connection, s: Table, *, today: date, limit: int) -> list[Fo
             has_memory_cue=False,
             has_photo=False,
         )
-        for r in conn.execute(stmt)
+        for r in rows
     ]
     return forgotten_cards(facts, today=today, limit=limit)
 
 
-def _met(s: Table) -> Select[Any]:
-    """Everyone met (first encounter, else first touch) with the three dimensions."""
-    first = func.coalesce(s.c.first_met_on, s.c.first_touch_on)
-    return select(
-        first.label("first_met_on"),
-        s.c.industry,
-        s.c.department.label("job_function"),
-        s.c.organization,
-    ).where(first.is_not(None))
-
-
-def _within(column: Any, day: date, days: int) -> Any:
-    """1 when ``0 <= day - column < days``, else 0."""
-    return case((and_(column <= day, column > day - timedelta(days=days)), 1), else_=0)
-
-
-def _value(raw: Any) -> str | None:
-    return (raw.strip() or None) if isinstance(raw, str) else None
-
-
 def diversity(
-    conn: Connection, s: Table, *, today: date, params: InsightParams, days: Sequence[date]
+    totals: Totals, *, params: InsightParams, days: Sequence[date]
 ) -> tuple[DiversityReport, list[tuple[date, float]]]:
-    """diversity_report of the people met, and the industry entropy on ``days``, by GROUP BY."""
-    m = _met(s).subquery("met_people")  # flattened into each part: three scans of s
-    window = params.window_days
-    current = _within(m.c.first_met_on, today, window)
-    previous = _within(m.c.first_met_on, today - timedelta(days=window), window)
-    samples = [_within(m.c.first_met_on, day, window) for day in days]
-    parts = []
-    for k, dimension in enumerate(Dimension):
-        column = m.c[dimension.value]
-        extra = samples if dimension is Dimension.INDUSTRY else []
-        flags = extra or [literal(0)] * len(days)  # the timeline is about industries only
-        parts.append(
-            select(
-                literal(k).label("dimension"),
-                column.label("value"),
-                current.label("current"),
-                previous.label("previous"),
-                *(f.label(f"t{n}") for n, f in enumerate(flags)),
-                func.count().label("people"),
-            ).group_by(column, current, previous, *extra)
-        )
+    """diversity_report of the people met, and the industry entropy on ``days``, from totals.
+
+    The totals hold, per dimension and value, the people first met in the window and in
+    the previous one, and per sample day the industries of the window ending that day
+    (services/insights_totals.py ``_diversity``).
+    """
     now: dict[Dimension, Counter[str]] = {d: Counter() for d in Dimension}
     before: dict[Dimension, Counter[str]] = {d: Counter() for d in Dimension}
     unknown: Counter[Dimension] = Counter()
-    timeline: list[Counter[str]] = [Counter() for _ in days]
     order = list(Dimension)
-    for row in conn.execute(union_all(*parts)):
-        k, raw, in_now, in_before, *flags_, count = row
-        dimension, value = order[int(k)], _value(raw)
-        for n, flag in enumerate(flags_):
-            if flag and value is not None:
-                timeline[n][value] += int(count)
-        if in_now:
-            if value is None:
-                unknown[dimension] += int(count)
-            else:
-                now[dimension][value] += int(count)
-        elif in_before and value is not None:
-            before[dimension][value] += int(count)
+    rows = totals.figures["div"]
+    for key in sorted(rows):
+        k, value = key.split("|", 1)
+        dimension = order[int(k)]
+        in_now, in_before = round(rows[key][0]), round(rows[key][1])
+        if not value:
+            unknown[dimension] += in_now
+            continue
+        if in_now > 0:
+            now[dimension][value] += in_now
+        if in_before > 0:
+            before[dimension][value] += in_before
+    timeline: list[Counter[str]] = [Counter() for _ in days]
+    for key, figures in sorted(totals.figures["divt"].items()):
+        n, value = key.split("|", 1)
+        if round(figures[0]) > 0:
+            timeline[int(n)][value] += round(figures[0])
     dimensions = {
         d: dimension_diversity(
             d, now[d], previous_counts=before[d], unknown=unknown[d], params=params
@@ -264,41 +312,9 @@ def diversity(
     return report, entropies
 
 
-def yields(
-    conn: Connection, s: Table, *, today: date, params: InsightParams, limit: int
-) -> list[YieldRow]:
-    """The best ``limit`` channels, events and introducers by yield, from GROUP BY counts."""
-    e = encounters
-    at_events = (
-        select(e.c.person_id, e.c.event_id).where(e.c.event_id.is_not(None)).distinct()
-    ).subquery("at_events")
-    two_way = and_(s.c.gave_count > 0, s.c.received_count > 0)
-    strong = and_(s.c.last_touch_on.is_not(None), s.c.strength >= params.strong_threshold)
-    tw = case((two_way, 1), else_=0)
-    st = case((strong, 1), else_=0)
-    conv = case((or_(two_way, strong), 1), else_=0)
-    sources = (
-        (SourceKind.CHANNEL, s, s.c.first_channel, s.c.first_channel != ""),
-        (SourceKind.EVENT, at_events, at_events.c.event_id, literal(True)),
-        (SourceKind.INTRODUCER, s, s.c.first_introducer_id, literal(True)),
-    )
-    tally: dict[tuple[SourceKind, str], tuple[int, int, int, int]] = {}
-    for kind, source, key, condition in sources:
-        joined = source if source is s else source.outerjoin(s, s.c.person_id == source.c.person_id)
-        stmt = (
-            select(
-                key,
-                func.count(),
-                func.coalesce(func.sum(tw), 0),
-                func.coalesce(func.sum(st), 0),
-                func.coalesce(func.sum(conv), 0),
-            )
-            .select_from(joined)
-            .where(condition, key.is_not(None))
-            .group_by(key)
-        )
-        for value, met, two, strong_count, converted in conn.execute(stmt):
-            tally[(kind, str(value))] = (int(met), int(two), int(strong_count), int(converted))
+def yields(conn: Connection, *, today: date, params: InsightParams, limit: int) -> list[YieldRow]:
+    """The best ``limit`` channels, events and introducers by yield, from the totals."""
+    tally = yield_tally(conn, today=today, params=params, limit=limit)
 
     def rank(item: tuple[tuple[SourceKind, str], tuple[int, int, int, int]]) -> Any:
         (kind, key), c = item

@@ -1,10 +1,10 @@
 """The headline figures of ``kinmyaku stats`` counted in the database, not in Python.
 
-One statement computes every person's touch aggregates (two GROUP BYs, as
-storage/insights_queries.py), joins the person's tier, purpose cadence, snooze, first
-meeting and company, applies the phase-1 formulas in SQL (strength, one-sidedness,
-keep-in-touch, forgotten cards) and sums the flags, grouped by the industry of the people
-first met in the window; Python only adds up those few rows and takes the entropy. The
+``flags`` joins each person's touch summary row with the tier, purpose cadence, snooze,
+first meeting and company, applies the phase-1 formulas in SQL (strength, one-sidedness,
+keep-in-touch, forgotten cards); its sums, grouped by the industry of the people first
+met in the window, are stored and kept up to date (services/insights_totals.py), so a
+read adds up a few stored rows and takes the entropy. The
 reference path (services/insights.py ``_load`` and the domain functions) computes the same
 figures person by person; tests/integration/test_insights_fast.py checks they agree.
 """
@@ -12,7 +12,6 @@ figures person by person; tests/integration/test_insights_fast.py checks they ag
 from __future__ import annotations
 
 import math
-from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -72,9 +71,10 @@ def _trim(conn: Connection, text: Any) -> Any:
     return func.btrim(text, CUE_BLANKS)
 
 
-def _flags(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
-    """One row per person: the 0/1 flags the headline figures count."""
-    a = refresh_touch_summary(conn, today=today, params=params)
+def flags(
+    conn: Connection, a: Any, *, today: date, params: InsightParams, person_ids: Any = None
+) -> Subquery:
+    """One row per person (or these people): the 0/1 flags the headline figures count."""
     tier, _, _ = q.person_subqueries()
     touched = a.c.last_touch_on.is_not(None)
     window_start = today - timedelta(days=params.window_days)
@@ -106,19 +106,19 @@ def _flags(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
         ),
     )
 
-    def flag(condition: Any) -> Any:
+    def one(condition: Any) -> Any:
         return case((condition, 1), else_=0)
 
     in_window = and_(first_met.is_not(None), first_met <= today, first_met > window_start)
     strength = a.c.strength
-    return (
+    stmt = (
         select(
-            flag(and_(touched, a.c.gave_count > 0, a.c.received_count > 0)).label("two_way"),
-            flag(and_(touched, strength >= params.strong_threshold)).label("strong"),
-            flag(and_(can_be_one_sided, lopsided <= -params.one_sided_threshold)).label("taking"),
-            flag(and_(can_be_one_sided, lopsided >= params.one_sided_threshold)).label("giving"),
-            flag(overdue).label("overdue"),
-            flag(forgotten).label("forgotten"),
+            one(and_(touched, a.c.gave_count > 0, a.c.received_count > 0)).label("two_way"),
+            one(and_(touched, strength >= params.strong_threshold)).label("strong"),
+            one(and_(can_be_one_sided, lopsided <= -params.one_sided_threshold)).label("taking"),
+            one(and_(can_be_one_sided, lopsided >= params.one_sided_threshold)).label("giving"),
+            one(overdue).label("overdue"),
+            one(forgotten).label("forgotten"),
             func.coalesce(a.c.given_weight, 0.0).label("given_weight"),
             func.coalesce(a.c.received_weight, 0.0).label("received_weight"),
             *(
@@ -130,7 +130,7 @@ def _flags(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
                 for name in ("prev_given_weight", "prev_received_weight")
             ),
             case((touched, _bucket(strength)), else_=0).label("bucket"),
-            flag(in_window).label("met_in_window"),
+            one(in_window).label("met_in_window"),
             case((in_window, a.c.industry), else_=null()).label("industry"),
         )
         .select_from(people)
@@ -138,8 +138,10 @@ def _flags(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
         .outerjoin(tier, tier.c.person_id == people.c.id)
         .outerjoin(purposes, purposes.c.person_id == people.c.id)
         .outerjoin(keep_in_touch, keep_in_touch.c.person_id == people.c.id)
-        .subquery("flags")
     )
+    if person_ids is not None:
+        stmt = stmt.where(people.c.id.in_(person_ids))
+    return stmt.subquery("flags")
 
 
 def _bucket(strength: Any) -> Any:
@@ -163,56 +165,39 @@ def headline_and_histogram(
 ) -> tuple[dict[str, Any], list[int], TouchAggregates]:
     """The headline counts, the strength histogram (5 buckets) and everyone's summed aggregates.
 
-    The sums (counts and weights in this window and the previous one) give the overall
-    balance (``balance_from_aggregates`` of the total).
+    Read from the stored totals (services/insights_totals.py), computed by the GROUP BYs
+    of ``flags`` when stale. The sums (counts and weights in this window and the previous
+    one) give the overall balance (``balance_from_aggregates`` of the total).
     """
-    f = _flags(conn, today=today, params=params)
-    summed = ("two_way", "strong", "taking", "giving", "overdue", "forgotten")
-    stmt = select(
-        f.c.met_in_window,
-        f.c.industry,
-        f.c.bucket,
-        func.count().label("people"),
-        *(func.sum(getattr(f.c, name)).label(name) for name in summed),
-        *(func.sum(getattr(f.c, name)).label(name) for name in SUMMED_AGGREGATES),
-    ).group_by(f.c.met_in_window, f.c.industry, f.c.bucket)
-    totals: Counter[str] = Counter()
-    sums = dict.fromkeys(SUMMED_AGGREGATES, 0.0)
-    histogram = [0] * 5
-    industries: Counter[str] = Counter()
-    for row in conn.execute(stmt):
-        totals["people"] += int(row.people)
-        histogram[int(row.bucket)] += int(row.people)
-        for name in summed:
-            totals[name] += int(getattr(row, name) or 0)
-        for name in SUMMED_AGGREGATES:
-            sums[name] += float(getattr(row, name) or 0.0)
-        industry = str(row.industry or "").strip()
-        if row.met_in_window and industry:
-            industries[industry] += int(row.people)  # MetPerson.value strips blanks
+    from kinmyaku.services.insights_totals import read_totals
+
+    refresh_touch_summary(conn, today=today, params=params)
+    totals = read_totals(conn, today=today, params=params, kinds=("n", "sum", "bucket", "industry"))
+    histogram = [totals.count("bucket", str(k)) for k in range(5)]
+    sums = {name: totals.figures["sum"].get(name, (0.0,))[0] for name in SUMMED_AGGREGATES}
     open_count = conn.execute(
         select(func.count())
         .select_from(requests.join(people, people.c.id == requests.c.person_id))
         .where(requests.c.status.in_(OPEN))
     ).scalar_one()
     everyone = TouchAggregates(
-        gave_count=int(sums["gave_count"]),
-        received_count=int(sums["received_count"]),
+        gave_count=round(sums["gave_count"]),
+        received_count=round(sums["received_count"]),
         given_weight=sums["given_weight"],
         received_weight=sums["received_weight"],
         prev_given_weight=sums["prev_given_weight"],
         prev_received_weight=sums["prev_received_weight"],
     )
     figures = {
-        "people": totals["people"],
-        "two_way": totals["two_way"],
-        "strong": totals["strong"],
-        "one_sided_taking": totals["taking"],
-        "one_sided_giving": totals["giving"],
-        "overdue": totals["overdue"],
+        "people": totals.count("n", "people"),
+        "two_way": totals.count("n", "two_way"),
+        "strong": totals.count("n", "strong"),
+        "one_sided_taking": totals.count("n", "taking"),
+        "one_sided_giving": totals.count("n", "giving"),
+        "overdue": totals.count("n", "overdue"),
         "open_requests": int(open_count),
-        "diversity_index": shannon_entropy(industries.values()),
-        "forgotten": totals["forgotten"],
+        "diversity_index": shannon_entropy(totals.counter("industry").values()),
+        "forgotten": totals.count("n", "forgotten"),
         "balance": balance_value(everyone.given_weight, everyone.received_weight),
     }
     return figures, histogram, everyone

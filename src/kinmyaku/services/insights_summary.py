@@ -19,6 +19,7 @@ and no overflow: ``exp`` of at most 0.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -56,6 +57,7 @@ from kinmyaku.storage.schema import (
     touch_summary,
     touch_summary_dirty,
     touch_summary_state,
+    touch_summary_totals,
 )
 from kinmyaku.storage.uow import UnitOfWork
 
@@ -167,6 +169,7 @@ def _insert(conn: Connection, *, today: date, params: InsightParams, person_ids:
 
 def rebuild_touch_summary(conn: Connection, *, today: date, params: InsightParams) -> None:
     """Recompute every person's summary row for this day and these parameters."""
+    conn.execute(delete(touch_summary_totals))
     conn.execute(delete(touch_summary_dirty))
     conn.execute(delete(touch_summary))
     _insert(conn, today=today, params=params, person_ids=None)
@@ -198,6 +201,7 @@ def _roll_forward(conn: Connection, *, since: date, today: date, params: Insight
     decayed sums shrink by the same factor ``2^(-days / half-life)``, and the strength and
     the timeline masks are recomputed from the stored columns.
     """
+    conn.execute(delete(touch_summary_totals))
     s, window = touch_summary, timedelta(days=params.window_days)
     t = q.touches(today=today, params=params)
     crossed = or_(
@@ -238,6 +242,16 @@ def summary_is_fresh(conn: Connection, *, today: date, params: InsightParams) ->
     return _state(conn) == (today, params_key(params)) and conn.execute(unmarked).first() is None
 
 
+def _all_fresh(
+    conn: Connection, *, today: date, params: InsightParams, parts: Sequence[str]
+) -> bool:
+    from kinmyaku.services.insights_totals import totals_fresh
+
+    return summary_is_fresh(conn, today=today, params=params) and totals_fresh(
+        conn, today=today, params=params, parts=parts
+    )
+
+
 def take_write_turn(conn: Connection) -> None:
     """Make this transaction the database's writer now, before it reads anything.
 
@@ -252,19 +266,29 @@ def take_write_turn(conn: Connection) -> None:
         conn.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK)))
 
 
-def ensure_touch_summary(uow: UnitOfWork, *, today: date, params: InsightParams) -> None:
-    """Bring the summary up to date in a short transaction of its own (if it is stale).
+def ensure_touch_summary(
+    uow: UnitOfWork,
+    *,
+    today: date,
+    params: InsightParams,
+    parts: Sequence[str] = ("headline", "review"),
+) -> None:
+    """Bring the summary and its totals up to date in a transaction of its own (if stale).
 
     Stats and the review call this before their read transaction, so that two server
     workers asking for the first review of a day take turns at the refresh instead of
-    colliding; the read transaction then finds the summary fresh.
+    colliding; the read transaction then finds the summary fresh. ``parts``: the totals
+    wanted (services/insights_totals.py; stats needs the headline only).
     """
+    from kinmyaku.services.insights_totals import ensure_totals
+
     with uow as conn:
-        if summary_is_fresh(conn, today=today, params=params):
+        if _all_fresh(conn, today=today, params=params, parts=parts):
             return
     with uow as conn:
         take_write_turn(conn)
         refresh_touch_summary(conn, today=today, params=params)
+        ensure_totals(conn, today=today, params=params, parts=parts)
 
 
 def refresh_touch_summary(conn: Connection, *, today: date, params: InsightParams) -> Table:
@@ -293,11 +317,30 @@ def refresh_touch_summary(conn: Connection, *, today: date, params: InsightParam
     if len(marked) > MAX_MARKED:
         rebuild_touch_summary(conn, today=today, params=params)
         return touch_summary
+    from kinmyaku.services import insights_totals as totals
+
+    if not marked:
+        return touch_summary
+    fresh: set[str] = set()
+    if len(marked) <= totals.MAX_DELTA:
+        fresh = totals.fresh_parts(conn, today=today, params=params)
+    else:
+        totals.invalidate(conn)
     for start in range(0, len(marked), CHUNK):
         chunk = marked[start : start + CHUNK]
+        before = (
+            totals.contributions(conn, today=today, params=params, person_ids=chunk, parts=fresh)
+            if fresh
+            else {}
+        )
         conn.execute(delete(touch_summary).where(touch_summary.c.person_id.in_(chunk)))
         _insert(conn, today=today, params=params, person_ids=chunk)
         conn.execute(delete(touch_summary_dirty).where(touch_summary_dirty.c.person_id.in_(chunk)))
+        if fresh:
+            after = totals.contributions(
+                conn, today=today, params=params, person_ids=chunk, parts=fresh
+            )
+            totals.apply_delta(conn, before, after)
     return touch_summary
 
 

@@ -300,9 +300,18 @@ def timeline_masks(
 
 
 def timeline_counts(
-    conn: Connection, gave: Any, received: Any, *, dates: Iterable[date], params: InsightParams
+    conn: Connection,
+    gave: Any,
+    received: Any,
+    *,
+    dates: Iterable[date],
+    params: InsightParams,
+    where: Any = None,
 ) -> dict[date, int]:
-    """Two-way people on each sample day from the mask columns of ``timeline_masks``."""
+    """Two-way people on each sample day from the mask columns of ``timeline_masks``.
+
+    ``where`` (a condition on the masks' table) counts only some people.
+    """
     days, cuts = _cuts(dates, params)
     position = {cut: k for k, cut in enumerate(cuts)}
     windows = []
@@ -311,7 +320,10 @@ def timeline_counts(
         window = ((1 << (high + 1)) - 1) ^ ((1 << low) - 1)
         both = and_(gave.op("&")(window) != 0, received.op("&")(window) != 0)
         windows.append(func.coalesce(func.sum(case((both, 1), else_=0)), 0))
-    counts = conn.execute(select(*windows)).one()
+    stmt = select(*windows)
+    if where is not None:
+        stmt = stmt.where(where)
+    counts = conn.execute(stmt).one()
     return {day: int(n) for day, n in zip(days, counts, strict=True)}
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0009"
+HEAD = "0011"
 """The newest migration (tests/integration/test_migrations.py checks it is Alembic's head)."""
 
 
@@ -67,6 +67,7 @@ RAW_SQL_OBJECTS = (
     "ix_search_names_trgm",
     "search_memory_fts",
     "ix_search_memory_trgm",
+    "ix_people_search_order",
 )
 
 

@@ -286,6 +286,8 @@ touch_summary = Table(
     Column("first_introducer_id", Integer),
     Column("gave_mask", Integer, nullable=False),
     Column("received_mask", Integer, nullable=False),
+    Index("ix_touch_summary_last_touch_on", "last_touch_on"),
+    Index("ix_touch_summary_first_met_on", "first_met_on"),
 )
 
 touch_summary_state = Table(
@@ -300,6 +302,19 @@ touch_summary_dirty = Table(
     "touch_summary_dirty",
     metadata,
     Column("person_id", Integer, primary_key=True, autoincrement=False),
+)
+
+# What stats and the review add up over everyone, for the summary's day and parameters
+# (migration 0010; services/insights_totals.py): up to four sums per (kind, key).
+touch_summary_totals = Table(
+    "touch_summary_totals",
+    metadata,
+    Column("kind", String(40), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("a", Float, nullable=False),
+    Column("b", Float, nullable=False),
+    Column("c", Float, nullable=False),
+    Column("d", Float, nullable=False),
 )
 
 imports = Table(

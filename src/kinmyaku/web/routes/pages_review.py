@@ -166,7 +166,7 @@ def review_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
 @router.get("/review/followups")
 def followups_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
     """The event follow-up queue with a thank-you draft for each person, ready to copy."""
-    found = insights.due_now(core.uow(), today=core.today(), now=_now(core), limit=0)
+    found = insights.event_followups(core.uow(), today=core.today(), now=_now(core))
     drafts = [
         (
             f,
@@ -177,7 +177,7 @@ def followups_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
                 today=core.today(),
             ),
         )
-        for f in found.followups
+        for f in found
     ]
     return render(
         request,
