@@ -7,14 +7,16 @@ names, readings and romaji through the trigram index of ``search_names``
 places, events, titles, departments, notes) through the trigram index of
 ``search_memory`` (:mod:`kinmyaku.storage.search_memory`).  Tiers: 0 exact name, 1
 name/reading/romaji prefix, 2 company/e-mail/phone/tag prefix, 3 substring, 4 what is
-remembered (``TIER_NOTES``).  Several tokens must all match; their tiers add up.  A word
-typed in Kunrei or Nihon-shiki romaji is also looked up in Hepburn
-(:func:`kinmyaku.domain.search_keys.kunrei_to_hepburn`).
+remembered (``TIER_NOTES``).  Several tokens must all match; their tiers add up: each
+word's matches are read on their own (:func:`word_tiers`) and intersected, and only the
+people left are put in reading order.  A word typed in Kunrei or Nihon-shiki romaji is also
+looked up in Hepburn (:func:`kinmyaku.domain.search_keys.kunrei_to_hepburn`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from sqlalchemy import (
     ColumnElement,
@@ -112,7 +114,9 @@ def matching_people(conn: Connection, query: str, *, notes: bool = True) -> Sele
 
 
 DENSE_PROBE = 2000
-"""A remembered word found for at least this many people is read the dense way."""
+"""A remembered word found for at least this many people is read the dense way (SQLite)."""
+DENSE_WALK = 1200
+"""PostgreSQL: people read in reading order before the index is asked instead."""
 
 
 def _dense_memory_page(
@@ -121,19 +125,25 @@ def _dense_memory_page(
     """The memory tier's page for a word many people are remembered by (部長, マネージャー).
 
     The trigram index would hand over every match (12,000 for マネージャー at 100,000
-    people) to be sorted for a page of 20; when a probe of DENSE_PROBE matches says the word
-    is that common, reading people in reading order and keeping those whose remembered text
-    holds the word finds the page after a few hundred rows.  SQLite only (PostgreSQL's GIN
-    index answers as it is); None: not dense, use the index.
+    people) to be sorted for a page of 20; reading people in reading order and keeping
+    those whose remembered text holds the word finds the page after a few hundred rows when
+    the word is common.  SQLite asks its FTS5 index first whether it is (a probe of
+    DENSE_PROBE matches, cheap there); PostgreSQL, whose trigram index rechecks every row
+    it finds, reads the first DENSE_WALK people and keeps the page when it is full (the
+    first matches in reading order are then among them).  None: not dense, use the index.
     """
-    if conn.dialect.name != "sqlite" or not word.shape.notes:
+    if not word.shape.notes:
+        return None
+    filled = names_text([word.values["keys"][0]])
+    if conn.dialect.name == "postgresql":
+        return _walked_memory_page(conn, filled, limit=limit, seen=seen)
+    if conn.dialect.name != "sqlite":
         return None
     probe = select(func.count()).select_from(
         memory_select("sqlite", bindparam("notes")).limit(DENSE_PROBE).subquery()
     )
     if conn.execute(probe, {"notes": word.values["notes"]}).scalar_one() < DENSE_PROBE:
         return None
-    filled = names_text([word.values["keys"][0]])
     stmt = (
         select(people.c.id)
         .join(search_memory, search_memory.c.person_id == people.c.id)
@@ -143,6 +153,26 @@ def _dense_memory_page(
         stmt = stmt.where(people.c.id.not_in(seen))
     stmt = stmt.order_by(people.c.sort_key, people.c.id).limit(limit)
     return [int(pid) for pid in conn.execute(stmt).scalars()]
+
+
+def _walked_memory_page(
+    conn: Connection, filled: str, *, limit: int, seen: list[int]
+) -> list[int] | None:
+    """PostgreSQL: the page among the first DENSE_WALK people in reading order, or None
+    when fewer than ``limit`` of them match (``filled``: the word as the keys are filled)."""
+    walk = (
+        select(people.c.id, people.c.sort_key, search_memory.c.memory_keys)
+        .join(search_memory, search_memory.c.person_id == people.c.id)
+        .order_by(people.c.sort_key, people.c.id)
+        .limit(DENSE_WALK)
+        .subquery()
+    )
+    stmt = select(walk.c.id).where(func.strpos(walk.c.memory_keys, filled) > 0)
+    if seen:
+        stmt = stmt.where(walk.c.id.not_in(seen))
+    stmt = stmt.order_by(walk.c.sort_key, walk.c.id).limit(limit)
+    page = [int(pid) for pid in conn.execute(stmt).scalars()]
+    return page if len(page) == limit else None
 
 
 def _tier_page(
@@ -181,20 +211,76 @@ def search_people(
             if len(found) >= need:
                 break
         return found[offset:need]
-    matches = matching_people(conn, query).subquery()
-    stmt = (
-        select(matches.c.person_id, matches.c.tier)
-        .join(people, people.c.id == matches.c.person_id)
-        .order_by(matches.c.tier, people.c.sort_key, people.c.id)
-        .offset(offset)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return [(int(pid), int(tier)) for pid, tier in conn.execute(stmt).all()]
+    ranked = _ranked_words(conn, tokens)
+    return ranked[offset:] if limit is None else ranked[offset : offset + limit]
+
+
+SORT_CHUNK = 2000
+"""Ids a statement looks up the reading order of (well below SQLite's bound values)."""
+
+
+def word_tiers(conn: Connection, token: str) -> dict[int, int]:
+    """Everyone one query word finds, with the best tier it finds each at."""
+    one = plans.word(conn, token)
+    pairs: list[tuple[int, int]] = []
+    fixed: list[tuple[int, Sequence[int]]] = []
+    for stmt, tier in plans.word_passes(one.shape):
+        rows = plans.raw_rows(conn, stmt, one.values)
+        if tier is None:
+            pairs += rows
+        else:
+            fixed.append((tier, [pid for (pid,) in rows]))
+    # A lower tier overrides a higher one: the fixed tiers (substring, notes) highest first,
+    # then the tiers the rows say (all at most the substring tier), highest first.
+    best: dict[int, int] = {}
+    for tier, ids in sorted(fixed, key=itemgetter(0), reverse=True):
+        best.update(dict.fromkeys(ids, tier))
+    best.update(sorted(pairs, key=itemgetter(1), reverse=True))
+    return best
+
+
+def _common(conn: Connection, tokens: Sequence[str]) -> dict[int, int]:
+    """Everyone every word finds, with the sum of the words' best tiers."""
+    common: dict[int, int] | None = None
+    for token in tokens:
+        found = word_tiers(conn, token)
+        if common is None:
+            common = found
+        else:
+            if len(found) < len(common):
+                common, found = found, common
+            common = {pid: tier + found[pid] for pid, tier in common.items() if pid in found}
+        if not common:
+            return {}
+    return common or {}
+
+
+def _ranked_words(conn: Connection, tokens: Sequence[str]) -> list[tuple[int, int]]:
+    """(person_id, tier) of everyone all the words find, best first, then by reading.
+
+    Each word's matches come from the index on their own (a few range look-ups, as a
+    one-word query's); they are intersected here and only the people left are looked up
+    for their reading order, instead of one statement that joins and groups every word's
+    matches (27 ms for 「高橋 健太」 on SQLite, 184 ms on PostgreSQL at 100,000 people).
+    Python orders strings by code point, as SQLite's binary and PostgreSQL's "C"
+    collation of ``sort_key`` do.
+    """
+    common = _common(conn, tokens)
+    ids = sorted(common)
+    order: list[tuple[int, str, int]] = []
+    for start in range(0, len(ids), SORT_CHUNK):
+        chunk = ids[start : start + SORT_CHUNK]
+        rows = conn.execute(select(people.c.id, people.c.sort_key).where(people.c.id.in_(chunk)))
+        order += [(common[pid], key, pid) for pid, key in rows]
+    order.sort()
+    return [(pid, tier) for tier, _, pid in order]
 
 
 def count_matches(conn: Connection, query: str) -> int:
     """How many people a query finds."""
+    tokens = split_query(query)
+    if len(tokens) > 1:
+        return len(_common(conn, tokens))
     matches = matching_people(conn, query).subquery()
     return int(conn.execute(select(func.count()).select_from(matches)).scalar_one())
 

@@ -13,7 +13,9 @@ three or more characters long too (trigrams cannot look up shorter strings):
   rows are added by :func:`write_index_rows`, removed by triggers) indexes the filled
   keys for queries of one or two characters and the plain keys (its ``plain`` column)
   for longer ones, whose own trigrams are far more selective.
-* PostgreSQL: ``LIKE '%filled key%'`` with a pg_trgm GIN index.
+* PostgreSQL: ``LIKE '%filled key%'`` with a pg_trgm GIN index for queries of one or two
+  characters, ``LIKE '%key%'`` over the keys without the filler for longer ones (their
+  own trigram index, migration 0011).
 
 A person's other names (``person_aliases``) are indexed with the person's own: whoever
 rebuilds a person's index (:func:`replace_index`, :func:`insert_index`) reads them here in
@@ -29,8 +31,10 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     Connection,
     Select,
+    Text,
     bindparam,
     column,
     delete,
@@ -220,24 +224,43 @@ def fts_query(key: str) -> str:
     return "name_keys : " + _quoted(_filled(key) if len(key) == 1 else key[0] + FILL + key[1])
 
 
+PLAIN_MIN = 3
+"""Letters from which PostgreSQL looks a key up in the keys without their filler
+(migration 0011): the word's own trigrams, not one trigram a letter."""
+
+
+def plain_keys(column: str) -> ColumnElement[str]:
+    """PostgreSQL: a filled column without its filler, as migration 0011 indexes it."""
+    return literal_column(f"replace({column}, chr(1), '')", Text)
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for LIKE with ``/`` as the escape character."""
+    return "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
 def substring_param(dialect: str, key: str) -> str:
     """The value bound to :func:`substring_select`'s parameter to find ``key``."""
     if dialect == "sqlite":
         return fts_query(key)
-    escaped = _filled(key).replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return "%" + escaped + "%"
+    return like_pattern(key if len(key) >= PLAIN_MIN else _filled(key))
 
 
-def substring_select(dialect: str, param: BindParameter[str]) -> Select[tuple[int]]:
-    """The ids of people whose full name, reading or romaji holds the key in ``param``."""
+def substring_select(
+    dialect: str, param: BindParameter[str], *, plain: bool = False
+) -> Select[tuple[int]]:
+    """The ids of people whose full name, reading or romaji holds the key in ``param``
+    (``plain``: a key of PLAIN_MIN letters or more, on PostgreSQL)."""
     if dialect == "sqlite":
         return select(search_names_fts.c.rowid.label("person_id")).where(
             literal_column("search_names_fts").match(param)
         )
-    return select(search_names.c.person_id).where(search_names.c.name_keys.like(param, escape="/"))
+    keys = plain_keys("search_names.name_keys") if plain else search_names.c.name_keys
+    return select(search_names.c.person_id).where(keys.like(param, escape="/"))
 
 
 def substring_people(conn: Connection, key: str) -> Select[tuple[int]]:
     """A select of the ids of people whose full name, reading or romaji contains ``key``."""
     dialect = conn.dialect.name
-    return substring_select(dialect, bindparam("key", substring_param(dialect, key)))
+    param: BindParameter[str] = bindparam("key", substring_param(dialect, key))
+    return substring_select(dialect, param, plain=len(key) >= PLAIN_MIN)

@@ -3,7 +3,8 @@
 Each person's remembered values (:mod:`kinmyaku.domain.memory_keys`) are one
 ``search_memory`` row, filled as the names' keys are (:mod:`kinmyaku.storage.search_index`)
 and found by substring the same way: the FTS5 trigram table ``search_memory_fts`` on
-SQLite, a pg_trgm GIN index on PostgreSQL (migration 0009).
+SQLite, pg_trgm GIN indexes on PostgreSQL (migration 0009; of the keys without their filler
+for words of three letters or more, migration 0011).
 
 The values live in five tables that many use cases write (a cue recorded, an event
 renamed, a job changed, a note edited, an import, a merge, a restore).  Rather than each
@@ -43,7 +44,7 @@ from kinmyaku.storage.schema import (
     search_memory,
     search_memory_dirty,
 )
-from kinmyaku.storage.search_index import FILL, names_text
+from kinmyaku.storage.search_index import FILL, PLAIN_MIN, like_pattern, names_text, plain_keys
 
 MEMORY_MIN = 2
 """Characters a folded query word needs to be looked for in what is remembered."""
@@ -159,25 +160,27 @@ def memory_param(dialect: str, key: str) -> str:
         if len(key) >= 3:
             return "plain : " + _quoted(key)
         return "memory_keys : " + _quoted(filled if len(key) == 1 else key[0] + FILL + key[1])
-    escaped = filled.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return "%" + escaped + "%"
+    return like_pattern(key if len(key) >= PLAIN_MIN else filled)
 
 
-def memory_select(dialect: str, param: BindParameter[str]) -> Select[tuple[int]]:
-    """The ids of people whose remembered values hold the key in ``param``."""
+def memory_select(
+    dialect: str, param: BindParameter[str], *, plain: bool = False
+) -> Select[tuple[int]]:
+    """The ids of people whose remembered values hold the key in ``param`` (``plain``: a
+    key of PLAIN_MIN letters or more, on PostgreSQL)."""
     if dialect == "sqlite":
         return select(search_memory_fts.c.rowid.label("person_id")).where(
             literal_column("search_memory_fts").match(param)
         )
-    return select(search_memory.c.person_id).where(
-        search_memory.c.memory_keys.like(param, escape="/")
-    )
+    keys = plain_keys("search_memory.memory_keys") if plain else search_memory.c.memory_keys
+    return select(search_memory.c.person_id).where(keys.like(param, escape="/"))
 
 
 def memory_people(conn: Connection, key: str) -> Select[tuple[int]]:
     """A select of the ids of people whose remembered values contain the folded ``key``."""
     dialect = conn.dialect.name
-    return memory_select(dialect, bindparam("memory", memory_param(dialect, key)))
+    param: BindParameter[str] = bindparam("memory", memory_param(dialect, key))
+    return memory_select(dialect, param, plain=len(key) >= PLAIN_MIN)
 
 
 def _unexplained(query: str, row: Any) -> list[tuple[str, str]]:
