@@ -85,6 +85,19 @@ def test_readings_inferred_for_kanji_only() -> None:
     assert complete_readings("佐藤", "", "サトウ", "") == ("さとう", "", False)
 
 
+@given(st.text(alphabet=st.sampled_from("0123456789 ?-#+()./:_*&%@!'\""), min_size=1))
+def test_text_without_letters_reads_as_pykakasi_reads_it(text: str) -> None:
+    # An unnamed card's "?" or a number: kept as it is, without loading pykakasi (0.6 s).
+    from kinmyaku.domain.names import fold_variants
+    from kinmyaku.domain.readings import _kakasi
+
+    stripped = text.strip()
+    if not stripped:
+        return
+    parts = _kakasi().convert(fold_variants(stripped))
+    assert infer_reading(text) == "".join(part["hira"] for part in parts) == stripped
+
+
 def test_sort_key_follows_gojuon_order() -> None:
     names = ["わたなべ", "あべ", "かとう", "さとう", "たなか", "いとう"]
     assert sorted(names, key=reading_sort_key) == [

@@ -89,11 +89,16 @@ def _format_rejected(error: FormatError, lang: str, strict: bool) -> Rejected:
     return Rejected("", error.file, error.line or 0, text, text, fatal)
 
 
-def prepare_item(item: Item, lang: str, strict: bool = False) -> PreparedRecord | Rejected:
+def prepare_item(
+    item: Item, lang: str, strict: bool = False, *, ahead: bool = True
+) -> PreparedRecord | Rejected:
     """Parse (a RawCard), validate and index one item; a problem becomes a Rejected.
 
     Without ``strict`` a card is read leniently and a bad value is kept with a warning
     (``import_prepare.prepare_record``): only what cannot be read at all is rejected.
+    ``ahead`` builds the new person's search index rows now (in a helper process, off the
+    writer); without it the writer builds them when it creates the person, and a record
+    that joins a stored person never needs them.
     """
     if isinstance(item, FormatError):
         return _format_rejected(item, lang, strict)
@@ -114,26 +119,27 @@ def prepare_item(item: Item, lang: str, strict: bool = False) -> PreparedRecord 
         reason = error_text(lang, error)
         stop = f"{location(lang, file, line)}: {reason}"
         return Rejected(record.display_name(), file, line, reason, stop)
-    prepared.new_person_rows()
-    _ = prepared.name_key  # cached on the record, so that it travels with it
+    if ahead:
+        prepared.new_person_rows()
+        _ = prepared.name_key  # cached on the record, so that it travels with it
     return prepared
 
 
 def prepare_batch(
-    items: list[Item], lang: str, strict: bool = False
+    items: list[Item], lang: str, strict: bool = False, *, ahead: bool = True
 ) -> list[PreparedRecord | Rejected]:
     """prepare_item over a batch, a block's cards in order (what a helper process runs)."""
     done: list[PreparedRecord | Rejected] = []
     for item in items:
         if not isinstance(item, VCardBlock):
-            done.append(prepare_item(item, lang, strict))
+            done.append(prepare_item(item, lang, strict, ahead=ahead))
             continue
         problems: list[FormatError] = []
         for card in block_cards(item, problems.append, lenient=not strict):
             if problems:
                 done += [_format_rejected(problem, lang, strict) for problem in problems]
                 problems.clear()
-            done.append(prepare_item(card, lang, strict))
+            done.append(prepare_item(card, lang, strict, ahead=ahead))
         done += [_format_rejected(problem, lang, strict) for problem in problems]
     return done
 
@@ -165,7 +171,7 @@ def prepare_all(
     """
     if helpers <= 0:
         for item in items:
-            yield from prepare_batch([item], lang, strict)
+            yield from prepare_batch([item], lang, strict, ahead=False)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(preloaded())

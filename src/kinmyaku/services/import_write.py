@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, insert, select
 
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.identity.candidates import Reason
@@ -18,6 +18,7 @@ from kinmyaku.services.identity.finding import reason_text
 from kinmyaku.services.identity.matching import Match
 from kinmyaku.services.import_match import CurrentJob, MatchIndex
 from kinmyaku.services.import_prepare import PreparedRecord
+from kinmyaku.services.import_rows import BRIEF, LaterRows, PersonBrief, brief_of, new_ids
 from kinmyaku.services.people import name_columns
 from kinmyaku.services.photos import clean_photo
 from kinmyaku.storage import people as store
@@ -36,6 +37,8 @@ from kinmyaku.storage.schema import (
 from kinmyaku.storage.search_index import insert_rows
 
 CHUNK = 2000
+DEFERRED_INDEX = 20000
+"""New people whose search index rows wait at most (``ImportWriter.defer_index``)."""
 # A new person's row, in the table's column order (no reordering per row).
 _PEOPLE_INSERT = (
     "id",
@@ -74,6 +77,18 @@ _PROVENANCE_COLUMNS = (
 )
 
 
+_ENTITY_AT = _PROVENANCE_COLUMNS.index("entity_id")
+_POINT_COLUMNS = ("person_id", "kind", "label", "value", "normalized")
+_EXTRA_COLUMNS = ("person_id", "name", "value")
+_ALIAS_COLUMNS = (
+    "person_id",
+    "family_name",
+    "given_name",
+    "family_reading",
+    "given_reading",
+    "source",
+)
+
 _NAME_COLUMNS = frozenset(
     (
         "family_name",
@@ -85,6 +100,9 @@ _NAME_COLUMNS = frozenset(
         "sort_key",
     )
 )
+
+_SEARCHED = _NAME_COLUMNS | {"nickname"}
+"""Person columns whose change changes the person's search keys."""
 
 REASONS = {
     "match:email": "same e-mail",
@@ -135,6 +153,9 @@ class ImportWriter:
     pending: list[tuple[int, PreparedRecord]] = field(default_factory=list)
     provenance_rows: list[tuple[Any, ...]] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
+    searchable: set[int] = field(default_factory=set)
+    """Stored people whose search keys a record changed (names, e-mails, phones, tags,
+    other names): the import rebuilds their index at its end."""
     outcomes: list[Outcome] = field(default_factory=list)
     possible: list[Outcome] = field(default_factory=list)
     """Records created as new people who may be stored ones (the duplicates list has them)."""
@@ -156,6 +177,14 @@ class ImportWriter:
     _drawn: int = 0
     _waiting: set[int] = field(default_factory=set)
     """The ids of the people in ``pending``."""
+    defer_index: bool = False
+    """Keep new people's search index rows until ``write_index`` (an import): a person a
+    later record joins is indexed once, from what is stored at the end, not twice."""
+    _unindexed: dict[int, PreparedRecord] = field(default_factory=dict)
+    _later: LaterRows = field(default_factory=LaterRows)
+    """What matched records add, written at the next flush (services/import_rows.py)."""
+    _briefs: dict[int, PersonBrief] = field(default_factory=dict)
+    """The columns a matched record is compared with, of the people written or read."""
 
     def add(self, prepared: PreparedRecord) -> None:
         """Create the record's person or update the one it matches."""
@@ -234,14 +263,10 @@ class ImportWriter:
         self._last_id = self._ids.pop()
         return self._last_id
 
-    def _note(self, outcome: Outcome) -> None:
-        self.counts[outcome.action] = self.counts.get(outcome.action, 0) + 1
-        if len(self.outcomes) < self.keep_details:
-            self.outcomes.append(outcome)
-
     def _prov(
         self, prepared: PreparedRecord, entity: str, entity_id: int, action: str, before: Any = None
-    ) -> None:
+    ) -> int:
+        """Note what the record did; the provenance row's index (until it is written)."""
         src = prepared.source
         self.provenance_rows.append(
             (
@@ -255,6 +280,7 @@ class ImportWriter:
                 None if before is None else _json(before),
             )
         )
+        return len(self.provenance_rows) - 1
 
     def _photo(self, prepared: PreparedRecord) -> str | None:
         data = prepared.photo
@@ -283,7 +309,7 @@ class ImportWriter:
     def flush(self) -> None:
         """Insert the people waiting to be created, with everything they hold."""
         if not self.pending:
-            self._write_provenance()
+            self._write_later()
             return
         batch, self.pending = self.pending, []
         self._waiting.clear()
@@ -333,7 +359,18 @@ class ImportWriter:
             if prepared.met_on is not None:
                 met.append((pid, prepared.met_on, prepared.channel))
             extra += [(pid, name, value) for name, value in prepared.extra]
-            index_rows[pid] = prepared.new_person_rows()
+            if self.defer_index:
+                self._unindexed[pid] = prepared
+            else:
+                index_rows[pid] = prepared.new_person_rows()
+            self._briefs[pid] = (
+                cols["family_name"],
+                cols["given_name"],
+                cols.get("nickname", ""),
+                cols.get("notes", ""),
+                birthday,
+                photo,
+            )
             self.counts["created"] += 1
             if len(self.outcomes) < self.keep_details:
                 name = prepared.name or cols["family_name"]
@@ -350,7 +387,20 @@ class ImportWriter:
         ):
             bulk_insert(self.conn, table, columns, values)
         insert_rows(self.conn, index_rows, terms_table=self.terms_table)
-        self._write_provenance()
+        if len(self._unindexed) >= DEFERRED_INDEX:
+            self.write_index()
+        self._write_later()
+
+    def write_index(self) -> None:
+        """Index the new people whose index rows wait (``defer_index``), but those records
+        changed since: the import's reindex (``searchable``) reads them back whole."""
+        rows = {
+            pid: prepared.new_person_rows()
+            for pid, prepared in self._unindexed.items()
+            if pid not in self.searchable
+        }
+        self._unindexed = {}
+        insert_rows(self.conn, rows, terms_table=self.terms_table)
 
     def _people_converters(self) -> dict[str, Callable[[Any], Any]]:
         converters = {}
@@ -375,15 +425,17 @@ class ImportWriter:
             rows.append((job_id, pid, org, department, title, None, is_current))
         return rows
 
-    def _write_provenance(self) -> None:
+    def _write_later(self) -> None:
+        """Write what matched records added, then the provenance rows (with their ids)."""
+        self._later.write(self.conn, self.provenance_rows, entity_at=_ENTITY_AT)
         if self.provenance_rows:
             bulk_insert(self.conn, provenance, _PROVENANCE_COLUMNS, self.provenance_rows)
             self.provenance_rows = []
 
     def _update(self, pid: int, match: Match, prepared: PreparedRecord) -> None:
-        conn, index = self.conn, self.index
+        index, later = self.index, self._later
         why: list[str] = []
-        current = store.get_person_row(conn, pid) or {}
+        current = self._current(pid)
         changes: dict[str, Any] = {}
         for column in ("nickname", "notes", "birthday"):
             value = prepared.columns.get(column)
@@ -408,9 +460,15 @@ class ImportWriter:
                 changes["photo"] = name
                 self._prov(prepared, "photo", pid, "create", name)
         if changes:
+            if not changes.keys() <= set(BRIEF):  # a kanji name: the whole row's before
+                later.write_changes(self.conn)
+                current = store.get_person_row(self.conn, pid) or {}
             self._prov(prepared, "person", pid, "update", {k: current.get(k) for k in changes})
-            store.update_person(conn, pid, changes)
+            later.change(pid, changes)
+            self._briefs[pid] = brief_of({**current, **changes})
             why += sorted({"name" if k in _NAME_COLUMNS else k for k in changes})
+            if changes.keys() & _SEARCHED:
+                self.searchable.add(pid)
         else:
             # Which records are this person, though it changed no column of theirs: the
             # address books a person is in (identity matching reads them); undo skips it.
@@ -418,50 +476,42 @@ class ImportWriter:
         for kind, value, label, normalized in prepared.points:
             if (pid, kind, normalized) in index.points:
                 continue
-            new_id = conn.execute(
-                insert(contact_points)
-                .values(person_id=pid, kind=kind, value=value, label=label, normalized=normalized)
-                .returning(contact_points.c.id)
-            ).scalar_one()
-            self._prov(prepared, "contact_point", int(new_id), "create")
+            slot = self._prov(prepared, "contact_point", 0, "create")
+            later.add(contact_points, _POINT_COLUMNS, (pid, kind, label, value, normalized), slot)
             index.points.add((pid, kind, normalized))
             why.append(kind)
+            if kind in ("email", "phone"):
+                self.searchable.add(pid)
         for tag in prepared.tags:
             if (pid, tag) not in index.tags:
-                conn.execute(insert(person_tags).values(person_id=pid, tag=tag))
+                later.add_plain(person_tags, ("person_id", "tag"), (pid, tag))
                 self._prov(prepared, "tag", pid, "create", tag)
                 index.tags.add((pid, tag))
                 why.append("tag")
+                self.searchable.add(pid)
         if prepared.company:
             why += self._update_job(pid, prepared)
         if prepared.met_on is not None and (pid, prepared.met_on) not in index.met:
-            new_id = conn.execute(
-                insert(encounters)
-                .values(person_id=pid, date=prepared.met_on, channel=prepared.channel)
-                .returning(encounters.c.id)
-            ).scalar_one()
-            self._prov(prepared, "encounter", int(new_id), "create")
+            slot = self._prov(prepared, "encounter", 0, "create")
+            met = (pid, prepared.met_on, prepared.channel)
+            later.add(encounters, ("person_id", "date", "channel"), met, slot)
             index.met.add((pid, prepared.met_on))
             why.append("encounter")
         for name, value in prepared.extra:
             if (pid, name, value) not in index.extra:
-                new_id = conn.execute(
-                    insert(extra_fields)
-                    .values(person_id=pid, name=name, value=value)
-                    .returning(extra_fields.c.id)
-                ).scalar_one()
-                self._prov(prepared, "extra_field", int(new_id), "create")
+                slot = self._prov(prepared, "extra_field", 0, "create")
+                later.add(extra_fields, _EXTRA_COLUMNS, (pid, name, value), slot)
                 index.extra.add((pid, name, value))
                 why.append("extra")
         index.absorb(pid, prepared)
-        label = prepared.name or str(current.get("family_name", ""))
-        evidence = self._reasons(match.reasons)
+        action = "updated" if why else "unchanged"
         if why:
             self.touched.add(pid)
-            reasons = [*evidence, *dict.fromkeys(why)]
-            self._note(Outcome("updated", label, *source_of(prepared), pid, reasons))
-        else:
-            self._note(Outcome("unchanged", label, *source_of(prepared), pid, evidence))
+        self.counts[action] = self.counts.get(action, 0) + 1
+        if len(self.outcomes) < self.keep_details:  # the reasons in words only when kept
+            label = prepared.name or str(current.get("family_name", ""))
+            reasons = [*self._reasons(match.reasons), *dict.fromkeys(why)]
+            self.outcomes.append(Outcome(action, label, *source_of(prepared), pid, reasons))
 
     def _extra(
         self, pid: int, prepared: PreparedRecord, name: str, value: str, why: list[str]
@@ -469,14 +519,20 @@ class ImportWriter:
         """Keep a value that differs from the person's as an extra field (nothing is dropped)."""
         if (pid, name, value) in self.index.extra:
             return
-        new_id = self.conn.execute(
-            insert(extra_fields)
-            .values(person_id=pid, name=name, value=value)
-            .returning(extra_fields.c.id)
-        ).scalar_one()
-        self._prov(prepared, "extra_field", int(new_id), "create")
+        slot = self._prov(prepared, "extra_field", 0, "create")
+        self._later.add(extra_fields, _EXTRA_COLUMNS, (pid, name, value), slot)
         self.index.extra.add((pid, name, value))
         why.append("extra")
+
+    def _current(self, pid: int) -> dict[str, Any]:
+        """The person's columns a record is compared with (read once, then kept)."""
+        brief = self._briefs.get(pid)
+        if brief is None:
+            row = store.get_person_row(self.conn, pid) or {}
+            if not row:
+                return {}
+            brief = self._briefs[pid] = brief_of(row)
+        return dict(zip(BRIEF, brief, strict=True))
 
     def _kanji_name(self, prepared: PreparedRecord, current: dict[str, Any]) -> dict[str, Any]:
         """The record's kanji name for a person known so far only in kana (タカハシ ケンタ
@@ -518,20 +574,11 @@ class ImportWriter:
                 cols["given_reading"],
             )
         )
-        new_id = self.conn.execute(
-            insert(person_aliases)
-            .values(
-                person_id=pid,
-                family_name=family,
-                given_name=given,
-                family_reading=readings[0],
-                given_reading=readings[1],
-                source="import",
-            )
-            .returning(person_aliases.c.id)
-        ).scalar_one()
-        self._prov(prepared, "alias", int(new_id), "create")
+        slot = self._prov(prepared, "alias", 0, "create")
+        alias = (pid, family, given, readings[0], readings[1], "import")
+        self._later.add(person_aliases, _ALIAS_COLUMNS, alias, slot)
         self.index.extra.add(key)
+        self.searchable.add(pid)
         why.append("alias")
 
     def _update_job(self, pid: int, prepared: PreparedRecord) -> list[str]:
@@ -587,25 +634,6 @@ class ImportWriter:
 
 def _same(value: Any) -> Any:
     return value
-
-
-def new_ids(conn: Connection, table: Table, count: int, *, after: int = 0) -> list[int]:
-    """Ids for ``count`` new rows of ``table`` (greater than ``after``), taken before the insert.
-
-    Matching needs a new person's id at once, and one ``executemany`` is much faster than
-    an ``INSERT ... RETURNING`` that keeps the rows' order (row by row on SQLite: 2 s per
-    100,000 people).  SQLite gives a new row the largest id plus one, and the import holds
-    the write lock, so the next ids are known (``after`` is the last one handed out and not
-    inserted yet); PostgreSQL draws them from the table's sequence (never twice; unused
-    ones are left as gaps, as a rolled-back insert leaves them).
-    """
-    if conn.dialect.name == "postgresql":
-        sequence = func.pg_get_serial_sequence(table.name, "id")
-        drawn = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
-        return sorted(int(new_id) for new_id in conn.execute(drawn).scalars())
-    largest = conn.execute(select(func.max(table.c.id))).scalar()
-    start = max(int(largest or 0), after) + 1
-    return list(range(start, start + count))
 
 
 def source_of(prepared: PreparedRecord) -> tuple[str, int]:

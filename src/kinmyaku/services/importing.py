@@ -26,6 +26,7 @@ from kinmyaku.services.import_pipeline import (
     render_error,
 )
 from kinmyaku.services.import_prepare import PreparedRecord
+from kinmyaku.services.import_rows import person_keys_of
 from kinmyaku.services.import_undo import undo_import
 from kinmyaku.services.import_write import ImportWriter, Outcome, source_of
 from kinmyaku.storage import people as store
@@ -161,6 +162,9 @@ def import_files(
             )
             with _bulk_cache(conn):
                 writer = ImportWriter(conn, import_id, load_index(conn), lang=lang)
+                # A person a later record joins is indexed once, at the end (a bulk
+                # import stages its rows as it goes: memory stays flat).
+                writer.defer_index = not bulk
                 if review:
                     writer.review = partial(queue_record, conn, import_id)
                     writer.counts["queued"] = 0
@@ -177,6 +181,7 @@ def import_files(
                         hint = record_level and not skip_bad
                         raise _failed(render_error(error, lang), hint=hint) from None
                     writer.flush()
+                    writer.write_index()
                 _reindex(writer)
                 report.counts = {**writer.counts, "skipped": len(report.bad)}
                 report.outcomes = writer.outcomes
@@ -302,11 +307,9 @@ def _one(
 
 
 def _reindex(writer: ImportWriter) -> None:
-    keys = {}
-    for pid in writer.touched:
-        found = store.person_keys(writer.conn, pid)
-        if found is not None:
-            keys[pid] = found
+    """Rebuild the search keys of the people whose names, e-mails, phones or tags records
+    changed, read a chunk of people at a time (an address or extra field changes none)."""
+    keys = person_keys_of(writer.conn, writer.searchable)
     if keys:
         store.index_people(writer.conn, keys)
 

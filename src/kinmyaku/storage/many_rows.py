@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Dialect, Table, insert
 
 CHUNK_ROWS = 20_000
 """Rows ``bulk_insert`` converts and sends at a time."""
@@ -60,17 +61,15 @@ def bulk_insert(
     """
     if not rows:
         return
-    dialect = conn.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    sql, positions = _compiled(table, tuple(columns), conn.dialect)
     processors: list[tuple[int, Callable[[Any], Any]]] = []
     if not converted:
         for index, name in enumerate(columns):
             processor = bind_processor(conn, table, name)
             if processor is not None:
                 processors.append((index, processor))
-    positions = compiled.positiontup
     order = [list(columns).index(key) for key in positions] if positions else None
-    plan = many_rows(conn, compiled.string, len(positions)) if positions else None
+    plan = many_rows(conn, sql, len(positions)) if positions else None
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk: list[Any] = list(rows[start : start + CHUNK_ROWS])
         if processors:
@@ -84,7 +83,18 @@ def bulk_insert(
             flat = list(chain.from_iterable(chunk))
             insert_flat(conn, head, len(columns), flat, rows_a_statement=size)
         else:
-            conn.exec_driver_sql(compiled.string, chunk)
+            conn.exec_driver_sql(sql, chunk)
+
+
+@lru_cache(maxsize=256)
+def _compiled(
+    table: Table, columns: tuple[str, ...], dialect: Dialect
+) -> tuple[str, tuple[str, ...] | None]:
+    """The INSERT of these columns for this dialect, and its parameters' order (compiled
+    once: an import that flushes often compiled the same few statements hundreds of times)."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    positions = compiled.positiontup
+    return compiled.string, tuple(positions) if positions else None
 
 
 VALUES_A_STATEMENT = 5000

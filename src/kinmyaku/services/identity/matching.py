@@ -100,12 +100,12 @@ class IdentityIndex:
             if pair in self.different:
                 continue
             levels = compare(feature, other, population)
-            probability, reasons = self.model.score(levels)
+            probability = self.model.probability(levels)
             if probability >= AUTO_MERGE and not identified(levels):
                 # A name at a company: the duplicates list, which sees everyone, decides.
                 probability = BELOW_AUTO_MERGE
-            if probability >= REVIEW:
-                scored.append(Match(pid, probability, reasons))
+            if probability >= REVIEW:  # the reasons only of a pair that is kept
+                scored.append(Match(pid, probability, self.model.reasons(levels)))
         scored.sort(key=lambda m: (-m.probability, m.person_id))
         if scored and scored[0].certain and not self._ambiguous(scored):
             return scored[0], scored[1:]
