@@ -1,7 +1,7 @@
 """Benchmark: identity resolution (duplicates, merge --auto) on Febrl and messy Japanese exports.
 
 Run: .venv/bin/python benchmarks/identity.py [--only febrl4|febrl3|japanese] [--no-splink]
-     [--repeat N] [--people 1000] [--seed 14] [--dir DIR]
+     [--repeat N] [--people 1000] [--seed 14 | --seeds 1-10,14] [--dir DIR] [--errors N]
      (needs the bench extra: .venv/bin/pip install -e '.[dev,bench]')
 
 Pairwise precision, recall and F1 over records, and wall time, through the CLI as a user
@@ -553,16 +553,18 @@ def bench_japanese(
     s = score(predicted, actual)
     merge_time = statistics.median(times["merge"])
     notes = f"import {statistics.median(times['import']):.1f} s {note}".strip()
+    together, namesakes = report_japanese(data, persons)
+    notes = f"seed {seed}, namesakes merged {together}/{namesakes}, {notes}"
     rows = [row("japanese", len(truth), len(actual), "kinmyaku merge --auto", s, merge_time,
                 notes)]  # fmt: skip
-    report_japanese(data, persons)
     if errors:
         show_errors(data, persons, actual, predicted, errors)
     return rows
 
 
-def report_japanese(data: Dataset, persons: dict[Key, int]) -> None:
-    """Namesakes and hard negatives merged; recall per kind of person."""
+def report_japanese(data: Dataset, persons: dict[Key, int]) -> tuple[int, int]:
+    """Namesakes and hard negatives merged; recall per kind of person.  Returns the namesake
+    pairs merged and all namesake pairs."""
     finals: dict[int, set[int]] = defaultdict(set)
     for record in data.records:
         finals[record.pid].add(persons[record.key])
@@ -602,6 +604,7 @@ def report_japanese(data: Dataset, persons: dict[Key, int]) -> None:
                 same = data.people[x].company == data.people[y].company
                 wrong_pairs["same company" if same else "other company"] += 1
     print(f"  false pairs by company: {dict(wrong_pairs)}")
+    return together, len(namesakes)
 
 
 def describe(data: Dataset) -> dict[Key, str]:
@@ -668,6 +671,15 @@ def print_table(rows: list[list[str]]) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
 
 
+def seed_list(text: str) -> list[int]:
+    """Seeds written as ``1-10,14``."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        first, _, last = part.strip().partition("-")
+        seeds += range(int(first), int(last or first) + 1)
+    return seeds
+
+
 def main() -> None:
     """Run the chosen benchmarks and print the table with the machine."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -676,6 +688,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs; times are medians")
     parser.add_argument("--people", type=int, default=1000, help="persons in the Japanese set")
     parser.add_argument("--seed", type=int, default=14, help="seed of the Japanese set")
+    parser.add_argument("--seeds", type=seed_list, help="several seeds, one run each: 1-10,14")
     parser.add_argument("--dir", type=Path, help="keep the files and databases here")
     parser.add_argument("--errors", type=int, default=0, help="show N false and N missed pairs")
     args = parser.parse_args()
@@ -689,7 +702,8 @@ def main() -> None:
         if args.only in (None, name):
             rows += bench_febrl(name, folder, args.repeat, not args.no_splink)
     if args.only in (None, "japanese"):
-        rows += bench_japanese(folder, args.people, args.seed, args.repeat, args.errors)
+        for seed in args.seeds or [args.seed]:
+            rows += bench_japanese(folder, args.people, seed, args.repeat, args.errors)
     print()
     print_table(rows)
     print(f"(files and databases in {folder})")

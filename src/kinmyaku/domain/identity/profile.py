@@ -358,6 +358,9 @@ class Population:
     namesakes: frozenset[tuple[str, str]] | None = None
     """(name, company) keys known to be two people (``namesakes.find_namesakes``), or None
     when not looked at."""
+    expected: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per kind of value (a mobile, a title), the address books whose people usually have
+    one there (``absent.learn_expected``); empty when not looked at."""
 
     def add(self, feature: Features) -> None:
         """Count one more profile."""

@@ -27,6 +27,7 @@ from datetime import date
 
 from rapidfuzz.distance import JaroWinkler
 
+from kinmyaku.domain.identity.absent import number_absent, title_absent
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, Reason
 from kinmyaku.domain.identity.keys import company_key
 from kinmyaku.domain.identity.namesakes import namesakes_known
@@ -60,6 +61,7 @@ LEVELS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("phone", "same_line"): (0.25, 1e-5, 1e-6),
     ("phone", "same_line_pair"): (0.25, 0.01, 1e-3),
     ("phone", "different_mobile"): (0.05, 0.99, 0.5),
+    ("phone", "absent"): (0.02, 0.05, 1e-3),
     ("company", "same"): (0.55, 0.02, 1e-4),
     ("company", "different"): (0.35, 0.97, 0.5),
     ("birthday", "same"): (0.90, 1 / 3650, 1e-5),
@@ -76,6 +78,7 @@ LEVELS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("record", "same"): (0.30, 1e-8, 1e-9),
     ("title", "same"): (0.55, 0.10, 0.01),
     ("title", "different"): (0.45, 0.90, 0.5),
+    ("title", "absent"): (0.05, 0.10, 1e-3),
     ("book", "same"): (0.3, 0.3, 1e-3),
     ("book", "different"): (0.7, 0.7, 1e-3),
     ("namesake", "none"): (0.95, 0.06, 0.06),
@@ -95,6 +98,17 @@ STRONG = frozenset(
 )
 """Levels that are evidence of one person on their own; a name counts with its company."""
 
+AGAINST_NAME = frozenset({("title", "different")})
+"""Levels that keep a common name at its company from counting as strong evidence."""
+
+ABSENT = (("phone", "absent"), ("title", "absent"))
+"""Levels of a value one record lacks though its book usually holds it (``absent``): they
+join AGAINST_NAME when the model weighs them against a pair by AGAINST_BITS or more."""
+
+AGAINST_BITS = -1.0
+"""An ABSENT level this many bits against a pair (or more) keeps a name at a company alone
+from counting as strong evidence."""
+
 RARE_NAME = 5e-5
 """A name rarer than this (the chance that someone else has it) counts with a company or
 an address as strong evidence; a commoner one (佐藤 健: 1.5 % x 0.5 %) does not."""
@@ -111,7 +125,7 @@ def identified(levels: Sequence[Level]) -> bool:
     return bool(found & STRONG) and strong(levels)
 
 
-def strong(levels: Sequence[Level]) -> bool:
+def strong(levels: Sequence[Level], against: frozenset[tuple[str, str]] = AGAINST_NAME) -> bool:
     """Whether a pair has evidence strong enough to merge it without asking.
 
     One of: a personal e-mail, a mobile or a line no one else holds, a profile URL, a
@@ -119,9 +133,13 @@ def strong(levels: Sequence[Level]) -> bool:
     in full (written or by its reading, or but for a typo in Latin letters) at the same
     company or the same address, and is not a common name (RARE_NAME: 佐藤 健 is not).
     A common name counts too when the user's people show no other person of that name at
-    that company (``namesakes``); a name known to be two people there never does; nor
-    do two entries of one address book (one phone's contacts, one Eight export) that share
-    nothing but a name and a company: a book holds a person once, or twice on purpose.
+    that company (``namesakes``) and nothing of the two records disagrees: not their
+    titles, and neither lacks what its address book usually holds while the other shows
+    it (a phone's entry with no number against a card with a mobile: ``absent``) when
+    the model has learned that this weighs against a pair (``against``); a name known to
+    be two people there never does; nor do two entries of one address book (one phone's
+    contacts, one Eight export) that share nothing but a name and a company: a book holds
+    a person once, or twice on purpose.
     Nothing strong may disagree: different birthdays or profiles on one site.
     """
     found = {(level.comparison, level.level) for level in levels}
@@ -132,8 +150,9 @@ def strong(levels: Sequence[Level]) -> bool:
     if ("namesake", "known") in found:
         return False
     # A common name alone at its company counts when nothing says otherwise: two titles
-    # at one company (執行役員 / Consultant) may be two people of that name.
-    alone = ("namesake", "none") in found and ("title", "different") not in found
+    # at one company (執行役員 / Consultant) may be two people of that name, and so may a
+    # card with a mobile and a phone's entry with no number (``absent``).
+    alone = ("namesake", "none") in found and not found & against
     named = any(
         level.comparison == "name"
         and level.level in NAMED
@@ -152,6 +171,7 @@ def strong(levels: Sequence[Level]) -> bool:
 
 NAMED = frozenset({"exact", "sound", "sound_cross", "sound_guess_cross", "close"})
 """Name levels that say the whole name agrees (written, by its reading, or but for a typo)."""
+
 
 MIN_PRIOR_SIZE = MIN_SIZE
 """The prior λ is 1 / max(size, this): a small address book is no reason to merge sooner."""
@@ -406,6 +426,8 @@ def compare_phones(a: Features, b: Features, population: Population) -> Level:
         )
     if a.mobiles and b.mobiles:
         return Level("phone", "different_mobile", "Different mobiles")
+    if number_absent(a, b, population):
+        return Level("phone", "absent", "One has a mobile; the other's entry has no number")
     return Level("phone", "unknown")
 
 
@@ -504,9 +526,12 @@ def _title_keys(feature: Features) -> set[str]:
     return {key for title in feature.profile.titles for key in title_keys(title)}
 
 
-def compare_titles(a: Features, b: Features) -> Level:
-    """The same job title (課長代理 = Assistant Manager), or different ones."""
+def compare_titles(a: Features, b: Features, population: Population | None = None) -> Level:
+    """The same job title (課長代理 = Assistant Manager), different ones, or one record
+    with a title and the other, from a book that holds titles, with none (``absent``)."""
     if not (a.profile.titles and b.profile.titles):
+        if population is not None and title_absent(a, b, population):
+            return Level("title", "absent", "One has a title; the other's entry has none")
         return Level("title", "unknown")
     ta, tb = _title_keys(a), _title_keys(b)
     common = ta & tb
@@ -537,7 +562,7 @@ def compare(a: Features, b: Features, population: Population) -> list[Level]:
         compare_birthdays(a, b),
         compare_urls(a, b),
         compare_addresses(a, b, population),
-        compare_titles(a, b),
+        compare_titles(a, b, population),
     ]
     if company.level == "same":
         levels = [
@@ -612,9 +637,14 @@ class Model:
         """
         total = self.prior_bits + sum(self.weight(level) for level in levels)
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -60 else 0.0
-        if probability >= AUTO_MERGE and not strong(levels):
+        if probability >= AUTO_MERGE and not strong(levels, self.against()):
             probability = BELOW_AUTO_MERGE
         return probability
+
+    def against(self) -> frozenset[tuple[str, str]]:
+        """AGAINST_NAME, and the ABSENT levels this model weighs against a pair."""
+        found = AGAINST_NAME | {key for key in ABSENT if self.weight(Level(*key)) <= AGAINST_BITS}
+        return frozenset(found)
 
     def reasons(self, levels: Sequence[Level]) -> tuple[Reason, ...]:
         """The reasons for and against, strongest first."""

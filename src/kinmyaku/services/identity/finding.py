@@ -9,6 +9,7 @@ from dataclasses import replace
 from sqlalchemy import Connection, func, or_, select
 
 from kinmyaku.domain.errors import ValidationError
+from kinmyaku.domain.identity.absent import learn_expected
 from kinmyaku.domain.identity.blocking import candidate_pairs
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Candidate, PersonRef, Reason
 from kinmyaku.domain.identity.namesakes import find_namesakes
@@ -190,6 +191,7 @@ def find_duplicates(
     population = population_of(feats)
     learn_company_aliases(feats, population)
     find_namesakes(feats, population)
+    learn_expected(feats, population)
     model = estimate_u(feats, population)
     pairs = sorted(candidate_pairs(feats))  # one order, whatever the hash seed: one sample
     sample = random.Random(0).sample(pairs, min(len(pairs), EM_PAIRS))
