@@ -58,6 +58,8 @@ def test_due_lists_the_most_overdue_and_says_how_many_in_all(tmp_path: Path) -> 
     # Every overdue person is in the keep-in-touch list or, due now, among the follow-ups.
     assert len(everyone["overdue"]) + len(listed) == total
     assert len(some["overdue"]) <= 5
+    assert len(some["requests"]) == min(5, some["requests_total"])
+    assert some["requests_total"] == everyone["requests_total"] == len(everyone["requests"])
     # The first five are the five most overdue of the whole list (listed follow-ups aside).
     first = [o["person"]["person_id"] for o in some["overdue"]]
     assert first == [o["person"]["person_id"] for o in everyone["overdue"]][: len(first)]

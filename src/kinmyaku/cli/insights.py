@@ -218,9 +218,10 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(
                 {
-                    **plain(found),
                     "overdue": plain(keep),
                     "overdue_total": total,
+                    "requests": plain(found.requests[:limit]),
+                    "requests_total": len(found.requests),
                     "followups": [item_json(d) for d in agenda.items()],
                     "followup_counts": agenda_json(agenda)["counts"],
                 }
