@@ -63,11 +63,13 @@ from kinmyaku.domain.network import (
     find_warm_paths,
 )
 from kinmyaku.domain.network.brokers import find_connectors
-from kinmyaku.domain.network.clusters import find_clusters
+from kinmyaku.domain.network.clusters import cluster_labels, clusters_of
 from kinmyaku.domain.network.matchmaking import (
+    Keywords,
     Profile,
-    find_matches,
+    describe_pairs,
     normalise_keyword,
+    rank_pairs,
     split_keywords,
 )
 from kinmyaku.domain.network.wording import strength_word
@@ -286,7 +288,7 @@ def _industry(text: str) -> Industry | None:
 def _skill_people(conn: Connection, keyword: str) -> list[int]:
     key = normalise_keyword(keyword)
     found = []
-    for pid, (offers, needs) in q.profiles(conn).items():
+    for pid, offers, needs in q.profile_rows(conn):
         words = split_keywords(offers) + split_keywords(needs)
         if any(key in normalise_keyword(w) for w in words):
             found.append(pid)
@@ -461,11 +463,21 @@ def find_introduction_matches(
     """Pairs of people I know where one's offer meets the other's need, not yet linked."""
     graph = build_network(uow, today=today)
     known, _ = graph.neighbours(0)
+    position = np.full(graph.node_count, -1, dtype=np.int64)
+    position[known] = np.arange(len(known))
+    keywords = Keywords()
     with uow as conn:
-        texts = q.profiles(conn, only=[graph.person_of(i) for i in known.tolist()])
+        for pid, offers, needs in q.profile_rows(conn):  # streamed: no profile per person
+            index = graph.index_of(pid)
+            if index is not None and position[index] >= 0:
+                keywords.add(int(position[index]), split_keywords(offers), split_keywords(needs))
+        ranked = rank_pairs(graph, keywords, limit=limit)
+        del keywords
+        ids = sorted({graph.person_of(int(known[i])) for r in ranked for i in (r.lo, r.hi)})
+        texts = q.profiles(conn, only=ids) if ids else {}
         profiles = {pid: Profile.from_text(o, n) for pid, (o, n) in texts.items()}
-        matches = find_matches(graph, profiles, limit=limit)
-        names = q.names(conn, sorted({p for m in matches for p in (m.a, m.b)}))
+        matches = describe_pairs(graph, ranked, profiles)
+        names = q.names(conn, ids)
     return [
         {
             "a": {"id": m.a, "name": names[m.a]},
@@ -481,8 +493,10 @@ def find_introduction_matches(
 def find_brokers(uow: UnitOfWork, *, today: date, limit: int = 10) -> dict[str, Any]:
     """Connectors (who bridges parts of my network) and clusters, with names."""
     graph = build_network(uow, today=today)
-    connectors = find_connectors(graph, limit=limit)
-    clusters = find_clusters(graph)[:limit]
+    labels = cluster_labels(graph)  # once, for both: the slowest part at 100,000 people
+    connectors = find_connectors(graph, limit=limit, labels=labels)
+    clusters = clusters_of(graph, labels)[:limit]
+    del labels
     ids = {c.person_id for c in connectors} | {p for c in clusters for p in c.members[:5]}
     with uow as conn:
         names = q.names(conn, sorted(ids))

@@ -6,13 +6,23 @@ no per-person query (the graph of the 100,000-person demo is a few queries).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Integer, case, func, literal, select, union_all
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    case,
+    func,
+    literal,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from kinmyaku.domain.names import fold_text
 from kinmyaku.domain.people import display_name
@@ -30,6 +40,8 @@ from kinmyaku.storage.schema import (
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
+CHUNK = 20_000
+"""Rows fetched at a time from a long result: arrays grow, Python rows never pile up."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +68,7 @@ def touch_rows(conn: Connection, today: date) -> TouchRows:
     inter = (
         select(
             interaction_people.c.person_id.label("pid"),
-            interactions.c.date.label("on"),
+            type_coerce(interactions.c.date, String).label("on"),
             func.count().label("w"),
             func.count().label("n"),
             literal(0, Integer).label("d"),
@@ -68,7 +80,7 @@ def touch_rows(conn: Connection, today: date) -> TouchRows:
     enc = (
         select(
             encounters.c.person_id,
-            encounters.c.date,
+            type_coerce(encounters.c.date, String),
             func.count(),
             func.count(),
             literal(0, Integer),
@@ -79,7 +91,7 @@ def touch_rows(conn: Connection, today: date) -> TouchRows:
     exc = (
         select(
             exchanges.c.person_id,
-            exchanges.c.date,
+            type_coerce(exchanges.c.date, String),
             func.sum(exchanges.c.weight),
             func.count(),
             func.max(case((exchanges.c.direction == "gave", 1), else_=2)),
@@ -87,13 +99,26 @@ def touch_rows(conn: Connection, today: date) -> TouchRows:
         .where(exchanges.c.date <= today)
         .group_by(exchanges.c.person_id, exchanges.c.date, exchanges.c.direction)
     )
-    rows = conn.execute(union_all(inter, enc, exc)).all()
-    n = len(rows)
-    person = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    age = np.fromiter(((today - r[1]).days for r in rows), dtype=np.int64, count=n)
-    weight = np.fromiter((float(r[2]) for r in rows), dtype=np.float64, count=n)
-    count = np.fromiter((int(r[3]) for r in rows), dtype=np.int64, count=n)
-    direction = np.fromiter((int(r[4]) for r in rows), dtype=np.int8, count=n)
+    # Dates arrive as the driver gives them (SQLite: 'YYYY-MM-DD' text, unparsed by
+    # SQLAlchemy; PostgreSQL: date) and numpy turns a chunk of either into days at once.
+    day = np.datetime64(today, "D")
+    result = conn.execute(union_all(inter, enc, exc))
+    parts: list[tuple[I64, I64, F64, I64, npt.NDArray[np.int8]]] = []
+    while rows := result.fetchmany(CHUNK):  # a chunk at a time: no list of every row
+        n = len(rows)
+        parts.append(
+            (
+                np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
+                (day - np.array([r[1] for r in rows], dtype="datetime64[D]")).astype(np.int64),
+                np.fromiter((float(r[2]) for r in rows), dtype=np.float64, count=n),
+                np.fromiter((int(r[3]) for r in rows), dtype=np.int64, count=n),
+                np.fromiter((int(r[4]) for r in rows), dtype=np.int8, count=n),
+            )
+        )
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return TouchRows(empty, empty, empty.astype(np.float64), empty, empty.astype(np.int8))
+    person, age, weight, count, direction = (np.concatenate(c) for c in zip(*parts, strict=True))
     return TouchRows(person, age, weight, count, direction)
 
 
@@ -232,6 +257,16 @@ def profiles(conn: Connection, *, only: Sequence[int] | None = None) -> dict[int
     if only is not None:
         stmt = stmt.where(people.c.id.in_(set(only)))
     return {r[0]: (r[1], r[2]) for r in conn.execute(stmt)}
+
+
+def profile_rows(conn: Connection) -> Iterator[tuple[int, str, str]]:
+    """(id, offers, needs) of everyone who wrote either, fetched a chunk at a time."""
+    stmt = select(people.c.id, people.c.offers, people.c.needs).where(
+        (people.c.offers != "") | (people.c.needs != "")
+    )
+    result = conn.execute(stmt)
+    while rows := result.fetchmany(CHUNK):
+        yield from ((r[0], r[1], r[2]) for r in rows)
 
 
 def roles(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:

@@ -142,3 +142,29 @@ def test_matches_equal_brute_force_over_all_pairs(
     found = find_matches(graph, profiles, limit=100)
     assert {(m.a, m.b): m.score for m in found} == pytest.approx(expected)
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+
+
+@pytest.mark.parametrize("batch_rows", [1, 7, 10_000])
+def test_batched_pruned_ranking_equals_ranking_every_pair(
+    monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    """Batches and the stop on the score bound change nothing: same pairs, same order."""
+    import random
+
+    from kinmyaku.domain.network import matchmaking
+
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(12)]
+    edges: list[tuple[int, int, str, float | None]] = [
+        (ME, p, "tie", rng.choice([None, 0, 10, 50, 50, 90, 100])) for p in range(1, 81)
+    ]
+    edges += [(rng.randint(1, 80), rng.randint(1, 80), "link", None) for _ in range(60)]
+    graph = NetworkGraph.from_edges(edges)
+    profiles = {
+        p: Profile(tuple(rng.sample(vocab, rng.randint(0, 4))), tuple(rng.sample(vocab, 3)))
+        for p in range(1, 81)
+    }
+    every = find_matches(graph, profiles, limit=10_000)  # no pruning can apply
+    monkeypatch.setattr(matchmaking, "BATCH_ROWS", batch_rows)
+    for limit in (1, 5, 20):
+        assert find_matches(graph, profiles, limit=limit) == every[:limit]

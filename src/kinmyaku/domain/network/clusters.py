@@ -122,17 +122,22 @@ def _best_moves(arcs: _Arcs, current: I64, active: npt.NDArray[np.bool_]) -> I64
     """Per active node, the neighbouring label of best modularity gain, if it beats staying."""
     n = arcs.n
     chosen = active[arcs.rows]
-    rows, weights = arcs.rows[chosen], arcs.weights[chosen]
-    neighbour_label = current[arcs.cols[chosen]]
-    key = rows * n + neighbour_label
+    # key = node * n + neighbour's label; each temporary array is let go once used (the
+    # arcs of 100,000 people are ~1 million: every array of them costs 8 MB).
+    key = arcs.rows[chosen] * n
+    key += current[arcs.cols[chosen]]
     order = np.argsort(key)
     key = key[order]
+    weights = arcs.weights[chosen][order]
+    del order, chosen
     starts = np.flatnonzero(np.append(True, key[1:] != key[:-1]))
     if not len(starts):
         return current
-    into = np.add.reduceat(weights[order], starts)
-    pick = order[starts]
-    node, label = rows[pick], neighbour_label[pick]
+    into = np.add.reduceat(weights, starts)
+    del weights
+    key = key[starts]
+    node, label = key // n, key % n
+    del key
     own = label == current[node]
     k = arcs.strength
     total = np.bincount(current, weights=k, minlength=n)
@@ -161,10 +166,14 @@ def _merge(arcs: _Arcs, labels: I64) -> I64 | None:
     if not between.any():
         return None
     key = a[between] * n + b[between]
+    del a, b
     order = np.argsort(key)
     key = key[order]
+    weights = arcs.weights[between][order]
+    del order, between
     starts = np.flatnonzero(np.append(True, key[1:] != key[:-1]))
-    weight = np.add.reduceat(arcs.weights[between][order], starts)
+    weight = np.add.reduceat(weights, starts)
+    del weights
     first, second = key[starts] // n, key[starts] % n
     total = np.bincount(labels, weights=arcs.strength, minlength=n)
     m = arcs.two_m / 2
@@ -184,7 +193,11 @@ def _merge(arcs: _Arcs, labels: I64) -> I64 | None:
 
 def find_clusters(graph: NetworkGraph, *, min_size: int = 2, seed: int = 0) -> list[Cluster]:
     """Clusters of at least ``min_size`` people, largest first (me excluded)."""
-    labels = cluster_labels(graph, seed=seed)
+    return clusters_of(graph, cluster_labels(graph, seed=seed), min_size=min_size)
+
+
+def clusters_of(graph: NetworkGraph, labels: I64, *, min_size: int = 2) -> list[Cluster]:
+    """The clusters a labelling (:func:`cluster_labels`) makes, largest first."""
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels.tolist()):
         if label >= 0:

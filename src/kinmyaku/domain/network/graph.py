@@ -286,30 +286,26 @@ def _to_csr(
     w: FloatArray,
     k: npt.NDArray[np.int8],
 ) -> tuple[npt.NDArray[np.int64], IntArray, FloatArray, npt.NDArray[np.int8]]:
-    """Both directions, sorted by (row, column), parallel arcs merged keeping the max weight."""
-    u = np.concatenate([s, d])
-    v = np.concatenate([d, s])
+    """Both directions, sorted by (row, column), parallel arcs merged keeping the max weight.
+
+    Of the arcs holding a pair's maximum weight, the smallest kind represents it, so that
+    both directions of a pair agree.  One sort by (pair, -weight, kind) and the first arc of
+    each pair: a few arrays of the arc count, no per-group bookkeeping.
+    """
+    code = np.concatenate([s, d])
+    code *= n
+    code[: len(s)] += d
+    code[len(s) :] += s
     ww = np.concatenate([w, w])
     kk = np.concatenate([k, k])
-    code = u * n + v
-    order = np.argsort(code)
-    code, ww, kk = code[order], ww[order], kk[order]
-    del order
+    order = np.lexsort((kk, -ww, code))
+    code = code[order]
     first = np.ones(len(code), dtype=bool)
     first[1:] = code[1:] != code[:-1]
-    if not first.all():
-        starts = np.flatnonzero(first)
-        sizes = np.diff(np.append(starts, len(code)))
-        group_max = np.maximum.reduceat(ww, starts)
-        is_max = ww == np.repeat(group_max, sizes)
-        group = np.repeat(np.arange(len(starts)), sizes)
-        # Of the arcs holding the group's maximum weight, the smallest kind represents it,
-        # so that both directions of a pair agree whatever order the sort left them in.
-        best_pos = np.flatnonzero(is_max)
-        best_pos = best_pos[np.argsort(group[best_pos] * 8 + kk[best_pos], kind="stable")]
-        _, first_best = np.unique(group[best_pos], return_index=True)
-        pick = best_pos[first_best]
-        code, ww, kk = code[pick], ww[pick], kk[pick]
+    pick = order[first]
+    del order
+    code, ww, kk = code[first], ww[pick], kk[pick]
+    del pick, first
     rows = code // n
     indices = (code - rows * n).astype(np.int32)
     counts = np.bincount(rows, minlength=n)
