@@ -39,6 +39,10 @@ def test_list_json_streams_everyone_in_order(tmp_path: Path) -> None:
         kin.close()
     assert json.loads(json.dumps(whole, default=str)) == listed
     assert json.loads(json.dumps(paged, default=str)) == listed
+    page = json.loads(
+        runner.invoke(app, ["--db", db, "list", "--json", "--limit", "9", "--offset", "3"]).output
+    )
+    assert page == listed[3:12]
     recent = json.loads(runner.invoke(app, ["--db", db, "list", "--json", "--recent"]).output)
     assert [p["id"] for p in recent] != [p["id"] for p in listed]
     assert sorted(p["id"] for p in recent) == sorted(p["id"] for p in listed)

@@ -306,9 +306,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Everyone, in あいうえお order of the reading."""
         cli = ctx_of(ctx)
-        if limit is None and json_out:  # everyone, a page at a time
+        if json_out:  # everyone (or --limit), a page at a time
             order = "recent" if recent else "reading"
-            people = svc.iter_people(cli.app.uow(), order=order, offset=offset, tag=tag)
+            people = svc.iter_people(
+                cli.app.uow(), order=order, limit=limit, offset=offset, tag=tag
+            )
             print_json_items(r.to_json() for r in people)
             return
         if limit is None:

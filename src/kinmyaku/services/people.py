@@ -353,14 +353,15 @@ def iter_people(
     uow: UnitOfWork,
     *,
     order: str = "reading",
+    limit: int | None = None,
     offset: int = 0,
     tag: str | None = None,
     chunk: int = 2000,
 ) -> Iterator[PersonSummary]:
-    """Everyone, as ``list_people`` orders them, read ``chunk`` at a time in one transaction
-    (one snapshot), so that memory stays small however many people there are."""
+    """What ``list_people`` returns, read ``chunk`` at a time in one transaction (one
+    snapshot), so that memory stays small however many people there are."""
     with uow as conn:
-        ids = read.list_ids(conn, order=order, limit=None, offset=offset, tag=tag)
+        ids = read.list_ids(conn, order=order, limit=limit, offset=offset, tag=tag)
         for start in range(0, len(ids), chunk):
             yield from read.summaries(conn, ids[start : start + chunk], with_last_contact=True)
 
