@@ -3,6 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
+apt_install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert fonts-noto-cjk
 ensure_venv ""
 DB="${KINMYAKU_DEMO_DB:-$ROOT/demo.sqlite3}"
 if [ ! -f "$DB" ]; then

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-apt_install postgresql chromium fonts-noto-cjk
+apt_install postgresql chromium fonts-noto-cjk tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert
 ensure_venv "[dev]"
 
 PGDIR="$(mktemp -d /tmp/kinmyaku-pg.XXXXXX)"

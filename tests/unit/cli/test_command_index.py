@@ -38,6 +38,8 @@ DENIED = (
     "kinmyaku.services.import_pipeline",
     "kinmyaku.services.identity",
     "kinmyaku.services.insights",
+    "pytesseract",
+    "cv2",
 )
 
 #: What ``kinmyaku --help`` must not import on top of that: it touches no database.

@@ -1,0 +1,170 @@
+"""The card parser on OCR-like text: labels, one-line TEL/FAX, vertical numerals, addresses."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kinmyaku.domain.cards.labels import kanji_numerals, normalize, phones_in, title_split
+from kinmyaku.domain.cards.lines import OcrLine
+from kinmyaku.domain.cards.parse import merge_sides, parse_lines
+
+
+def card(text: str, name_marker: str = "") -> list[OcrLine]:
+    """OCR lines from text, the line holding ``name_marker`` drawn large."""
+    return [
+        OcrLine(line, height=64 if name_marker and name_marker in line else 24)
+        for line in text.strip().splitlines()
+    ]
+
+
+def kinds(found: list[dict[str, str]]) -> dict[str, str]:
+    return {p["kind"]: p["number"] for p in found}
+
+
+def test_labels_of_every_kind() -> None:
+    for label, kind in [
+        ("TEL", "tel"), ("Tel.", "tel"), ("電話", "tel"), ("T", "tel"), ("直通", "direct"),
+        ("Direct", "direct"), ("携帯", "mobile"), ("Mobile", "mobile"), ("M", "mobile"),
+        ("Cell", "mobile"), ("FAX", "fax"), ("Fax.", "fax"), ("F", "fax"), ("ファクス", "fax"),
+    ]:  # fmt: skip
+        assert phones_in(f"{label} 03-1234-5678") == [(kind, "03-1234-5678", True)], label
+
+
+def test_tel_and_fax_on_one_line_keep_their_kinds() -> None:
+    fields = parse_lines(card("TEL 03-1234-5678  FAX 03-1234-5679\n高橋 健太", "高橋"))
+    assert kinds(fields.phones) == {"tel": "03-1234-5678", "fax": "03-1234-5679"}
+
+
+def test_a_fax_never_becomes_the_phone() -> None:
+    fields = parse_lines(card("FAX：03-1111-2222\nTEL：03-1111-2221"))
+    assert kinds(fields.phones) == {"fax": "03-1111-2222", "tel": "03-1111-2221"}
+
+
+def test_vertical_numerals_become_digits() -> None:
+    assert kanji_numerals("電話〇三ー一二三四ー五六七八") == "電話03-1234-5678"
+    fields = parse_lines(
+        card("〒一〇〇ー〇〇〇五\n東京都千代田区丸の内一ー二ー三\n電話 〇三ー一二三四ー五六七八")
+    )
+    assert fields.postal_code == "100-0005"
+    assert fields.address == "東京都千代田区丸の内1-2-3"
+    assert kinds(fields.phones) == {"tel": "03-1234-5678"}
+
+
+def test_two_line_address_and_a_second_office() -> None:
+    text = """
+株式会社サンプル
+〒150-0002 東京都渋谷区渋谷2-1-1
+サンプルビル5F
+TEL 03-1234-5678
+〒530-0001 大阪府大阪市北区梅田1-1-1
+TEL 06-1234-5678
+"""
+    fields = parse_lines(card(text))
+    assert fields.postal_code == "150-0002"
+    assert fields.address == "東京都渋谷区渋谷2-1-1サンプルビル5F"
+    assert fields.company == "株式会社サンプル"
+
+
+def test_full_card_with_spaces_ocr_puts_between_kanji() -> None:
+    text = """
+合同 会社 つながり
+営業 部 部長
+タカハシ ケンタ
+高橋 健太
+E-mail: kenta@tsunagari.jp
+https://www.tsunagari.jp
+携帯 090-1234-5678
+"""
+    fields = parse_lines(card(text, "高橋"))
+    assert (fields.family_name, fields.given_name) == ("高橋", "健太")
+    assert (fields.family_reading, fields.given_reading) == ("たかはし", "けんた")
+    assert (fields.company, fields.department, fields.title) == (
+        "合同会社つながり",
+        "営業部",
+        "部長",
+    )
+    assert fields.emails == ["kenta@tsunagari.jp"]
+    assert fields.url == "https://www.tsunagari.jp"
+    assert kinds(fields.phones) == {"mobile": "090-1234-5678"}
+    assert 0 < fields.confidence["family_name"] <= 1
+
+
+def test_name_without_space_splits_at_a_known_family_name() -> None:
+    fields = parse_lines(card("小鳥遊颯太\n(株)サンプル", "小鳥遊"))
+    assert (fields.family_name, fields.given_name, fields.family_reading) == (
+        "小鳥遊",
+        "颯太",
+        "たかなし",
+    )
+    assert fields.company == "(株)サンプル"
+
+
+def test_english_back_side_gives_the_romaji() -> None:
+    front = parse_lines(card("五十嵐 翔太\n法律事務所 山田\n弁護士", "五十嵐"))
+    back = parse_lines(
+        card("Yamada Law Office\nAttorney at Law\nShota IGARASHI\nTel. +81-3-1234-5678")
+    )
+    merged = merge_sides(front, back)
+    assert merged.family_reading == "いがらし"
+    assert merged.given_reading in ("しょうた", "しょた")
+    assert kinds(merged.phones) == {"tel": "03-1234-5678"}
+    assert merged.title == "弁護士"
+
+
+def test_department_and_title_on_one_line() -> None:
+    assert title_split("営業本部 第一営業部 課長代理") == ("営業本部 第一営業部", "課長代理")
+    assert title_split("代表取締役社長") == ("", "代表取締役社長")
+
+
+def test_normalize_joins_japanese_and_widens_nothing() -> None:
+    assert normalize("東京 都 港区　ＴＥＬ") == "東京都港区 TEL"
+
+
+def test_a_vertical_column_running_into_the_phone_is_cut_at_the_label() -> None:
+    fields = parse_lines(card("東京都港区芝公園一1二ー一三電話〇五二ー二四八1五六三三"))
+    assert fields.address == "東京都港区芝公園1-2-13"
+    assert kinds(fields.phones) == {"tel": "052-248-5633"}
+
+
+def test_ocr_noise_is_mended_in_addresses_and_e_mails() -> None:
+    fields = parse_lines(card("7100-0005 東京都干代田区丸の内1-1-1\nE-mail: kenta@samplecojp"))
+    assert fields.address == "東京都千代田区丸の内1-1-1"
+    assert fields.emails == ["kenta@sample.co.jp"]
+
+
+@given(st.lists(st.text(max_size=40), max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_any_text_parses_with_confidences_between_0_and_1(texts: list[str]) -> None:
+    fields = parse_lines([OcrLine(t, height=20 + i) for i, t in enumerate(texts)])
+    assert all(0.0 <= v <= 1.0 for v in fields.confidence.values())
+    assert all(p["kind"] in ("tel", "direct", "mobile", "fax") for p in fields.phones)
+
+
+def test_a_known_family_name_wins_over_a_space_ocr_put_inside_it() -> None:
+    fields = parse_lines(card("五十 嵐圭", "五十"))
+    assert (fields.family_name, fields.given_name, fields.family_reading) == (
+        "五十嵐",
+        "圭",
+        "いがらし",
+    )
+
+
+def test_a_name_cut_in_two_at_its_wide_space_is_joined() -> None:
+    lines = [
+        OcrLine("株式会社サンプル", 70, 40, 300, 30, 0.9, 30),
+        OcrLine("東海林", 70, 200, 200, 64, 0.9, 64),
+        OcrLine("雅人", 330, 204, 130, 62, 0.9, 62),
+    ]
+    fields = parse_lines(lines)
+    assert (fields.family_name, fields.given_name, fields.family_reading) == (
+        "東海林",
+        "雅人",
+        "しょうじ",
+    )
+
+
+def test_a_legal_form_with_one_character_misread_is_mended() -> None:
+    assert parse_lines(card("一艇社団法人北斗建設")).company == "一般社団法人北斗建設"
+    assert parse_lines(card("ー般社団法人北斗建設")).company == "一般社団法人北斗建設"
+    assert parse_lines(card("株式会社サンプル")).company == "株式会社サンプル"
