@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -524,8 +524,12 @@ def due_now(
     now: datetime,
     params: InsightParams = DEFAULT_PARAMS,
     limit: int | None = None,
+    with_followups: bool = True,
 ) -> Due:
     """Overdue keep-in-touch people, event follow-ups, and requests due within a week.
+
+    ``with_followups=False`` leaves the event follow-ups out (``kinmyaku due`` lists them
+    with every other follow-up, services/followups.py).
 
     The overdue people are read from the touch summary in the list's order (no scan of
     everyone's touches); their names only for the people listed.
@@ -539,12 +543,9 @@ def due_now(
             OverduePerson(Named(k.person_id, names[k.person_id]), tiers[k.person_id], k)
             for k in shown
         ]
-        due_requests = [
-            r
-            for r in open_requests(conn, today=today)
-            if r.due_on is not None and (r.due_on - today).days <= 7
-        ]
-        return Due(overdue, followups(conn, today=today, now=now, params=params), due_requests)
+        due_requests = open_requests(conn, today=today, due_by=today + timedelta(days=7))
+        events = followups(conn, today=today, now=now, params=params) if with_followups else []
+        return Due(overdue, events, due_requests)
 
 
 def event_followups(

@@ -79,10 +79,12 @@ def open_requests(
     names: Mapping[int, str] | None = None,
     side: str | None = None,
     limit: int | None = None,
+    due_by: date | None = None,
 ) -> list[OpenRequest]:
     """Open requests (of one side), overdue first, then by due day (undated last), then id.
 
-    With ``limit``, only the first ones, sorted and cut by the database.
+    With ``limit``, only the first ones, sorted and cut by the database; with ``due_by``,
+    only those due on or before that day (late ones included), chosen by the database.
     """
     r = requests
     stmt = (
@@ -92,6 +94,8 @@ def open_requests(
     )
     if side is not None:
         stmt = stmt.where(r.c.side == side)
+    if due_by is not None:
+        stmt = stmt.where(r.c.due_on.is_not(None), r.c.due_on <= due_by)
     if limit is not None:
         overdue_first = case((and_(r.c.due_on.is_not(None), r.c.due_on < today), 0), else_=1)
         stmt = stmt.order_by(overdue_first, r.c.due_on.is_(None), r.c.due_on, r.c.id).limit(limit)
