@@ -43,6 +43,10 @@ def preload() -> None:
         "kinmyaku.bootstrap",
         "kinmyaku.storage.database",
         "sqlalchemy.dialects.postgresql.psycopg",  # PostgreSQL's driver, when installed
+        "psycopg",
+        "phonenumbers",  # a phone shown or typed
+        "email_validator",  # an e-mail typed
+        "pykakasi",  # a reading guessed (its dictionaries load on first use)
     ]
     for name in steps:
         with contextlib.suppress(Exception):
