@@ -13,18 +13,22 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 from kinmyaku.bootstrap import App, open_app
 from kinmyaku.config import Settings
-from kinmyaku.domain.insights import DEFAULT_PARAMS, monthly_dates
+from kinmyaku.domain.insights import DEFAULT_PARAMS
 from kinmyaku.domain.insights.strength import strength_from_aggregates
 from kinmyaku.services import insights_summary, relations
 from kinmyaku.services.backup import restore_backup, write_backup
 from kinmyaku.services.demo import generate_demo
 from kinmyaku.services.importing import import_files, undo_import
 from kinmyaku.services.insights_sample import build_sample_network
-from kinmyaku.services.insights_summary import rebuild_touch_summary, refresh_touch_summary
+from kinmyaku.services.insights_summary import (
+    mask_dates,
+    rebuild_touch_summary,
+    refresh_touch_summary,
+)
 from kinmyaku.services.people import delete_person
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import (
@@ -74,7 +78,7 @@ def _assert_current(app: App, today: date = TODAY) -> None:
     }
     with app.uow() as conn:
         jobs = {r.person_id: r for r in q.person_rows(conn, person_ids=list(rows))}
-        masks = q.timeline_masks(dates=monthly_dates(today=today), params=DEFAULT_PARAMS)
+        masks = q.timeline_masks(dates=mask_dates(today), params=DEFAULT_PARAMS)
         bits = {int(p): (int(g), int(r)) for p, g, r in conn.execute(select(masks))}
         how: dict[int, list[object]] = {}
         for pid, channel, introducer in conn.execute(
@@ -283,3 +287,56 @@ def test_concurrent_first_reviews_of_a_day_take_turns(app: App) -> None:
         state = conn.execute(select(touch_summary_state.c.as_of)).scalar_one()
     assert q.as_date(state) == TODAY + timedelta(days=4)
     _assert_current(app, TODAY + timedelta(days=4))
+
+
+def test_the_ids_recomputed_are_one_parameter_on_postgresql(app: App) -> None:
+    """A chunk of marked people is one array parameter on PostgreSQL (planning thousands of
+    parameters repeated in 13 places took most of a refresh), the list itself on SQLite;
+    either way the statement picks exactly those people."""
+    ids = list(range(1, 2001))
+    with app.uow() as conn:
+        chosen = insights_summary.id_list(conn, ids)
+        stmt = select(touch_summary.c.person_id).where(touch_summary.c.person_id.in_(chosen))
+        compiled = stmt.compile(dialect=conn.dialect)
+        if conn.dialect.name == "postgresql":
+            assert len(compiled.params) == 1
+        else:
+            assert chosen == ids
+    build_sample_network(app.uow(), people_count=30, interaction_count=150, today=TODAY, seed=3)
+    with app.uow() as conn:
+        refresh_touch_summary(conn, today=TODAY, params=DEFAULT_PARAMS)
+        every = sorted(conn.execute(select(touch_summary.c.person_id)).scalars())
+        picked = every[1:4] + every[-1:]
+        found = conn.execute(
+            select(touch_summary.c.person_id).where(
+                touch_summary.c.person_id.in_(insights_summary.id_list(conn, picked))
+            )
+        ).scalars()
+        assert sorted(found) == picked
+
+
+def test_a_summary_of_an_earlier_layout_is_rebuilt(app: App) -> None:
+    """A summary written before the masks covered the month-ends only (its state's key has
+    no layout) is rebuilt by the next refresh, not misread."""
+    build_sample_network(app.uow(), people_count=30, interaction_count=150, today=TODAY, seed=8)
+    _assert_current(app)
+    old_key = insights_summary.params_key(DEFAULT_PARAMS).removeprefix(
+        f"{insights_summary.LAYOUT};"
+    )
+    with app.uow() as conn:
+        conn.execute(update(touch_summary_state).values(params_key=old_key))
+        conn.execute(update(touch_summary).values(gave_mask=-1, received_mask=-1))
+    _assert_current(app)  # the masks are those of a recomputation again
+
+
+def test_summary_pages_leave_room_for_the_daily_update(app: App) -> None:
+    """PostgreSQL fills the summary's pages to 45 % (migration 0013) so the daily roll-forward
+    updates each row beside itself (HOT) instead of writing every index; SQLite: nothing."""
+    with app.uow() as conn:
+        if conn.dialect.name != "postgresql":
+            assert conn.dialect.name == "sqlite"
+            return
+        options = conn.execute(
+            text("SELECT reloptions FROM pg_class WHERE relname = 'touch_summary'")
+        ).scalar_one()
+    assert "fillfactor=45" in (options or [])

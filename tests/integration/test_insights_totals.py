@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import ColumnElement, func, insert, select, update
 
 from kinmyaku.bootstrap import App
-from kinmyaku.domain.insights import DEFAULT_PARAMS
+from kinmyaku.domain.insights import DEFAULT_PARAMS, monthly_dates
 from kinmyaku.services import insights, relations
 from kinmyaku.services.events import add_event
 from kinmyaku.services.insights_sample import build_sample_network
+from kinmyaku.services.insights_summary import mask_dates
 from kinmyaku.services.insights_totals import (
     EVENTS,
     STATE_KINDS,
@@ -28,7 +30,14 @@ from kinmyaku.services.insights_totals import (
     totals_fresh,
 )
 from kinmyaku.services.people import PersonInput, add_person, delete_person, tag_person
-from kinmyaku.storage.schema import interactions, keep_in_touch, people, touch_summary_totals
+from kinmyaku.storage.insights_queries import timeline_masks, two_way_timeline_counts
+from kinmyaku.storage.schema import (
+    interactions,
+    keep_in_touch,
+    people,
+    touch_summary,
+    touch_summary_totals,
+)
 
 TODAY = date(2026, 11, 26)
 NOW = datetime.combine(TODAY, time(12))
@@ -144,3 +153,51 @@ def test_other_days_and_parameters_recompute_the_totals(app: App) -> None:
     insights.network_review(app.uow(), today=later, now=NOW + timedelta(days=2))
     with app.uow() as conn:
         assert totals_fresh(conn, today=later, params=DEFAULT_PARAMS)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        (date(2026, 11, 20), TODAY),  # the same month: the masks are kept as they are
+        (date(2026, 11, 29), date(2026, 12, 2)),  # a new month: the masks are rebuilt
+    ],
+)
+def test_the_first_review_of_a_later_day_equals_a_recomputation(
+    app: App, earlier: date, later: date
+) -> None:
+    """Yesterday's summary and totals rolled forward equal everything computed afresh:
+    the stored sums, the masks (month-ends only) and the two-way timeline, whose last
+    point (today) comes from the window's counts."""
+    build_sample_network(app.uow(), people_count=80, interaction_count=600, today=TODAY, seed=7)
+    relations.log_interaction(app.uow(), person_ids=[3, 4], on=earlier + timedelta(days=1))
+    noon = time(12)
+    insights.network_review(app.uow(), today=earlier, now=datetime.combine(earlier, noon))
+    review = insights.network_review(app.uow(), today=later, now=datetime.combine(later, noon))
+    reference = insights.network_stats_reference(app.uow(), today=later)
+    assert review.stats.to_json() == reference.to_json()
+    with app.uow() as conn:
+        assert totals_fresh(conn, today=later, params=DEFAULT_PARAMS)
+        expected = two_way_timeline_counts(
+            conn, dates=monthly_dates(today=later), params=DEFAULT_PARAMS
+        )
+        masks = timeline_masks(dates=mask_dates(later), params=DEFAULT_PARAMS)
+        bits = {int(p): (int(g), int(r)) for p, g, r in conn.execute(select(masks))}
+        s = touch_summary
+        stored_bits = {
+            int(p): (int(g), int(r))
+            for p, g, r in conn.execute(select(s.c.person_id, s.c.gave_mask, s.c.received_mask))
+        }
+        t = touch_summary_totals
+        stored = {
+            (str(k), str(key)): [float(a), float(b), float(c), float(d)]
+            for k, key, a, b, c, d in conn.execute(
+                select(t.c.kind, t.c.key, t.c.a, t.c.b, t.c.c, t.c.d).where(
+                    t.c.kind.not_in((*STATE_KINDS, EVENTS))
+                )
+            )
+        }
+        fresh = contributions(conn, today=later, params=DEFAULT_PARAMS)
+    assert [(p.on, p.count) for p in review.timeline] == sorted(expected.items())
+    assert expected[later] == review.stats.two_way > 0
+    assert stored_bits == {pid: bits.get(pid, (0, 0)) for pid in stored_bits}
+    assert _normal(stored) == _normal(fresh)

@@ -144,6 +144,7 @@ def test_every_table_is_backed_up_derived_or_a_credential() -> None:
         if words & suspicious:
             assert is_credential(table), f"mark {table.name} info={{'credential': True}}"
     assert sorted(t.name for t in metadata.sorted_tables if is_credential(t)) == [
+        "app_passwords",
         "credentials",
         "sessions",
     ]

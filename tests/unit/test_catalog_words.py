@@ -68,6 +68,9 @@ ALLOWED = {
     "iPhone",
     "ics",
     "kinmyaku",
+    "tesseract",  # programs a message tells to install
+    "pytesseract",
+    "pip",
     "libpq",
     "macOS",
     "pg",

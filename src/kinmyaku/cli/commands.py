@@ -91,6 +91,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "Write a checked backup of the whole database now, without stopping anything.",
         False,
     ),
+    "scan": CommandEntry(
+        "cards",
+        "Read a business card photo (名刺) offline and add the person, checking for duplicates.",
+        False,
+    ),
     "demo": CommandEntry(
         "demo",
         "Fill the database with a realistic demo network (the same seed, the same data).",
@@ -209,6 +214,11 @@ COMMANDS: dict[str, CommandEntry] = {
     "event": CommandEntry(
         "events",
         "Events (異業種交流会, parties, seminars) and who I met there.",
+        False,
+    ),
+    "app-password": CommandEntry(
+        "dav",
+        "App passwords for phones and address books that sync (CardDAV).",
         False,
     ),
     "followup": CommandEntry(

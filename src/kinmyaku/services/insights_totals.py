@@ -134,14 +134,18 @@ def _headline(
 def _timeline(
     conn: Connection, s: Table, sums: Sums, *, today: date, params: InsightParams, ids: Any
 ) -> None:
+    """The month-ends from the stored masks; today from the window's counts (the same)."""
+    from kinmyaku.services.insights_summary import mask_dates
+
     where = None if ids is None else s.c.person_id.in_(ids)
     counts = q.timeline_counts(
         conn,
         s.c.gave_mask,
         s.c.received_mask,
-        dates=monthly_dates(today=today),
+        dates=mask_dates(today),
         params=params,
         where=where,
+        today=(today, and_(s.c.gave_count > 0, s.c.received_count > 0)),
     )
     for day, n in counts.items():
         _add(sums, ("timeline", day.isoformat()), n)

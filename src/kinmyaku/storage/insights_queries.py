@@ -307,10 +307,12 @@ def timeline_counts(
     dates: Iterable[date],
     params: InsightParams,
     where: Any = None,
+    today: tuple[date, Any] | None = None,
 ) -> dict[date, int]:
     """Two-way people on each sample day from the mask columns of ``timeline_masks``.
 
-    ``where`` (a condition on the masks' table) counts only some people.
+    ``where`` (a condition on the masks' table) counts only some people; ``today`` (a
+    day and a condition: two-way on that day) adds one more point counted in the same scan.
     """
     days, cuts = _cuts(dates, params)
     position = {cut: k for k, cut in enumerate(cuts)}
@@ -320,6 +322,11 @@ def timeline_counts(
         window = ((1 << (high + 1)) - 1) ^ ((1 << low) - 1)
         both = and_(gave.op("&")(window) != 0, received.op("&")(window) != 0)
         windows.append(func.coalesce(func.sum(case((both, 1), else_=0)), 0))
+    if today is not None:
+        days.append(today[0])
+        windows.append(func.coalesce(func.sum(case((today[1], 1), else_=0)), 0))
+    if not windows:
+        return {}
     stmt = select(*windows)
     if where is not None:
         stmt = stmt.where(where)

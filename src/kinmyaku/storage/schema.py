@@ -536,3 +536,46 @@ sessions = Table(
     info={"credential": True},
     sqlite_autoincrement=True,  # an id never comes back: "revoke 3" never hits a newer login
 )
+
+# CardDAV (migration 0012, services/app_passwords.py, services/carddav.py).  An app password
+# per device that syncs (argon2 hash; the device logs in with its name as user name); a
+# credential table, never in a backup or dump.  Revoked rows stay, shown as revoked.
+app_passwords = Table(
+    "app_passwords",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(60), nullable=False, index=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_used", DateTime),
+    Column("revoked_at", DateTime),
+    info={"credential": True},
+    sqlite_autoincrement=True,
+)
+
+# The file name a CardDAV client chose for a card it created ("abc.vcf"); a person without
+# one is served as "<id>.vcf".
+dav_names = Table(
+    "dav_names",
+    metadata,
+    Column("href", String(200), primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+)
+
+# Card names gone, for sync-collection (RFC 6578): a card deleted over CardDAV, or a person
+# served under a new name (then ``person_id`` is set: the person is still there).
+dav_deleted = Table(
+    "dav_deleted",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("href", String(200), nullable=False),
+    Column("person_id", Integer),
+    Column("deleted_at", DateTime, nullable=False, index=True),
+    sqlite_autoincrement=True,
+)

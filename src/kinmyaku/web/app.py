@@ -22,6 +22,7 @@ from kinmyaku.domain.limits import TooLong
 from kinmyaku.i18n import error_text, translate
 from kinmyaku.services.auth import auth_state, secret_key
 from kinmyaku.web import routes
+from kinmyaku.web.dav import dav_routes
 from kinmyaku.web.deps import csrf_protect, make_templates, render
 from kinmyaku.web.duplicate_count import DuplicateCount
 from kinmyaku.web.middleware import (
@@ -99,6 +100,8 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     )
     web.add_middleware(HeadAsGet)  # outermost: HEAD is GET without a body everywhere
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # CardDAV: plain Starlette routes, outside the FastAPI routes' CSRF check (web/dav.py).
+    web.router.routes.extend(dav_routes(app.uow, web.state.throttle))
     for router in routes.routers():
         web.include_router(router)
     _errors(web)

@@ -40,6 +40,9 @@ PUBLIC_PREFIXES = (
     "/api/session",
     "/api/login",
     "/calendar/",
+    # CardDAV clients log in on every request with an app password (web/dav.py).
+    "/dav/",
+    "/.well-known/carddav",
 )
 
 

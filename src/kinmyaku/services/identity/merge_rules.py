@@ -25,6 +25,7 @@ from kinmyaku.storage.merge_rows import Journal, Row, person_references
 from kinmyaku.storage.schema import (
     affiliations,
     contact_points,
+    dav_names,
     drill_cards,
     encounters,
     exchanges,
@@ -240,6 +241,8 @@ RULES: dict[str, Rule] = {
     # OTHER's other names move; one equal to a name KEEP has goes (merge_pair adds names)
     "person_aliases": _move_unless(person_aliases, alias_key),
     "not_duplicates": _not_duplicates,
+    # the card name a CardDAV client gave (services/carddav.py): KEEP's, else OTHER's
+    "dav_names": _one_each(dav_names),
 }
 """The rule of each table that refers to people, in the order they run."""
 

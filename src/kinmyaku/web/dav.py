@@ -1,0 +1,511 @@
+"""The CardDAV server at ``/dav/`` (RFC 6352 over WebDAV, RFC 6578 sync): docs/carddav.md.
+
+Plain Starlette routes beside the FastAPI routes, so none of their CSRF check applies: a
+DAV client has no session and no CSRF token, and logs in on every request with HTTP Basic
+and an app password (services/app_passwords.py), never the owner password.  Basic sends the
+password in clear: it is refused unless the request came over loopback or TLS.  Failed
+logins are throttled as the web login's are.  Requests bodies are parsed with defusedxml
+(no entities, no external references).
+
+Resources: ``/dav/`` the principal, ``/dav/addressbooks/`` its home, and
+``/dav/addressbooks/contacts/`` the one address book, holding ``<name>.vcf`` cards.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from defusedxml import ElementTree as SafeET  # type: ignore[import-untyped]
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from kinmyaku.domain.errors import KinmyakuError
+from kinmyaku.i18n import error_text, translate
+from kinmyaku.services import carddav
+from kinmyaku.services.app_passwords import check_app_password
+from kinmyaku.storage.uow import UnitOfWork, declare_writes
+from kinmyaku.web.security import LoginThrottle, is_loopback
+
+DAV = "DAV:"
+CARD = "urn:ietf:params:xml:ns:carddav"
+CS = "http://calendarserver.org/ns/"
+PRINCIPAL = "/dav/"
+HOME = "/dav/addressbooks/"
+BOOK = "/dav/addressbooks/contacts/"
+VCARD = "text/vcard; charset=utf-8"
+MAX_XML = 1024 * 1024
+AUTH_CACHE_SECONDS = 10.0
+REPORTS = ((CARD, "addressbook-multiget"), (CARD, "addressbook-query"), (DAV, "sync-collection"))
+METHODS = ["OPTIONS", "GET", "HEAD", "PUT", "DELETE", "PROPFIND", "REPORT"]
+ET.register_namespace("d", DAV)
+ET.register_namespace("card", CARD)
+ET.register_namespace("cs", CS)
+
+
+def _q(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}"
+
+
+class BadRequest(Exception):
+    """Unreadable XML or headers (answered 400)."""
+
+
+class DavServer:
+    """Answers DAV requests for one kinmyaku app (its unit-of-work factory)."""
+
+    def __init__(self, uow: Callable[[], UnitOfWork], throttle: LoginThrottle | None = None):
+        self.uow = uow
+        self.throttle = throttle or LoginThrottle()
+        self._good: dict[str, tuple[str, float]] = {}
+
+    # ---- authentication ----
+
+    def _client(self, request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    def _secure(self, request: Request) -> bool:
+        return request.url.scheme == "https" or is_loopback(self._client(request))
+
+    def _credentials(self, request: Request) -> tuple[str, str] | None:
+        header = request.headers.get("authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        name, sep, password = decoded.partition(":")
+        return (name, password) if sep else None
+
+    def _known(self, name: str, password: str) -> bool:
+        """A device that logged in a few seconds ago (argon2 costs tens of ms a check)."""
+        digest = hashlib.sha256(f"{name}\0{password}".encode()).hexdigest()
+        found = self._good.get(name)
+        return found is not None and found[0] == digest and time.monotonic() < found[1]
+
+    async def authenticate(self, request: Request) -> str | Response:
+        """The device's name, or the answer refusing the request."""
+        lang = str(getattr(request.state, "lang", "en"))
+        if not self._secure(request):
+            text = translate(
+                lang, "CardDAV needs HTTPS (or a connection from this machine): "
+                "the password would cross the network in clear",
+            )  # fmt: skip
+            return Response(text, status_code=403, media_type="text/plain; charset=utf-8")
+        client = self._client(request)
+        wait = self.throttle.wait_seconds(client)
+        if wait:
+            minutes = -(-wait // 60)
+            text = translate(
+                lang, "Too many failed attempts; try again in {minutes} minutes.", minutes=minutes
+            )
+            return Response(
+                text,
+                status_code=429,
+                headers={"retry-after": str(wait)},
+                media_type="text/plain; charset=utf-8",
+            )
+        given = self._credentials(request)
+        if given is not None:
+            name, password = given
+            if self._known(name, password):
+                return name
+            declare_writes(True)  # it notes when the password was last used
+            ok = await run_in_threadpool(
+                check_app_password, self.uow(), name=name, password=password
+            )
+            declare_writes(request.method in ("PUT", "DELETE"))
+            if ok:
+                self.throttle.succeeded(client)
+                digest = hashlib.sha256(f"{name}\0{password}".encode()).hexdigest()
+                self._good[name] = (digest, time.monotonic() + AUTH_CACHE_SECONDS)
+                return name
+            self.throttle.failed(client)
+        text = translate(lang, "Log in with an app password (kinmyaku app-password add NAME)")
+        return Response(
+            text,
+            status_code=401,
+            headers={"www-authenticate": 'Basic realm="kinmyaku", charset="UTF-8"'},
+            media_type="text/plain; charset=utf-8",
+        )
+
+    # ---- dispatch ----
+
+    async def __call__(self, request: Request) -> Response:
+        """Handle one DAV request."""
+        declare_writes(request.method in ("PUT", "DELETE"))
+        if request.method == "OPTIONS":
+            return _options()
+        who = await self.authenticate(request)
+        if isinstance(who, Response):
+            return who
+        path = request.url.path
+        try:
+            if request.method == "PROPFIND":
+                return await self._propfind(request, path)
+            if request.method == "REPORT":
+                return await self._report(request, path)
+            if request.method in ("GET", "HEAD"):
+                return await self._get(request, path)
+            if request.method == "PUT":
+                return await self._put(request, path, who)
+            if request.method == "DELETE":
+                return await self._delete(request, path)
+        except BadRequest as error:
+            lang = str(getattr(request.state, "lang", "en"))
+            return Response(
+                translate(lang, str(error)), status_code=400, media_type="text/plain; charset=utf-8"
+            )
+        except KinmyakuError as error:
+            lang = str(getattr(request.state, "lang", "en"))
+            if isinstance(error, carddav.InvalidToken):
+                body = _xml(_error_element("valid-sync-token"))
+                return Response(body, status_code=403, media_type="application/xml")
+            return Response(
+                error_text(lang, error),
+                status_code=error.status,
+                media_type="text/plain; charset=utf-8",
+            )
+        return Response(status_code=405, headers={"allow": ", ".join(METHODS)})
+
+    # ---- PROPFIND ----
+
+    async def _propfind(self, request: Request, path: str) -> Response:
+        depth = request.headers.get("depth", "1")
+        root = await _body(request)
+        wanted = _wanted_props(root)
+        uow = self.uow()
+        responses: list[ET.Element] = []
+        if path in (PRINCIPAL, "/dav"):
+            responses.append(_response(PRINCIPAL, _collection_props(PRINCIPAL, wanted)))
+            if depth == "1":
+                responses.append(_response(HOME, _collection_props(HOME, wanted)))
+        elif path in (HOME, HOME.rstrip("/")):
+            responses.append(_response(HOME, _collection_props(HOME, wanted)))
+            if depth == "1":
+                token = await run_in_threadpool(carddav.sync_token, uow)
+                responses.append(_response(BOOK, _collection_props(BOOK, wanted, token)))
+        elif path in (BOOK, BOOK.rstrip("/")):
+            token = await run_in_threadpool(carddav.sync_token, uow)
+            responses.append(_response(BOOK, _collection_props(BOOK, wanted, token)))
+            if depth == "1":
+                cards = await run_in_threadpool(carddav.all_cards, uow)
+                responses += [_response(BOOK + c.href, _card_props(c, wanted)) for c in cards]
+        elif path.startswith(BOOK):
+            href = path[len(BOOK) :]
+            found = await run_in_threadpool(carddav.get_cards, uow, [href])
+            if href not in found:
+                return Response(status_code=404)
+            responses.append(_response(path, _card_props(found[href], wanted)))
+        else:
+            return Response(status_code=404)
+        return _multistatus(responses)
+
+    # ---- REPORT ----
+
+    async def _report(self, request: Request, path: str) -> Response:
+        if path not in (BOOK, BOOK.rstrip("/")):
+            return Response(status_code=403)
+        root = await _body(request)
+        if root is None:
+            raise BadRequest("REPORT needs a body")
+        wanted = _wanted_props(root)
+        version = _version(root, request)
+        uow = self.uow()
+        if root.tag == _q(CARD, "addressbook-multiget"):
+            hrefs = [(h.text or "").strip() for h in root.iter(_q(DAV, "href"))]
+            names = [h.rsplit("/", 1)[-1] for h in hrefs]
+            found = await run_in_threadpool(carddav.get_cards, uow, names, version)
+            responses = []
+            for href, name in zip(hrefs, names, strict=True):
+                card = found.get(name)
+                if card is None:
+                    responses.append(_status_response(href, 404))
+                else:
+                    responses.append(_response(BOOK + name, _card_props(card, wanted)))
+            return _multistatus(responses)
+        if root.tag == _q(CARD, "addressbook-query"):
+            cards = await run_in_threadpool(carddav.all_cards, uow)
+            if _has(wanted, CARD, "address-data") and version != "4.0":
+                cards = list((await _fetch(uow, [c.href for c in cards], version)).values())
+            responses = [_response(BOOK + c.href, _card_props(c, wanted)) for c in cards]
+            return _multistatus(responses)
+        if root.tag == _q(DAV, "sync-collection"):
+            token_el = root.find(_q(DAV, "sync-token"))
+            token = (token_el.text or "").strip() if token_el is not None else ""
+            changes = await run_in_threadpool(carddav.changes_since, uow, token or None)
+            cards = changes.changed
+            if _has(wanted, CARD, "address-data") and version != "4.0":
+                cards = list((await _fetch(uow, [c.href for c in cards], version)).values())
+            responses = [_response(BOOK + c.href, _card_props(c, wanted)) for c in cards]
+            responses += [_status_response(BOOK + href, 404) for href in changes.deleted]
+            body = _multistatus_element(responses)
+            ET.SubElement(body, _q(DAV, "sync-token")).text = changes.token
+            return Response(_xml(body), status_code=207, media_type="application/xml")
+        return Response(
+            _xml(_error_element("supported-report")), status_code=403, media_type="application/xml"
+        )
+
+    # ---- GET, PUT, DELETE ----
+
+    async def _get(self, request: Request, path: str) -> Response:
+        if path in (PRINCIPAL, HOME, BOOK):
+            return Response("kinmyaku CardDAV\n", media_type="text/plain")
+        if not path.startswith(BOOK):
+            return Response(status_code=404)
+        href = path[len(BOOK) :]
+        version = "3.0" if _accepts_only_3(request.headers.get("accept", "")) else "4.0"
+        found = await _fetch(self.uow(), [href], version)
+        card = found.get(href)
+        if card is None:
+            return Response(status_code=404)
+        return Response(card.body, media_type=VCARD, headers={"etag": card.etag})
+
+    async def _put(self, request: Request, path: str, device: str) -> Response:
+        if not path.startswith(BOOK) or "/" in path[len(BOOK) :]:
+            return Response(status_code=403)
+        body = await request.body()
+        etag, created = await run_in_threadpool(
+            lambda: carddav.put_card(
+                self.uow(),
+                path[len(BOOK) :],
+                body,
+                device=device,
+                if_match=request.headers.get("if-match"),
+                if_none_match=request.headers.get("if-none-match"),
+            )
+        )
+        return Response(status_code=201 if created else 204, headers={"etag": etag})
+
+    async def _delete(self, request: Request, path: str) -> Response:
+        if not path.startswith(BOOK) or path == BOOK:
+            return Response(status_code=403)
+        href = path[len(BOOK) :]
+        done = await run_in_threadpool(
+            lambda: carddav.delete_card(self.uow(), href, if_match=request.headers.get("if-match"))
+        )
+        return Response(status_code=204 if done else 404)
+
+
+# ---- XML helpers ----
+
+
+async def _body(request: Request) -> ET.Element | None:
+    data = await request.body()
+    if len(data) > MAX_XML:
+        raise BadRequest("The XML body is too large")
+    if not data.strip():
+        return None
+    try:
+        root: ET.Element = SafeET.fromstring(data)
+    except Exception:  # any unreadable or forbidden XML (entities, DTDs) is refused
+        raise BadRequest("The XML body cannot be read") from None
+    return root
+
+
+def _wanted_props(root: ET.Element | None) -> list[str] | None:
+    """The properties asked for (Clark names), or None for all of them (allprop)."""
+    if root is None:
+        return None
+    prop = root.find(_q(DAV, "prop"))
+    if prop is None:
+        return None
+    return [child.tag for child in prop]
+
+
+def _has(wanted: list[str] | None, ns: str, name: str) -> bool:
+    return wanted is None or _q(ns, name) in wanted
+
+
+def _version(root: ET.Element, request: Request) -> str:
+    data = root.find(f".//{_q(CARD, 'address-data')}")
+    if data is not None and data.get("version") in ("3.0", "4.0"):
+        return str(data.get("version"))
+    return "3.0" if _accepts_only_3(request.headers.get("accept", "")) else "4.0"
+
+
+def _accepts_only_3(accept: str) -> bool:
+    return "version=3.0" in accept.replace(" ", "") and "version=4.0" not in accept
+
+
+async def _fetch(uow: UnitOfWork, hrefs: list[str], version: str) -> dict[str, carddav.Card]:
+    return await run_in_threadpool(carddav.get_cards, uow, hrefs, version)
+
+
+PropMaker = Callable[[ET.Element], None]
+
+
+def _collection_props(
+    path: str, wanted: list[str] | None, token: str | None = None
+) -> dict[str, PropMaker | None]:
+    """The properties a collection has: each a function filling in its element."""
+    props: dict[str, PropMaker | None] = {}
+
+    def resourcetype(el: ET.Element) -> None:
+        ET.SubElement(el, _q(DAV, "collection"))
+        if path == PRINCIPAL:
+            ET.SubElement(el, _q(DAV, "principal"))
+        if path == BOOK:
+            ET.SubElement(el, _q(CARD, "addressbook"))
+
+    def text(value: str) -> PropMaker:
+        def fill(el: ET.Element) -> None:
+            el.text = value
+
+        return fill
+
+    def href(value: str) -> PropMaker:
+        def fill(el: ET.Element) -> None:
+            ET.SubElement(el, _q(DAV, "href")).text = value
+
+        return fill
+
+    def reports(el: ET.Element) -> None:
+        for ns, name in ((CARD, "addressbook-multiget"), (CARD, "addressbook-query"),
+                         (DAV, "sync-collection")):  # fmt: skip
+            report = ET.SubElement(
+                ET.SubElement(el, _q(DAV, "supported-report")), _q(DAV, "report")
+            )
+            ET.SubElement(report, _q(ns, name))
+
+    def privileges(el: ET.Element) -> None:
+        for name in ("read", "write", "write-content", "bind", "unbind"):
+            ET.SubElement(ET.SubElement(el, _q(DAV, "privilege")), _q(DAV, name))
+
+    def address_data(el: ET.Element) -> None:
+        for version in ("3.0", "4.0"):
+            ET.SubElement(
+                el,
+                _q(CARD, "address-data-type"),
+                {"content-type": "text/vcard", "version": version},
+            )
+
+    names = {PRINCIPAL: "kinmyaku", HOME: "kinmyaku", BOOK: "kinmyaku"}
+    props[_q(DAV, "resourcetype")] = resourcetype
+    props[_q(DAV, "displayname")] = text(names[path])
+    props[_q(DAV, "current-user-principal")] = href(PRINCIPAL)
+    props[_q(DAV, "principal-URL")] = href(PRINCIPAL)
+    props[_q(DAV, "owner")] = href(PRINCIPAL)
+    props[_q(DAV, "current-user-privilege-set")] = privileges
+    props[_q(CARD, "addressbook-home-set")] = href(HOME)
+    if path == BOOK and token is not None:
+        props[_q(DAV, "sync-token")] = text(token)
+        props[_q(CS, "getctag")] = text(token)
+        props[_q(DAV, "supported-report-set")] = reports
+        props[_q(CARD, "supported-address-data")] = address_data
+        props[_q(CARD, "max-resource-size")] = text(str(carddav.MAX_CARD))
+    return _select(props, wanted)
+
+
+def _card_props(card: carddav.Card, wanted: list[str] | None) -> dict[str, PropMaker | None]:
+    props: dict[str, PropMaker | None] = {}
+
+    def text(value: str) -> PropMaker:
+        def fill(el: ET.Element) -> None:
+            el.text = value
+
+        return fill
+
+    props[_q(DAV, "getetag")] = text(card.etag)
+    props[_q(DAV, "getcontenttype")] = text(VCARD)
+    props[_q(DAV, "resourcetype")] = lambda el: None
+    if wanted is not None and _q(CARD, "address-data") in wanted:
+        props[_q(CARD, "address-data")] = text(card.body.decode("utf-8"))
+    return _select(props, wanted)
+
+
+def _select(props: dict[str, PropMaker | None], wanted: list[str] | None) -> dict[str, Any]:
+    if wanted is None:
+        return props
+    return {name: props.get(name) for name in wanted}
+
+
+def _response(path: str, props: dict[str, PropMaker | None]) -> ET.Element:
+    response = ET.Element(_q(DAV, "response"))
+    ET.SubElement(response, _q(DAV, "href")).text = path
+    found = {k: v for k, v in props.items() if v is not None}
+    missing = [k for k, v in props.items() if v is None]
+    for group, status in ((found, "200 OK"), (missing, "404 Not Found")):
+        if not group:
+            continue
+        propstat = ET.SubElement(response, _q(DAV, "propstat"))
+        prop = ET.SubElement(propstat, _q(DAV, "prop"))
+        for name in group:
+            element = ET.SubElement(prop, name)
+            if isinstance(group, dict):
+                group[name](element)
+        ET.SubElement(propstat, _q(DAV, "status")).text = f"HTTP/1.1 {status}"
+    return response
+
+
+def _status_response(path: str, status: int) -> ET.Element:
+    response = ET.Element(_q(DAV, "response"))
+    ET.SubElement(response, _q(DAV, "href")).text = path
+    reason = {404: "Not Found"}.get(status, "")
+    ET.SubElement(response, _q(DAV, "status")).text = f"HTTP/1.1 {status} {reason}"
+    return response
+
+
+def _multistatus_element(responses: Iterable[ET.Element]) -> ET.Element:
+    root = ET.Element(_q(DAV, "multistatus"))
+    root.extend(responses)
+    return root
+
+
+def _multistatus(responses: Iterable[ET.Element]) -> Response:
+    body = _xml(_multistatus_element(responses))
+    return Response(body, status_code=207, media_type="application/xml; charset=utf-8")
+
+
+def _error_element(name: str) -> ET.Element:
+    root = ET.Element(_q(DAV, "error"))
+    ET.SubElement(root, _q(DAV, name))
+    return root
+
+
+def _xml(root: ET.Element) -> bytes:
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _options() -> Response:
+    return Response(
+        status_code=200,
+        headers={"allow": ", ".join(METHODS), "dav": "1, 3, addressbook"},
+    )
+
+
+class _Endpoint:
+    """A plain ASGI endpoint: a Route given one takes every method (PROPFIND, REPORT ...)."""
+
+    def __init__(self, handler: Callable[[Request], Awaitable[Response]]) -> None:
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one request."""
+        response = await self.handler(Request(scope, receive))
+        await response(scope, receive, send)
+
+
+async def _carddav_home(request: Request) -> Response:
+    return RedirectResponse(PRINCIPAL, status_code=301)
+
+
+def dav_routes(uow: Callable[[], UnitOfWork], throttle: LoginThrottle | None = None) -> list[Route]:
+    """The routes to add to the web app: ``/dav/…`` and ``/.well-known/carddav`` (RFC 6764,
+    whatever the method: iOS and DAVx5 ask with PROPFIND).  Plain Starlette routes: the
+    FastAPI routes' CSRF dependency does not apply to them."""
+    server = DavServer(uow, throttle)
+    return [
+        Route("/dav/{path:path}", _Endpoint(server.__call__)),
+        Route("/.well-known/carddav", _Endpoint(_carddav_home)),
+    ]
