@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import ColumnElement, func, insert, select, update
@@ -61,15 +62,7 @@ def _assert_current(app: App) -> None:
     with app.uow() as conn:
         assert totals_fresh(conn, today=TODAY, params=DEFAULT_PARAMS)
         assert event_totals_fresh(conn)
-        t = touch_summary_totals
-        stored = {
-            (str(k), str(key)): [float(a), float(b), float(c), float(d)]
-            for k, key, a, b, c, d in conn.execute(
-                select(t.c.kind, t.c.key, t.c.a, t.c.b, t.c.c, t.c.d).where(
-                    t.c.kind.not_in((*STATE_KINDS, EVENTS))
-                )
-            )
-        }
+        stored = stored_totals(conn)
         fresh = contributions(conn, today=TODAY, params=DEFAULT_PARAMS)
     assert _normal(stored) == _normal(fresh)
 
@@ -78,6 +71,19 @@ def _first(app: App, column: ColumnElement[int]) -> int:
     with app.uow() as conn:
         found: int = conn.execute(select(func.min(column))).scalar_one()
         return found
+
+
+def stored_totals(conn: Any) -> dict[tuple[str, str], list[float]]:
+    """The stored sums (state and per-event rows aside), by kind and key."""
+    t = touch_summary_totals
+    return {
+        (str(k), str(key)): [float(a), float(b), float(c), float(d)]
+        for k, key, a, b, c, d in conn.execute(
+            select(t.c.kind, t.c.key, t.c.a, t.c.b, t.c.c, t.c.d).where(
+                t.c.kind.not_in((*STATE_KINDS, EVENTS))
+            )
+        )
+    }
 
 
 def test_touch_writes_update_the_totals_by_difference(app: App) -> None:
@@ -187,15 +193,7 @@ def test_the_first_review_of_a_later_day_equals_a_recomputation(
             int(p): (int(g), int(r))
             for p, g, r in conn.execute(select(s.c.person_id, s.c.gave_mask, s.c.received_mask))
         }
-        t = touch_summary_totals
-        stored = {
-            (str(k), str(key)): [float(a), float(b), float(c), float(d)]
-            for k, key, a, b, c, d in conn.execute(
-                select(t.c.kind, t.c.key, t.c.a, t.c.b, t.c.c, t.c.d).where(
-                    t.c.kind.not_in((*STATE_KINDS, EVENTS))
-                )
-            )
-        }
+        stored = stored_totals(conn)
         fresh = contributions(conn, today=later, params=DEFAULT_PARAMS)
     assert [(p.on, p.count) for p in review.timeline] == sorted(expected.items())
     assert expected[later] == review.stats.two_way > 0
