@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    Column,
     ColumnElement,
     Connection,
     Select,
@@ -42,6 +43,7 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy.sql.expression import TableClause
 
 from kinmyaku.domain.search_keys import AliasKeys, PersonKeys, person_index
 from kinmyaku.storage.many_rows import insert_flat
@@ -251,12 +253,27 @@ def substring_select(
 ) -> Select[tuple[int]]:
     """The ids of people whose full name, reading or romaji holds the key in ``param``
     (``plain``: a key of PLAIN_MIN letters or more, on PostgreSQL)."""
+    return trigram_select(
+        dialect, param, fts=search_names_fts, keys=search_names.c.name_keys, plain=plain
+    )
+
+
+def trigram_select(
+    dialect: str,
+    param: BindParameter[str],
+    *,
+    fts: TableClause,
+    keys: Column[str],
+    plain: bool,
+) -> Select[tuple[int]]:
+    """The ids of people whose ``keys`` hold the key in ``param``: the FTS5 trigram table
+    ``fts`` on SQLite, ``LIKE`` over the (plain or filled) keys on PostgreSQL. The names
+    index and the memory index (search_memory.py) are looked up the same way."""
     if dialect == "sqlite":
-        return select(search_names_fts.c.rowid.label("person_id")).where(
-            literal_column("search_names_fts").match(param)
-        )
-    keys = plain_keys("search_names.name_keys") if plain else search_names.c.name_keys
-    return select(search_names.c.person_id).where(keys.like(param, escape="/"))
+        return select(fts.c.rowid.label("person_id")).where(literal_column(fts.name).match(param))
+    owner = keys.table
+    searched = plain_keys(f"{owner.name}.{keys.name}") if plain else keys
+    return select(owner.c.person_id).where(searched.like(param, escape="/"))
 
 
 def substring_people(conn: Connection, key: str) -> Select[tuple[int]]:

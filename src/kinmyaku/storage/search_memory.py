@@ -26,7 +26,6 @@ from sqlalchemy import (
     bindparam,
     column,
     delete,
-    literal_column,
     select,
     table,
 )
@@ -44,7 +43,13 @@ from kinmyaku.storage.schema import (
     search_memory,
     search_memory_dirty,
 )
-from kinmyaku.storage.search_index import FILL, PLAIN_MIN, like_pattern, names_text, plain_keys
+from kinmyaku.storage.search_index import (
+    FILL,
+    PLAIN_MIN,
+    like_pattern,
+    names_text,
+    trigram_select,
+)
 
 MEMORY_MIN = 2
 """Characters a folded query word needs to be looked for in what is remembered."""
@@ -168,12 +173,8 @@ def memory_select(
 ) -> Select[tuple[int]]:
     """The ids of people whose remembered values hold the key in ``param`` (``plain``: a
     key of PLAIN_MIN letters or more, on PostgreSQL)."""
-    if dialect == "sqlite":
-        return select(search_memory_fts.c.rowid.label("person_id")).where(
-            literal_column("search_memory_fts").match(param)
-        )
-    keys = plain_keys("search_memory.memory_keys") if plain else search_memory.c.memory_keys
-    return select(search_memory.c.person_id).where(keys.like(param, escape="/"))
+    keys = search_memory.c.memory_keys
+    return trigram_select(dialect, param, fts=search_memory_fts, keys=keys, plain=plain)
 
 
 def memory_people(conn: Connection, key: str) -> Select[tuple[int]]:
