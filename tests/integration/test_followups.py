@@ -203,3 +203,28 @@ def test_met_at_an_event_takes_its_day(app: App, seed: Seed) -> None:
     assert [e["date"] for e in shown["encounters"]] == ["2026-11-25"]
     shown = json.loads(_run(app, "show", str(seed.takahashi), "--json"))
     assert [e["date"] for e in shown["encounters"]] == ["2026-11-26"]
+
+
+def test_a_cadence_runs_out_by_one_rule_everywhere(app: App, seed: Seed) -> None:
+    """The agenda, the home page's reconnect list and the overdue list of `due` read the
+    same last touch (the touch summary), so they agree on whom a purpose cadence left out."""
+    from kinmyaku.services.insights import due_now
+
+    def everywhere() -> tuple[bool, bool, bool]:
+        agenda = {d.key for d in _agenda(app).items()}
+        reconnect = {r.person_id for r in show_today(app.uow(), today=TODAY, now=NOW).reconnect}
+        found = due_now(app.uow(), today=TODAY, now=NOW, limit=None, with_followups=False)
+        purpose = {o.person.person_id for o in found.overdue if o.status.basis == "purpose"}
+        ito = seed.ito
+        return f"p{ito}" in agenda, ito in reconnect, ito in purpose
+
+    assert everywhere() == (True, True, True)  # never touched
+    relations.log_interaction(app.uow(), person_ids=[seed.ito], on=date(2026, 10, 1), summary="茶")
+    assert everywhere() == (True, True, True)  # 56 days ago: past the 30-day cadence
+    relations.log_interaction(app.uow(), person_ids=[seed.ito], on=date(2026, 11, 10), summary="会")
+    assert everywhere() == (False, False, False)  # 16 days ago: within it
+    item = next(
+        r for r in show_today(app.uow(), today=date(2026, 12, 20), now=NOW).reconnect
+        if r.person_id == seed.ito
+    )  # fmt: skip
+    assert (item.last_contact, item.days_over) == (date(2026, 11, 10), 10)

@@ -221,7 +221,7 @@ def register(app: typer.Typer) -> None:
                     "overdue": plain(keep),
                     "overdue_total": total,
                     "requests": plain(found.requests[:limit]),
-                    "requests_total": len(found.requests),
+                    "requests_total": found.requests_total,
                     "followups": [item_json(d) for d in agenda.items()],
                     "followup_counts": agenda_json(agenda)["counts"],
                 }

@@ -22,8 +22,8 @@ from kinmyaku.domain.model import RequestStatus
 from kinmyaku.services import relations
 from kinmyaku.services.insights import snooze_person
 from kinmyaku.services.insights_reads import followups as event_followups
+from kinmyaku.services.insights_summary import ensure_touch_summary, refresh_touch_summary
 from kinmyaku.storage import followups as rows
-from kinmyaku.storage import read
 from kinmyaku.storage.schema import requests
 from kinmyaku.storage.uow import UnitOfWork
 
@@ -138,13 +138,12 @@ def _events(conn: Connection, today: date, now: datetime, params: InsightParams)
     return list(found.values())
 
 
-def _cadences(conn: Connection, today: date, limit: int) -> list[DueItem]:
-    cadence = rows.cadence_overdue(conn, today=today, limit=limit)
-    last = read.last_contacts(conn, [c.person_id for c in cadence]) if cadence else {}
+def _cadences(conn: Connection, today: date, limit: int, params: InsightParams) -> list[DueItem]:
+    summary = refresh_touch_summary(conn, today=today, params=params)
     found = []
-    for c in cadence:
-        touched = last.get(c.person_id)
-        due = _as_date(touched) + timedelta(days=c.cadence_days) if touched else today
+    for c in rows.cadence_overdue(conn, summary, today=today, limit=limit):
+        touched = c.last_touch_on
+        due = touched + timedelta(days=c.cadence_days) if touched else today
         found.append(
             _item(
                 f"p{c.person_id}",
@@ -190,7 +189,7 @@ def agenda_of(
     found = [
         *_logged(conn, today, until, limit),
         *_events(conn, today, now, params),
-        *_cadences(conn, today, limit),
+        *_cadences(conn, today, limit, params),
         *_requests(conn, today, until, limit),
     ]
     found.sort(key=lambda d: (d.due_on, d.source, d.key[:1], int(d.key[1:])))
@@ -204,12 +203,6 @@ def _last_day(due_at: datetime) -> date:
     return (due_at - timedelta(microseconds=1)).date()
 
 
-def _as_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 def list_followups(
     uow: UnitOfWork,
     *,
@@ -218,7 +211,12 @@ def list_followups(
     params: InsightParams = DEFAULT_PARAMS,
     limit: int = LIMIT,
 ) -> Agenda:
-    """Follow-ups from every source: overdue, then due within a week."""
+    """Follow-ups from every source: overdue, then due within a week.
+
+    The touch summary is brought up to date first, in a transaction of its own (the
+    cadences are read from it), as stats and the review do.
+    """
+    ensure_touch_summary(uow, today=today, params=params, parts=())
     with uow as conn:
         return agenda_of(conn, today=today, now=now, params=params, limit=limit)
 

@@ -56,6 +56,7 @@ from kinmyaku.services.insights_reads import (
     FollowUpItem,
     Named,
     OpenRequest,
+    count_open_requests,
     followups,
     open_requests,
     yield_labels,
@@ -141,6 +142,8 @@ class Due:
     overdue: list[OverduePerson]
     followups: list[FollowUpItem]
     requests: list[OpenRequest]
+    requests_total: int = 0
+    """How many open requests are due within a week (``requests`` may be cut at a limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -543,9 +546,13 @@ def due_now(
             OverduePerson(Named(k.person_id, names[k.person_id]), tiers[k.person_id], k)
             for k in shown
         ]
-        due_requests = open_requests(conn, today=today, due_by=today + timedelta(days=7))
+        due_by = today + timedelta(days=7)
+        due_requests = open_requests(conn, today=today, due_by=due_by, limit=limit)
+        total = len(due_requests)
+        if limit is not None and total >= limit:
+            total = count_open_requests(conn, due_by=due_by)
         events = followups(conn, today=today, now=now, params=params) if with_followups else []
-        return Due(overdue, events, due_requests)
+        return Due(overdue, events, due_requests, total)
 
 
 def event_followups(

@@ -121,6 +121,22 @@ def open_requests(
     return found
 
 
+IDS_CHUNK = 5_000
+"""Ids per query (SQLite takes at most 32,766 bound parameters a statement)."""
+
+
+def count_open_requests(conn: Connection, *, due_by: date) -> int:
+    """How many open requests are due on or before ``due_by`` (late ones included)."""
+    r = requests
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(r)
+            .where(r.c.status.in_(OPEN), r.c.due_on.is_not(None), r.c.due_on <= due_by)
+        ).scalar_one()
+    )
+
+
 def followups(
     conn: Connection, *, today: date, now: datetime, params: InsightParams
 ) -> list[FollowUpItem]:
@@ -155,8 +171,12 @@ def followups(
     ).all()
     if not rows:
         return []
-    met = select(e.c.person_id).where(e.c.date > since, e.c.date <= today)
-    latest = _last_followups(conn, met, today)
+    # Only the people of these rows matter, and a list of their ids lets the database
+    # look each one up by index (a subquery had it read every interaction).
+    met = sorted({int(r.person_id) for r in rows})
+    latest: dict[int, date] = {}
+    for start in range(0, len(met), IDS_CHUNK):
+        latest.update(_last_followups(conn, met[start : start + IDS_CHUNK], today))
     queue = followup_queue(
         (
             EventEncounter(

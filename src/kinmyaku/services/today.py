@@ -15,11 +15,12 @@ from typing import Any
 
 from sqlalchemy import Connection, exists, select
 
+from kinmyaku.domain.insights import DEFAULT_PARAMS
 from kinmyaku.domain.model import RequestSide, RequestStatus
 from kinmyaku.domain.people import display_name
 from kinmyaku.services.followups import Agenda, agenda_of
-from kinmyaku.storage import read
-from kinmyaku.storage.followups import snoozed_clause, touched_within_cadence
+from kinmyaku.services.insights_summary import ensure_touch_summary, refresh_touch_summary
+from kinmyaku.storage.followups import cadence_overdue
 from kinmyaku.storage.schema import (
     encounters,
     events,
@@ -27,7 +28,6 @@ from kinmyaku.storage.schema import (
     interaction_people,
     interactions,
     people,
-    purposes,
     requests,
 )
 from kinmyaku.storage.uow import UnitOfWork
@@ -329,27 +329,15 @@ def _new_contacts(conn: Connection, today: date) -> list[NewContact]:
 
 def _reconnect(conn: Connection, today: date) -> list[Reconnect]:
     """People whose keep-in-touch cadence ran out: no touch within their cadence; the most
-    frequent cadences come first."""
-    touched = touched_within_cadence(conn, today)
-    if touched is None:
-        return []
-    pid = purposes.c.person_id
-    snoozed = snoozed_clause(pid, today)
-    rows = conn.execute(
-        select(pid, purposes.c.cadence_days, people.c.family_name, people.c.given_name)
-        .join(people, people.c.id == pid)
-        .where(purposes.c.cadence_days.is_not(None), ~touched, ~snoozed)
-        .order_by(purposes.c.cadence_days, people.c.sort_key, pid)
-        .limit(RECONNECT)
-    ).all()
-    last = read.last_contacts(conn, [r.person_id for r in rows]) if rows else {}
+    frequent cadences come first (the rule of the follow-up list: storage/followups.py)."""
+    summary = refresh_touch_summary(conn, today=today, params=DEFAULT_PARAMS)
     found = []
-    for r in rows:
-        last_on = last.get(r.person_id)
+    for r in cadence_overdue(conn, summary, today=today, limit=RECONNECT):
+        last_on = r.last_touch_on
         found.append(
             Reconnect(
                 person_id=r.person_id,
-                name=display_name(r.family_name, r.given_name),
+                name=r.name,
                 last_contact=last_on,
                 cadence_days=r.cadence_days,
                 days_over=(today - last_on).days - r.cadence_days if last_on else r.cadence_days,
@@ -372,6 +360,9 @@ def running_event(conn: Connection, today: date) -> tuple[int, str] | None:
 def show_today(uow: UnitOfWork, *, today: date, now: datetime | None = None) -> Today:
     """Just met, follow-ups overdue and due this week, requests I owe (and the older lists)."""
     moment = now or datetime.combine(today, time(12))
+    # The agenda's cadences are read from the touch summary: brought up to date first in a
+    # transaction of its own, as stats and the review do.
+    ensure_touch_summary(uow, today=today, params=DEFAULT_PARAMS, parts=())
     with uow as conn:
         agenda = agenda_of(conn, today=today, now=moment)
         listed = {int(d.key[1:]) for d in agenda.items() if d.source == "request"}

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Table,
     case,
     delete,
     exists,
@@ -29,8 +30,6 @@ from sqlalchemy import (
 from kinmyaku.domain.model import RequestStatus
 from kinmyaku.domain.people import display_name
 from kinmyaku.storage.schema import (
-    encounters,
-    exchanges,
     interaction_people,
     interactions,
     keep_in_touch,
@@ -77,6 +76,7 @@ class CadenceRow:
     name: str
     cadence_days: int
     goal: str
+    last_touch_on: date | None
 
 
 def logged_followups(conn: Connection, *, until: date, limit: int) -> list[LoggedRow]:
@@ -139,17 +139,22 @@ def due_requests(conn: Connection, *, until: date, limit: int) -> list[RequestRo
     ]
 
 
-def touched_within_cadence(conn: Connection, today: date) -> Any | None:
-    """SQL: the purpose's person was touched within its cadence (None: no cadence is set).
+def cadence_ran_out(conn: Connection, summary: Table, today: date) -> Any | None:
+    """SQL: the purpose's person has no touch within its cadence (None: no cadence is set).
 
-    The cut-off date of each cadence is computed here (portable SQL, no date arithmetic in
-    the database).
+    "Touched" is the touch summary's last touch (services/insights_summary.py: on or
+    before today; a meeting, a talk, a gift or a request, asked or done), the same rule as
+    the overdue list of the review and ``kinmyaku due``; the caller joins ``summary`` on the
+    purpose's person (outer: someone never touched has no last touch). The cut-off date of
+    each cadence is computed here (portable SQL, no date arithmetic in the database).
     """
     cadences = sorted(
         {
             int(c)
             for c in conn.execute(
-                select(purposes.c.cadence_days).where(purposes.c.cadence_days.is_not(None))
+                select(purposes.c.cadence_days)
+                .where(purposes.c.cadence_days.is_not(None))
+                .distinct()
             ).scalars()
         }
     )
@@ -158,40 +163,46 @@ def touched_within_cadence(conn: Connection, today: date) -> Any | None:
     cutoff = case(
         *((purposes.c.cadence_days == c, literal(today - timedelta(days=c))) for c in cadences)
     )
-    pid = purposes.c.person_id
-    touched = or_(
-        exists().where(
-            interaction_people.c.person_id == pid,
-            interactions.c.id == interaction_people.c.interaction_id,
-            interactions.c.date > cutoff,
-        ),
-        exists().where(exchanges.c.person_id == pid, exchanges.c.date > cutoff),
-        exists().where(encounters.c.person_id == pid, encounters.c.date > cutoff),
-        exists().where(requests.c.person_id == pid, requests.c.asked_on > cutoff),
-    )
-    return touched
+    last = summary.c.last_touch_on
+    return or_(last.is_(None), last <= cutoff)
 
 
-def cadence_overdue(conn: Connection, *, today: date, limit: int) -> list[CadenceRow]:
-    """People whose purpose cadence ran out (no touch within it) and who are not snoozed."""
-    touched = touched_within_cadence(conn, today)
-    if touched is None:
+def cadence_overdue(
+    conn: Connection, summary: Table, *, today: date, limit: int
+) -> list[CadenceRow]:
+    """People whose purpose cadence ran out (no touch within it) and who are not snoozed.
+
+    ``summary``: the fresh touch summary (``refresh_touch_summary``).
+    """
+    ran_out = cadence_ran_out(conn, summary, today)
+    if ran_out is None:
         return []
     pid = purposes.c.person_id
     rows = conn.execute(
         select(pid, purposes.c.cadence_days, purposes.c.goal, people.c.family_name)
-        .add_columns(people.c.given_name)
+        .add_columns(people.c.given_name, summary.c.last_touch_on)
         .join(people, people.c.id == pid)
-        .where(purposes.c.cadence_days.is_not(None), ~touched, ~snoozed_clause(pid, today))
+        .outerjoin(summary, summary.c.person_id == pid)
+        .where(purposes.c.cadence_days.is_not(None), ran_out, ~snoozed_clause(pid, today))
         .order_by(purposes.c.cadence_days, people.c.sort_key, pid)
         .limit(limit)
     ).all()
     return [
         CadenceRow(
-            int(r.person_id), display_name(r.family_name, r.given_name), r.cadence_days, r.goal
+            int(r.person_id),
+            display_name(r.family_name, r.given_name),
+            r.cadence_days,
+            r.goal,
+            _day(r.last_touch_on),
         )
         for r in rows
     ]
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def snoozed_clause(person_id: Any, today: date) -> Any:
