@@ -22,14 +22,13 @@ from kinmyaku.domain.insights import (
 )
 from kinmyaku.domain.model import RequestStatus
 from kinmyaku.domain.people import display_name
+from kinmyaku.storage.read import current_jobs
 from kinmyaku.storage.schema import (
-    affiliations,
     encounters,
     events,
     exchanges,
     interaction_people,
     interactions,
-    organizations,
     people,
     requests,
 )
@@ -143,15 +142,6 @@ def followups(
     """People met at an event in the last 30 days with no follow-up yet, oldest due first."""
     since = today - timedelta(days=FOLLOWUP_HORIZON_DAYS)
     e, p = encounters, people
-    recent = select(e.c.person_id).where(
-        e.c.date > since, e.c.date <= today, e.c.event_id.is_not(None)
-    )
-    current = (  # the current jobs of the people met lately only, not everyone's
-        select(affiliations.c.person_id, func.max(affiliations.c.id).label("aid"))
-        .where(affiliations.c.is_current.is_(True), affiliations.c.person_id.in_(recent))
-        .group_by(affiliations.c.person_id)
-        .subquery()
-    )
     rows = conn.execute(
         select(
             e.c.person_id,
@@ -160,13 +150,9 @@ def followups(
             events.c.name.label("event"),
             p.c.family_name,
             p.c.given_name,
-            organizations.c.name.label("organization"),
         )
         .join(events, events.c.id == e.c.event_id)
         .join(p, p.c.id == e.c.person_id)
-        .outerjoin(current, current.c.person_id == e.c.person_id)
-        .outerjoin(affiliations, affiliations.c.id == current.c.aid)
-        .outerjoin(organizations, organizations.c.id == affiliations.c.organization_id)
         .where(e.c.date > since, e.c.date <= today)
     ).all()
     if not rows:
@@ -189,11 +175,17 @@ def followups(
         params=params,
     )
     info = {int(r.person_id): r for r in rows}
+    # The current company of the people met lately only (by id: PostgreSQL read every
+    # affiliation for a subquery of them).
+    jobs: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(met), IDS_CHUNK):
+        jobs.update(current_jobs(conn, met[start : start + IDS_CHUNK]))
     items = []
     for f in queue:
         row = info[f.encounter.person_id]
         name = display_name(row.family_name, row.given_name)
-        items.append(FollowUpItem(Named(row.person_id, name), row.organization or "", f))
+        company = jobs.get(int(row.person_id), ("", ""))[0]
+        items.append(FollowUpItem(Named(row.person_id, name), company or "", f))
     return items
 
 

@@ -197,14 +197,26 @@ def overdue(
         .order_by(s.c.last_touch_on, s.c.person_id)
         .limit(rows)
     )
+    # Written as "no such row" tests, not outer joins filtered on NULL, so that PostgreSQL
+    # walks people by id and stops at the page (an outer join made it scan everyone).
+    pid = people.c.id
+    paced_, snoozed_ = purposes.alias("paced"), keep_in_touch.alias("snoozed")
     untouched = (
-        select(people.c.id, s.c.last_touch_on, no_tier, *columns)
+        select(pid, literal(None, Date).label("last_touch_on"), no_tier, *columns)
         .select_from(people)
-        .outerjoin(s, s.c.person_id == people.c.id)
-        .outerjoin(purposes, purposes.c.person_id == people.c.id)
-        .outerjoin(keep_in_touch, keep_in_touch.c.person_id == people.c.id)
-        .where(s.c.last_touch_on.is_(None), *plain)
-        .order_by(people.c.id)
+        .outerjoin(purposes, purposes.c.person_id == pid)
+        .outerjoin(keep_in_touch, keep_in_touch.c.person_id == pid)
+        .where(
+            ~exists().where(s.c.person_id == pid, s.c.last_touch_on.is_not(None)),
+            ~exists().where(paced_.c.person_id == pid, paced_.c.cadence_days.is_not(None)),
+            ~exists().where(
+                snoozed_.c.person_id == pid,
+                snoozed_.c.snoozed_until.is_not(None),
+                snoozed_.c.snoozed_until > today,
+            ),
+            plain[2],
+        )
+        .order_by(pid)
         .limit(rows)
     )
     subjects = [c for stmt in (special, touched, untouched) for c in _subjects(conn, stmt)]

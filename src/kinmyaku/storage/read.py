@@ -55,7 +55,8 @@ _SUMMARY_ROWS = select(
 ).where(people.c.id.in_(IDS))
 
 
-def _current_jobs(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+def current_jobs(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """(organisation, title) of these people's current job (the latest one they hold)."""
     rows = conn.execute(_CURRENT_JOBS, {"ids": list(ids)}).all()
     jobs: dict[int, tuple[str, str]] = {}
     for pid, org, title in rows:
@@ -85,7 +86,7 @@ def summaries(
         return []
     ids = list(ids)
     rows = {r.id: r for r in conn.execute(_SUMMARY_ROWS, {"ids": ids})}
-    jobs = _current_jobs(conn, ids)
+    jobs = current_jobs(conn, ids)
     contacts: dict[int, Any] = {}
     if with_last_contact:
         for start in range(0, len(ids), 500):
