@@ -95,11 +95,21 @@ def open_requests(
         stmt = stmt.where(r.c.side == side)
     if due_by is not None:
         stmt = stmt.where(r.c.due_on.is_not(None), r.c.due_on <= due_by)
-    if limit is not None:
+    statements = [stmt]
+    if limit is not None and due_by is not None:
+        # Every one has a due day, so "overdue first" is the due day's order: one read per
+        # open status in the order of the index on (status, due_on), each cut at the limit
+        # (one read of both had the database sort them all); sorted and cut below.
+        statements = [
+            stmt.where(r.c.status == status).order_by(r.c.due_on, r.c.id).limit(limit)
+            for status in OPEN
+        ]
+    elif limit is not None:
         overdue_first = case((and_(r.c.due_on.is_not(None), r.c.due_on < today), 0), else_=1)
         stmt = stmt.order_by(overdue_first, r.c.due_on.is_(None), r.c.due_on, r.c.id).limit(limit)
+        statements = [stmt]
     found = []
-    for x in conn.execute(stmt).all():
+    for x in (row for one in statements for row in conn.execute(one).all()):
         due = x.due_on
         name = (names or {}).get(x.person_id) or display_name(x.family_name, x.given_name)
         found.append(
@@ -117,7 +127,7 @@ def open_requests(
             )
         )
     found.sort(key=lambda o: (not o.overdue, o.due_on is None, o.due_on or date.max, o.id))
-    return found
+    return found if limit is None else found[:limit]
 
 
 IDS_CHUNK = 5_000
