@@ -22,9 +22,9 @@ from kinmyaku.domain.model import RequestStatus
 from kinmyaku.services import relations
 from kinmyaku.services.insights import snooze_person
 from kinmyaku.services.insights_reads import followups as event_followups
-from kinmyaku.services.insights_summary import ensure_touch_summary, refresh_touch_summary
+from kinmyaku.services.insights_summary import ensure_touch_summary
 from kinmyaku.storage import followups as rows
-from kinmyaku.storage.schema import requests
+from kinmyaku.storage.schema import requests, touch_summary
 from kinmyaku.storage.uow import UnitOfWork
 
 HORIZON_DAYS = 7
@@ -138,10 +138,10 @@ def _events(conn: Connection, today: date, now: datetime, params: InsightParams)
     return list(found.values())
 
 
-def _cadences(conn: Connection, today: date, limit: int, params: InsightParams) -> list[DueItem]:
-    summary = refresh_touch_summary(conn, today=today, params=params)
+def _cadences(conn: Connection, today: date, limit: int) -> list[DueItem]:
+    # The callers brought the touch summary up to date (ensure_touch_summary) just before.
     found = []
-    for c in rows.cadence_overdue(conn, summary, today=today, limit=limit):
+    for c in rows.cadence_overdue(conn, touch_summary, today=today, limit=limit):
         touched = c.last_touch_on
         due = touched + timedelta(days=c.cadence_days) if touched else today
         found.append(
@@ -184,12 +184,16 @@ def agenda_of(
     params: InsightParams = DEFAULT_PARAMS,
     limit: int = LIMIT,
 ) -> Agenda:
-    """The follow-up list inside the caller's transaction, oldest due first."""
+    """The follow-up list inside the caller's transaction, oldest due first.
+
+    The cadences are read from the touch summary: bring it up to date first, in a
+    transaction of its own (``ensure_touch_summary``), as ``list_followups`` does.
+    """
     until = today + timedelta(days=HORIZON_DAYS)
     found = [
         *_logged(conn, today, until, limit),
         *_events(conn, today, now, params),
-        *_cadences(conn, today, limit, params),
+        *_cadences(conn, today, limit),
         *_requests(conn, today, until, limit),
     ]
     found.sort(key=lambda d: (d.due_on, d.source, d.key[:1], int(d.key[1:])))

@@ -22,13 +22,14 @@ from kinmyaku.domain.insights import (
 )
 from kinmyaku.domain.model import RequestStatus
 from kinmyaku.domain.people import display_name
-from kinmyaku.storage.read import current_jobs
 from kinmyaku.storage.schema import (
+    affiliations,
     encounters,
     events,
     exchanges,
     interaction_people,
     interactions,
+    organizations,
     people,
     requests,
 )
@@ -151,7 +152,17 @@ def followups(
 ) -> list[FollowUpItem]:
     """People met at an event in the last 30 days with no follow-up yet, oldest due first."""
     since = today - timedelta(days=FOLLOWUP_HORIZON_DAYS)
-    e, p = encounters, people
+    e, p, a = encounters, people, affiliations
+    # The current company of each person met lately only, looked up by person (PostgreSQL
+    # read every affiliation for a grouped subquery of them).
+    company = (
+        select(organizations.c.name)
+        .join(a, a.c.organization_id == organizations.c.id)
+        .where(a.c.person_id == e.c.person_id, a.c.is_current.is_(True))
+        .order_by(a.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     rows = conn.execute(
         select(
             e.c.person_id,
@@ -160,6 +171,7 @@ def followups(
             events.c.name.label("event"),
             p.c.family_name,
             p.c.given_name,
+            company.label("organization"),
         )
         .join(events, events.c.id == e.c.event_id)
         .join(p, p.c.id == e.c.person_id)
@@ -185,17 +197,11 @@ def followups(
         params=params,
     )
     info = {int(r.person_id): r for r in rows}
-    # The current company of the people met lately only (by id: PostgreSQL read every
-    # affiliation for a subquery of them).
-    jobs: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(met), IDS_CHUNK):
-        jobs.update(current_jobs(conn, met[start : start + IDS_CHUNK]))
     items = []
     for f in queue:
         row = info[f.encounter.person_id]
         name = display_name(row.family_name, row.given_name)
-        company = jobs.get(int(row.person_id), ("", ""))[0]
-        items.append(FollowUpItem(Named(row.person_id, name), company or "", f))
+        items.append(FollowUpItem(Named(row.person_id, name), row.organization or "", f))
     return items
 
 

@@ -302,7 +302,8 @@ def totals_fresh(
     conn: Connection, *, today: date, params: InsightParams, parts: Iterable[str] = tuple(PARTS)
 ) -> bool:
     """True when the stored totals (of these parts) are those of ``today`` and ``params``."""
-    return set(parts) <= fresh_parts(conn, today=today, params=params)
+    wanted = set(parts)
+    return not wanted or wanted <= fresh_parts(conn, today=today, params=params)
 
 
 def invalidate(conn: Connection) -> None:

@@ -10,25 +10,25 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     Table,
-    case,
     delete,
     exists,
     func,
     insert,
-    literal,
     or_,
     select,
+    union_all,
     update,
 )
 
 from kinmyaku.domain.model import RequestStatus
 from kinmyaku.domain.people import display_name
+from kinmyaku.storage.insights_queries import age_days
 from kinmyaku.storage.schema import (
     interaction_people,
     interactions,
@@ -118,19 +118,23 @@ def _fields(row: LoggedRow) -> dict[str, Any]:
 def due_requests(conn: Connection, *, until: date, limit: int) -> list[RequestRow]:
     """Open requests due on or before ``until`` (either side), earliest first."""
     r, p = requests, people
-    # One read per open status, each in the order of the index on (status, due_on) and cut
-    # at the limit, merged here: one read of both statuses had the database sort them all.
-    found: list[Any] = []
-    for status in OPEN:
-        found += conn.execute(
-            select(r.c.id, r.c.person_id, r.c.side, r.c.what, r.c.due_on, p.c.family_name)
-            .add_columns(p.c.given_name)
-            .join(p, p.c.id == r.c.person_id)
-            .where(r.c.status == status, r.c.due_on.is_not(None), r.c.due_on <= until)
-            .order_by(r.c.due_on, r.c.id)
-            .limit(limit)
-        ).all()
-    rows = sorted(found, key=lambda x: (x.due_on, x.id))[:limit]
+    # Each open status read in the order of the index on (status, due_on) and cut at the
+    # limit, then the two merged (one read of both had the database sort them all).
+    each = [
+        select(r.c.id, r.c.person_id, r.c.side, r.c.what, r.c.due_on)
+        .where(r.c.status == status, r.c.due_on.is_not(None), r.c.due_on <= until)
+        .order_by(r.c.due_on, r.c.id)
+        .limit(limit)
+        .subquery()
+        for status in OPEN
+    ]
+    both = union_all(*(select(one) for one in each)).subquery()
+    rows = conn.execute(
+        select(both, p.c.family_name, p.c.given_name)
+        .join(p, p.c.id == both.c.person_id)
+        .order_by(both.c.due_on, both.c.id)
+        .limit(limit)
+    ).all()
     return [
         RequestRow(
             int(x.id),
@@ -144,32 +148,16 @@ def due_requests(conn: Connection, *, until: date, limit: int) -> list[RequestRo
     ]
 
 
-def cadence_ran_out(conn: Connection, summary: Table, today: date) -> Any | None:
-    """SQL: the purpose's person has no touch within its cadence (None: no cadence is set).
+def cadence_ran_out(conn: Connection, summary: Table, today: date) -> Any:
+    """SQL: the purpose's person has no touch within its cadence.
 
     "Touched" is the touch summary's last touch (services/insights_summary.py: on or
     before today; a meeting, a talk, a gift or a request, asked or done), the same rule as
     the overdue list of the review and ``kinmyaku due``; the caller joins ``summary`` on the
-    purpose's person (outer: someone never touched has no last touch). The cut-off date of
-    each cadence is computed here (portable SQL, no date arithmetic in the database).
+    purpose's person (outer: someone never touched has no last touch).
     """
-    cadences = sorted(
-        {
-            int(c)
-            for c in conn.execute(
-                select(purposes.c.cadence_days)
-                .where(purposes.c.cadence_days.is_not(None))
-                .distinct()
-            ).scalars()
-        }
-    )
-    if not cadences:
-        return None
-    cutoff = case(
-        *((purposes.c.cadence_days == c, literal(today - timedelta(days=c))) for c in cadences)
-    )
     last = summary.c.last_touch_on
-    return or_(last.is_(None), last <= cutoff)
+    return or_(last.is_(None), age_days(conn, last, today) >= purposes.c.cadence_days)
 
 
 def cadence_overdue(
@@ -180,8 +168,6 @@ def cadence_overdue(
     ``summary``: the fresh touch summary (``refresh_touch_summary``).
     """
     ran_out = cadence_ran_out(conn, summary, today)
-    if ran_out is None:
-        return []
     pid = purposes.c.person_id
     rows = conn.execute(
         select(pid, purposes.c.cadence_days, purposes.c.goal, people.c.family_name)
