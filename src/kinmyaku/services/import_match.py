@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, select
 
-from kinmyaku.domain.identity.profile import Features, features, holder_key
+from kinmyaku.domain.identity.profile import Features, holder_key, joined_features
 from kinmyaku.services.identity.matching import IdentityIndex, Match, load_identity_index
 from kinmyaku.services.import_prepare import PreparedRecord, features_of_record
 from kinmyaku.storage.schema import (
@@ -124,7 +124,7 @@ class MatchIndex:
             aliases=(*profile.aliases, *_record_alias(record)),
             digest=profile.digest,
         )
-        self.identity.add(features(merged))
+        self.identity.add(joined_features(known, record, merged))
 
 
 def _record_alias(record: Features) -> tuple[tuple[str, str, str, str], ...]:
