@@ -17,10 +17,21 @@ after the warm-up minute and at the end, and the achieved rate.  It passes when 
 error, the RSS at the end is within +10 % of the RSS after the warm-up minute, and the
 last minute's p95 is at most twice the first's.
 
+Also reported: the CPU seconds of the server (all its processes) and of this driver a
+request, and the slope of the RSS after the warm-up minute (least squares, MB a minute).
+
     python benchmarks/soak.py --db /tmp/soak.sqlite3 --people 2000 --rate 200 --minutes 10
     python benchmarks/soak.py --db postgresql+psycopg://postgres@127.0.0.1:55447/soak ...
 
-tests/web/test_soak_short.py runs it for about 20 seconds on SQLite and PostgreSQL in CI.
+``--cpu-by-kind SECONDS`` sends each kind of request alone instead (four sessions, as fast
+as answered) and prints the server's CPU milliseconds a request by kind, and what the
+soak's mix costs.  ``--probe DIR`` runs the server under :func:`probed_server`, which
+writes its RSS, glibc's heap figures (in use against free) and Python's object count to
+``DIR/memory.jsonl`` every 5 s and the object types that grew to ``DIR/growth.txt``
+(environment switches in :func:`start_server`): it tells a leak (objects and bytes in use
+grow) from a heap that keeps what was freed (only the free part grows).
+
+tests/web/test_soak_short.py runs it for about 15 seconds on SQLite and PostgreSQL in CI.
 """
 
 from __future__ import annotations
@@ -55,6 +66,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ALERT = re.compile(r'role="alert"[^>]*>\s*(?:<p>)?([^<]+)<')
 UPLOAD = re.compile(r'name="upload" value="([A-Za-z0-9_-]{43})"')
 PASS_GROWTH = 0.10
+KEEPALIVE = 2.0
+"""Seconds the driver keeps an idle connection (uvicorn's keep-alive timeout is 5)."""
 PASS_P95_RATIO = 2.0
 
 
@@ -82,16 +95,36 @@ def kinmyaku_command() -> str:
 
 
 def start_server(
-    db: str, *, workers: int = 1, lang: str = "ja", wait: float = 60, log: Path | None = None
+    db: str,
+    *,
+    workers: int = 1,
+    lang: str = "ja",
+    wait: float = 60,
+    log: Path | None = None,
+    probe: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Server:
     """``kinmyaku serve`` in a child process (its own process group; its errors go to
-    ``log``); returns once /healthz answers."""
+    ``log``); returns once /healthz answers.
+
+    With ``probe`` (a folder) the server runs under :func:`probed_server`, which writes
+    its memory figures there every few seconds (``KINMYAKU_SOAK_TRACE=1``: tracemalloc's
+    top growth as well; ``KINMYAKU_SOAK_STACKS=1``: where its threads spend their time;
+    ``KINMYAKU_SOAK_NO_TRIM=1``: without web/memory.py's arena limit and trims, to compare).
+    """
     port = free_port()
     command = [kinmyaku_command(), "--db", db, "--lang", lang, "serve", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    if probe is not None:
+        probe.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, __file__, PROBE_FLAG, str(probe), "--", *command[1:]]
     with open(log or os.devnull, "wb") as errors:
         process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + wait
@@ -152,6 +185,146 @@ def rss_bytes(pid: int) -> int:
         total += int(match.group(1)) * 1024 if match else 0
         todo += _children(current)
     return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its descendants alive now."""
+    total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        todo += _children(current)
+    return total
+
+
+# ---- the probe inside the server (benchmark only) -------------------------------------
+
+PROBE_FLAG = "--as-probed-server"
+PROBE_EVERY = 5.0
+TYPES_EVERY = 30.0
+
+
+def _mallinfo() -> dict[str, int]:
+    """glibc's heap figures (all arenas): bytes in use, free inside the heap, mmapped."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost")]  # fmt: skip
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = MallInfo2
+        info = libc.mallinfo2()
+    except (OSError, AttributeError):
+        return {}
+    return {"heap": info.arena, "mmapped": info.hblkhd, "in_use": info.uordblks + info.hblkhd,
+            "free_in_heap": info.fordblks}  # fmt: skip
+
+
+def _probe(out: Path, trace: bool) -> None:
+    """Every few seconds: RSS, glibc heap, Python objects; tracemalloc's growth if on."""
+    import gc
+    import tracemalloc
+
+    started = time.monotonic()
+    first_types: Counter[str] | None = None
+    first_snapshot: tracemalloc.Snapshot | None = None
+    next_types = started + TYPES_EVERY
+    with open(out / "memory.jsonl", "a") as lines:
+        while True:
+            time.sleep(PROBE_EVERY)
+            now = time.monotonic()
+            row: dict[str, Any] = {"t": round(now - started, 1), "rss": rss_bytes(os.getpid())}
+            row.update(_mallinfo())
+            row["objects"] = len(gc.get_objects())
+            if trace:
+                row["traced"] = tracemalloc.get_traced_memory()[0]
+            lines.write(json.dumps(row) + "\n")
+            lines.flush()
+            if now < next_types:
+                continue
+            next_types = now + TYPES_EVERY
+            types = Counter(type(o).__name__ for o in gc.get_objects())
+            first_types = first_types or types
+            grown = Counter({k: v - first_types.get(k, 0) for k, v in types.items()})
+            report = [f"== {now - started:.0f} s: object types grown since {TYPES_EVERY:g} s"]
+            report += [f"{count:+8d} {name}" for name, count in grown.most_common(15)]
+            if trace:
+                snapshot = tracemalloc.take_snapshot().filter_traces(
+                    [tracemalloc.Filter(False, tracemalloc.__file__)]
+                )
+                first_snapshot = first_snapshot or snapshot
+                report.append("-- tracemalloc: growth since the first snapshot")
+                for stat in snapshot.compare_to(first_snapshot, "traceback")[:12]:
+                    report.append(f"{stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d}")
+                    report += ["      " + line for line in stat.traceback.format()[-8:]]
+            with open(out / "growth.txt", "a") as text:
+                text.write("\n".join(report) + "\n")
+
+
+def _sample_stacks(out: Path, every: float = 0.005) -> None:
+    """A sampling profiler of every thread (cProfile sees one thread only): inclusive and
+    own counts per function, written to ``stacks.txt`` every 30 s."""
+    import threading
+
+    me = threading.get_ident()
+    idle = {"select", "wait", "_worker", "get", "accept", "_wait_for_tstate_lock", "poll"}
+    own: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    samples, next_dump = 0, time.monotonic() + 30
+    while True:
+        time.sleep(every)
+        for ident, frame in sys._current_frames().items():
+            if ident == me or frame.f_code.co_name in idle:
+                continue
+            samples += 1
+            seen: set[str] = set()
+            leaf = True
+            current: Any = frame
+            while current is not None:
+                code = current.f_code
+                name = f"{code.co_filename.split('site-packages/')[-1]}:{code.co_name}"
+                if leaf:
+                    own[name] += 1
+                    leaf = False
+                if name not in seen:
+                    inclusive[name] += 1
+                    seen.add(name)
+                current = current.f_back
+        if time.monotonic() > next_dump:
+            next_dump = time.monotonic() + 30
+            lines = [f"{samples} busy samples; inclusive:"]
+            lines += [f"{n / samples:6.1%} {k}" for k, n in inclusive.most_common(60)]
+            lines += ["own:"] + [f"{n / samples:6.1%} {k}" for k, n in own.most_common(40)]
+            (out / "stacks.txt").write_text("\n".join(lines) + "\n")
+
+
+def probed_server(argv: list[str]) -> None:
+    """Run ``kinmyaku ARGS`` (after ``--``) with the probe threads writing to ``argv[0]``."""
+    import threading
+    import tracemalloc
+
+    out = Path(argv[0])
+    trace = os.environ.get("KINMYAKU_SOAK_TRACE") == "1"
+    if trace:
+        tracemalloc.start(10)
+    threading.Thread(target=_probe, args=(out, trace), daemon=True).start()
+    if os.environ.get("KINMYAKU_SOAK_STACKS") == "1":
+        threading.Thread(target=_sample_stacks, args=(out,), daemon=True).start()
+    if os.environ.get("KINMYAKU_SOAK_NO_TRIM") == "1":  # the "before" of web/memory.py
+        from kinmyaku.web.memory import MemoryTrim
+
+        MemoryTrim.start = lambda self: None  # type: ignore[method-assign]
+    from kinmyaku.cli.main import run as kinmyaku_main
+
+    sys.argv = ["kinmyaku", *argv[argv.index("--") + 1 :]]
+    kinmyaku_main()
 
 
 def prepare_db(db: str, *, people: int, seed: int = 1) -> None:
@@ -236,7 +409,11 @@ def _message(response: httpx.Response) -> str:
 
 async def login(base: str) -> Visitor:
     """A new browser session, with the CSRF token taken from the quick-add form."""
-    visitor = Visitor(httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False))
+    # An idle connection is dropped after 2 s, before uvicorn closes it (5 s): reusing one
+    # the server is closing that moment fails with no answer, which a browser would retry.
+    limits = httpx.Limits(keepalive_expiry=KEEPALIVE)
+    client = httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False, limits=limits)
+    visitor = Visitor(client)
     page = await visitor.client.get("/people/new")
     found = CSRF.search(page.text)
     if page.status_code != 200 or not found:
@@ -354,12 +531,14 @@ async def drive(
     seed: int = 15,
     rss_every: float = 2.0,
     import_every: float = 5.0,
+    cpu: dict[str, float] | None = None,
 ) -> tuple[list[Sample], list[tuple[float, int]], float]:
     """Send the mixed load; returns the samples, (time, RSS) readings and the seconds run.
 
     Quick adds and logs are drawn at random among the writes; a small import (preview,
     then confirm) is sent every ``import_every`` seconds by one of the writers, as someone
-    bringing in a few cards now and then would.
+    bringing in a few cards now and then would.  ``cpu``, when given, receives the CPU
+    seconds the server and this driver spent during the run.
     """
     rng = random.Random(seed)
     load = Load(server.base, await person_ids(server.base, rng), rng)
@@ -389,6 +568,7 @@ async def drive(
             await asyncio.sleep(rss_every)
 
     load.started = time.monotonic()
+    server_cpu, driver_cpu = cpu_seconds(server.process.pid), time.process_time()
     watcher = asyncio.create_task(watch_memory())
     importer = asyncio.create_task(import_now_and_then())
     interval, due, end = 1 / rate, load.started, load.started + seconds
@@ -409,10 +589,96 @@ async def drive(
     if tasks:
         await asyncio.wait(tasks, timeout=120)
     watcher.cancel()
+    if cpu is not None:
+        cpu["server"] = cpu_seconds(server.process.pid) - server_cpu
+        cpu["driver"] = time.process_time() - driver_cpu
     memory.append((time.monotonic() - load.started, rss_bytes(server.process.pid)))
     for visitor in reading + writing:
         await visitor.client.aclose()
     return load.samples, memory, ran
+
+
+KINDS: dict[str, Op] = {
+    "people": read_people_list, "search": read_search, "person": read_person,
+    "review": read_review, "today": read_today, "api": read_api,
+    "quick_add": write_quick_add, "log": write_log, "import": write_import,
+}  # fmt: skip
+
+
+async def cpu_by_kind(
+    server: Server,
+    *,
+    seconds: float = 10.0,
+    concurrency: int = 4,
+    seed: int = 15,
+    kinds: list[str] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Each kind of request alone, as fast as ``concurrency`` sessions send it, for
+    ``seconds``: the server's and this driver's CPU milliseconds per request, and the rate.
+
+    An import counts as its two requests (preview, then confirm).
+    """
+    rng = random.Random(seed)
+    load = Load(server.base, await person_ids(server.base, rng), rng)
+    visitors = [await login(server.base) for _ in range(concurrency)]
+    found: dict[str, dict[str, float]] = {}
+    for name, op in KINDS.items():
+        if kinds and name not in kinds:
+            continue
+        for visitor in visitors:  # warm: templates compiled, statements cached
+            await op(load, visitor)
+        first = len(load.samples)
+        server_cpu, driver_cpu = cpu_seconds(server.process.pid), time.process_time()
+        began = time.monotonic()
+        end = began + seconds
+
+        async def send(visitor: Visitor, op: Op = op, end: float = end) -> None:
+            while time.monotonic() < end:
+                await op(load, visitor)
+
+        await asyncio.gather(*(send(v) for v in visitors))
+        ran = time.monotonic() - began
+        done = load.samples[first:]
+        count = max(1, len(done))
+        found[name] = {
+            "requests": len(done),
+            "errors": sum(is_error(s) for s in done),
+            "rate": len(done) / ran,
+            "server_ms": (cpu_seconds(server.process.pid) - server_cpu) * 1000 / count,
+            "driver_ms": (time.process_time() - driver_cpu) * 1000 / count,
+            "p50_ms": percentile([s.seconds for s in done], 50) * 1000,
+        }
+    for visitor in visitors:
+        await visitor.client.aclose()
+    return found
+
+
+def print_cpu_by_kind(found: dict[str, dict[str, float]], mix: dict[str, float]) -> None:
+    """The per-kind table, and the CPU of the soak's mix a request (weighted)."""
+    print(f"{'kind':<10} {'requests':>8} {'errors':>6} {'req/s':>7} {'server CPU ms':>13}"
+          f" {'driver CPU ms':>13} {'p50 ms':>7}")  # fmt: skip
+    for name, row in found.items():
+        print(f"{name:<10} {row['requests']:>8.0f} {row['errors']:>6.0f} {row['rate']:>7.1f}"
+              f" {row['server_ms']:>13.2f} {row['driver_ms']:>13.2f}"
+              f" {row['p50_ms']:>7.1f}")  # fmt: skip
+    weight = sum(mix.values())
+    if set(mix) - set(found):
+        return
+    mixed = sum(found[k]["server_ms"] * w for k, w in mix.items()) / weight
+    print(
+        f"the soak's mix: {mixed:.2f} ms of server CPU a request: at most "
+        f"{1000 / mixed:.0f} req/s a core, {2000 / mixed:.0f} on two idle cores (derived)"
+    )
+
+
+def soak_mix(write_share: float, rate: float, import_every: float) -> dict[str, float]:
+    """The share of each kind of request in the soak (the weights of :func:`drive`)."""
+    reads = {"people": 2, "search": 5, "person": 5, "review": 0.5, "today": 1.5, "api": 3}
+    writes = {"quick_add": 1.0, "log": 1.5}
+    mix = {k: (1 - write_share) * w / sum(reads.values()) for k, w in reads.items()}
+    mix |= {k: write_share * w / sum(writes.values()) for k, w in writes.items()}
+    mix["import"] = 2 / (import_every * rate)
+    return mix
 
 
 def _pick(rng: random.Random, ops: list[tuple[Op, float]]) -> Op:
@@ -433,6 +699,14 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def rss_slope(memory: list[tuple[float, int]]) -> float:
+    """The least-squares slope of (seconds, RSS bytes) readings, in bytes a second."""
+    mean_t = sum(t for t, _ in memory) / len(memory)
+    mean_r = sum(r for _, r in memory) / len(memory)
+    spread = sum((t - mean_t) ** 2 for t, _ in memory)
+    return sum((t - mean_t) * (r - mean_r) for t, r in memory) / spread if spread else 0.0
 
 
 def summarise(
@@ -472,6 +746,7 @@ def summarise(
         for g in [[s for s in samples if s.op == op]]
     }
     growth = rss_end / rss_warm - 1 if rss_warm else 0.0
+    after = [(at, rss) for at, rss in memory if at >= bucket]
     ratio = last / first if first else float("nan")
     return {
         "requests": len(samples),
@@ -484,6 +759,7 @@ def summarise(
         "p95_ratio_last_first": ratio,
         "rss_mb": {"start": rss_start / 2**20, "warm": rss_warm / 2**20, "end": rss_end / 2**20},
         "rss_growth": growth,
+        "rss_slope_mb_per_minute": rss_slope(after) * 60 / 2**20 if len(after) > 2 else None,
         "pass": {
             "no_errors": not errors,
             "no_memory_growth": growth <= PASS_GROWTH,
@@ -512,6 +788,12 @@ def print_report(report: dict[str, Any], *, target: float, label: str) -> None:
     print(f"server RSS: start {rss['start']:.1f} MB, after warm-up {rss['warm']:.1f} MB, "
           f"end {rss['end']:.1f} MB ({report['rss_growth']:+.1%} since warm-up)")  # fmt: skip
     print(f"p95 last minute / first minute: {report['p95_ratio_last_first']:.2f}")
+    cpu = report.get("cpu_ms_per_request")
+    if cpu:
+        print(f"CPU a request: server {cpu['server']:.2f} ms, this driver {cpu['driver']:.2f} ms")
+    slope = report.get("rss_slope_mb_per_minute")
+    if slope is not None:
+        print(f"RSS slope after warm-up: {slope:+.2f} MB a minute")
     checks = report["pass"]
     print(f"PASS no errors: {checks['no_errors']}; "
           f"no memory growth (end <= warm-up + {PASS_GROWTH:.0%}): {checks['no_memory_growth']}; "
@@ -533,12 +815,28 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--log", type=Path, help="the server's error output goes here")
+    parser.add_argument("--probe", type=Path, help="folder for the server's memory figures")
+    parser.add_argument(
+        "--cpu-by-kind", type=float, metavar="SECONDS", help="measure each kind alone instead"
+    )
+    parser.add_argument("--kinds", nargs="*", choices=sorted(KINDS), help="with --cpu-by-kind")
     args = parser.parse_args()
     if args.people:
         print(f"filling {args.db} with a demo of {args.people} people ...", flush=True)
         prepare_db(args.db, people=args.people)
-    server = start_server(args.db, workers=args.workers, log=args.log)
+    server = start_server(args.db, workers=args.workers, log=args.log, probe=args.probe)
     load_before = os.getloadavg()
+    if args.cpu_by_kind:
+        try:
+            found = asyncio.run(cpu_by_kind(server, seconds=args.cpu_by_kind, kinds=args.kinds))
+        finally:
+            stop_server(server)
+        print_cpu_by_kind(found, soak_mix(args.write_share, args.rate, args.import_every))
+        print(f"load average before {load_before}, after {os.getloadavg()}")
+        if args.json:
+            args.json.write_text(json.dumps(found, indent=2))
+        return
+    cpu: dict[str, float] = {}
     try:
         samples, memory, ran = asyncio.run(
             drive(
@@ -549,11 +847,13 @@ def main() -> None:
                 write_share=args.write_share,
                 in_flight=args.in_flight,
                 import_every=args.import_every,
+                cpu=cpu,
             )
         )
     finally:
         stop_server(server)
     report = summarise(samples, memory, ran, bucket=args.bucket)
+    report["cpu_ms_per_request"] = {k: v * 1000 / max(1, len(samples)) for k, v in cpu.items()}
     report["machine"] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
@@ -570,4 +870,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == [PROBE_FLAG]:
+        probed_server(sys.argv[2:])
+    else:
+        main()

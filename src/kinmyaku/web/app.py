@@ -25,6 +25,7 @@ from kinmyaku.web import routes
 from kinmyaku.web.dav import dav_routes
 from kinmyaku.web.deps import csrf_protect, make_templates, render
 from kinmyaku.web.duplicate_count import DuplicateCount
+from kinmyaku.web.memory import MemoryTrim
 from kinmyaku.web.middleware import (
     HeadAsGet,
     KinmyakuMiddleware,
@@ -48,9 +49,11 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     """Build the web app for a kinmyaku app; ``host`` is the address the server binds to."""
     upkeep = DailySummary(app)
     duplicates = DuplicateCount(app)
+    trimmer = MemoryTrim()
 
     @asynccontextmanager
     async def lifespan(_web: FastAPI) -> AsyncIterator[None]:
+        trimmer.start()  # first: fewer malloc arenas for the worker threads (web/memory.py)
         await run_in_threadpool(upkeep.refresh)  # before the first request is served
         # Everything loaded so far (modules, templates, compiled statements) lives as long
         # as the server: keep it out of the garbage collector's scans of every request.
@@ -62,6 +65,7 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
         yield
         duplicates.stop()
         upkeep.stop()
+        trimmer.stop()
 
     web = FastAPI(
         lifespan=lifespan,
