@@ -8,7 +8,9 @@ its Japanese data is missing, ``require_tesseract`` says so in the user's langua
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -90,3 +92,353 @@ def orientation(image: Any) -> tuple[int, float]:
     except pytesseract.TesseractError:
         return 0, 0.0
     return int(found.get("rotate", 0)), float(found.get("orientation_conf", 0.0))
+
+
+@dataclass(frozen=True)
+class SideText:
+    """One side as read: its lines (reading order) and whether its text is vertical."""
+
+    lines: list[OcrLine]
+    vertical: bool
+
+
+NAME_READINGS = ((40, False), (40, True), (32, False), (52, False))
+"""Heights (pixels) the name's row is scaled to for its second readings, and binarised."""
+LINE_TARGET = 40
+"""Height (pixels) an uncertain small line is scaled to for its second reading."""
+SURE = 0.85
+"""Page readings at or above this OCR confidence are not read again."""
+LOW_CONFIDENCE = 0.55
+
+
+def _ink(card: Any) -> Any:
+    """Text ink as a 0/1 mask: adaptive threshold, with solid shapes (bands, logos) removed."""
+    import cv2
+    import numpy as np
+
+    height, width = card.shape
+    binary = cv2.adaptiveThreshold(
+        card, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 51, 18
+    )
+    margin_y, margin_x = int(0.02 * height), int(0.02 * width)
+    binary[:margin_y], binary[height - margin_y :] = 0, 0
+    binary[:, :margin_x], binary[:, width - margin_x :] = 0, 0
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    keep = np.ones(count, bool)
+    keep[0] = False
+    for index in range(1, count):
+        _, _, w, h, area = stats[index]
+        solid = area > 0.45 * w * h and h > 0.15 * height and w > 0.15 * height
+        if area < 5 or w > 0.5 * width or h > 0.4 * height or solid:
+            keep[index] = False
+    return keep[labels].astype(np.uint8)
+
+
+def _bands(mask: Any, vertical: bool) -> list[tuple[int, int, int, int]]:
+    """Rows of text (columns when vertical): (start, end, low, high) across and along."""
+    import numpy as np
+
+    profile = mask.sum(axis=0 if vertical else 1)
+    rows = np.flatnonzero(profile > 1).tolist()
+    runs: list[list[int]] = []
+    for at in rows:
+        if runs and at - runs[-1][1] <= 2:
+            runs[-1][1] = at
+        else:
+            runs.append([at, at])
+    out = []
+    for start, end in runs:
+        if end - start < 6:
+            continue
+        strip = mask[:, start : end + 1] if vertical else mask[start : end + 1]
+        along = np.flatnonzero(strip.sum(axis=1 if vertical else 0))
+        out.append((start, end + 1, int(along[0]), int(along[-1]) + 1))
+    return out
+
+
+def _name_band(bands: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int] | None:
+    """The band of the tallest text (the name): much taller than the card's usual line."""
+    bands = [b for b in bands if b[3] - b[2] >= 1.5 * (b[1] - b[0])]
+    if len(bands) < 2:
+        return None
+    sizes = sorted(b[1] - b[0] for b in bands)
+    median = sizes[len(sizes) // 2]
+    best = max(bands, key=lambda b: b[1] - b[0])
+    return best if best[1] - best[0] >= 1.45 * median else None
+
+
+def _line_box(
+    line: OcrLine, bands: list[tuple[int, int, int, int]], vertical: bool
+) -> tuple[int, int, int, int]:
+    """A line's box widened to its band of ink: OCR's box may have lost a first character."""
+    box = _box(line, vertical)
+    low, high = (box[0], box[2]) if vertical else (box[1], box[3])
+    for start, end, first, last in bands:
+        if _overlap(low, high, start, end) > 0.6 and end - start <= 1.6 * (high - low):
+            if vertical:
+                return min(box[0], start), min(box[1], first), max(box[2], end), max(box[3], last)
+            return min(box[0], first), min(box[1], start), max(box[2], last), max(box[3], end)
+    return box
+
+
+def _crop(card: Any, box: tuple[int, int, int, int], target: int, binary: bool) -> Any:
+    """A box (x0, y0, x1, y1) cut out with a margin, scaled so its height is ``target``."""
+    import cv2
+
+    x0, y0, x1, y1 = box
+    pad = max(4, (min(x1 - x0, y1 - y0)) // 5)
+    crop = card[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
+    factor = target * (1 + 2 * pad / max(1, min(x1 - x0, y1 - y0))) / max(1, min(crop.shape))
+    method = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+    crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=method)
+    if binary:
+        _, crop = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return crop
+
+
+def _read_stacked(crops: list[Any], vertical: bool) -> list[list[OcrLine]]:
+    """Each crop's lines, from one tesseract run over all crops stacked with white gaps."""
+    import numpy as np
+
+    if not crops:
+        return []
+    gap = 30
+    if vertical:
+        crops = [np.ascontiguousarray(c.T) for c in crops]  # stacked side by side below
+    across = max(c.shape[1] for c in crops) + 2 * gap
+    rows = [np.full((gap, across), 255, np.uint8)]
+    spans = []
+    at = gap
+    for crop in crops:
+        row = np.full((crop.shape[0], across), 255, np.uint8)
+        row[:, gap : gap + crop.shape[1]] = crop
+        rows += [row, np.full((gap, across), 255, np.uint8)]
+        spans.append((at, at + crop.shape[0]))
+        at += crop.shape[0] + gap
+    sheet = np.vstack(rows)
+    lang, psm = ("jpn_vert", 5) if vertical else ("jpn", 6)
+    if vertical:
+        sheet = np.ascontiguousarray(sheet.T)
+    found: list[list[OcrLine]] = [[] for _ in crops]
+    for line in read_lines(sheet, lang=lang, psm=psm, vertical=vertical):
+        middle = line.x + line.width / 2 if vertical else line.y + line.extent / 2
+        for index, (low, high) in enumerate(spans):
+            if low - gap / 2 <= middle <= high + gap / 2:
+                found[index].append(line)
+    return found
+
+
+def _joined(lines: list[OcrLine], vertical: bool) -> tuple[str, float]:
+    ordered = sorted(lines, key=lambda line: line.y if vertical else line.x)
+    text = " ".join(line.text for line in ordered).strip()
+    confidence = min((line.confidence for line in ordered), default=0.0)
+    return text, confidence
+
+
+def _tallest(lines: list[OcrLine], vertical: bool) -> tuple[str, float]:
+    """The tallest of a band's lines: a band cut too wide also holds a bit of its neighbours."""
+    if not lines:
+        return "", 0.0
+    top = max(line.height for line in lines)
+    return _joined([line for line in lines if line.height >= 0.7 * top], vertical)
+
+
+def _box(line: OcrLine, vertical: bool) -> tuple[int, int, int, int]:
+    if vertical:
+        return line.x, line.y, line.x + line.width, line.y + line.extent
+    return line.x, line.y, line.x + line.width, line.y + line.extent
+
+
+def _overlap(low: int, high: int, start: int, end: int) -> float:
+    return max(0, min(high, end) - max(low, start)) / max(1, min(high - low, end - start))
+
+
+def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
+    """The name's band read again at two sizes and binarised, and each uncertain line read
+    again larger, all in one tesseract run; every reading is kept as an alternative."""
+    bands = _bands(_ink(card), vertical)
+    band = _name_band(bands)
+    crops: list[Any] = []
+    owners: list[int] = []  # -1: the name band; else the index of the line read again
+    name_box: tuple[int, int, int, int] | None = None
+    if band is not None:
+        start, end, low, high = band
+        name_box = (start, low, end, high) if vertical else (low, start, high, end)
+        for target, binary in NAME_READINGS:
+            crops.append(_crop(card, name_box, target, binary))
+            owners.append(-1)
+    in_name = []
+    for index, line in enumerate(lines):
+        across = (line.x, line.x + line.width) if vertical else (line.y, line.y + line.extent)
+        inside = band is not None and _overlap(*across, band[0], band[1]) > 0.5
+        in_name.append(inside)
+        latin = line.text.isascii() and (
+            line.confidence >= 0.5 or re.search(r"@|http|www|\d", line.text) is not None
+        )
+        if inside or line.confidence >= SURE or latin or not line.extent:
+            continue
+        crops.append(_crop(card, _line_box(line, bands, vertical), LINE_TARGET, False))
+        owners.append(index)
+    spans = [
+        (line.x, line.x + line.width) if vertical else (line.y, line.y + line.extent)
+        for line in lines
+    ]
+    missed = [  # rows of ink no line covers: a line the page reading skipped
+        b
+        for b in bands
+        if b is not band and not any(_overlap(low, high, b[0], b[1]) > 0.3 for low, high in spans)
+    ][:3]
+    for start, end, low, high in missed:
+        box = (start, low, end, high) if vertical else (low, start, high, end)
+        crops.append(_crop(card, box, LINE_TARGET, False))
+        owners.append(-2)
+    found = _read_stacked(crops, vertical)
+    out = list(lines)
+    for index in set(owners) - {-1, -2}:
+        texts = [_joined(found[k], vertical) for k, o in enumerate(owners) if o == index]
+        text, confidence = max(texts, key=lambda t: t[1])
+        line = lines[index]
+        alternatives = (line.text,) if text and text != line.text else ()
+        if text and confidence > line.confidence:
+            out[index] = replace(line, text=text, confidence=confidence, alternatives=alternatives)
+        elif text and text != line.text:
+            out[index] = replace(line, alternatives=(text,))
+    if name_box is not None:
+        readings = [_tallest(found[k], vertical) for k, o in enumerate(owners) if o == -1]
+        readings += [
+            (line.text, line.confidence)
+            for line, inside in zip(lines, in_name, strict=True)
+            if inside
+        ]
+        readings = [r for r in readings if r[0]]
+        if readings:
+            text, confidence = max(readings, key=lambda r: r[1])
+            x0, y0, x1, y1 = name_box
+            size = (x1 - x0) if vertical else (y1 - y0)
+            name = OcrLine(
+                text,
+                x0,
+                y0,
+                x1 - x0,
+                size,
+                confidence,
+                y1 - y0,
+                alternatives=tuple(dict.fromkeys(r[0] for r in readings if r[0] != text)),
+            )
+            out = [line for line, inside in zip(out, in_name, strict=True) if not inside]
+            out.append(mend_unreadable(card, name, vertical))
+    for (start, end, low, high), lines_found in zip(
+        missed, [found[k] for k, o in enumerate(owners) if o == -2], strict=True
+    ):
+        text, confidence = _joined(lines_found, vertical)
+        if text and confidence >= 0.5:
+            size = end - start
+            if vertical:
+                out.append(OcrLine(text, start, low, size, size, confidence, high - low))
+            else:
+                out.append(OcrLine(text, low, start, high - low, size, confidence, size))
+    key = (lambda line: -line.x) if vertical else (lambda line: line.y)
+    return sorted(out, key=key)
+
+
+def _mean(lines: list[OcrLine]) -> float:
+    return sum(line.confidence for line in lines) / len(lines) if lines else 0.0
+
+
+def read_side(data: bytes) -> SideText:
+    """Find, flatten, turn upright and OCR one side of a card, its name and doubtful lines
+    read twice."""
+    from kinmyaku.services import card_image
+
+    require_tesseract()
+    card = card_image.find_card(card_image.decode(data))
+    card_image.check_sharp(card)
+    vertical = False
+    if card.shape[0] > card.shape[1]:
+        turn, certainty = orientation(card)
+        if turn in (90, 270) and certainty >= 1.5:
+            card = card_image.rotate(card, turn)
+        else:
+            vertical = True
+    lang, psm = ("jpn_vert", 5) if vertical else ("jpn+eng", 6)
+    lines = read_lines(card, lang=lang, psm=psm, vertical=vertical)
+    if not vertical and _mean(lines) < LOW_CONFIDENCE:
+        turned = card_image.rotate(card, 180)
+        again = read_lines(turned, lang=lang, psm=psm)
+        if _mean(again) > _mean(lines):
+            card, lines = turned, again
+    if not lines:
+        raise card_image.CardImageError("No text could be read on the card")
+    return SideText(reread(card, lines, vertical), vertical)
+
+
+FONTS = tuple(
+    f"/usr/share/fonts/opentype/noto/Noto{face}CJK-{weight}.ttc"
+    for face in ("Sans", "Serif")
+    for weight in ("Bold", "Regular")
+)
+UNREADABLE = {"邊": "邉", "高": "髙", "崎": "﨑"}
+"""Kanji tesseract's Japanese model cannot write (邉 髙 﨑) -> the one it writes instead."""
+
+
+def _glyphs(text: str, height: int, path: str) -> Any:
+    """``text`` drawn in a font, cut to its ink and scaled to ``height`` pixels, as 0/1."""
+    import cv2
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(path, 96, index=0)
+    image = Image.new("L", (110 * len(text) + 40, 140), 255)
+    ImageDraw.Draw(image).text((20, 10), text, font=font, fill=0)
+    ink = np.asarray(image) < 128
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    cut = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.uint8) * 255
+    width = max(1, round(cut.shape[1] * height / cut.shape[0]))
+    return cv2.resize(cut, (width, height), interpolation=cv2.INTER_AREA) > 127
+
+
+def _variant_wins(card: Any, box: tuple[int, int, int, int], family: str, variant: str) -> bool:
+    """Whether the family name's ink on the card looks more like ``variant`` (渡邉) than like
+    what OCR wrote (渡邊): both drawn in the Noto fonts, compared pixel by pixel."""
+    import os.path
+
+    import cv2
+    import numpy as np
+
+    fonts = [f for f in FONTS if os.path.exists(f)]
+    x0, y0, x1, y1 = box
+    crop = card[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2]
+    if not fonts or crop.size == 0:
+        return False
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if len(rows) < 8 or len(cols) < 8:
+        return False
+    ink = ink[rows[0] : rows[-1] + 1, cols[0] :].astype(bool)
+    best = {family: 0.0, variant: 0.0}
+    for path in fonts:
+        for text in best:
+            drawn = _glyphs(text, ink.shape[0], path)
+            width = min(drawn.shape[1], ink.shape[1])
+            seen = ink[:, :width]
+            score = float((seen & drawn[:, :width]).sum()) / max(
+                1, float((seen | drawn[:, :width]).sum())
+            )
+            best[text] = max(best[text], score)
+    return best[variant] > best[family] + 0.01
+
+
+def mend_unreadable(card: Any, name: OcrLine, vertical: bool) -> OcrLine:
+    """The name with 邊/高/崎 turned into 邉/髙/﨑 where the ink says so (tesseract cannot
+    write those three)."""
+    from kinmyaku.domain.cards.names import split_name
+
+    family, _ = split_name(" ".join(name.text.split()[:2]) if " " in name.text else name.text)
+    if vertical or not any(ch in UNREADABLE for ch in family):
+        return name
+    variant = "".join(UNREADABLE.get(ch, ch) for ch in family)
+    box = (name.x, name.y, name.x + name.width, name.y + name.extent)
+    if not _variant_wins(card, box, family, variant):
+        return name
+    texts = [t.replace(family, variant) for t in (name.text, *name.alternatives)]
+    return replace(name, text=texts[0], alternatives=tuple(texts[1:]))

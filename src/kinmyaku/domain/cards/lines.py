@@ -19,6 +19,8 @@ class OcrLine:
     """The engine's mean word confidence, 0..1."""
     extent: int = 0
     """The box's height in pixels."""
+    alternatives: tuple[str, ...] = ()
+    """Other readings of the same line (read again larger, or binarised), best first."""
 
 
 @dataclass

@@ -21,8 +21,8 @@ from functools import lru_cache
 import jaconv
 
 from kinmyaku.domain.cards import labels
+from kinmyaku.domain.cards import names as cardnames
 from kinmyaku.domain.cards.lines import CardFields, OcrLine
-from kinmyaku.domain.cards.surnames import FAMILY_READINGS
 from kinmyaku.domain.names import (
     collapse_long_vowels,
     has_kana,
@@ -49,11 +49,39 @@ def _median_height(lines: Sequence[OcrLine]) -> int:
     return sizes[len(sizes) // 2] if sizes else 0
 
 
+def _valid_number(number: str) -> bool:
+    digits = labels.digits_of(number)
+    return digits.startswith("0") and len(digits) == (11 if digits[1:3] in _LONG else 10)
+
+
+_LONG = ("50", "60", "70", "80", "90")
+
+
+def _numbers_fit(text: str) -> int:
+    """How well a reading's phone numbers fit Japanese numbering (valid count, less invalid)."""
+    found = labels.phones_in(text)
+    return sum(1 if _valid_number(number) else -2 for _, number, _ in found)
+
+
+def _best_reading(line: OcrLine) -> str:
+    """Of a line's readings, the one whose phone numbers are well formed (a doubled digit,
+    a dash read as 1, in one reading and not the other)."""
+    texts = [labels.kanji_numerals(labels.normalize(t)) for t in (line.text, *line.alternatives)]
+    if len(texts) == 1 or not labels.phones_in(texts[0]):
+        return texts[0]
+    return max(texts, key=_numbers_fit)
+
+
+_LEADING_NOISE = re.compile(r"^[_|｜、。,.:;'\"~`\s]+")
+
+
 def _clean(lines: Sequence[OcrLine]) -> list[OcrLine]:
     cleaned = []
     for line in lines:
-        for text in labels.split_labels(labels.kanji_numerals(labels.normalize(line.text))):
-            cleaned.append(replace(line, text=text))
+        for text in labels.split_labels(_best_reading(line)):
+            text = _LEADING_NOISE.sub("", text)  # a card's edge or a band read as _ | 、
+            if text:
+                cleaned.append(replace(line, text=text))
     return cleaned
 
 
@@ -84,7 +112,12 @@ def _take_contacts(fields: CardFields, line: OcrLine) -> bool:
         return True
     url = _URL.search(compact)
     if url or re.fullmatch(r"[a-z0-9\-]+(\.[a-z0-9\-]+)*\.(jp|com|net|org|io|dev)/?", compact):
-        fields.url = fields.url or (url.group(0) if url else compact).rstrip("/.")
+        found = (url.group(0) if url else compact).rstrip("/.")
+        found = re.sub(r"(?i)^(https?://)?w{2,4}\.", lambda m: (m.group(1) or "") + "www.", found)
+        scheme, _, rest = found.rpartition("://")
+        host, slash, path = rest.partition("/")
+        found = (scheme.lower() + "://" if scheme else "") + host.lower() + slash + path
+        fields.url = fields.url or found  # a host has no capitals: Www. is OCR's
         fields.confidence.setdefault("url", 0.9 * line.confidence)
         return True
     numbers = labels.phones_in(text)
@@ -198,20 +231,7 @@ def _take_english(fields: CardFields, line: OcrLine) -> bool:
 
 
 def _split_name(name: str) -> tuple[str, str]:
-    parts = name.split()
-    if len(parts) == 2 and parts[0] in FAMILY_READINGS:
-        return parts[0], parts[1]
-    joined = "".join(parts)
-    shortest = len(parts[0]) + 1 if len(parts) == 2 else 1  # 林田 健 stays 林田
-    if joined in FAMILY_READINGS and len(parts) < 2:
-        return joined, ""  # the given name was not read: better missing than wrong
-    for size in (4, 3, 2, 1):
-        if size >= shortest and len(joined) > size and joined[:size] in FAMILY_READINGS:
-            return joined[:size], joined[size:]  # 五十 嵐圭 (OCR's space) -> 五十嵐 圭
-    if len(parts) == 2:
-        return parts[0], parts[1]
-    cut = 2 if len(joined) >= 3 else 1
-    return joined[:cut], joined[cut:]
+    return cardnames.split_name(name)
 
 
 def _sound(text: str) -> str:
@@ -221,13 +241,13 @@ def _sound(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _family_sounds() -> frozenset[str]:
-    return frozenset(_sound(r) for r in FAMILY_READINGS.values())
+    return frozenset(_sound(r) for r in cardnames.family_names().values())
 
 
 def _romaji_reading(word: str, written: str, family: bool) -> str:
     key = _sound(word)
-    if family and written in FAMILY_READINGS:
-        known = FAMILY_READINGS[written]
+    if family and written in cardnames.family_names():
+        known = cardnames.family_names()[written]
         if _sound(known) == key:
             return known
     if written:
@@ -243,7 +263,7 @@ def _apply_romaji(fields: CardFields) -> None:
     """Readings from a romaji line (Kenta TAKAHASHI, TAKAHASHI Kenta, Takahashi Kenta)."""
     first, second = fields.romaji.split()
     family_sound = _sound(fields.family_reading or "")
-    known = FAMILY_READINGS.get(fields.family_name, "")
+    known = cardnames.family_names().get(fields.family_name, "")
     known_sound = _sound(known) if known else ""
     keys = [_sound(w) for w in (first, second)]
     families = {family_sound, known_sound} - {""} or _family_sounds()
@@ -260,19 +280,47 @@ def _apply_romaji(fields: CardFields) -> None:
 
 
 def _apply_kana(fields: CardFields, reading: str, confidence: float) -> None:
-    parts = to_hiragana(reading).replace("・", " ").split()
-    if len(parts) == 2:
-        fields.family_reading, fields.given_reading = parts
-    else:
-        joined = "".join(parts)
-        known = FAMILY_READINGS.get(fields.family_name, "")
-        if known and joined.startswith(known):
-            fields.family_reading, fields.given_reading = known, joined[len(known) :]
-        else:
-            cut = max(1, min(len(joined) - 1, len(joined) // 2))
-            fields.family_reading, fields.given_reading = joined[:cut], joined[cut:]
+    joined = to_hiragana(reading).replace("・", "").replace(" ", "")
+    family, given = fields.family_name, fields.given_name
+    cut = 0
+    if family:
+        for guess in (cardnames.family_names().get(family, ""), _infer(family)):
+            if guess and joined.startswith(guess) and len(guess) < len(joined):
+                cut = len(guess)
+                break
+    if not cut and given:
+        for guess in sorted(cardnames.given_names().get(given, frozenset()) | {_infer(given)}):
+            if guess and joined.endswith(guess) and len(guess) < len(joined):
+                cut = len(joined) - len(guess)
+                break
+    if not cut:
+        parts = to_hiragana(reading).replace("・", " ").split()
+        cut = len(parts[0]) if len(parts) == 2 else max(1, min(len(joined) - 1, len(joined) // 2))
+    fields.family_reading, fields.given_reading = joined[:cut], joined[cut:]
     fields.confidence["family_reading"] = 0.85 * confidence
     fields.confidence["given_reading"] = 0.85 * confidence
+
+
+def _infer(text: str) -> str:
+    from kinmyaku.domain.readings import infer_reading
+
+    return infer_reading(text)
+
+
+def _printed(kana: OcrLine | None, romaji: str) -> cardnames.Printed:
+    """The reading the card prints, for checking the name against."""
+    if kana is not None:
+        return cardnames.Printed(joined=to_hiragana(kana.text.replace(" ", "").replace("・", "")))
+    words = romaji.split()
+    if len(words) != 2:
+        return cardnames.Printed()
+    first, second = words
+    sounds = _family_sounds()
+    if (second.isupper() and not first.isupper()) or (
+        _sound(second) in sounds and _sound(first) not in sounds
+    ):
+        first, second = second, first
+    return cardnames.Printed(family=_sound(first), given=_sound(second))
 
 
 def parse_lines(raw: Sequence[OcrLine]) -> CardFields:
@@ -294,20 +342,23 @@ def parse_lines(raw: Sequence[OcrLine]) -> CardFields:
         if not (taken or _take_english(fields, line)):
             rest.append(line)
         index += 1
-    kana: OcrLine | None = None
-    names = []
-    for line in rest:
+    kanas: list[int] = []
+    names: list[OcrLine] = []
+    tall = 1.4 * _median_height(raw)
+    for at, line in enumerate(rest):
         compact = line.text.replace(" ", "")
-        if _KANA_ONLY.match(line.text) and len(compact) >= 3 and kana is None:
-            kana = line
-        elif _LATIN_NAME.match(line.text) and not fields.romaji:
+        if _KANA_ONLY.match(line.text) and len(compact) >= 3:
+            kanas.append(at)
+        elif _LATIN_NAME.match(line.text) and not fields.romaji and line.confidence >= 0.4:
             fields.romaji = line.text
         elif _NAME_CHARS.match(line.text) and not is_kana(compact):
             names.append(line)
-        elif line.height >= 1.4 * _median_height(raw):
-            kept = _NOT_NAME.sub("", line.text).strip()  # OCR noise beside a large name
-            if len(kept.replace(" ", "")) >= 2 and _NAME_CHARS.match(kept):
-                names.append(replace(line, text=kept, confidence=line.confidence * 0.8))
+        elif line.height >= tall or line.alternatives:
+            texts = [_NOT_NAME.sub("", t).strip() for t in (line.text, *line.alternatives)]
+            kept = [t for t in texts if len(t.replace(" ", "")) >= 2 and _NAME_CHARS.match(t)]
+            if kept and (line.height >= tall or _NAME_CHARS.match(line.text)):
+                names.append(replace(line, text=kept[0], confidence=line.confidence * 0.8))
+    kana: OcrLine | None = None
     if names:
         best = max(names, key=lambda n: (n.height, -len(n.text)))
         row = [  # OCR may cut 東海林　雅人 at its wide space into two lines of one row
@@ -320,21 +371,55 @@ def parse_lines(raw: Sequence[OcrLine]) -> CardFields:
         texts = [n.text for n in sorted(row, key=lambda n: n.x)] if best in row else [best.text]
         texts = [t for t in dict.fromkeys(texts) if not any(t != o and t in o for o in texts)]
         text = " ".join(texts)  # a band read again holds a line read before: once
-        fields.family_name, fields.given_name = _split_name(text)
-        tall = best.height >= 1.3 * min((n.height for n in raw if n.height), default=0)
-        certainty = 0.9 if tall else 0.6
-        known = fields.family_name in FAMILY_READINGS
-        fields.confidence["family_name"] = (certainty if known else 0.6) * best.confidence
-        fields.confidence["given_name"] = certainty * best.confidence
-    elif kana is not None and fields.romaji == "":
-        fields.family_name, fields.given_name = _split_name(kana.text)
-        fields.confidence["family_name"] = fields.confidence["given_name"] = 0.4
+        readings = [(text, best.confidence)]
+        readings += [(alt, 0.9 * best.confidence) for alt in best.alternatives]
+        place = next((i for i, line in enumerate(rest) if line.y >= best.y), len(rest))
+        options: list[OcrLine | None] = [  # the reading printed next to the name, first
+            rest[i] for i in sorted(kanas, key=lambda i: abs(i - place))[:2]
+        ]
+        chosen = [
+            (cardnames.choose_name(readings, _printed(o, "")), -n, o, "")
+            for n, o in enumerate(options)
+        ]
+        if fields.romaji:
+            found = cardnames.choose_name(readings, _printed(None, fields.romaji))
+            chosen.append((found, -len(options), None, fields.romaji))
+        nothing = cardnames.choose_name(readings, cardnames.Printed())  # a misread reading
+        chosen.append((nothing, -len(chosen), None, ""))
+        (family, given, certainty), _, kana, fields.romaji = max(
+            chosen, key=lambda c: (c[0][2], c[1])
+        )
+        fields.family_name, fields.given_name = family, given
+        big = best.height >= 1.3 * min((n.height for n in raw if n.height), default=0)
+        fields.confidence["family_name"] = certainty * (1.0 if big else 0.7)
+        fields.confidence["given_name"] = certainty * (1.0 if big else 0.7)
+    elif kanas:
+        kana = rest[kanas[0]]
+        if fields.romaji == "":
+            fields.family_name, fields.given_name = _split_name(kana.text)
+            fields.confidence["family_name"] = fields.confidence["given_name"] = 0.4
     if kana is not None:
         _apply_kana(fields, kana.text, kana.confidence)
     if fields.romaji:
         _apply_romaji(fields)
     _guess_readings(fields)
+    fields.emails = _mend_emails(fields)
     return fields
+
+
+def _mend_emails(fields: CardFields) -> list[str]:
+    """Addresses with the dot OCR lost after an initial put back (kkimura@ -> k.kimura@,
+    when the card's name is Kimura K.), and one address read twice kept once."""
+    family = _sound(fields.family_reading) if fields.family_reading else ""
+    given = _sound(fields.given_reading) if fields.given_reading else ""
+    out: list[str] = []
+    for email in fields.emails:
+        user, _, domain = email.partition("@")
+        if family and given and "." not in user and user == given[:1] + family:
+            email = f"{user[0]}.{user[1:]}@{domain}"
+        if not any(e.replace(".", "") == email.replace(".", "") for e in out):
+            out.append(email)
+    return out
 
 
 def _guess_readings(fields: CardFields) -> None:
@@ -342,7 +427,7 @@ def _guess_readings(fields: CardFields) -> None:
     from kinmyaku.domain.readings import infer_reading
 
     if fields.family_name and not fields.family_reading:
-        known = FAMILY_READINGS.get(fields.family_name, "")
+        known = cardnames.family_names().get(fields.family_name, "")
         fields.family_reading = known or infer_reading(fields.family_name)
         fields.confidence["family_reading"] = 0.5 if known else 0.3
     if fields.given_name and not fields.given_reading:
@@ -358,8 +443,11 @@ def merge_sides(front: CardFields, back: CardFields) -> CardFields:
             setattr(merged, name, getattr(back, name))
             merged.confidence[name] = back.confidence.get(name, 0.5)
     for email in back.emails:
-        if email not in merged.emails:
+        same = [e for e in merged.emails if e.replace(".", "") == email.replace(".", "")]
+        if not same:
             merged.emails.append(email)
+        elif email.count(".") > same[0].count("."):  # the side that kept its dots
+            merged.emails[merged.emails.index(same[0])] = email
     known = {labels.digits_of(p["number"]) for p in merged.phones}
     for phone in back.phones:
         if labels.digits_of(phone["number"]) not in known:
