@@ -11,12 +11,28 @@ from test_i18n import ast_msgids, babel_keywords, babel_msgids, placeholders
 from kinmyaku.i18n import LOCALES, catalog
 
 PACKAGE = LOCALES.parent
-MODULES = ["services/app_passwords.py", "services/carddav.py", "web/dav.py", "cli/dav.py"]
+MODULES = [
+    "services/app_passwords.py",
+    "services/carddav.py",
+    "services/dav_cards.py",
+    "services/dav_trash.py",
+    "services/dav_history.py",
+    "services/dav_merge.py",
+    "web/dav.py",
+    "web/routes/pages_carddav.py",
+    "cli/dav.py",
+]
 HELP = [
     "App passwords for phones and address books that sync (CardDAV).",
     "The device's name (e.g. iPhone); its user name too.",
     "Make an app password for a device (shown once: write it into the device now).",
     "Revoke an app password: that device can no longer sync.",
+    # The sync log's actions (web/routes/pages_carddav.py ACTION_WORDS, shown translated)
+    "created",
+    "edited",
+    "edited (merged with changes made here)",
+    "deleted",
+    "deleted (kept in Deleted from devices)",
 ]
 
 

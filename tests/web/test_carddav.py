@@ -4,12 +4,14 @@ ETags, sync tokens and the login rules, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import base64
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kinmyaku.bootstrap import App
 from kinmyaku.services.app_passwords import (
@@ -18,6 +20,8 @@ from kinmyaku.services.app_passwords import (
     revoke_app_password,
 )
 from kinmyaku.services.auth import set_password
+from kinmyaku.services.dav_history import sync_log
+from kinmyaku.services.forget import forget_person
 from kinmyaku.services.importing import list_imports
 from kinmyaku.services.people import PersonInput, add_person, edit_person
 from kinmyaku.storage.schema import imports, people, provenance
@@ -266,3 +270,65 @@ def test_refused_without_tls_from_the_network(app: App) -> None:
     with TestClient(web, base_url="http://127.0.0.1", client=("192.0.2.7", 5000)) as remote:
         answer = remote.request("PROPFIND", "/dav/", headers=_basic("Laptop", made.password))
     assert answer.status_code == 403 and "HTTPS" in answer.text
+
+
+def test_put_without_if_match_over_a_changed_card_merges_by_field(
+    app: App, dav: TestClient
+) -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:佐藤;花子;;;\r\nFN:佐藤 花子\r\nORG:山田商事\r\n"
+        "TITLE:部長\r\nEMAIL:hanako@example.jp\r\nEND:VCARD\r\n"
+    )
+    assert dav.put(f"{BOOK}m.vcf", content=card).status_code == 201
+    assert dav.get(f"{BOOK}m.vcf").status_code == 200  # the phone holds this version
+    with app.uow() as conn:
+        [pid] = conn.execute(select(people.c.id)).scalars().all()
+    # On the server: a new title and a phone number.
+    edit_person(
+        app.uow(), pid, PersonInput(company="山田商事", title="社長", phones=["03-1234-5678"])
+    )
+    # On the phone, from the old version: a nickname, a new e-mail, another title.
+    theirs = card.replace("TITLE:部長", "TITLE:課長\r\nNICKNAME:ハナ").replace("hanako@", "hana@")
+    answer = dav.put(f"{BOOK}m.vcf", content=theirs)
+    assert answer.status_code == 204 and "etag" not in answer.headers  # fetch it again
+    text = dav.get(f"{BOOK}m.vcf").text
+    assert "NICKNAME:ハナ" in text and "hana@example.jp" in text and "hanako@" not in text
+    assert "TITLE:社長" in text and "03-1234-5678" in text  # the server's title wins
+    with app.uow() as conn:
+        rows = conn.execute(
+            select(provenance.c.before).where(provenance.c.entity == "field_conflict")
+        ).scalars()
+        conflicts = [json.loads(row) for row in rows]
+    assert conflicts == [
+        {"field": "title", "base": "部長", "ours": "社長", "theirs": "課長", "kept": "社長"}
+    ]
+    assert [line.action for line in sync_log(app.uow())] == ["merged", "created"]
+    # A stale If-Match is still refused (RFC 7232): the phone fetches the card again.
+    stale = dav.put(f"{BOOK}m.vcf", content=theirs, headers={"If-Match": '"old"'})
+    assert stale.status_code == 412
+    forget_person(app.uow(), pid)  # both values leave with the person
+    with app.uow() as conn:
+        left = select(provenance.c.id).where(provenance.c.entity == "field_conflict")
+        assert conn.execute(left).first() is None
+
+
+def test_every_request_notes_the_device_and_writes_go_to_the_log(app: App, dav: TestClient) -> None:
+    assert dav.put(f"{BOOK}n.vcf", content=CARD).status_code == 201
+    [device] = list_app_passwords(app.uow())
+    assert device.last_used is not None
+    [line] = sync_log(app.uow())
+    assert (line.device, line.action, line.name) == ("iPhone", "created", "佐藤 花子")
+
+
+def test_a_change_time_in_the_future_hides_no_edit(app: App, dav: TestClient, suzuki: int) -> None:
+    other = add_person(app.uow(), PersonInput(family_name="田中"))
+    with app.uow() as conn:  # as the demo's generated data, or a clock set back
+        conn.execute(
+            update(people)
+            .where(people.c.id == suzuki)
+            .values(updated_at=datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1))
+        )
+    token = _sync(dav).findtext(f"{D}sync-token") or ""
+    edit_person(app.uow(), other, PersonInput(nickname="タナ"))
+    changed = _hrefs_etags(_sync(dav, token))
+    assert f"{BOOK}{other}.vcf" in changed  # the future one is listed too, until its time

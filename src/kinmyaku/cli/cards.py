@@ -52,8 +52,12 @@ def _show(cli: CliContext, fields: CardFields) -> None:
             cli.console.print(f"{cli.t(label)}: {value}", highlight=False, markup=False)
 
 
-def _add(cli: CliContext, fields: CardFields, event: int | None, cue: str) -> int | None:
+def _add(
+    cli: CliContext, fields: CardFields, event: int | None, cue: str, sides: list[bytes]
+) -> int | None:
+    from kinmyaku.domain.identity.candidates import AUTO_MERGE
     from kinmyaku.services.card_add import add_card_person
+    from kinmyaku.services.card_store import store_pending
 
     if not fields.family_name:
         raise KinmyakuError("No name was read on the card; nothing was added")
@@ -66,17 +70,59 @@ def _add(cli: CliContext, fields: CardFields, event: int | None, cue: str) -> in
             name=person.name,
             company=person.company or "-",
         )
-        if fields.company and person.company and fields.company != person.company:
+        sure = found is done.similar[0] and found.probability >= AUTO_MERGE
+        if sure:
+            _update(cli, fields, person.id, event, cue, sides)
+        elif fields.company and person.company and fields.company != person.company:
             cli.say(
                 "Changed jobs? Update them with: kinmyaku edit {id} --company ...", id=person.id
             )
     if done.person_id is not None:
+        back = sides[1] if len(sides) > 1 else None
+        store_pending(cli.app.uow(), front=sides[0], back=back, person_id=done.person_id)
         cli.say(
             "Added #{id} {name}",
             id=done.person_id,
             name=f"{fields.family_name} {fields.given_name}",
         )
     return done.person_id
+
+
+def _update(
+    cli: CliContext, fields: CardFields, pid: int, event: int | None, cue: str, sides: list[bytes]
+) -> None:
+    """The engine is sure the card is a stored person: update them (an undoable import)."""
+    from kinmyaku.services.card_save import Meeting, update_card_person
+    from kinmyaku.services.card_store import store_pending
+    from kinmyaku.services.import_write import REASONS
+
+    uow = cli.app.uow()
+    with uow:
+        ids = store_pending(uow, front=sides[0], back=sides[1] if len(sides) > 1 else None)
+        saved = update_card_person(
+            uow,
+            fields,
+            person_id=pid,
+            today=cli.app.today(),
+            meeting=Meeting(event_id=event, cue=cue),
+            image_ids=ids,
+            lang=cli.lang,
+        )
+    if saved.job_changed:
+        cli.say(
+            "Changed jobs? {old} → {new}: recorded as the current job, the old one kept",
+            old=saved.old_company,
+            new=saved.new_company,
+        )
+    cli.say(
+        "Updated #{id}: {what} (undo: kinmyaku import undo {import_id})",
+        id=pid,
+        what=("、" if cli.lang == "ja" else ", ").join(
+            cli.t(REASONS[w]) for w in dict.fromkeys(saved.why)
+        )
+        or cli.t("card kept"),
+        import_id=saved.import_id,
+    )
 
 
 def _folder(cli: CliContext, folder: Path, dry_run: bool, event: int | None, cue: str) -> None:
@@ -88,12 +134,13 @@ def _folder(cli: CliContext, folder: Path, dry_run: bool, event: int | None, cue
     added = failed = 0
     for path in track(files, description=cli.t("Reading cards"), console=cli.console):
         try:
-            fields = scan_card(_read(cli, path))
+            data = _read(cli, path)
+            fields = scan_card(data)
             cli.console.print(
                 f"{path.name}: {fields.family_name} {fields.given_name} {fields.company}",
                 markup=False,
             )
-            if not dry_run and _add(cli, fields, event, cue) is not None:
+            if not dry_run and _add(cli, fields, event, cue, [data]) is not None:
                 added += 1
         except KinmyakuError as error:
             failed += 1
@@ -133,12 +180,13 @@ def register(app: typer.Typer) -> None:
                 return
             from kinmyaku.services.card_scan import scan_card
 
-            fields = scan_card(_read(cli, front), _read(cli, back) if back is not None else None)
+            sides = [_read(cli, front)] + ([_read(cli, back)] if back is not None else [])
+            fields = scan_card(sides[0], sides[1] if back is not None else None)
             if json_out:
                 print_json(fields.to_json())
             else:
                 _show(cli, fields)
             if not dry_run:
-                _add(cli, fields, event, cue)
+                _add(cli, fields, event, cue, sides)
         except KinmyakuError as error:
             cli.fail(error)

@@ -241,4 +241,9 @@ COMMANDS: dict[str, CommandEntry] = {
         "The browsers logged in to the web app, and logging them out.",
         False,
     ),
+    "sync": CommandEntry(
+        "sync",
+        "Sync people both ways with a CardDAV address book (Radicale ...).",
+        False,
+    ),
 }

@@ -1,10 +1,5 @@
-"""The address book served over CardDAV (web/dav.py): cards, ETags, sync tokens, edits.
-
-A person is the card ``<id>.vcf``, or the name a client chose when it created the card
-(``dav_names``).  A card carries what a phone shows (services/exporting.py's records,
-written by formats/vcard_writer.py) and none of kinmyaku's own data: no notes, no
-encounters, no met-on date or channel.  Its ETag is a hash of the vCard 4.0 text, so it
-changes whenever anything on the card does.
+"""The address book served over CardDAV (web/dav.py): sync tokens and the edits devices
+make (services/dav_cards.py renders and reads the cards; its names are re-exported here).
 
 The sync token (RFC 6578) is three numbers: the latest ``people.updated_at`` (µs), the
 number of people and the latest tombstone (``dav_deleted``).  The changes since a token
@@ -15,28 +10,47 @@ and the client is told to sync in full (RFC 6578 ``valid-sync-token``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, case, delete, func, insert, select, update
 
 from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.domain.model import ContactKind
-from kinmyaku.formats.contentlines import fold
+from kinmyaku.domain.people import display_name
 from kinmyaku.formats.errors import FormatError
 from kinmyaku.formats.postal import address_text
 from kinmyaku.formats.records import ContactRecord
 from kinmyaku.formats.vcard_reader import card_record, read_cards
-from kinmyaku.formats.vcard_writer import vcard_lines
-from kinmyaku.services.exporting import _records_chunk
+from kinmyaku.services.dav_cards import CHUNK as CHUNK
+from kinmyaku.services.dav_cards import Card as Card
+from kinmyaku.services.dav_cards import CardCache as CardCache
+from kinmyaku.services.dav_cards import _cards as _cards
+from kinmyaku.services.dav_cards import _listing, _make_cards, _micros, _names
+from kinmyaku.services.dav_cards import all_cards as all_cards
+from kinmyaku.services.dav_cards import card_listing as card_listing
+from kinmyaku.services.dav_cards import etag_for as etag_for
+from kinmyaku.services.dav_cards import fetch_cards as fetch_cards
+from kinmyaku.services.dav_cards import get_cards as get_cards
+from kinmyaku.services.dav_cards import person_of as person_of
+from kinmyaku.services.dav_cards import persons_of as persons_of
+from kinmyaku.services.dav_cards import render_cards as render_cards
+from kinmyaku.services.dav_cards import vcard_bodies as vcard_bodies
+from kinmyaku.services.dav_cards import vcard_body as vcard_body
+from kinmyaku.services.dav_history import (
+    base_version,
+    forget_name,
+    log_write,
+    note_served_in,
+)
+from kinmyaku.services.dav_merge import input_of, keep_conflicts, merge_card
+from kinmyaku.services.dav_trash import deletion_mode, restored_since, trash_person
 from kinmyaku.services.people import PersonInput, edit_person
 from kinmyaku.storage import people as store
 from kinmyaku.storage.schema import (
@@ -49,10 +63,8 @@ from kinmyaku.storage.schema import (
 )
 from kinmyaku.storage.uow import UnitOfWork
 
-CHUNK = 500
 MAX_CARD = 1024 * 1024
 TOKEN_PREFIX = "http://kinmyaku.invalid/sync/"  # noqa: S105 (a URI, not a secret)
-_NUMBERED = re.compile(r"([1-9][0-9]{0,9})\.vcf")
 _HREF = re.compile(r"[A-Za-z0-9@._~+=-]{1,150}\.vcf")
 _PERSON_COLUMNS: tuple[str, ...] = (
     "family_name",
@@ -84,16 +96,6 @@ class InvalidToken(KinmyakuError):
 
 
 @dataclass(frozen=True, slots=True)
-class Card:
-    """One card: where it is, its ETag and (when asked for) its vCard 4.0 text."""
-
-    href: str
-    person_id: int
-    etag: str
-    body: bytes
-
-
-@dataclass(frozen=True, slots=True)
 class Changes:
     """What sync-collection answers: the token now, cards changed and names deleted."""
 
@@ -102,106 +104,18 @@ class Changes:
     deleted: list[str]
 
 
-def _record_for_phone(record: ContactRecord) -> ContactRecord:
-    return replace(record, notes="", met_on=None, channel=None)
+def _state(conn: Connection, now: datetime) -> tuple[int, int, int]:
+    """(latest change time, number of people, latest tombstone), of the people changed
+    by ``now``.
 
-
-def vcard_body(record: ContactRecord, person_id: int, version: str = "4.0") -> bytes:
-    """A person's card as vCard 4.0, or 3.0 (photo as ENCODING=b) for older clients.
-
-    Its UID is the one the card came with (kept as an extra field), else made from the
-    person's id: clients pair their copy with the server's by it.
-    """
-    lines = vcard_lines(_record_for_phone(record))
-    if not any(line.upper().startswith("UID:") for line in lines):
-        lines.insert(3, f"UID:urn:kinmyaku:person:{person_id}")
-    if version == "3.0":
-        converted = []
-        for line in lines:
-            if line == "VERSION:4.0":
-                line = "VERSION:3.0"
-            elif line.startswith("PHOTO:data:") and ";base64," in line:
-                mime, data = line[len("PHOTO:data:") :].split(";base64,", 1)
-                kind = mime.rsplit("/", 1)[-1].upper()
-                line = f"PHOTO;ENCODING=b;TYPE={kind}:{data}"
-            converted.append(line)
-        lines = converted
-    return b"".join(fold(line) for line in lines)
-
-
-def etag_of(body: bytes) -> str:
-    """The quoted ETag of a card's vCard 4.0 text."""
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def _names(conn: Connection, ids: list[int] | None = None) -> dict[int, str]:
-    stmt = select(dav_names.c.person_id, dav_names.c.href)
-    if ids is not None:
-        stmt = stmt.where(dav_names.c.person_id.in_(ids))
-    return {int(pid): str(href) for pid, href in conn.execute(stmt)}
-
-
-def _cards(conn: Connection, ids: list[int]) -> Iterator[tuple[int, ContactRecord]]:
-    """The records of these people, each with its id (read in chunks, in reading order)."""
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        ordered = list(
-            conn.execute(
-                select(people.c.id)
-                .where(people.c.id.in_(chunk))
-                .order_by(people.c.sort_key, people.c.id)
-            ).scalars()
-        )
-        yield from zip(ordered, _records_chunk(conn, ordered), strict=True)
-
-
-def _make_cards(conn: Connection, ids: list[int], version: str) -> list[Card]:
-    names = _names(conn, ids)
-    found = []
-    for pid, record in _cards(conn, ids):
-        body = vcard_body(record, pid)
-        served = body if version == "4.0" else vcard_body(record, pid, version)
-        found.append(Card(names.get(pid, f"{pid}.vcf"), pid, etag_of(body), served))
-    return found
-
-
-def all_cards(uow: UnitOfWork) -> list[Card]:
-    """Every card with its ETag (a listing: PROPFIND Depth 1, addressbook-query)."""
-    with uow as conn:
-        ids = list(conn.execute(select(people.c.id)).scalars())
-        return _make_cards(conn, ids, "4.0")
-
-
-def person_of(conn: Connection, href: str) -> int | None:
-    """The person a card's name stands for, or None."""
-    pid = conn.execute(select(dav_names.c.person_id).where(dav_names.c.href == href)).scalar()
-    if pid is not None:
-        return int(pid)
-    match = _NUMBERED.fullmatch(href)
-    if match is None:
-        return None
-    pid = int(match.group(1))
-    named = conn.execute(select(dav_names.c.href).where(dav_names.c.person_id == pid)).first()
-    exists = conn.execute(select(people.c.id).where(people.c.id == pid)).first()
-    return pid if exists is not None and named is None else None
-
-
-def get_cards(uow: UnitOfWork, hrefs: list[str], version: str = "4.0") -> dict[str, Card]:
-    """The cards of these names that exist (GET, addressbook-multiget)."""
-    with uow as conn:
-        ids = {href: person_of(conn, href) for href in hrefs}
-        found = _make_cards(conn, [pid for pid in ids.values() if pid is not None], version)
-    return {card.href: card for card in found}
-
-
-def _micros(stamp: datetime | None) -> int:
-    if stamp is None:
-        return 0
-    return int(stamp.replace(tzinfo=UTC).timestamp() * 1_000_000)
-
-
-def _state(conn: Connection) -> tuple[int, int, int]:
-    latest, count = conn.execute(select(func.max(people.c.updated_at), func.count())).one()
+    A person whose change time is in the future (a clock set back, the demo's generated
+    data) is left out of the token: else an edit made now, before that time, would not
+    count as after it.  Such a person is reported changed at every sync until their time
+    has come (and then counts as new)."""
+    stamp = people.c.updated_at
+    latest, count = conn.execute(
+        select(func.max(case((stamp <= now, stamp))), func.count(case((stamp <= now, 1))))
+    ).one()
     tomb = conn.execute(select(func.max(dav_deleted.c.id))).scalar()
     return _micros(latest), int(count), int(tomb or 0)
 
@@ -209,7 +123,7 @@ def _state(conn: Connection) -> tuple[int, int, int]:
 def sync_token(uow: UnitOfWork) -> str:
     """The address book's sync token (also its CTag): changes whenever a card does."""
     with uow as conn:
-        return TOKEN_PREFIX + "-".join(str(n) for n in _state(conn))
+        return TOKEN_PREFIX + "-".join(str(n) for n in _state(conn, store.now()))
 
 
 def _parse_token(token: str) -> tuple[int, int, int]:
@@ -228,18 +142,17 @@ def _from_micros(value: int) -> datetime:
 def changes_since(uow: UnitOfWork, token: str | None) -> Changes:
     """What changed since ``token`` (everything when None); InvalidToken to sync in full."""
     with uow as conn:
-        now_state = _state(conn)
+        now = store.now()
+        now_state = _state(conn, now)
         now_token = TOKEN_PREFIX + "-".join(str(n) for n in now_state)
         if not token:
-            ids = list(conn.execute(select(people.c.id)).scalars())
-            return Changes(now_token, _make_cards(conn, ids, "4.0"), [])
+            return Changes(now_token, _listing(conn), [])
         latest, count, tomb = _parse_token(token)
         since = _from_micros(latest)
-        changed = list(
-            conn.execute(select(people.c.id).where(people.c.updated_at > since)).scalars()
-        )
         created = conn.execute(
-            select(func.count()).select_from(people).where(people.c.created_at > since)
+            select(func.count())
+            .select_from(people)
+            .where(people.c.created_at > since, people.c.updated_at <= now)
         ).scalar_one()
         gone = conn.execute(
             select(dav_deleted.c.href, dav_deleted.c.person_id)
@@ -248,9 +161,10 @@ def changes_since(uow: UnitOfWork, token: str | None) -> Changes:
         ).all()
         deleted = [str(href) for href, _ in gone]
         removed = sum(1 for _, pid in gone if pid is None)
-        if count + int(created) - removed != now_state[1] or tomb > now_state[2]:
+        back = restored_since(conn, since)
+        if count + int(created) + back - removed != now_state[1] or tomb > now_state[2]:
             raise InvalidToken("People were deleted outside CardDAV: sync in full")
-        cards = _make_cards(conn, changed, "4.0")
+        cards = _listing(conn, people.c.updated_at > since)
         served = {card.href for card in cards}
         return Changes(now_token, cards, [h for h in deleted if h not in served])
 
@@ -286,7 +200,8 @@ def _tags(header: str) -> set[str]:
 def _current_etag(conn: Connection, pid: int | None) -> str | None:
     if pid is None:
         return None
-    return _make_cards(conn, [pid], "4.0")[0].etag
+    stamp = conn.execute(select(people.c.updated_at).where(people.c.id == pid)).scalar()
+    return etag_for(pid, stamp)
 
 
 def _source(conn: Connection, device: str) -> int:
@@ -350,8 +265,8 @@ def _drop_removed(conn: Connection, pid: int, data: PersonInput) -> None:
         conn.execute(delete(contact_points).where(contact_points.c.id.in_(gone)))
 
 
-def _edit(uow: UnitOfWork, conn: Connection, pid: int, record: ContactRecord, device: str) -> None:
-    data = _person_input(record)
+def _edit(uow: UnitOfWork, conn: Connection, pid: int, data: PersonInput, device: str) -> int:
+    """The person takes the card's values; returns the import that records the edit."""
     before = store.get_person_row(conn, pid) or {}
     import_id = _source(conn, device)
     kept = {k: before.get(k) for k in _PERSON_COLUMNS}
@@ -369,6 +284,7 @@ def _edit(uow: UnitOfWork, conn: Connection, pid: int, record: ContactRecord, de
     _drop_removed(conn, pid, data)
     edit_person(uow, pid, data)
     _touch(conn, pid)
+    return import_id
 
 
 def _touch(conn: Connection, pid: int) -> None:
@@ -394,6 +310,38 @@ def _create(uow: UnitOfWork, body: bytes, device: str) -> int:
     return int(found[0])
 
 
+def _merged_edit(
+    uow: UnitOfWork, conn: Connection, pid: int, href: str, record: ContactRecord, device: str
+) -> bool | None:
+    """A card written without If-Match: merged field by field when it changed on the server
+    since this device was served it (services/dav_merge.py).  None: not merged (the phone
+    had the latest, or its version is unknown); True when the stored card differs from the
+    one sent (the device must fetch it again)."""
+    base = base_version(conn, device, href)
+    if base is None:
+        return None
+    [(_, ours)] = list(_cards(conn, [pid]))
+    if base[0] == _current_etag(conn, pid):
+        return None
+    merge = merge_card(base[1], ours, record)
+    import_id = _edit(uow, conn, pid, input_of(merge.fields), device)
+    keep_conflicts(
+        conn,
+        import_id=import_id,
+        person_id=pid,
+        label=f"CardDAV, {device}",
+        conflicts=merge.conflicts,
+    )
+    return bool(merge.theirs_changed)
+
+
+def _name_of(conn: Connection, pid: int) -> str:
+    row = conn.execute(
+        select(people.c.family_name, people.c.given_name).where(people.c.id == pid)
+    ).first()
+    return display_name(row.family_name, row.given_name) if row is not None else ""
+
+
 def put_card(
     uow: UnitOfWork,
     href: str,
@@ -402,8 +350,12 @@ def put_card(
     device: str,
     if_match: str | None = None,
     if_none_match: str | None = None,
-) -> tuple[str, bool]:
-    """Store a card a client sent: (its new ETag, True when it made a new resource)."""
+) -> tuple[str | None, bool]:
+    """Store a card a client sent: (its new ETag, True when it made a new resource).
+
+    The ETag is None when what is stored differs from what was sent beyond the server's
+    own writing of it (a field-by-field merge kept server values): the client fetches it.
+    """
     if not _HREF.fullmatch(href):
         raise CardError("A card's name must end in .vcf and use plain letters")
     record = parse_card(body, href)
@@ -411,8 +363,17 @@ def put_card(
         pid = person_of(conn, href)
         _check(_current_etag(conn, pid), if_match, if_none_match)
         if pid is not None:
-            _edit(uow, conn, pid, record, device)
-            return _make_cards(conn, [pid], "4.0")[0].etag, False
+            differs = None
+            if if_match is None and if_none_match is None:
+                differs = _merged_edit(uow, conn, pid, href, record, device)
+            if differs is None:
+                _edit(uow, conn, pid, _person_input(record), device)
+            card = _make_cards(conn, [pid], "4.0")[0]
+            note_served_in(conn, device, [card.served()])
+            action = "edited" if differs is None else "merged"
+            name = _name_of(conn, pid)
+            log_write(conn, device=device, action=action, person_id=pid, href=href, name=name)
+            return (None if differs else card.etag), False
     pid = _create(uow, body, device)  # a transaction of its own (the import's)
     with uow as conn:
         old = _names(conn, [pid]).get(pid, f"{pid}.vcf")
@@ -420,12 +381,20 @@ def put_card(
         conn.execute(insert(dav_names).values(href=href, person_id=pid))
         # A card matched to someone already served: their old name is gone for the client.
         conn.execute(insert(dav_deleted).values(href=old, person_id=pid, deleted_at=store.now()))
+        forget_name(conn, old)
         _touch(conn, pid)
-        return _make_cards(conn, [pid], "4.0")[0].etag, True
+        card = _make_cards(conn, [pid], "4.0")[0]
+        note_served_in(conn, device, [card.served()])
+        name = _name_of(conn, pid)
+        log_write(conn, device=device, action="created", person_id=pid, href=href, name=name)
+        return card.etag, True
 
 
-def delete_card(uow: UnitOfWork, href: str, *, if_match: str | None = None) -> bool:
-    """Delete the person a card stands for (kinmyaku has no archive yet); False: no card."""
+def delete_card(
+    uow: UnitOfWork, href: str, *, if_match: str | None = None, device: str = ""
+) -> bool:
+    """A device deleted a card: its person goes to the trash (restorable from the web), or
+    is deleted when the user chose so (services/dav_trash.py); False: no such card."""
     from kinmyaku.services.forget import forget_person
 
     with uow as conn:
@@ -433,6 +402,13 @@ def delete_card(uow: UnitOfWork, href: str, *, if_match: str | None = None) -> b
         if pid is None:
             return False
         _check(_current_etag(conn, pid), if_match, None)
-        forget_person(uow, pid)
+        forget_name(conn, href)
+        if deletion_mode(uow) == "delete":
+            forget_person(uow, pid)
+            log_write(conn, device=device, action="deleted", person_id=None, href=href, name="")
+        else:
+            name = _name_of(conn, pid)
+            trash_person(conn, pid, device=device, href=href)
+            log_write(conn, device=device, action="archived", person_id=pid, href=href, name=name)
         conn.execute(insert(dav_deleted).values(href=href, deleted_at=store.now()))
     return True

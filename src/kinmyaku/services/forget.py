@@ -5,7 +5,7 @@ What goes and what stays (docs/security.md, "Forgetting"):
 * the person's row and every row of theirs (contact points, jobs, tags, other names,
   extra fields, how we met, give and take, requests, purpose, links, drill card, keep in
   touch, search index rows, the touch summary), by the foreign keys' CASCADE;
-* their photo, and photos of records merged into them;
+* their photo, and photos of records merged into them; their business card images;
 * the import history's provenance of them and of their rows (with the "before" values an
   import overwrote); an import that brought only them goes, another stays for the others
   with a file name that carried their name made ``***.vcf``;
@@ -16,6 +16,8 @@ What goes and what stays (docs/security.md, "Forgetting"):
   person keeps what I gave them (unlinked, without the reason, which spoke of both);
 * people they introduced to me stay, with the introducer unknown (SET NULL);
 * a company only they worked at;
+* CardDAV: their entries in the trash of people deleted from a device, their rows in
+  others' entries, their sync log lines and the versions of their card served to devices;
 * on SQLite the full-text indexes are merged (a deleted row's words leave the file) and
   freed pages are overwritten with zeros.
 """
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 
 from kinmyaku.domain.errors import NotFound
+from kinmyaku.services.dav_trash import forget_in_dav
 from kinmyaku.storage import forget as store
 from kinmyaku.storage.schema import people
 from kinmyaku.storage.uow import UnitOfWork
@@ -61,6 +64,7 @@ def forget_person(uow: UnitOfWork, person_id: int) -> ForgetReport:
                 interactions=store.delete_lone_interactions(conn, person_id),
             )
             store.forget_introducer(conn, person_id)
+            forget_in_dav(conn, person_id)  # CardDAV: trash entries, sync log, served cards
             conn.execute(delete(people).where(people.c.id == person_id))
             store.delete_leftovers(conn, traces)
             store.scrub_imports(conn, traces)

@@ -12,6 +12,7 @@ from kinmyaku.domain.errors import KinmyakuError, NotFound
 from kinmyaku.storage import people as store
 from kinmyaku.storage.schema import (
     affiliations,
+    card_images,
     contact_points,
     encounters,
     extra_fields,
@@ -31,6 +32,7 @@ _BY_ID = {
     "encounter": encounters,
     "extra_field": extra_fields,
     "alias": person_aliases,
+    "card_image": card_images,
 }
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from kinmyaku.storage.merge_rows import key_columns, person_references
 from kinmyaku.storage.schema import (
     affiliations,
+    card_images,
     contact_points,
     encounters,
     exchanges,
@@ -48,10 +49,12 @@ OWNED: dict[str, Table] = {
     "encounter": encounters,
     "affiliation": affiliations,
     "alias": person_aliases,
+    "card_image": card_images,
 }
 """Import provenance entities that are rows of a person (their ids are the rows' ids)."""
-PERSON_KEYED = ("person", "tag", "photo")
-"""Import provenance entities whose ``entity_id`` is the person's id."""
+PERSON_KEYED = ("person", "tag", "photo", "field_conflict")
+"""Import provenance entities whose ``entity_id`` is the person's id (``field_conflict``:
+both values of a field a CardDAV merge found changed on both sides, services/dav_merge.py)."""
 FTS_OPTIMIZE = (
     "INSERT INTO notes_fts(notes_fts) VALUES ('optimize')",
     "INSERT INTO search_names_fts(search_names_fts) VALUES ('optimize')",

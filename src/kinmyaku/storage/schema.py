@@ -196,6 +196,8 @@ requests = Table(
     Column("status", String(15), nullable=False, server_default="open"),
     Column("outcome", Text, nullable=False, server_default=""),
     Column("closed_on", Date),
+    # `due`, home and stats: the open requests due by a day (migration 0017).
+    Index("ix_requests_status_due_on", "status", "due_on"),
 )
 
 purposes = Table(
@@ -577,5 +579,127 @@ dav_deleted = Table(
     Column("href", String(200), nullable=False),
     Column("person_id", Integer),
     Column("deleted_at", DateTime, nullable=False, index=True),
+    sqlite_autoincrement=True,
+)
+
+# Business card images (migration 0014, services/card_store.py): each side of a scanned
+# card, re-encoded without EXIF.  ``person_id`` NULL: scanned, waiting on the review
+# screen (deleted a day later when never saved).  Forgetting the person deletes them
+# (CASCADE); a JSON backup holds them (base64).
+card_images = Table(
+    "card_images",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _person_fk(nullable=True),
+    Column("side", String(10), nullable=False),
+    Column("mime", String(40), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False, index=True),
+)
+
+# CardDAV, migration 0016 (services/dav_trash.py, services/carddav.py).  A person a device
+# deleted, kept whole until restored or deleted for good: ``snapshot`` is a merge journal
+# (storage/merge_rows.py) of every row that was theirs.  ``restored_at`` set: restored (the
+# row stays a while, without its snapshot, so that sync tokens count the person back).
+dav_trash = Table(
+    "dav_trash",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, nullable=False, index=True),
+    Column("name", String(300), nullable=False, server_default=""),
+    Column("company", String(300), nullable=False, server_default=""),
+    Column("device", String(60), nullable=False, server_default=""),
+    Column("href", String(200), nullable=False, server_default=""),
+    Column("deleted_at", DateTime, nullable=False, index=True),
+    Column("snapshot", Text, nullable=False),
+    Column("restored_at", DateTime, index=True),
+    sqlite_autoincrement=True,
+)
+
+# What each device did over CardDAV, newest kept (the sync log on the Settings page).
+dav_log = Table(
+    "dav_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("device", String(60), nullable=False),
+    # created, edited, merged (a field-by-field merge), deleted, archived (to the trash)
+    Column("action", String(20), nullable=False),
+    Column("person_id", Integer, index=True),
+    Column("href", String(200), nullable=False, server_default=""),
+    Column("name", String(300), nullable=False, server_default=""),
+    sqlite_autoincrement=True,
+)
+
+# The card each device was last served under each name (its ETag) and the text of each
+# served version (photos left out): the common base of a field-by-field merge when a
+# device writes over a card that changed on the server since it last saw it.
+dav_served = Table(
+    "dav_served",
+    metadata,
+    Column("device", String(60), primary_key=True),
+    Column("href", String(200), primary_key=True),
+    Column("etag", String(40), nullable=False, index=True),
+    Column("person_id", Integer, nullable=False, index=True),
+)
+dav_versions = Table(
+    "dav_versions",
+    metadata,
+    Column("etag", String(40), primary_key=True),
+    Column("body", Text, nullable=False),
+)
+
+# The CardDAV client (services/dav_client.py): address books kinmyaku syncs with.  The
+# password is not here: it is in ``credentials`` (key ``carddav_client:<id>``), never backed up.
+dav_accounts = Table(
+    "dav_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(60), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("username", String(200), nullable=False),
+    Column("addressbook", Text),
+    Column("sync_position", Text),  # the RFC 6578 sync token (not a secret)
+    Column("created_at", DateTime, nullable=False),
+    Column("last_sync", DateTime),
+    sqlite_autoincrement=True,
+)
+
+# Each remote card as last synced: its ETag, the person, the card's fields then and the
+# person's fields then (JSON: the bases of the three-way merges, domain/field_merge.py;
+# they differ where kinmyaku cannot hold a value, e.g. a title without a company), and the
+# person's ``updated_at`` then (a later one may be a local edit).
+dav_sync_state = Table(
+    "dav_sync_state",
+    metadata,
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("dav_accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("href", String(500), primary_key=True),
+    Column("etag", String(200)),
+    Column("person_id", Integer),
+    Column("fields", Text, nullable=False),
+    Column("local", Text, nullable=False),
+    Column("stamp", DateTime),
+    Index("ix_dav_sync_state_person", "account_id", "person_id"),
+)
+
+# One line per sync of an account: when, whether it worked, the counts or the error.
+dav_sync_log = Table(
+    "dav_sync_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "account_id", Integer, ForeignKey("dav_accounts.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("counts", Text, nullable=False),
+    Column("error", Text),
+    Index("ix_dav_sync_log_account", "account_id", "id"),
     sqlite_autoincrement=True,
 )

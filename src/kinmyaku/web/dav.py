@@ -18,13 +18,15 @@ import binascii
 import hashlib
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
+from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree as SafeET  # type: ignore[import-untyped]
+from sqlalchemy import Engine, event
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -32,6 +34,8 @@ from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.i18n import error_text, translate
 from kinmyaku.services import carddav
 from kinmyaku.services.app_passwords import check_app_password
+from kinmyaku.services.dav_history import ServedBuffer
+from kinmyaku.storage.database import make_engine
 from kinmyaku.storage.uow import UnitOfWork, declare_writes
 from kinmyaku.web.security import LoginThrottle, is_loopback
 
@@ -43,6 +47,7 @@ HOME = "/dav/addressbooks/"
 BOOK = "/dav/addressbooks/contacts/"
 VCARD = "text/vcard; charset=utf-8"
 MAX_XML = 1024 * 1024
+READER_CACHE_KB = 8192
 AUTH_CACHE_SECONDS = 10.0
 REPORTS = ((CARD, "addressbook-multiget"), (CARD, "addressbook-query"), (DAV, "sync-collection"))
 METHODS = ["OPTIONS", "GET", "HEAD", "PUT", "DELETE", "PROPFIND", "REPORT"]
@@ -65,6 +70,9 @@ class DavServer:
     def __init__(self, uow: Callable[[], UnitOfWork], throttle: LoginThrottle | None = None):
         self.uow = uow
         self.throttle = throttle or LoginThrottle()
+        self.cache = carddav.CardCache()
+        self._engine: Engine | None = None
+        self.served = ServedBuffer(uow)
         self._good: dict[str, tuple[str, float]] = {}
 
     # ---- authentication ----
@@ -154,13 +162,13 @@ class DavServer:
             if request.method == "PROPFIND":
                 return await self._propfind(request, path)
             if request.method == "REPORT":
-                return await self._report(request, path)
+                return await self._report(request, path, who)
             if request.method in ("GET", "HEAD"):
-                return await self._get(request, path)
+                return await self._get(request, path, who)
             if request.method == "PUT":
                 return await self._put(request, path, who)
             if request.method == "DELETE":
-                return await self._delete(request, path)
+                return await self._delete(request, path, who)
         except BadRequest as error:
             lang = str(getattr(request.state, "lang", "en"))
             return Response(
@@ -199,8 +207,9 @@ class DavServer:
             token = await run_in_threadpool(carddav.sync_token, uow)
             responses.append(_response(BOOK, _collection_props(BOOK, wanted, token)))
             if depth == "1":
-                cards = await run_in_threadpool(carddav.all_cards, uow)
-                responses += [_response(BOOK + c.href, _card_props(c, wanted)) for c in cards]
+                cards = await run_in_threadpool(carddav.card_listing, uow)
+                parts = self._card_parts(cards, wanted, "4.0", None, head=responses)
+                return _stream(parts)
         elif path.startswith(BOOK):
             href = path[len(BOOK) :]
             found = await run_in_threadpool(carddav.get_cards, uow, [href])
@@ -213,7 +222,7 @@ class DavServer:
 
     # ---- REPORT ----
 
-    async def _report(self, request: Request, path: str) -> Response:
+    async def _report(self, request: Request, path: str, device: str) -> Response:
         if path not in (BOOK, BOOK.rstrip("/")):
             return Response(status_code=403)
         root = await _body(request)
@@ -224,41 +233,92 @@ class DavServer:
         uow = self.uow()
         if root.tag == _q(CARD, "addressbook-multiget"):
             hrefs = [(h.text or "").strip() for h in root.iter(_q(DAV, "href"))]
-            names = [h.rsplit("/", 1)[-1] for h in hrefs]
-            found = await run_in_threadpool(carddav.get_cards, uow, names, version)
-            responses = []
-            for href, name in zip(hrefs, names, strict=True):
-                card = found.get(name)
-                if card is None:
-                    responses.append(_status_response(href, 404))
-                else:
-                    responses.append(_response(BOOK + name, _card_props(card, wanted)))
-            return _multistatus(responses)
+            keep = device if _gives_cards(wanted) else None
+            return _stream(self._multiget_parts(hrefs, wanted, version, keep))
         if root.tag == _q(CARD, "addressbook-query"):
-            cards = await run_in_threadpool(carddav.all_cards, uow)
-            if _has(wanted, CARD, "address-data") and version != "4.0":
-                cards = list((await _fetch(uow, [c.href for c in cards], version)).values())
-            responses = [_response(BOOK + c.href, _card_props(c, wanted)) for c in cards]
-            return _multistatus(responses)
+            cards = await run_in_threadpool(carddav.card_listing, uow)
+            return _stream(self._card_parts(cards, wanted, version, device))
         if root.tag == _q(DAV, "sync-collection"):
             token_el = root.find(_q(DAV, "sync-token"))
             token = (token_el.text or "").strip() if token_el is not None else ""
             changes = await run_in_threadpool(carddav.changes_since, uow, token or None)
-            cards = changes.changed
-            if _has(wanted, CARD, "address-data") and version != "4.0":
-                cards = list((await _fetch(uow, [c.href for c in cards], version)).values())
-            responses = [_response(BOOK + c.href, _card_props(c, wanted)) for c in cards]
-            responses += [_status_response(BOOK + href, 404) for href in changes.deleted]
-            body = _multistatus_element(responses)
-            ET.SubElement(body, _q(DAV, "sync-token")).text = changes.token
-            return Response(_xml(body), status_code=207, media_type="application/xml")
+            gone = [_status_response(BOOK + href, 404) for href in changes.deleted]
+            parts = self._card_parts(
+                changes.changed, wanted, version, device, tail=gone, token=changes.token
+            )
+            return _stream(parts)
         return Response(
             _xml(_error_element("supported-report")), status_code=403, media_type="application/xml"
         )
 
+    # ---- big answers, streamed a chunk of cards at a time ----
+
+    def _reader(self) -> UnitOfWork:
+        """A unit of work whose transactions only read (the stream runs in worker threads).
+
+        On SQLite, its own engine whose connections keep a small page cache: reading every
+        card through the app's pool would fill each of its connections' 64 MB cache."""
+        if self._engine is None:
+            engine = self.uow().engine
+            if engine.dialect.name == "sqlite":
+                own = make_engine(engine.url.render_as_string(hide_password=False))
+                event.listen(own, "connect", _small_cache)
+                engine = own
+            self._engine = engine
+        return UnitOfWork(self._engine, writes=False)
+
+    def _card_parts(
+        self,
+        cards: list[carddav.Card],
+        wanted: list[str] | None,
+        version: str,
+        device: str | None,
+        *,
+        head: Iterable[ET.Element] = (),
+        tail: Iterable[ET.Element] = (),
+        token: str | None = None,
+    ) -> Iterator[bytes]:
+        """A multistatus of these cards (their text read in chunks when it is asked for)."""
+        yield MULTISTATUS_HEAD + b"".join(_fragment(el) for el in head)
+        reader = self._reader()
+        for start in range(0, len(cards), carddav.CHUNK):
+            chunk = cards[start : start + carddav.CHUNK]
+            if _gives_cards(wanted):
+                chunk = carddav.render_cards(reader, [card.person_id for card in chunk], version)
+                if device is not None:
+                    self.served.add(device, [card.served() for card in chunk])
+            answers = (_response(BOOK + c.href, _card_props(c, wanted)) for c in chunk)
+            yield b"".join(_fragment(el) for el in answers)
+        yield b"".join(_fragment(el) for el in tail)
+        if token is not None:
+            yield f"<d:sync-token>{escape(token)}</d:sync-token>".encode()
+        yield MULTISTATUS_TAIL
+
+    def _multiget_parts(
+        self, hrefs: list[str], wanted: list[str] | None, version: str, device: str | None
+    ) -> Iterator[bytes]:
+        """An addressbook-multiget answer, a chunk of cards at a time."""
+        yield MULTISTATUS_HEAD
+        reader = self._reader()
+        for start in range(0, len(hrefs), carddav.CHUNK):
+            chunk = hrefs[start : start + carddav.CHUNK]
+            names = [h.rsplit("/", 1)[-1] for h in chunk]
+            found = carddav.fetch_cards(reader, names, version, self.cache)
+            if device is not None:
+                self.served.add(device, [card.served() for card in found.values()])
+            parts = []
+            for href, name in zip(chunk, names, strict=True):
+                card = found.get(name)
+                if card is None:
+                    parts.append(_fragment(_status_response(href, 404)))
+                else:
+                    parts.append(_fragment(_response(BOOK + name, _card_props(card, wanted))))
+            yield b"".join(parts)
+        yield MULTISTATUS_TAIL
+
     # ---- GET, PUT, DELETE ----
 
-    async def _get(self, request: Request, path: str) -> Response:
+    async def _get(self, request: Request, path: str, device: str) -> Response:
         if path in (PRINCIPAL, HOME, BOOK):
             return Response("kinmyaku CardDAV\n", media_type="text/plain")
         if not path.startswith(BOOK):
@@ -266,6 +326,7 @@ class DavServer:
         href = path[len(BOOK) :]
         version = "3.0" if _accepts_only_3(request.headers.get("accept", "")) else "4.0"
         found = await _fetch(self.uow(), [href], version)
+        self.served.add(device, [card.served() for card in found.values()])
         card = found.get(href)
         if card is None:
             return Response(status_code=404)
@@ -275,6 +336,7 @@ class DavServer:
         if not path.startswith(BOOK) or "/" in path[len(BOOK) :]:
             return Response(status_code=403)
         body = await request.body()
+        await run_in_threadpool(self.served.flush)  # the base of a merge must be stored
         etag, created = await run_in_threadpool(
             lambda: carddav.put_card(
                 self.uow(),
@@ -285,14 +347,18 @@ class DavServer:
                 if_none_match=request.headers.get("if-none-match"),
             )
         )
-        return Response(status_code=201 if created else 204, headers={"etag": etag})
+        headers = {"etag": etag} if etag else {}
+        return Response(status_code=201 if created else 204, headers=headers)
 
-    async def _delete(self, request: Request, path: str) -> Response:
+    async def _delete(self, request: Request, path: str, device: str) -> Response:
         if not path.startswith(BOOK) or path == BOOK:
             return Response(status_code=403)
         href = path[len(BOOK) :]
+        await run_in_threadpool(self.served.flush)
         done = await run_in_threadpool(
-            lambda: carddav.delete_card(self.uow(), href, if_match=request.headers.get("if-match"))
+            lambda: carddav.delete_card(
+                self.uow(), href, if_match=request.headers.get("if-match"), device=device
+            )
         )
         return Response(status_code=204 if done else 404)
 
@@ -331,6 +397,8 @@ def _version(root: ET.Element, request: Request) -> str:
     data = root.find(f".//{_q(CARD, 'address-data')}")
     if data is not None and data.get("version") in ("3.0", "4.0"):
         return str(data.get("version"))
+    if data is not None:
+        return "3.0"  # RFC 6352 10.4: address-data without a version asks for vCard 3.0
     return "3.0" if _accepts_only_3(request.headers.get("accept", "")) else "4.0"
 
 
@@ -340,6 +408,17 @@ def _accepts_only_3(accept: str) -> bool:
 
 async def _fetch(uow: UnitOfWork, hrefs: list[str], version: str) -> dict[str, carddav.Card]:
     return await run_in_threadpool(carddav.get_cards, uow, hrefs, version)
+
+
+def _small_cache(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA cache_size=-{READER_CACHE_KB}")
+    cursor.close()
+
+
+def _gives_cards(wanted: list[str] | None) -> bool:
+    """True when the answer carries the cards' text (then the device holds those versions)."""
+    return wanted is not None and _q(CARD, "address-data") in wanted
 
 
 PropMaker = Callable[[ET.Element], None]
@@ -454,6 +533,23 @@ def _status_response(path: str, status: int) -> ET.Element:
     reason = {404: "Not Found"}.get(status, "")
     ET.SubElement(response, _q(DAV, "status")).text = f"HTTP/1.1 {status} {reason}"
     return response
+
+
+MULTISTATUS_HEAD = (
+    b"<?xml version='1.0' encoding='utf-8'?>\n"
+    b'<d:multistatus xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"'
+    b' xmlns:cs="http://calendarserver.org/ns/">'
+)
+MULTISTATUS_TAIL = b"</d:multistatus>"
+
+
+def _fragment(element: ET.Element) -> bytes:
+    """One response of a streamed multistatus (its namespaces declared again: still valid)."""
+    return bytes(ET.tostring(element, encoding="utf-8", xml_declaration=False))
+
+
+def _stream(parts: Iterator[bytes]) -> StreamingResponse:
+    return StreamingResponse(parts, status_code=207, media_type="application/xml; charset=utf-8")
 
 
 def _multistatus_element(responses: Iterable[ET.Element]) -> ET.Element:

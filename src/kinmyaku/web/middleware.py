@@ -31,6 +31,9 @@ MAX_BODY = 11 * 1024 * 1024  # a 10 MB photo and the rest of its form
 # Import uploads: up to 10 files of 20 MB each (each file is checked again while streaming).
 MAX_IMPORT_BODY = 10 * 20 * 1024 * 1024 + 1024 * 1024
 IMPORT_UPLOAD = "/import/preview"
+# Business cards (名刺): a front and a back of 10 MB each; a stack of up to 10 photos.
+CARD_UPLOADS = {"/cards/scan": 21 * 1024 * 1024, "/api/cards/scan": 21 * 1024 * 1024,
+                "/cards/stack": 10 * 10 * 1024 * 1024 + 1024 * 1024}  # fmt: skip
 # The calendar feed is fetched by calendar apps without a session; its secret token guards it.
 PUBLIC_PREFIXES = (
     "/static/",
@@ -135,7 +138,7 @@ class KinmyakuMiddleware:
             await _plain(send, 400, "Bad host header")
             return
         length = _header(scope, b"content-length")
-        limit = MAX_IMPORT_BODY if path == IMPORT_UPLOAD else MAX_BODY
+        limit = MAX_IMPORT_BODY if path == IMPORT_UPLOAD else CARD_UPLOADS.get(path, MAX_BODY)
         if length and length.isdigit() and int(length) > limit:
             await _plain(send, 413, f"Request too large (the limit is {limit // 2**20} MB)")
             return

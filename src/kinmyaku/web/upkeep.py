@@ -16,6 +16,9 @@ in a third thread as it starts, then looks again every minute (a change to peopl
 relations, or a new day, rebuilds it there), so the first warm path after a start answers
 at once at 100,000 people. Below :data:`WARM_MIN_PEOPLE` people the graph builds on the
 first request in a few milliseconds and no thread is started.
+
+And a fourth thread syncs the CardDAV address books kinmyaku is a client of
+(services/dav_client_schedule.py), every N minutes (``kinmyaku sync every``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.domain.insights import DEFAULT_PARAMS
 from kinmyaku.i18n import translate
 from kinmyaku.services import snapshots
+from kinmyaku.services.dav_client_schedule import ScheduledSync
 from kinmyaku.services.insights_summary import ensure_touch_summary
 from kinmyaku.services.network import warm_network
 from kinmyaku.storage.schema import people
@@ -67,6 +71,7 @@ class DailySummary:
         margin: timedelta = AFTER_MIDNIGHT,
         backups: DailyBackup | None = None,
         network: NetworkWarmup | None = None,
+        sync: ScheduledSync | None = None,
     ) -> None:
         self.core = core
         self.now = now
@@ -78,6 +83,8 @@ class DailySummary:
         """The daily backup, started and stopped with the summary."""
         self.network = network or NetworkWarmup(core)
         """The network graph built in the background, started and stopped with the summary."""
+        self.sync = sync or ScheduledSync(core.uow)
+        """The CardDAV accounts synced every N minutes (``kinmyaku sync every``)."""
 
     def refresh(self) -> None:
         """Bring the summary up to date for today (a failure is logged, never raised)."""
@@ -93,12 +100,14 @@ class DailySummary:
         self._thread.start()
         self.backups.start()
         self.network.start()
+        self.sync.start()
 
     def stop(self) -> None:
         """Stop the threads (waits for a refresh in progress)."""
         self._stop.set()
         self.backups.stop()
         self.network.stop()
+        self.sync.stop()
         if self._thread is not None:
             self._thread.join(timeout=30)
 

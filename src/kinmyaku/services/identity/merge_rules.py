@@ -24,6 +24,7 @@ from kinmyaku.domain.names import fold_joined
 from kinmyaku.storage.merge_rows import Journal, Row, person_references
 from kinmyaku.storage.schema import (
     affiliations,
+    card_images,
     contact_points,
     dav_names,
     drill_cards,
@@ -243,6 +244,8 @@ RULES: dict[str, Rule] = {
     "not_duplicates": _not_duplicates,
     # the card name a CardDAV client gave (services/carddav.py): KEEP's, else OTHER's
     "dav_names": _one_each(dav_names),
+    # the photographed 名刺 of a person (services/card_image.py): every one moves
+    "card_images": _move(card_images),
 }
 """The rule of each table that refers to people, in the order they run."""
 

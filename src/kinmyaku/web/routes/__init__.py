@@ -8,6 +8,7 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     """Every router of the web app, in the order they are mounted."""
     from kinmyaku.web.routes import (
+        api_cards,
         api_docs,
         api_events,
         api_identity,
@@ -16,6 +17,8 @@ def routers() -> list[APIRouter]:
         api_session,
         pages_auth,
         pages_backups,
+        pages_carddav,
+        pages_cards,
         pages_events,
         pages_export,
         pages_followups,
@@ -41,6 +44,7 @@ def routers() -> list[APIRouter]:
         pages_events,
         pages_requests,
         pages_import,
+        pages_cards,
         pages_export,
         pages_review,
         pages_identity,
@@ -48,12 +52,14 @@ def routers() -> list[APIRouter]:
         pages_settings,
         pages_profile,
         pages_backups,
+        pages_carddav,
         pages_auth,
         api_session,
         api_people,
         api_relations,
         api_events,
         api_identity,
+        api_cards,
         api_docs,
     )
     return [module.router for module in modules]

@@ -23,6 +23,7 @@ from kinmyaku.web.deps import (
 )
 from kinmyaku.web.i18n import LANG_COOKIE
 from kinmyaku.web.routes.pages_auth import store_of
+from kinmyaku.web.routes.pages_carddav import carddav_settings
 
 router = APIRouter(include_in_schema=False)
 YEAR = 365 * 86400
@@ -65,6 +66,7 @@ def settings_page(request: Request, core: CoreDep, lang: LangDep, session: Sessi
         "host": request.app.state.host,
         "sessions": session_rows(core, lang, session.stored_id),
         "me": insights_people.my_profile(core.uow()),
+        "carddav": carddav_settings(request, core, lang),
     }
     return render(request, "settings.html", context)
 
