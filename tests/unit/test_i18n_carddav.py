@@ -18,6 +18,7 @@ MODULES = [
     "services/dav_trash.py",
     "services/dav_history.py",
     "services/dav_merge.py",
+    "services/dav_fields.py",
     "web/dav.py",
     "web/routes/pages_carddav.py",
     "cli/dav.py",

@@ -43,13 +43,14 @@ from kinmyaku.services.dav_cards import persons_of as persons_of
 from kinmyaku.services.dav_cards import render_cards as render_cards
 from kinmyaku.services.dav_cards import vcard_bodies as vcard_bodies
 from kinmyaku.services.dav_cards import vcard_body as vcard_body
+from kinmyaku.services.dav_fields import input_of
 from kinmyaku.services.dav_history import (
     base_version,
     forget_name,
     log_write,
     note_served_in,
 )
-from kinmyaku.services.dav_merge import input_of, keep_conflicts, merge_card
+from kinmyaku.services.dav_merge import keep_conflicts, merge_card
 from kinmyaku.services.dav_trash import deletion_mode, restored_since, trash_person
 from kinmyaku.services.people import PersonInput, edit_person
 from kinmyaku.storage import people as store

@@ -51,15 +51,7 @@ from kinmyaku.services.dav_client_accounts import (
     write_log,
 )
 from kinmyaku.services.dav_client_delete import remove_person
-from kinmyaku.services.dav_client_fields import (
-    card_of,
-    dump,
-    fields_of,
-    input_of,
-    load,
-    remote_fields,
-    uid_of,
-)
+from kinmyaku.services.dav_client_fields import card_of, dump, load, remote_fields, uid_of
 from kinmyaku.services.dav_client_http import (
     Book,
     Changed,
@@ -69,6 +61,7 @@ from kinmyaku.services.dav_client_http import (
     TokenExpired,
     path_of,
 )
+from kinmyaku.services.dav_fields import fields_of, input_of
 from kinmyaku.services.people import edit_person
 from kinmyaku.storage import people as store
 from kinmyaku.storage.schema import dav_sync_state, imports, people, provenance

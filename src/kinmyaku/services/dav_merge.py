@@ -14,69 +14,15 @@ values and the one kept.  (A stale ``If-Match`` is answered 412, as RFC 7232 req
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, insert
 
-from kinmyaku.domain.field_merge import FieldConflict, FieldMerge, Fields, Value, merge_fields
-from kinmyaku.formats.postal import address_text
+from kinmyaku.domain.field_merge import FieldConflict, FieldMerge, merge_fields
 from kinmyaku.formats.records import ContactRecord
 from kinmyaku.formats.vcard_reader import card_record, read_cards
-from kinmyaku.services.people import PersonInput
+from kinmyaku.services.dav_fields import fields_of
 from kinmyaku.storage.schema import provenance
-
-
-def fields_of(record: ContactRecord) -> dict[str, Value]:
-    """A card's fields as plain values (what the three-way merge compares)."""
-    return {
-        "family_name": record.family_name,
-        "given_name": record.given_name,
-        "family_reading": record.family_reading,
-        "given_reading": record.given_reading,
-        "nickname": record.nickname,
-        "organization": record.organization,
-        "organization_reading": record.organization_reading,
-        "department": record.department,
-        "title": record.title,
-        "birthday": record.birthday.isoformat() if record.birthday else "",
-        "emails": tuple(p.value for p in record.emails if p.value),
-        "phones": tuple(p.value for p in record.phones if p.value),
-        "urls": tuple(p.value for p in record.urls if p.value),
-        "addresses": tuple(t for a in record.addresses if (t := address_text(a))),
-    }
-
-
-def _text(fields: Fields, name: str) -> str:
-    value = fields.get(name, "")
-    return value if isinstance(value, str) else ""
-
-
-def _list(fields: Fields, name: str) -> list[str]:
-    value = fields.get(name, ())
-    return list(value) if isinstance(value, tuple) else []
-
-
-def input_of(fields: Fields) -> PersonInput:
-    """The person's new values from merged fields."""
-    family, given = _text(fields, "family_name"), _text(fields, "given_name")
-    born = _text(fields, "birthday")
-    return PersonInput(
-        family_name=family or given or _text(fields, "nickname") or None,
-        given_name=given if family else "",
-        family_reading=_text(fields, "family_reading"),
-        given_reading=_text(fields, "given_reading"),
-        nickname=_text(fields, "nickname"),
-        birthday=date.fromisoformat(born) if born else None,
-        emails=_list(fields, "emails"),
-        phones=_list(fields, "phones"),
-        urls=_list(fields, "urls"),
-        addresses=_list(fields, "addresses"),
-        company=_text(fields, "organization") or None,
-        company_reading=_text(fields, "organization_reading"),
-        department=_text(fields, "department"),
-        title=_text(fields, "title"),
-    )
 
 
 def record_of(text: str) -> ContactRecord:
