@@ -27,7 +27,7 @@ from kinmyaku.services import card_store
 from kinmyaku.services import people as people_svc
 from kinmyaku.services.card_add import person_input
 from kinmyaku.services.identity.matching import Match
-from kinmyaku.services.identity.queue import _index_for
+from kinmyaku.services.identity.queue import index_for
 from kinmyaku.services.import_prepare import prepare_record
 from kinmyaku.services.import_write import REASONS, ImportWriter
 from kinmyaku.services.relations import record_encounter
@@ -163,7 +163,7 @@ def update_card_person(
                 .returning(imports.c.id)
             ).scalar_one()
         )
-        writer = ImportWriter(conn, import_id, _index_for(conn, person_id, prepared), lang=lang)
+        writer = ImportWriter(conn, import_id, index_for(conn, person_id, prepared), lang=lang)
         outcome = writer.join(person_id, Match(person_id, probability, reasons), prepared)
         for pid in writer.touched:
             store.reindex_person(conn, pid)

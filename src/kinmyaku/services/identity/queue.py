@@ -198,7 +198,7 @@ def count_queue(uow: UnitOfWork) -> int:
         return int(conn.execute(select(func.count()).select_from(import_queue)).scalar_one())
 
 
-def _index_for(conn: Connection, pid: int | None, prepared: PreparedRecord) -> MatchIndex:
+def index_for(conn: Connection, pid: int | None, prepared: PreparedRecord) -> MatchIndex:
     """What ``load_index`` reads, for one person and the record's company only: all that
     the writer looks at when it joins the record to ``pid`` or creates it."""
     index = MatchIndex()
@@ -268,7 +268,7 @@ def merge_queued(
             raise NotFound("No person with id {id}", id=target)
         prepared = record_from_json(row.record)
         reasons = _reasons_of(row.reasons) if target == row.candidate_id else ()
-        writer = ImportWriter(conn, row.import_id, _index_for(conn, target, prepared), lang=lang)
+        writer = ImportWriter(conn, row.import_id, index_for(conn, target, prepared), lang=lang)
         outcome = writer.join(target, Match(target, float(row.probability), reasons), prepared)
         for pid in writer.touched:
             store.reindex_person(conn, pid)
@@ -283,7 +283,7 @@ def add_queued(uow: UnitOfWork, *, queue_id: int, lang: str = "en") -> int:
     with uow as conn:
         row = _row(conn, queue_id)
         prepared = record_from_json(row.record)
-        writer = ImportWriter(conn, row.import_id, _index_for(conn, None, prepared), lang=lang)
+        writer = ImportWriter(conn, row.import_id, index_for(conn, None, prepared), lang=lang)
         pid = writer.create(prepared)
         other = row.candidate_id
         if other is not None and store.get_person_row(conn, other) is not None:

@@ -41,7 +41,7 @@ from kinmyaku.web.deps import (
     see_other,
 )
 from kinmyaku.web.routes.pages_identity import data_changed, similar_context
-from kinmyaku.web.routes.pages_people import _introducer, _quick_context, event_options
+from kinmyaku.web.routes.pages_people import event_options, introducer_id_of, quick_context
 
 router = APIRouter(include_in_schema=False)
 MAX_STACK = 10
@@ -114,7 +114,7 @@ def _scanned_context(core: CoreDep, lang: str, scanned: Scanned) -> dict[str, An
 
 
 def _scan_error(request: Request, core: CoreDep, lang: str, error: KinmyakuError) -> Response:
-    context = _quick_context(core, lang)
+    context = quick_context(core, lang)
     context["scan_error"] = error_text(lang, error)
     return render(request, "quick_add.html", context, status=error.status)
 
@@ -196,7 +196,7 @@ def save(request: Request, core: CoreDep, lang: LangDep, form: FormDep) -> Respo
         fields = card_forms.fields_from_form(form)
         meeting = Meeting(
             event_id=forms.number(form, "event"),
-            introducer_id=_introducer(core, forms.text(form, "introducer")),
+            introducer_id=introducer_id_of(core, forms.text(form, "introducer")),
             cue=forms.text(form, "memory_cue"),
         )
         into = forms.number(form, "into")

@@ -134,9 +134,11 @@ def event_options(core: CoreDep, lang: str, *, limit: int) -> list[tuple[int, st
     ]
 
 
-def _quick_context(
+def quick_context(
     core: CoreDep, lang: str, form: dict[str, str] | None = None
 ) -> dict[str, object]:
+    """What the quick add form shows (the event held today preselected), also under a card
+    being reviewed (pages_cards.py)."""
     running = today.event_today(core.uow(), today=core.today())
     values = dict(form or {})
     if running and "event" not in values:
@@ -156,7 +158,7 @@ SNS_NAMES = {"line": "LINE", "x": "X", "facebook": "Facebook", "linkedin": "Link
 @router.get("/people/new")
 def quick_add_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
     """The quick-add form (one hand, one screen)."""
-    context = _quick_context(core, lang)
+    context = quick_context(core, lang)
     added = request.query_params.get("added", "")
     if added.isdigit():
         people = browse.person_summaries(core.uow(), [int(added)])
@@ -183,7 +185,7 @@ async def quick_add(request: Request, core: CoreDep, lang: LangDep, form: FormDe
 def _quick_error(
     request: Request, core: CoreDep, lang: str, fields: dict[str, str], error: KinmyakuError
 ) -> Response:
-    context = _quick_context(core, lang, fields)
+    context = quick_context(core, lang, fields)
     context["errors"] = errors_of(lang, error)
     return render(request, "quick_add.html", context, status=422)
 
@@ -191,7 +193,7 @@ def _quick_error(
 _PICKED = re.compile(r"#(\d+)\s*$")  # "高橋 健太 #12", as the introducer list offers it
 
 
-def _introducer(core: CoreDep, ref: str) -> int | None:
+def introducer_id_of(core: CoreDep, ref: str) -> int | None:
     """The id of the introducer typed or picked: "name #id", "#id" or a name."""
     if not ref:
         return None
@@ -222,7 +224,7 @@ def _quick_input(core: CoreDep, form: FormDep) -> tuple[PersonInput, int | None]
         raise_all(errors)
     handle, sns = forms.text(form, "handle"), forms.text(form, "sns")
     url = keep(lambda: sns_url(sns, handle)) if handle else None
-    introducer = keep(lambda: _introducer(core, forms.text(form, "introducer")))
+    introducer = keep(lambda: introducer_id_of(core, forms.text(form, "introducer")))
     raise_all(errors)
     phone, email = forms.text(form, "phone"), forms.text(form, "email")
     data = PersonInput(
@@ -256,7 +258,7 @@ def _quick_add(
                 similar = check_new_person(core.uow(), data)
             if similar:
                 fields.pop("add_anyway", None)
-                context = _quick_context(core, lang, fields)
+                context = quick_context(core, lang, fields)
                 context["similar"] = similar_context(core, lang, similar)
                 context["photo_dropped"] = picture is not None
                 return render(request, "quick_add.html", context)
