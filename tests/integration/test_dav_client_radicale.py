@@ -380,3 +380,34 @@ def sync_named(app: App, name: str) -> SyncReport:
     (report,) = run_sync(app.uow(), name=name)
     assert report.error is None, report.error
     return report
+
+
+def test_one_sync_of_an_account_at_a_time(sqlite_app: App, radicale: Radicale) -> None:
+    """A sync that finds another one running says so and touches nothing (two at once could
+    push the same new person twice); a claim left by a sync that died is taken over."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from kinmyaku.services.dav_client import STALE_SYNC, SyncRunning
+    from kinmyaku.storage import people as store
+    from kinmyaku.storage.schema import dav_accounts
+
+    app = sqlite_app  # the scenarios run on both databases above; these on one
+    uow = app.uow()
+    add_account(uow, url=radicale.book, username=radicale.user, password=PASSWORD, name="radicale")
+    radicale.put("a.vcf", card("u-a", "青木", "蓮", "EMAIL:ren@example.jp"))
+
+    def claim(started: object) -> None:
+        with uow as conn:
+            conn.execute(update(dav_accounts).values(running_since=started))
+
+    claim(store.now())
+    (report,) = run_sync(uow, name="radicale")
+    assert isinstance(report.error, SyncRunning) and changed(report) == {}
+    with uow as conn:
+        assert conn.execute(select(people.c.id).where(people.c.family_name == "青木")).all() == []
+    claim(store.now() - STALE_SYNC - timedelta(minutes=1))
+    assert changed(sync(app)) and person_named(app, "青木")
+    with uow as conn:  # released when it ended
+        assert conn.execute(select(dav_accounts.c.running_since)).scalar_one() is None

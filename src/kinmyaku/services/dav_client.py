@@ -30,14 +30,14 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.domain.field_merge import FieldConflict, Fields, Value, merge_fields, same_fields
@@ -64,7 +64,7 @@ from kinmyaku.services.dav_client_http import (
 from kinmyaku.services.dav_fields import fields_of, input_of
 from kinmyaku.services.people import edit_person
 from kinmyaku.storage import people as store
-from kinmyaku.storage.schema import dav_sync_state, imports, people, provenance
+from kinmyaku.storage.schema import dav_accounts, dav_sync_state, imports, people, provenance
 from kinmyaku.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -523,6 +523,11 @@ def run_sync(
     reports = []
     for account in accounts:
         started = store.now()
+        if not _claim(uow, account.id, started):
+            busy = SyncRunning("A sync of {name} is already running: try again when it ends",
+                               name=account.name)  # fmt: skip
+            reports.append(SyncReport(account.name, error=busy))
+            continue
         try:
             with uow as conn:
                 password = account_password(conn, account)
@@ -538,6 +543,39 @@ def run_sync(
                 client.close()
         except KinmyakuError as error:
             report = SyncReport(account.name, error=error)
+        finally:
+            _release(uow, account.id)
         write_log(uow, account.id, started=started, counts=report.counts, error=report.error)
         reports.append(report)
     return reports
+
+
+class SyncRunning(KinmyakuError):
+    """Another sync of the same account is running (the server's schedule, another shell)."""
+
+
+STALE_SYNC = timedelta(hours=2)
+"""A claim older than this is taken over: the sync that made it stopped without ending."""
+
+
+def _claim(uow: UnitOfWork, account_id: int, now: datetime) -> bool:
+    """Mark the account as syncing unless another sync holds it: one sync of an account at a
+    time, so that two never push the same new person twice."""
+    a = dav_accounts
+    with uow as conn:
+        claimed = conn.execute(
+            update(a)
+            .where(
+                a.c.id == account_id,
+                or_(a.c.running_since.is_(None), a.c.running_since < now - STALE_SYNC),
+            )
+            .values(running_since=now)
+        )
+        return bool(claimed.rowcount)
+
+
+def _release(uow: UnitOfWork, account_id: int) -> None:
+    with uow as conn:
+        conn.execute(
+            update(dav_accounts).where(dav_accounts.c.id == account_id).values(running_since=None)
+        )

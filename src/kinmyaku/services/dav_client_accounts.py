@@ -45,6 +45,8 @@ class Account:
     sync_token: str | None
     created_at: datetime
     last_sync: datetime | None
+    running_since: datetime | None = None
+    """When the sync running now started (None: none is running)."""
 
 
 @dataclass(frozen=True, slots=True)

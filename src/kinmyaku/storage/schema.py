@@ -662,6 +662,7 @@ dav_accounts = Table(
     Column("sync_position", Text),  # the RFC 6578 sync token (not a secret)
     Column("created_at", DateTime, nullable=False),
     Column("last_sync", DateTime),
+    Column("running_since", DateTime),  # the sync running now (one at a time)
     sqlite_autoincrement=True,
 )
 

@@ -6,7 +6,8 @@ Create Date: 2026-12-07
 
 * ``dav_accounts``: a remote CardDAV address book (``kinmyaku sync add``): its URL, user
   name, the address book found by discovery and the last sync token.  The password is in
-  the ``credentials`` table (never in a backup or dump).
+  the ``credentials`` table (never in a backup or dump).  ``running_since``: when the sync
+  running now started (one sync of an account at a time: services/dav_client.py).
 * ``dav_sync_state``: each remote card as last synced (ETag, person, the card's and the
   person's fields then as JSON: the bases of the three-way merges, and the person's
   ``updated_at`` then).
@@ -35,6 +36,7 @@ def upgrade() -> None:
         sa.Column("sync_position", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("last_sync", sa.DateTime(), nullable=True),
+        sa.Column("running_since", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_dav_accounts"),
         sa.UniqueConstraint("name", name="uq_dav_accounts_name"),
         sqlite_autoincrement=True,
