@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select, union_all
+from sqlalchemy import Connection, and_, case, func, select
 
 from kinmyaku.domain.insights import (
     EventEncounter,
@@ -131,10 +131,6 @@ def open_requests(
     return found if limit is None else found[:limit]
 
 
-IDS_CHUNK = 5_000
-"""Ids per query (SQLite takes at most 32,766 bound parameters a statement)."""
-
-
 def count_open_requests(conn: Connection, *, due_by: date) -> int:
     """How many open requests are due on or before ``due_by`` (late ones included)."""
     r = requests
@@ -172,6 +168,7 @@ def followups(
             p.c.family_name,
             p.c.given_name,
             company.label("organization"),
+            *_last_touches(e.c.person_id, today),
         )
         .join(events, events.c.id == e.c.event_id)
         .join(p, p.c.id == e.c.person_id)
@@ -179,12 +176,11 @@ def followups(
     ).all()
     if not rows:
         return []
-    # Only the people of these rows matter, and a list of their ids lets the database
-    # look each one up by index (a subquery had it read every interaction).
-    met = sorted({int(r.person_id) for r in rows})
     latest: dict[int, date] = {}
-    for start in range(0, len(met), IDS_CHUNK):
-        latest.update(_last_followups(conn, met[start : start + IDS_CHUNK], today))
+    for r in rows:
+        days = [_date(d) for d in (r.talked, r.gave, r.asked) if d is not None]
+        if days:
+            latest[int(r.person_id)] = max(days)
     queue = followup_queue(
         (
             EventEncounter(
@@ -205,25 +201,26 @@ def followups(
     return items
 
 
-def _last_followups(conn: Connection, ids: Any, today: date) -> dict[int, date]:
-    """The latest non-encounter touch (interaction, exchange, request) of these people.
-
-    ``ids``: a list or a subquery of person ids.
-    """
-    ip, i = interaction_people, interactions
-    u = union_all(
-        select(ip.c.person_id.label("pid"), i.c.date.label("on"))
-        .join(i, i.c.id == ip.c.interaction_id)
-        .where(ip.c.person_id.in_(ids), i.c.date <= today),
-        select(exchanges.c.person_id, exchanges.c.date).where(
-            exchanges.c.person_id.in_(ids), exchanges.c.date <= today
-        ),
-        select(requests.c.person_id, requests.c.asked_on).where(
-            requests.c.person_id.in_(ids), requests.c.asked_on <= today
-        ),
-    ).subquery()
-    rows = conn.execute(select(u.c.pid, func.max(u.c.on)).group_by(u.c.pid)).all()
-    return {int(pid): _date(on) for pid, on in rows if on is not None}
+def _last_touches(person_id: Any, today: date) -> list[Any]:
+    """The latest talk, exchange and request (not a meeting) of the row's person, on or
+    before today: three scalar subqueries, each read from the person's index entries (a
+    grouped union over a list of people had PostgreSQL read every interaction)."""
+    ip, i, x, r = interaction_people, interactions, exchanges, requests
+    return [
+        select(func.max(i.c.date))
+        .join(ip, ip.c.interaction_id == i.c.id)
+        .where(ip.c.person_id == person_id, i.c.date <= today)
+        .scalar_subquery()
+        .label("talked"),
+        select(func.max(x.c.date))
+        .where(x.c.person_id == person_id, x.c.date <= today)
+        .scalar_subquery()
+        .label("gave"),
+        select(func.max(r.c.asked_on))
+        .where(r.c.person_id == person_id, r.c.asked_on <= today)
+        .scalar_subquery()
+        .label("asked"),
+    ]
 
 
 def _date(value: object) -> date:
