@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
+import pytest
 from typer.testing import CliRunner
 
 from kinmyaku.bootstrap import App
@@ -41,3 +43,27 @@ def test_add_list_revoke(app: App) -> None:
     assert "revoked" in run(app, "app-password", "list")
     missing = run(app, "app-password", "revoke", "iPhone", lang="ja", code=1)
     assert "iPhone という名前のアプリパスワードはありません" in missing
+
+
+def test_a_busy_database_lets_the_device_in(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While another writer holds SQLite (the daily roll, an import), the password is still
+    checked (a read) and the device gets in; the time of use is noted on a later request."""
+    from kinmyaku.storage import retry
+
+    app = sqlite_app
+    made = json.loads(run(app, "app-password", "add", "iPhone", "--json"))
+    monkeypatch.setattr(retry, "BUDGET", 0.3)  # how long a writer waits before giving up
+    path = app.settings.database_url.removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    try:
+        assert check_app_password(app.uow(), name="iPhone", password=made["password"])
+        assert not check_app_password(app.uow(), name="iPhone", password="wrong")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert json.loads(run(app, "app-password", "list", "--json"))[0]["last_used"] is None
+    assert check_app_password(app.uow(), name="iPhone", password=made["password"])
+    assert json.loads(run(app, "app-password", "list", "--json"))[0]["last_used"] is not None
