@@ -105,13 +105,10 @@ def test_scan_review_save_with_event_and_cue(client: TestClient, csrf: str, core
     assert f"/cards/images/{ids[0]}" in fragment
 
 
-def test_a_stored_person_is_offered_with_the_job_change_question(
-    client: TestClient, csrf: str, core: App
-) -> None:
-    card = rendered()
-    truth = card.truth
+def stored_at_an_old_company(core: App, truth: dict[str, Any]) -> int:
+    """The card's person, stored earlier with its main line at another company."""
     tel = next(p["number"] for p in truth["phones"] if p["kind"] == "tel")
-    pid = add_person(
+    return add_person(
         core.uow(),
         PersonInput(
             family_name=truth["family_name"],
@@ -120,6 +117,14 @@ def test_a_stored_person_is_offered_with_the_job_change_question(
             phones=[tel],
         ),
     )
+
+
+def test_a_stored_person_is_offered_with_the_job_change_question(
+    client: TestClient, csrf: str, core: App
+) -> None:
+    card = rendered()
+    truth = card.truth
+    pid = stored_at_an_old_company(core, truth)
     form = review_form(card, csrf)
     form.pop("into")
     again = client.post("/cards/review", data=form).text  # the review screen, no OCR
@@ -213,16 +218,8 @@ def test_a_too_large_request_is_refused_before_it_is_read(client: TestClient, cs
 def test_api_scan_then_save_as_an_update(api: TestClient, core: App) -> None:
     card = rendered()
     truth = card.truth
+    pid = stored_at_an_old_company(core, truth)
     tel = next(p["number"] for p in truth["phones"] if p["kind"] == "tel")
-    pid = add_person(
-        core.uow(),
-        PersonInput(
-            family_name=truth["family_name"],
-            given_name=truth["given_name"],
-            company="株式会社むかし",
-            phones=[tel],
-        ),
-    )
     read = api.post("/api/cards/scan", files={"front": ("c.png", png(card.sides[0]))})
     assert read.status_code == 200, read.text
     body = read.json()
