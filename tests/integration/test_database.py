@@ -30,3 +30,19 @@ def test_bools_and_none_are_bound_as_sqlite_binds_them_without_an_adapter(
         assert found == 1
     finally:
         engine.dispose()
+
+
+def test_postgresql_connections_run_without_the_jit_compiler(database_url: str) -> None:
+    """kinmyaku's short reads never pay PostgreSQL's JIT compile (benchmarks/pg_jit.py)."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name != "postgresql":
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                return
+            assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+            conn.rollback()
+        with engine.connect() as conn:  # a pooled connection keeps it
+            assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+    finally:
+        engine.dispose()

@@ -228,3 +228,39 @@ def test_a_cadence_runs_out_by_one_rule_everywhere(app: App, seed: Seed) -> None
         if r.person_id == seed.ito
     )  # fmt: skip
     assert (item.last_contact, item.days_over) == (date(2026, 11, 10), 10)
+
+
+def test_ran_out_cadences_come_shortest_first_then_in_reading_order(app: App) -> None:
+    """The cadence list is read one cadence at a time, shortest first, each in reading
+    order (あいうえお順), and cut where the page is full."""
+    from kinmyaku.domain.insights import DEFAULT_PARAMS
+    from kinmyaku.services.insights_summary import ensure_touch_summary
+    from kinmyaku.storage.followups import cadence_overdue
+    from kinmyaku.storage.schema import touch_summary
+
+    def person(family: str, reading: str, cadence: int) -> int:
+        pid = add_person(
+            app.uow(), PersonInput(family_name=family, given_name="一", family_reading=reading)
+        )
+        relations.set_purpose(
+            app.uow(), person_id=pid, category="mentor", goal="", cadence_days=cadence
+        )
+        return pid
+
+    aoki = person("青木", "あおき", 60)
+    wada = person("和田", "わだ", 14)
+    kato = person("加藤", "かとう", 14)
+    sano = person("佐野", "さの", 30)
+    ueda = person("上田", "うえだ", 14)
+    relations.log_interaction(app.uow(), person_ids=[ueda], on=TODAY, summary="会った")
+    ensure_touch_summary(app.uow(), today=TODAY, params=DEFAULT_PARAMS, parts=())
+
+    def ran_out(limit: int) -> list[tuple[int, int]]:
+        with app.uow() as conn:
+            found = cadence_overdue(conn, touch_summary, today=TODAY, limit=limit)
+        return [(c.person_id, c.cadence_days) for c in found]
+
+    everyone = [(kato, 14), (wada, 14), (sano, 30), (aoki, 60)]  # 上田 was met today
+    assert ran_out(10) == everyone
+    assert ran_out(3) == everyone[:3]
+    assert ran_out(1) == everyone[:1]
