@@ -148,31 +148,28 @@ def followups(
 ) -> list[FollowUpItem]:
     """People met at an event in the last 30 days with no follow-up yet, oldest due first."""
     since = today - timedelta(days=FOLLOWUP_HORIZON_DAYS)
-    e, p, a = encounters, people, affiliations
-    # The current company of each person met lately only, looked up by person (PostgreSQL
-    # read every affiliation for a grouped subquery of them).
-    company = (
-        select(organizations.c.name)
-        .join(a, a.c.organization_id == organizations.c.id)
+    e, a = encounters, affiliations
+    # Each person met lately has their current company and latest touches looked up by
+    # their own index entries (scalar subqueries), and the names of the people and
+    # companies shown are read by id afterwards: joined, PostgreSQL read every
+    # organisation for each row, and all of `people`.
+    current = (
+        select(a.c.organization_id)
         .where(a.c.person_id == e.c.person_id, a.c.is_current.is_(True))
         .order_by(a.c.id.desc())
         .limit(1)
         .scalar_subquery()
     )
+    event = select(events.c.name).where(events.c.id == e.c.event_id)
     rows = conn.execute(
         select(
             e.c.person_id,
             e.c.date,
             e.c.event_id,
-            events.c.name.label("event"),
-            p.c.family_name,
-            p.c.given_name,
-            company.label("organization"),
+            event.scalar_subquery().label("event"),
+            current.label("organization_id"),
             *_last_touches(e.c.person_id, today),
-        )
-        .join(events, events.c.id == e.c.event_id)
-        .join(p, p.c.id == e.c.person_id)
-        .where(e.c.date > since, e.c.date <= today)
+        ).where(e.c.date > since, e.c.date <= today, e.c.event_id.is_not(None))
     ).all()
     if not rows:
         return []
@@ -193,12 +190,33 @@ def followups(
         params=params,
     )
     info = {int(r.person_id): r for r in rows}
-    items = []
-    for f in queue:
-        row = info[f.encounter.person_id]
-        name = display_name(row.family_name, row.given_name)
-        items.append(FollowUpItem(Named(row.person_id, name), row.organization or "", f))
-    return items
+    shown = list(queue)
+    from kinmyaku.services.insights_review import names_of  # it imports this module
+
+    names = names_of(conn, [f.encounter.person_id for f in shown])
+    companies = _organization_names(
+        conn, {info[f.encounter.person_id].organization_id for f in shown}
+    )
+    return [
+        FollowUpItem(
+            Named(f.encounter.person_id, names[f.encounter.person_id]),
+            companies.get(info[f.encounter.person_id].organization_id, ""),
+            f,
+        )
+        for f in shown
+        if f.encounter.person_id in names
+    ]
+
+
+def _organization_names(conn: Connection, ids: set[int | None]) -> dict[int | None, str]:
+    """The names of these organisations (the companies of the people shown: one read)."""
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    rows = conn.execute(
+        select(organizations.c.id, organizations.c.name).where(organizations.c.id.in_(wanted))
+    )
+    return {int(r.id): r.name for r in rows}
 
 
 def _last_touches(person_id: Any, today: date) -> list[Any]:
