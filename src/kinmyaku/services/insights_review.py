@@ -32,7 +32,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    union_all,
 )
 
 from kinmyaku.domain.insights import (
@@ -132,8 +131,8 @@ def overdue(
 ) -> tuple[list[KeepInTouch], dict[int, str | None]]:
     """The first ``limit`` (None: all) overdue people (tier, touched, most overdue, id), tiers.
 
-    Three short reads, each in the list's order, never a sort of everyone: people with a
-    tier or a purpose cadence (their own cadences); everyone else touched, longest ago
+    Four short reads, each in the list's order, never a sort of everyone: people with a
+    purpose cadence, people with a tier and no cadence; everyone else touched, longest ago
     first (one cadence, so the index on ``last_touch_on`` is the order); everyone else
     never touched, by id. The domain's ``overdue_list`` orders the union exactly.
     """
@@ -152,29 +151,34 @@ def overdue(
     snoozed = and_(
         keep_in_touch.c.snoozed_until.is_not(None), keep_in_touch.c.snoozed_until > today
     )
-    tiered = select(person_tags.c.person_id).where(person_tags.c.tag.in_(q.TIERS_TAG_FORMS))
-    paced = select(purposes.c.person_id).where(purposes.c.cadence_days.is_not(None))
     columns = (
         purposes.c.cadence_days,
         purposes.c.goal,
         purposes.c.category,
         keep_in_touch.c.snoozed_until,
     )
-    special = (
-        select(people.c.id, s.c.last_touch_on, tier.c.tier, *columns)
-        .select_from(people)
-        .outerjoin(s, s.c.person_id == people.c.id)
-        .outerjoin(tier, tier.c.person_id == people.c.id)
-        .outerjoin(purposes, purposes.c.person_id == people.c.id)
-        .outerjoin(keep_in_touch, keep_in_touch.c.person_id == people.c.id)
-        .where(
-            people.c.id.in_(union_all(tiered, paced)),
-            ~snoozed,
-            or_(s.c.last_touch_on.is_(None), age >= cadence),
+    # People with a purpose cadence are read from `purposes`, people with a tier and no
+    # cadence from the tier tags, each in the list's order and cut at the page: read from
+    # `people` with a list of both, PostgreSQL looked up every one of them there first.
+    due = (~snoozed, or_(s.c.last_touch_on.is_(None), age >= cadence))
+    order = (rank, s.c.last_touch_on.is_(None), ratio)
+
+    def special(first: Any, *where: Any) -> Select[Any]:
+        joined: Any = first.table.outerjoin(s, s.c.person_id == first)
+        for other in (tier, purposes):
+            if other is not first.table:
+                joined = joined.outerjoin(other, other.c.person_id == first)
+        return (
+            select(first.label("id"), s.c.last_touch_on, tier.c.tier, *columns)
+            .select_from(joined)
+            .outerjoin(keep_in_touch, keep_in_touch.c.person_id == first)
+            .where(*where, *due)
+            .order_by(*order, first)
+            .limit(rows)
         )
-        .order_by(rank, s.c.last_touch_on.is_(None), ratio, people.c.id)
-        .limit(rows)
-    )
+
+    paced = special(purposes.c.person_id, purposes.c.cadence_days.is_not(None))
+    tiered = special(tier.c.person_id, purposes.c.cadence_days.is_(None))
     plain = [
         ~snoozed,
         purposes.c.cadence_days.is_(None),
@@ -219,7 +223,7 @@ def overdue(
         .order_by(pid)
         .limit(rows)
     )
-    subjects = [c for stmt in (special, touched, untouched) for c in _subjects(conn, stmt)]
+    subjects = [c for stmt in (paced, tiered, touched, untouched) for c in _subjects(conn, stmt)]
     shown = overdue_list(subjects, today=today, params=params, limit=limit)
     return shown, {c.person_id: c.tier for c in subjects}
 
