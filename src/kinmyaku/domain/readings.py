@@ -19,6 +19,11 @@ def _kakasi() -> Any:
     return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
+def reader_loaded() -> bool:
+    """Whether pykakasi's dictionaries are loaded (a reading was guessed in this process)."""
+    return _kakasi.cache_info().currsize > 0
+
+
 @lru_cache(maxsize=65536)
 def infer_reading(text: str) -> str:
     """Hiragana reading of a name part; empty when the text is Latin or cannot be read."""

@@ -29,6 +29,14 @@ def block_keys(feature: Features) -> tuple[BlockKey, ...]:
     return feature.keys
 
 
+def fresh_block_keys(feature: Features) -> tuple[BlockKey, ...]:
+    """``block_keys`` made again, not kept on the features (a duplicates list over 100,000
+    people keeps a hash of each, not the keys themselves)."""
+    if feature.keys is not None:
+        return feature.keys
+    return tuple(dict.fromkeys(_block_keys(feature)))
+
+
 def _block_keys(feature: Features) -> list[BlockKey]:
     keys: list[BlockKey] = []
     for name in feature.names:

@@ -186,6 +186,15 @@ def company_sound(name: str) -> str:
     return text if len(text) >= 3 else ""
 
 
+def company_sound_reads(name: str) -> bool:
+    """Whether ``company_sound`` of this name guesses a reading from kanji (pykakasi)."""
+    key = company_key(name)
+    if not key:
+        return False
+    key, _ = _company_words(key)
+    return bool(key) and not is_kana(key) and not key.isascii()
+
+
 # Words of company names and their English translations, folded as company_key folds them:
 # 東都大学 and Toto University, 緑川製薬 and Midorikawa Pharmaceutical meet.
 _WORDS = (

@@ -74,15 +74,23 @@ def conflict(a: Features, b: Features) -> bool:
 def find_namesakes(features: Sequence[Features], population: Population) -> int:
     """Mark in ``population`` each (name, company) held by records that disagree (two people
     of one name at one company); returns how many.  Call after ``learn_company_aliases``."""
-    groups: dict[tuple[str, str], list[Features]] = defaultdict(list)
+    # A key held by one person (most) maps to that person, not to a list of one.
+    groups: dict[tuple[str, str], Features | list[Features]] = {}
     for feature in features:
         companies = company_keys(feature, population)
         for name in name_keys(feature):
             for company in companies:
-                groups[(name, company)].append(feature)
+                key = (name, company)
+                held = groups.setdefault(key, feature)
+                if held is feature:
+                    continue
+                if isinstance(held, list):
+                    held.append(feature)
+                else:
+                    groups[key] = [held, feature]
     found: set[tuple[str, str]] = set()
     for key, members in groups.items():
-        if len(members) < 2:
+        if not isinstance(members, list):
             continue
         if len(members) > MAX_GROUP or _disagree(members):
             found.add(key)

@@ -10,7 +10,7 @@ whole population: ``Population`` counts it, and shared values are never identity
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -388,11 +388,14 @@ class Population:
 
     size: int = 0
     name_counts: Counter[str] = field(default_factory=Counter)
-    name_holders: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    """Per name, the people (or, once known, the groups of records of one person) with it."""
+    name_holders: dict[str, int | set[int]] = field(default_factory=dict)
+    """Per name, the people with it: one id, or the set of them when several (a set for
+    every name of 100,000 people was most of the population's memory)."""
     groups: dict[int, int] = field(default_factory=dict)
     """A person's group when records are known to be one person (``regroup``)."""
-    holders: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    holders: dict[str, dict[str, str | set[str]]] = field(default_factory=dict)
+    """Per kind of value ("phone", "email", "address"), per value, who holds it
+    (``holder_key``): one holder, or the set of them (at most 8) when several."""
     company_counts: Counter[str] = field(default_factory=Counter)
     part_counts: Counter[str] = field(default_factory=Counter)
     company_aliases: dict[str, str] = field(default_factory=dict)
@@ -408,8 +411,16 @@ class Population:
         """Count one more profile."""
         self.size += 1
         for name in feature.names[:1]:
-            self.name_counts[name.full_sound or name.written] += 1
-            self.name_holders[name.full_sound or name.written].add(feature.id)
+            key = name.full_sound or name.written
+            self.name_counts[key] += 1
+            named = self.name_holders.get(key)
+            if named is None:
+                self.name_holders[key] = feature.id
+            elif isinstance(named, int):
+                if named != feature.id:
+                    self.name_holders[key] = {named, feature.id}
+            else:
+                named.add(feature.id)
             self.part_counts["f" + (name.family_sound or name.family)] += 1
             self.part_counts["g" + (name.given_sound or name.given)] += 1
         who = holder_key(feature)
@@ -420,15 +431,28 @@ class Population:
             ("email", feature.emails),
             ("address", feature.addresses),
         ):
+            if not values:
+                continue
+            table = self.holders.get(kind)
+            if table is None:
+                table = self.holders[kind] = {}
             for value in values:
-                holders = self.holders[(kind, value)]
-                if len(holders) < 8:
-                    holders.add(who)
+                held = table.get(value)
+                if held is None:
+                    table[value] = who
+                elif isinstance(held, str):
+                    if held != who:
+                        table[value] = {held, who}
+                elif len(held) < 8:
+                    held.add(who)
 
     def shared(self, kind: str, value: str) -> int:
         """How many differently named people hold ``value`` (2 or more: not identity evidence)."""
-        holders = self.holders.get((kind, value))
-        return len(holders) if holders else 0
+        table = self.holders.get(kind)
+        held = table.get(value) if table is not None else None
+        if held is None:
+            return 0
+        return 1 if isinstance(held, str) else len(held)
 
     def company_frequency(self, company: str) -> float:
         """The share of people who work or worked at a company (its key), as name_frequency."""
@@ -441,7 +465,7 @@ class Population:
         self.groups = groups
         changed = set()
         for key, holders in self.name_holders.items():
-            if len(holders) < 2 or not any(h in groups for h in holders):
+            if isinstance(holders, int) or not any(h in groups for h in holders):
                 continue
             count = len({groups.get(h, h) for h in holders})
             if count != self.name_counts[key]:
@@ -467,7 +491,13 @@ class Population:
         says little about how rare it is.  Over at least MIN_SIZE people."""
         size = max(self.size, MIN_SIZE)
         key = name.full_sound or name.written
-        own = {self.groups.get(i, i) for i in pair if i in self.name_holders.get(key, ())}
+        held = self.name_holders.get(key)
+        if held is None:
+            own: set[int] = set()
+        elif isinstance(held, int):
+            own = {self.groups.get(i, i) for i in pair if i == held}
+        else:
+            own = {self.groups.get(i, i) for i in pair if i in held}
         others = self.name_counts.get(key, 0) - max(len(own), 2 if pair == (0, 0) else 0)
         family = self.part_frequency(name, "f")
         given = self.part_frequency(name, "g") if name.given else 1.0

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from sqlalchemy import Connection, func, or_, select
 
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.identity.absent import learn_expected
-from kinmyaku.domain.identity.blocking import candidate_pairs
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Candidate, PersonRef, Reason
 from kinmyaku.domain.identity.namesakes import find_namesakes
 from kinmyaku.domain.identity.profile import Features, Population, Profile, features
@@ -29,6 +28,7 @@ from kinmyaku.domain.names import is_latin, shown_romaji
 from kinmyaku.domain.search_keys import NAME_FIELDS, PersonKeys, person_index
 from kinmyaku.domain.validate import format_phone, normalize_email, parse_phone, phone_digits
 from kinmyaku.i18n import translate
+from kinmyaku.services.identity.everyone import Pool, candidate_pair_codes, load_features
 from kinmyaku.services.identity.profiles import load_profiles
 from kinmyaku.services.people import PersonInput, name_columns
 from kinmyaku.storage.schema import contact_points, not_duplicates, people, search_terms
@@ -90,7 +90,7 @@ def score_pairs(
     *,
     min_probability: float,
     different: set[tuple[int, int]],
-    known: dict[tuple[int, int], list[Level]] | None = None,
+    known: Mapping[tuple[int, int], Sequence[Level]] | None = None,
 ) -> list[Candidate]:
     """The candidates among ``pairs`` (positions in ``feats``) at or above the probability
     (``known``: the levels of pairs compared already, by positions)."""
@@ -184,22 +184,35 @@ def find_duplicates(
 ) -> list[Candidate]:
     """Pairs of people who may be one, best first (pairs said to be different left out)."""
     with uow as conn:
-        profiles = load_profiles(conn)
+        feats = load_features(conn)  # little memory: read in chunks, shared values pooled
         different = different_pairs(conn)
-    feats = [features(p) for p in profiles]
     learn_readings(feats)
     population = population_of(feats)
     learn_company_aliases(feats, population)
     find_namesakes(feats, population)
     learn_expected(feats, population)
     model = estimate_u(feats, population)
-    pairs = sorted(candidate_pairs(feats))  # one order, whatever the hash seed: one sample
-    sample = random.Random(0).sample(pairs, min(len(pairs), EM_PAIRS))
-    known = {(i, j): compare(feats[i], feats[j], population) for i, j in sample}
+    # The pairs, sorted (one order, whatever the hash seed: one sample), as numbers.
+    codes = candidate_pair_codes(feats)
+    count = len(feats)
+
+    def pairs() -> Iterator[tuple[int, int]]:
+        for start in range(0, len(codes), 65536):
+            for code in codes[start : start + 65536].tolist():
+                yield divmod(code, count)
+
+    chosen = random.Random(0).sample(range(len(codes)), min(len(codes), EM_PAIRS))
+    sample = [divmod(int(codes[k]), count) for k in chosen]
+    levels = Pool()  # the sample's levels, each distinct one kept once
+    known = {
+        (i, j): tuple([levels.one(level) for level in compare(feats[i], feats[j], population)])
+        for i, j in sample
+    }
+    del levels
     estimate_m(model, list(known.values()))
     found = score_pairs(
         feats,
-        pairs,
+        pairs(),
         population,
         model,
         min_probability=min(min_probability, REVIEW),
@@ -215,7 +228,7 @@ def find_duplicates(
         changed = population.regroup(groups_of(sure))
         again = [
             (i, j)
-            for i, j in pairs
+            for i, j in pairs()
             if _main_name(feats[i]) in changed or _main_name(feats[j]) in changed
         ]
         redone = score_pairs(

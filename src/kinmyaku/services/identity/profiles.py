@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import ColumnElement, Connection, Select, select
 
 from kinmyaku.domain.identity.profile import UNNAMED, NameParts, Profile
 from kinmyaku.storage.schema import (
@@ -43,9 +43,13 @@ def _is_named(family: str, given: str, values: Collection[str]) -> bool:
     return bool(given) or (family != UNNAMED and family not in values)
 
 
-def _rows_of(conn: Connection, query: Select[Any], column: Any, wanted: set[int] | None) -> Any:
-    """The rows of ``query``, only those of the ``wanted`` people when some are named."""
-    return conn.execute(query if wanted is None else query.where(column.in_(wanted)))
+_Where = Callable[[Any], ColumnElement[bool]] | None
+"""Which people's rows to read, given the column that holds the person's id."""
+
+
+def _rows_of(conn: Connection, query: Select[Any], column: Any, where: _Where) -> Any:
+    """The rows of ``query``, only those of the people ``where`` picks (all when None)."""
+    return conn.execute(query if where is None else query.where(where(column)))
 
 
 def load_profiles(
@@ -56,8 +60,30 @@ def load_profiles(
     ``digests``: with each person's fingerprint, which only an import compares (a card
     imported again is the person made from it); two people whose records hold the same
     are otherwise two people (two bare cards of 佐藤 健 at one company)."""
-    person_filter = people.c.id.in_(list(ids)) if ids is not None else None
-    query = select(
+    if ids is None:
+        return _load(conn, None, None, digests=digests)
+    listed = list(ids)
+    rows = conn.execute(_person_query().where(people.c.id.in_(listed))).all()
+    wanted = {row.id for row in rows}
+    return _load(conn, rows, lambda column: column.in_(wanted), digests=digests)
+
+
+def iter_profiles(conn: Connection, *, chunk: int = 5000) -> Iterator[Profile]:
+    """Every person as a Profile, ordered by id, read ``chunk`` people at a time (what
+    ``load_profiles`` gives, without every person's rows in memory at once)."""
+    ids = list(conn.execute(select(people.c.id).order_by(people.c.id)).scalars())
+    for start in range(0, len(ids), chunk):
+        low, high = ids[start], ids[min(start + chunk, len(ids)) - 1]
+
+        def where(column: Any, low: int = low, high: int = high) -> ColumnElement[bool]:
+            return column.between(low, high)  # type: ignore[no-any-return]
+
+        rows = conn.execute(_person_query().where(where(people.c.id))).all()
+        yield from _load(conn, rows, where, digests=False)
+
+
+def _person_query() -> Select[Any]:
+    return select(
         people.c.id,
         people.c.family_name,
         people.c.given_name,
@@ -67,10 +93,15 @@ def load_profiles(
         people.c.birthday,
         people.c.nickname,
     ).order_by(people.c.id)
-    if person_filter is not None:
-        query = query.where(person_filter)
-    rows = conn.execute(query).all()
-    wanted = {row.id for row in rows} if ids is not None else None
+
+
+def _load(
+    conn: Connection, rows: Sequence[Any] | None, where: _Where, *, digests: bool
+) -> list[Profile]:
+    """The profiles of ``rows`` (people's rows; all people when None), their other rows
+    read with ``where``."""
+    if rows is None:
+        rows = conn.execute(_person_query()).all()
     points: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     point_query = select(
         contact_points.c.person_id,
@@ -78,7 +109,7 @@ def load_profiles(
         contact_points.c.value,
         contact_points.c.normalized,
     ).order_by(contact_points.c.id)
-    for pid, kind, value, normal in _rows_of(conn, point_query, contact_points.c.person_id, wanted):
+    for pid, kind, value, normal in _rows_of(conn, point_query, contact_points.c.person_id, where):
         points[pid].append((kind, value, normal))
     companies: dict[int, list[str]] = defaultdict(list)
     titles: dict[int, list[str]] = defaultdict(list)
@@ -87,7 +118,7 @@ def load_profiles(
         .join(organizations, organizations.c.id == affiliations.c.organization_id)
         .order_by(affiliations.c.person_id, affiliations.c.is_current.desc(), affiliations.c.id)
     )
-    for pid, name, title in _rows_of(conn, job_query, affiliations.c.person_id, wanted):
+    for pid, name, title in _rows_of(conn, job_query, affiliations.c.person_id, where):
         companies[pid].append(name)
         if title:
             titles[pid].append(title)
@@ -95,7 +126,7 @@ def load_profiles(
     book_query = select(provenance.c.entity_id, provenance.c.import_id, provenance.c.file).where(
         provenance.c.entity == "person"
     )
-    for pid, import_id, file in _rows_of(conn, book_query, provenance.c.entity_id, wanted):
+    for pid, import_id, file in _rows_of(conn, book_query, provenance.c.entity_id, where):
         books[pid].add(f"{import_id}:{file}")
     aliases: dict[int, list[NameParts]] = defaultdict(list)
     alias_query = select(
@@ -105,7 +136,7 @@ def load_profiles(
         person_aliases.c.family_reading,
         person_aliases.c.given_reading,
     ).order_by(person_aliases.c.id)
-    for pid, *parts in _rows_of(conn, alias_query, person_aliases.c.person_id, wanted):
+    for pid, *parts in _rows_of(conn, alias_query, person_aliases.c.person_id, where):
         aliases[pid].append((parts[0], parts[1], parts[2], parts[3]))
     profiles = []
     for row in rows:
