@@ -37,7 +37,7 @@ from kinmyaku.services.dav_trash import list_trash
 from kinmyaku.services.forget import forget_person
 from kinmyaku.services.people import PersonInput, add_person, edit_person
 from kinmyaku.storage import people as store
-from kinmyaku.storage.schema import contact_points, people, provenance
+from kinmyaku.storage.schema import contact_points, dav_sync_state, people, provenance
 
 pytest.importorskip("radicale", reason="Radicale is not installed (pip install -e .[dev])")
 
@@ -411,3 +411,32 @@ def test_one_sync_of_an_account_at_a_time(sqlite_app: App, radicale: Radicale) -
     assert changed(sync(app)) and person_named(app, "青木")
     with uow as conn:  # released when it ended
         assert conn.execute(select(dav_accounts.c.running_since)).scalar_one() is None
+
+
+def test_cards_fetched_a_few_at_a_time_each_find_their_person(
+    sqlite_app: App, radicale: Radicale, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Multigets of two cards, the next one asked for while one is read: every new card goes
+    through the one import and is paired with the person it made."""
+    from kinmyaku.services import dav_client_http
+
+    monkeypatch.setattr(dav_client_http, "MULTIGET_CHUNK", 2)
+    app = sqlite_app
+    names = ["石田", "上野", "江口", "大野", "加藤"]
+    for n, family in enumerate(names):
+        radicale.put(f"c{n}.vcf", card(f"u-{n}", family, "太郎", f"EMAIL:p{n}@example.jp"))
+    add_account(app.uow(), url=radicale.book, username=radicale.user, password=PASSWORD, name="r")
+    first = sync_named(app, "r")
+    assert first.counts["pulled_new"] == 5 and first.counts["failed"] == 0
+    with app.uow() as conn:
+        rows = conn.execute(select(dav_sync_state.c.href, dav_sync_state.c.person_id)).all()
+    state = {str(href): pid for href, pid in rows}
+    assert len(state) == 5
+    for n, family in enumerate(names):
+        pid = person_named(app, family)
+        assert values(app, pid, "email") == {f"p{n}@example.jp"}
+        (href,) = [h for h in state if h.endswith(f"/c{n}.vcf")]
+        assert state[href] == pid
+    cards = radicale.cards()
+    assert all(f"UID:u-{n}" in cards[f"c{n}.vcf"] for n in range(5))
+    assert changed(sync_named(app, "r")) == {}

@@ -11,6 +11,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -107,30 +108,60 @@ def revoke_app_password(uow: UnitOfWork, *, name: str) -> None:
 
 
 def check_app_password(uow: UnitOfWork, *, name: str, password: str) -> bool:
-    """True when the password is that device's (not revoked); notes when it was last used.
+    """True when the password is that device's (not revoked); notes when it was last used."""
+    return verify_app_password(uow, name=name, password=password) is not None
+
+
+def verify_app_password(uow: UnitOfWork, *, name: str, password: str) -> str | None:
+    """The stored hash when the password is that device's (not revoked), else None; notes
+    when it was last used.
 
     The check only reads. Noting the time is a write of its own and only best effort: while
     another writer holds the database (the daily roll of the summary, a big import) the
     device still gets in, and the time is noted on a later request.
     """
-    c = app_passwords.c
     if len(password) > MAX_PASSWORD or len(name) > MAX_NAME:
-        return False
-    with reading(), uow as conn:
-        row = conn.execute(
-            select(c.id, c.password_hash, c.last_used).where(c.name == name, c.revoked_at.is_(None))
-        ).first()
+        return None
+    row = _current(uow, name)
     if row is None:
-        return False
+        return None
     try:
         _hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
+        return None
+    _note_use(uow, row.id, row.last_used)
+    return str(row.password_hash)
+
+
+def still_valid(uow: UnitOfWork, *, name: str, password_hash: str) -> bool:
+    """True when the device's password is still the one stored as ``password_hash`` (neither
+    revoked nor replaced): a device whose password was verified against that hash lately
+    is let in again by this one query, without argon2 (64 MB and tens of ms a check)."""
+    row = _current(uow, name)
+    if row is None or row.password_hash != password_hash:
         return False
-    stamp = now()
-    if row.last_used is None or stamp - row.last_used > LAST_USED_EVERY:
-        try:
-            with uow as conn:
-                conn.execute(update(app_passwords).where(c.id == row.id).values(last_used=stamp))
-        except DatabaseBusy:
-            log.info("app password %s: last use not noted, the database is busy", row.id)
+    _note_use(uow, row.id, row.last_used)
     return True
+
+
+def _current(uow: UnitOfWork, name: str) -> Any:
+    c = app_passwords.c
+    with reading(), uow as conn:
+        return conn.execute(
+            select(c.id, c.password_hash, c.last_used).where(c.name == name, c.revoked_at.is_(None))
+        ).first()
+
+
+def _note_use(uow: UnitOfWork, password_id: int, last_used: datetime | None) -> None:
+    stamp = now()
+    if last_used is not None and stamp - last_used <= LAST_USED_EVERY:
+        return
+    try:
+        with uow as conn:
+            conn.execute(
+                update(app_passwords)
+                .where(app_passwords.c.id == password_id)
+                .values(last_used=stamp)
+            )
+    except DatabaseBusy:
+        log.info("app password %s: last use not noted, the database is busy", password_id)

@@ -231,10 +231,11 @@ class CardCache:
     (DAVx5), and each read of cards costs a dozen queries whatever their number: rendering
     the next ``CHUNK`` people with the first ones asked for makes it one read per 500
     cards.  An entry is used only under the ETag it was made with (the person's
-    ``updated_at``), and the cache holds at most ``budget`` bytes.
+    ``updated_at``), and the cache holds at most ``budget`` bytes: 8 MB is several read-aheads
+    of 500 cards (about 1.2 kB a card, both versions) for each of a few phones syncing at once.
     """
 
-    def __init__(self, budget: int = 32 * 1024 * 1024) -> None:
+    def __init__(self, budget: int = 8 * 1024 * 1024) -> None:
         self.budget = budget
         self.size = 0
         self._cards: OrderedDict[int, tuple[str, bytes, bytes]] = OrderedDict()

@@ -34,13 +34,20 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any
+from typing import Any, BinaryIO
 
 import httpx
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from kinmyaku.domain.errors import KinmyakuError
-from kinmyaku.domain.field_merge import FieldConflict, Fields, Value, merge_fields, same_fields
+from kinmyaku.domain.field_merge import (
+    LIST_FIELDS,
+    FieldConflict,
+    Fields,
+    Value,
+    merge_fields,
+    same_fields,
+)
 from kinmyaku.formats.records import ContactRecord
 from kinmyaku.services import carddav
 from kinmyaku.services.dav_client_accounts import (
@@ -210,45 +217,75 @@ def _apply(
         conn.execute(update(people).where(people.c.id == pid).values(updated_at=store.now()))
 
 
-def _import_cards(
-    uow: UnitOfWork, cards: dict[str, bytes], label: str, theirs: dict[str, dict[str, Value]]
-) -> dict[str, int | None]:
-    """New remote cards through the import (the identity engine): href -> person (or None);
-    each readable card's fields go into ``theirs``."""
-    from kinmyaku.services.importing import import_files
+class _Incoming:
+    """The cards a sync fetches, taken a multiget at a time as they arrive: a card new here
+    (or whose person is gone) is read and written to the one vCard file the import reads;
+    a card of a person here is kept for the merge."""
 
-    found: dict[str, int | None] = dict.fromkeys(cards)
-    readable = {}
-    for href, body in cards.items():
-        try:
-            theirs[href] = remote_fields(body, href)
-            readable[href] = b"\r\n".join(body.splitlines()) + b"\r\n"
-        except KinmyakuError:
-            continue
-    if not readable:
-        return found
-    hrefs = list(readable)
-    with TemporaryDirectory(prefix="kinmyaku-sync-") as folder:
-        path = Path(folder) / f"{label}.vcf"
-        with path.open("wb") as out:
-            for href in hrefs:
-                out.write(readable[href])
-        report = import_files(uow, paths=[path], format="vcard", jobs=0, skip_bad=True)
-    if report.import_id is None:
-        return found
-    # Every record of an import leaves a person's provenance row (create, update or match)
-    # with its number in the file: the card it came from.
-    c = provenance.c
-    with uow as conn:
-        rows = conn.execute(
-            select(c.record_no, c.entity_id).where(
-                c.import_id == report.import_id, c.entity == "person"
+    def __init__(self, path: Path, known: dict[str, Synced], stamps: dict[int, datetime]):
+        self.path, self.known, self.stamps = path, known, stamps
+        self.etags: dict[str, str] = {}
+        self.theirs: dict[str, dict[str, Value]] = {}
+        """Each readable new card's fields."""
+        self.fresh: list[str] = []
+        """The new cards, readable or not."""
+        self.written: list[str] = []
+        """The readable new cards, in the order of the file (its record numbers)."""
+        self.changed: dict[str, bytes] = {}
+        """Cards of people here, to merge."""
+
+    def take(self, chunk: dict[str, tuple[str, bytes]], out: BinaryIO) -> None:
+        """Sort one multiget's cards (and write the new ones to ``out``)."""
+        for href, (etag, body) in chunk.items():
+            self.etags[href] = etag
+            synced = self.known.get(href)
+            if synced is not None and synced.person_id in self.stamps:
+                self.changed[href] = body
+                continue
+            self.fresh.append(href)
+            try:
+                self.theirs[href] = remote_fields(body, href)
+            except KinmyakuError:
+                continue
+            out.write(b"\r\n".join(body.splitlines()) + b"\r\n")
+            self.written.append(href)
+
+    def import_into(self, uow: UnitOfWork) -> dict[str, int | None]:
+        """The new cards through one import (the identity engine): href -> person (None:
+        unreadable)."""
+        from kinmyaku.services.importing import import_files
+
+        found: dict[str, int | None] = dict.fromkeys(self.fresh)
+        if not self.written:
+            return found
+        report = import_files(uow, paths=[self.path], format="vcard", jobs=0, skip_bad=True)
+        if report.import_id is None:
+            return found
+        # Every record of an import leaves a person's provenance row (create, update or
+        # match) with its number in the file: the card it came from.
+        c = provenance.c
+        with uow as conn:
+            rows = conn.execute(
+                select(c.record_no, c.entity_id).where(
+                    c.import_id == report.import_id, c.entity == "person"
+                )
             )
-        )
-        for record_no, pid in rows:
-            if 1 <= record_no <= len(hrefs):
-                found[hrefs[record_no - 1]] = int(pid)
-    return found
+            for record_no, pid in rows:
+                if 1 <= record_no <= len(self.written):
+                    found[self.written[record_no - 1]] = int(pid)
+        return found
+
+
+def _fetch(
+    client: DavClient, book: Book, listing: Listing, incoming: _Incoming, uow: UnitOfWork
+) -> dict[str, int | None]:
+    """Fetch the changed cards (the next multiget asked for while one is read) and import
+    the new ones: href -> person."""
+    incoming.path.parent.mkdir(parents=True, exist_ok=True)
+    with incoming.path.open("wb") as out:
+        for chunk in client.multiget_chunks(book, listing.changed):
+            incoming.take(chunk, out)
+    return incoming.import_into(uow)
 
 
 def _collection(
@@ -299,6 +336,20 @@ def _settle(
     )
 
 
+def _settle_new(
+    href: str, pid: int, theirs: Fields, etag: str, here: Here, stamp: datetime
+) -> _Push:
+    """A new card imported: the card fills what the person lacks (and the person what the
+    card lacks).  A person holding exactly the card's values (what an import into an empty
+    database mostly makes) needs no merge: the card is only remembered."""
+    local = here[pid][0]
+    if all(theirs.get(name, () if name in LIST_FIELDS else "") == value
+           for name, value in local.items()):  # fmt: skip
+        return _Push(href, pid, "keep", None, etag, remote=theirs, local=local, stamp=stamp)
+    target = merge_fields(EMPTY, theirs, local).fields
+    return _settle(href, pid, target, theirs, etag, here, stamp)
+
+
 class _Sync:
     """One sync of one account (the steps in the module's docstring)."""
 
@@ -317,12 +368,11 @@ class _Sync:
             known = _state(conn, account.id)
             stamps = _stamps(conn)
         listing = _remote(client, book, account.sync_token, known)
-        bodies = client.multiget(book, listing.changed)
-        gone_here = {h for h in bodies if h in known and known[h].person_id not in stamps}
-        fresh = {h: b for h, (_, b) in bodies.items() if h not in known or h in gone_here}
-        cards: dict[str, dict[str, Value]] = {}
-        imported = _import_cards(self.uow, fresh, self.label, cards)
-        pulled = self._pull({h: b for h, (_, b) in bodies.items() if h not in fresh}, known, stamps)
+        with TemporaryDirectory(prefix="kinmyaku-sync-") as folder:
+            incoming = _Incoming(Path(folder) / f"{self.label}.vcf", known, stamps)
+            imported = _fetch(client, book, listing, incoming, self.uow)
+        etags, cards = incoming.etags, incoming.theirs
+        pulled = self._pull(incoming.changed, known, stamps)
         with self.uow as conn:
             stamps = _stamps(conn)
             pids = {p for p in imported.values() if p is not None} | set(pulled.values())
@@ -336,20 +386,16 @@ class _Sync:
             new_people = set(stamps) - pids - {s.person_id for s in known.values()}
             here = _local(conn, pids | new_people)
         for href, maybe in imported.items():
-            etag, theirs = bodies[href][0], cards.get(href, {})
+            etag, theirs = etags[href], cards.get(href, {})
             if maybe is None:  # unreadable: remembered, not tried again until it changes
                 self.pushes.append(_Push(href, None, "keep", None, etag))
                 self.counts["skipped"] += 1
                 continue
             self.counts["pulled_new"] += 1
-            # The card fills what the person lacks (and the person what the card lacks).
-            target = merge_fields(EMPTY, theirs, here[maybe][0]).fields
-            self.pushes.append(_settle(href, maybe, target, theirs, etag, here, stamps[maybe]))
+            self.pushes.append(_settle_new(href, maybe, theirs, etag, here, stamps[maybe]))
         for href, pid in pulled.items():
             theirs, target = self.targets[href]
-            self.pushes.append(
-                _settle(href, pid, target, theirs, bodies[href][0], here, stamps[pid])
-            )
+            self.pushes.append(_settle(href, pid, target, theirs, etags[href], here, stamps[pid]))
         self._deleted_there(listing.deleted, known, stamps, here)
         handled = set(imported) | set(pulled) | listing.deleted
         self._changed_here({h: s for h, s in known.items() if h not in handled}, stamps, here)
@@ -467,8 +513,13 @@ def _send_all(
             return push, "failed", False
 
     done: list[tuple[_Push, str | None]] = []
+    for push in pushes:  # no request: only the state is written
+        if push.kind == "keep":
+            done.append((push, push.if_match))
+            if push.count:
+                counts[push.count] += 1
     with ThreadPoolExecutor(WORKERS) as pool:
-        for push, etag, held in pool.map(one, pushes):
+        for push, etag, held in pool.map(one, [p for p in pushes if p.kind != "keep"]):
             if not held:
                 counts["failed" if etag == "failed" else "retry"] += 1
                 continue

@@ -10,7 +10,9 @@ httpx for Basic auth and never put in an error or a log line.
 from __future__ import annotations
 
 import ssl
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -248,25 +250,55 @@ class DavClient:
 
     def multiget(self, book: Book, paths: Iterable[str]) -> dict[str, tuple[str, bytes]]:
         """The cards at these paths: path -> (ETag, vCard text); missing ones are left out."""
-        wanted = list(paths)
         found: dict[str, tuple[str, bytes]] = {}
-        for start in range(0, len(wanted), MULTIGET_CHUNK):
-            hrefs = "".join(
-                f"<d:href>{_escape(quote(p))}</d:href>"
-                for p in wanted[start : start + MULTIGET_CHUNK]
-            )
-            body = (
-                '<?xml version="1.0" encoding="utf-8"?>'
-                f'<c:addressbook-multiget xmlns:d="DAV:" xmlns:c="{CARD}">'
-                f"<d:prop><d:getetag/><c:address-data/></d:prop>{hrefs}</c:addressbook-multiget>"
-            ).encode()
-            root = self._multistatus("REPORT", book.url, body, "1")
-            for item in root.iter(_q("response")):
-                path = path_of(urljoin(book.url, (item.findtext(_q("href")) or "").strip()))
-                etag = item.findtext(f".//{_q('getetag')}")
-                data = item.findtext(f".//{_q('address-data', CARD)}")
-                if etag and data:
-                    found[path] = (etag.strip(), data.encode("utf-8"))
+        for chunk in self.multiget_chunks(book, paths, ahead=False):
+            found.update(chunk)
+        return found
+
+    def multiget_chunks(
+        self, book: Book, paths: Iterable[str], *, ahead: bool = True
+    ) -> Iterator[dict[str, tuple[str, bytes]]]:
+        """The cards at these paths, MULTIGET_CHUNK at a time (path -> (ETag, vCard text)).
+
+        ``ahead``: the next chunk is asked for (and its XML read) in another thread while
+        the caller works on this one, so that the server's time and the caller's overlap.
+        """
+        wanted = list(paths)
+        starts = range(0, len(wanted), MULTIGET_CHUNK)
+        if not ahead or len(starts) < 2:
+            for start in starts:
+                yield self._multiget(book, wanted[start : start + MULTIGET_CHUNK])
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="multiget") as pool:
+            coming: deque[Future[dict[str, tuple[str, bytes]]]] = deque()
+            try:
+                for start in starts:
+                    chunk = wanted[start : start + MULTIGET_CHUNK]
+                    coming.append(pool.submit(self._multiget, book, chunk))
+                    if len(coming) > 1:
+                        yield coming.popleft().result()
+                while coming:
+                    yield coming.popleft().result()
+            finally:
+                for future in coming:
+                    future.cancel()
+
+    def _multiget(self, book: Book, paths: list[str]) -> dict[str, tuple[str, bytes]]:
+        """One addressbook-multiget REPORT: path -> (ETag, vCard text)."""
+        hrefs = "".join(f"<d:href>{_escape(quote(p))}</d:href>" for p in paths)
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            f'<c:addressbook-multiget xmlns:d="DAV:" xmlns:c="{CARD}">'
+            f"<d:prop><d:getetag/><c:address-data/></d:prop>{hrefs}</c:addressbook-multiget>"
+        ).encode()
+        root = self._multistatus("REPORT", book.url, body, "1")
+        found: dict[str, tuple[str, bytes]] = {}
+        for item in root.iter(_q("response")):
+            path = path_of(urljoin(book.url, (item.findtext(_q("href")) or "").strip()))
+            etag = item.findtext(f".//{_q('getetag')}")
+            data = item.findtext(f".//{_q('address-data', CARD)}")
+            if etag and data:
+                found[path] = (etag.strip(), data.encode("utf-8"))
         return found
 
     def put(

@@ -13,12 +13,14 @@ Resources: ``/dav/`` the principal, ``/dav/addressbooks/`` its home, and
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -33,7 +35,7 @@ from starlette.types import Receive, Scope, Send
 from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.i18n import error_text, translate
 from kinmyaku.services import carddav
-from kinmyaku.services.app_passwords import check_app_password
+from kinmyaku.services.app_passwords import still_valid, verify_app_password
 from kinmyaku.services.dav_history import ServedBuffer
 from kinmyaku.storage.database import make_engine
 from kinmyaku.storage.uow import UnitOfWork, declare_writes
@@ -49,6 +51,9 @@ VCARD = "text/vcard; charset=utf-8"
 MAX_XML = 1024 * 1024
 READER_CACHE_KB = 8192
 AUTH_CACHE_SECONDS = 10.0
+"""A device's password verified this long ago is taken without a query."""
+AUTH_RECHECK_SECONDS = 3600.0
+"""... and this long ago, after a query showing it is still the stored one (not argon2)."""
 REPORTS = ((CARD, "addressbook-multiget"), (CARD, "addressbook-query"), (DAV, "sync-collection"))
 METHODS = ["OPTIONS", "GET", "HEAD", "PUT", "DELETE", "PROPFIND", "REPORT"]
 ET.register_namespace("d", DAV)
@@ -58,6 +63,17 @@ ET.register_namespace("cs", CS)
 
 def _q(ns: str, name: str) -> str:
     return f"{{{ns}}}{name}"
+
+
+@dataclass(slots=True)
+class _Checked:
+    """An app password verified by argon2: the digest of what was sent, the hash it was
+    verified against, and until when it is taken without a query, and with one."""
+
+    digest: str
+    password_hash: str
+    fresh: float
+    until: float
 
 
 class BadRequest(Exception):
@@ -73,7 +89,8 @@ class DavServer:
         self.cache = carddav.CardCache()
         self._engine: Engine | None = None
         self.served = ServedBuffer(uow)
-        self._good: dict[str, tuple[str, float]] = {}
+        self._good: dict[str, _Checked] = {}
+        self._checking: dict[str, asyncio.Lock] = {}
 
     # ---- authentication ----
 
@@ -94,12 +111,6 @@ class DavServer:
             return None
         name, sep, password = decoded.partition(":")
         return (name, password) if sep else None
-
-    def _known(self, name: str, password: str) -> bool:
-        """A device that logged in a few seconds ago (argon2 costs tens of ms a check)."""
-        digest = hashlib.sha256(f"{name}\0{password}".encode()).hexdigest()
-        found = self._good.get(name)
-        return found is not None and found[0] == digest and time.monotonic() < found[1]
 
     async def authenticate(self, request: Request) -> str | Response:
         """The device's name, or the answer refusing the request."""
@@ -126,17 +137,8 @@ class DavServer:
         given = self._credentials(request)
         if given is not None:
             name, password = given
-            if self._known(name, password):
-                return name
-            declare_writes(True)  # it notes when the password was last used
-            ok = await run_in_threadpool(
-                check_app_password, self.uow(), name=name, password=password
-            )
-            declare_writes(request.method in ("PUT", "DELETE"))
-            if ok:
+            if await self._logged_in(name, password, request.method):
                 self.throttle.succeeded(client)
-                digest = hashlib.sha256(f"{name}\0{password}".encode()).hexdigest()
-                self._good[name] = (digest, time.monotonic() + AUTH_CACHE_SECONDS)
                 return name
             self.throttle.failed(client)
         text = translate(lang, "Log in with an app password (kinmyaku app-password add NAME)")
@@ -146,6 +148,58 @@ class DavServer:
             headers={"www-authenticate": 'Basic realm="kinmyaku", charset="UTF-8"'},
             media_type="text/plain; charset=utf-8",
         )
+
+    async def _logged_in(self, name: str, password: str, method: str) -> bool:
+        """Whether the app password is right: argon2 once, then a query of its stored hash.
+
+        A device syncing makes many requests: one verified in the last AUTH_CACHE_SECONDS
+        is let in at once; later, for AUTH_RECHECK_SECONDS, one query tells whether the
+        password is still the one verified (a revoked one is refused from then on); only
+        then is argon2 run again.  Requests of one device arriving together wait for one
+        check instead of each running argon2 (64 MB of memory a check).
+        """
+        digest = hashlib.sha256(f"{name}\0{password}".encode()).hexdigest()
+        if await self._still_good(name, digest, method):
+            return True
+        lock = self._checking.setdefault(name, asyncio.Lock())
+        try:
+            async with lock:
+                if await self._still_good(name, digest, method):
+                    return True
+                declare_writes(True)  # it notes when the password was last used
+                stored = await run_in_threadpool(
+                    verify_app_password, self.uow(), name=name, password=password
+                )
+                declare_writes(method in ("PUT", "DELETE"))
+        finally:
+            if not lock.locked():
+                self._checking.pop(name, None)
+        if stored is None:
+            self._good.pop(name, None)
+            return False
+        now = time.monotonic()
+        self._good[name] = _Checked(digest, stored, now + AUTH_CACHE_SECONDS,
+                                    now + AUTH_RECHECK_SECONDS)  # fmt: skip
+        return True
+
+    async def _still_good(self, name: str, digest: str, method: str) -> bool:
+        """A password verified lately, and (after AUTH_CACHE_SECONDS) still the stored one."""
+        found = self._good.get(name)
+        now = time.monotonic()
+        if found is None or found.digest != digest or now >= found.until:
+            return False
+        if now < found.fresh:
+            return True
+        declare_writes(True)  # it notes when the password was last used
+        good = await run_in_threadpool(
+            still_valid, self.uow(), name=name, password_hash=found.password_hash
+        )
+        declare_writes(method in ("PUT", "DELETE"))
+        if not good:
+            self._good.pop(name, None)
+            return False
+        found.fresh = time.monotonic() + AUTH_CACHE_SECONDS
+        return True
 
     # ---- dispatch ----
 
