@@ -1,4 +1,4 @@
-"""A large import into a small SQLite database stages its search terms and rebuilds three
+"""A large import into a small SQLite database stages its search terms and rebuilds five
 indexes once: it must write exactly what the row-by-row path writes, and a failed or dry
 run must leave the schema as it was."""
 
@@ -202,9 +202,10 @@ def test_only_the_known_term_tables_go_into_the_sql(sqlite_app: App) -> None:
         write_index_rows(conn, ["高橋", 1, 0, 1, True, 0], [], terms_table="people; DROP TABLE x")
 
 
-def test_terms_come_six_values_a_row(sqlite_app: App) -> None:
-    with sqlite_app.uow() as conn, pytest.raises(ValueError, match="6 values a row, not 5"):
-        write_index_rows(conn, ["高橋", 1, 0, 1, True], [])
+def test_terms_come_seven_values_a_row(sqlite_app: App) -> None:
+    """term, field, pos, person, whole, cut and the person's sort key (migration 0019)."""
+    with sqlite_app.uow() as conn, pytest.raises(ValueError, match="7 values a row, not 6"):
+        write_index_rows(conn, ["高橋", 1, 0, 1, True, 0], [])
 
 
 def test_a_bulk_import_inside_an_open_transaction_keeps_its_foreign_keys(

@@ -11,6 +11,7 @@ computes person by person, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -152,13 +153,26 @@ def test_other_days_and_parameters_recompute_the_totals(app: App) -> None:
     later = TODAY + timedelta(days=2)
     stats = insights.network_stats(app.uow(), today=later)
     assert stats.to_json() == insights.network_stats_reference(app.uow(), today=later).to_json()
-    with app.uow() as conn:  # stats computes the headline part only
-        assert totals_fresh(conn, today=later, params=DEFAULT_PARAMS, parts=("headline",))
-        assert not totals_fresh(conn, today=later, params=DEFAULT_PARAMS)
-        assert not totals_fresh(conn, today=TODAY, params=DEFAULT_PARAMS, parts=("headline",))
-    insights.network_review(app.uow(), today=later, now=NOW + timedelta(days=2))
-    with app.uow() as conn:
+    with app.uow() as conn:  # a later day rolls both parts forward by difference
         assert totals_fresh(conn, today=later, params=DEFAULT_PARAMS)
+        assert not totals_fresh(conn, today=TODAY, params=DEFAULT_PARAMS, parts=("headline",))
+    earlier = TODAY - timedelta(days=5)  # an earlier day rebuilds: recomputed when read
+    stats = insights.network_stats(app.uow(), today=earlier)
+    assert stats.to_json() == insights.network_stats_reference(app.uow(), today=earlier).to_json()
+    with app.uow() as conn:  # stats computes the headline part only
+        assert totals_fresh(conn, today=earlier, params=DEFAULT_PARAMS, parts=("headline",))
+        assert not totals_fresh(conn, today=earlier, params=DEFAULT_PARAMS)
+        assert not totals_fresh(conn, today=later, params=DEFAULT_PARAMS, parts=("headline",))
+    insights.network_review(app.uow(), today=earlier, now=NOW - timedelta(days=5))
+    with app.uow() as conn:
+        assert totals_fresh(conn, today=earlier, params=DEFAULT_PARAMS)
+    other = replace(DEFAULT_PARAMS, half_life_days=30.0)  # other parameters: the same
+    stats = insights.network_stats(app.uow(), today=earlier, params=other)
+    reference = insights.network_stats_reference(app.uow(), today=earlier, params=other)
+    assert stats.to_json() == reference.to_json()
+    with app.uow() as conn:
+        assert totals_fresh(conn, today=earlier, params=other, parts=("headline",))
+        assert not totals_fresh(conn, today=earlier, params=other)
 
 
 @pytest.mark.parametrize(
@@ -166,6 +180,7 @@ def test_other_days_and_parameters_recompute_the_totals(app: App) -> None:
     [
         (date(2026, 11, 20), TODAY),  # the same month: the masks are kept as they are
         (date(2026, 11, 29), date(2026, 12, 2)),  # a new month: the masks are rebuilt
+        (date(2025, 10, 20), TODAY),  # a long gap (402 days): still the same figures
     ],
 )
 def test_the_first_review_of_a_later_day_equals_a_recomputation(

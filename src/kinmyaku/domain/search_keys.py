@@ -23,6 +23,7 @@ import jaconv
 
 from kinmyaku.domain.names import (
     collapse_long_vowels,
+    fold_joined,
     fold_text,
     is_kana,
     is_latin,
@@ -92,6 +93,18 @@ class PersonKeys:
     phones: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     aliases: tuple[AliasKeys, ...] = ()
+    sort_key: str = ""  # people.sort_key when known (empty: derived, :func:`reading_order`)
+
+
+def reading_order(keys: PersonKeys) -> str:
+    """The person's あいうえお sort key as ``people.sort_key`` holds it (the stored one when
+    the keys carry it; else the reading, or the name when there is none): stored with each
+    search term (``search_terms.sort_key``)."""
+    if keys.sort_key:
+        return keys.sort_key
+    if keys.family_reading or keys.given_reading:
+        return fold_joined(keys.family_reading, keys.given_reading)[:MAX_TERM]
+    return fold_joined(keys.family_name, keys.given_name)[:MAX_TERM]
 
 
 def _suffixes(key: str, field: Field, *, min_len: int, whole: bool = True) -> Iterator[Term]:

@@ -222,20 +222,26 @@ def _organization_names(conn: Connection, ids: set[int | None]) -> dict[int | No
 def _last_touches(person_id: Any, today: date) -> list[Any]:
     """The latest talk, exchange and request (not a meeting) of the row's person, on or
     before today: three scalar subqueries, each read from the person's index entries (a
-    grouped union over a list of people had PostgreSQL read every interaction)."""
+    grouped union over a list of people had PostgreSQL read every interaction).
+
+    The day is tested inside the ``max`` (``max(CASE WHEN date <= today ...)``), not in
+    the WHERE: with a date condition PostgreSQL may walk the whole date index backwards
+    for each row (its statistics of a freshly loaded table misjudge one person's rows),
+    36 ms a row, minutes for a month of encounters at 100,000 people."""
     ip, i, x, r = interaction_people, interactions, exchanges, requests
+
+    def latest(column: Any) -> Any:
+        return func.max(case((column <= today, column), else_=None))
+
     return [
-        select(func.max(i.c.date))
+        select(latest(i.c.date))
         .join(ip, ip.c.interaction_id == i.c.id)
-        .where(ip.c.person_id == person_id, i.c.date <= today)
+        .where(ip.c.person_id == person_id)
         .scalar_subquery()
         .label("talked"),
-        select(func.max(x.c.date))
-        .where(x.c.person_id == person_id, x.c.date <= today)
-        .scalar_subquery()
-        .label("gave"),
-        select(func.max(r.c.asked_on))
-        .where(r.c.person_id == person_id, r.c.asked_on <= today)
+        select(latest(x.c.date)).where(x.c.person_id == person_id).scalar_subquery().label("gave"),
+        select(latest(r.c.asked_on))
+        .where(r.c.person_id == person_id)
         .scalar_subquery()
         .label("asked"),
     ]

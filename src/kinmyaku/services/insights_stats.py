@@ -30,7 +30,7 @@ from kinmyaku.domain.insights import InsightParams, TouchAggregates, balance_val
 from kinmyaku.domain.insights.diversity import shannon_entropy
 from kinmyaku.services.insights_reads import OPEN
 from kinmyaku.services.insights_summary import int_literal as _int
-from kinmyaku.services.insights_summary import refresh_touch_summary
+from kinmyaku.services.insights_summary import refresh_touch_summary, today_view
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import (
     keep_in_touch,
@@ -207,7 +207,8 @@ def aggregates_and_strengths(
     conn: Connection, *, today: date, params: InsightParams
 ) -> tuple[dict[int, TouchAggregates], dict[int, float]]:
     """Every touched person's aggregates and strength, merged and scored by the database."""
-    a = refresh_touch_summary(conn, today=today, params=params)
+    refresh_touch_summary(conn, today=today, params=params)
+    a = today_view(conn, today=today, params=params)
     stmt = select(a).where(a.c.last_touch_on.is_not(None))
     aggs: dict[int, TouchAggregates] = {}
     strengths: dict[int, float] = {}

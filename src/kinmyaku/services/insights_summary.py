@@ -11,9 +11,16 @@ every table that makes a touch (interactions and their participants, encounters,
 exchanges, requests) add the people whose touches changed to ``touch_summary_dirty``.
 Before stats or the review read the summary, ``refresh_touch_summary`` recomputes just
 those people with the same SQL as the full computation (services/insights_stats.py), or
-rebuilds everything when the day or the parameters differ from the recorded ones (the
-first read of a new day). The decayed sums are stored as of that day, so no reference day
-and no overflow: ``exp`` of at most 0.
+rebuilds everything when the parameters differ from the recorded ones.
+
+The decayed sums are stored relative to an anchor day (migration 0018, the state's
+``anchor``): the sum on any day is the stored one times ``2^-((day - anchor) / half-life)``,
+one factor for everyone, so a new day rewrites no row for them. What else changes with
+the day is found per person: a touch crossing an edge of a window, a cadence running out,
+a snooze ending, and the strength falling into another bucket of the histogram or below
+the strong threshold (``recheck_day``: the first day it may, from a lower bound of the
+strength that is easy to invert); a new day recomputes only those people
+(services/insights_roll.py) and corrects the stored totals by difference.
 """
 
 from __future__ import annotations
@@ -42,7 +49,6 @@ from sqlalchemy import (
     or_,
     select,
     union_all,
-    update,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -69,10 +75,15 @@ CHUNK = 2_000
 places, and SQLite takes at most 32,766 bound parameters per statement."""
 MAX_MARKED = 20_000
 """Above this many marked people, rebuilding everything is faster than chunks."""
-MAX_ROLL_DAYS = 31
-"""A later day up to this far is rolled forward; further, the summary is rebuilt."""
+ANCHOR_HALVINGS = 500.0
+"""The anchor is at most this many half-lives from the day (2^500 is far from the float
+range); further, the summary is rebuilt with a new anchor."""
+BUCKET_BOUNDS = (20.0, 40.0, 60.0, 80.0)
+"""The strength histogram's bucket edges (services/insights_stats.py ``_bucket``)."""
 ADVISORY_LOCK = 0x6B696E5F73756D  # "kin_sum"
 COLUMNS = tuple(c.name for c in touch_summary.columns)
+DECAYED = ("decayed_weight", "decayed_given", "decayed_received")
+"""The sums stored relative to the anchor day."""
 COUNTS = ("touch_count", "gave_count", "received_count")
 SUMS = (
     "decayed_weight",
@@ -85,9 +96,10 @@ SUMS = (
 )
 
 
-LAYOUT = "masks=month-ends"
+LAYOUT = "masks=month-ends;decay=anchored"
 """How the rows are laid out, in the state's key: a summary written by an earlier layout
-(masks that also covered the day itself) is rebuilt, not misread."""
+(masks that also covered the day itself, decayed sums as of the day) is rebuilt, not
+misread."""
 
 
 def params_key(params: InsightParams) -> str:
@@ -100,7 +112,9 @@ def params_key(params: InsightParams) -> str:
     )
 
 
-def _insert(conn: Connection, *, today: date, params: InsightParams, person_ids: Any) -> None:
+def _insert(
+    conn: Connection, *, today: date, params: InsightParams, person_ids: Any, anchor: date
+) -> None:
     a = compute_aggregates(conn, today=today, params=params, person_ids=person_ids)
     e = encounters
     met = select(
@@ -166,11 +180,80 @@ def _insert(conn: Connection, *, today: date, params: InsightParams, person_ids:
         joined = joined.where(people.c.id.in_(person_ids))
     j = joined.subquery("joined")
     strength = strength_sql(conn, j, today=today, params=params).label("strength")
+    scored = select(j, strength).subquery("scored")
+    scale = _float(1.0 / decay_factor(today, anchor, params))
+    values: dict[str, Any] = {n: scored.c[n] for n in COLUMNS if n in scored.c}
+    values |= {n: scored.c[n] * scale for n in DECAYED}
+    values["recheck_day"] = recheck_sql(conn, scored, today=today, params=params)
     conn.execute(
-        insert(touch_summary).from_select(
-            list(COLUMNS), select(*(strength if n == "strength" else j.c[n] for n in COLUMNS))
-        )
+        insert(touch_summary).from_select(list(COLUMNS), select(*(values[n] for n in COLUMNS)))
     )
+
+
+def decay_factor(day: date, anchor: date, params: InsightParams) -> float:
+    """What a decayed sum stored relative to ``anchor`` is multiplied by on ``day``."""
+    return math.exp(-LN2 * (day - anchor).days / params.half_life_days)
+
+
+def recheck_sql(conn: Connection, a: Any, *, today: date, params: InsightParams) -> Any:
+    """The first day (``toordinal``) on which ``a.c.strength`` may cross a bucket edge.
+
+    Without a new touch or a touch leaving the window, frequency and reciprocity stay and
+    recency and depth shrink with ``g = 2^-(days / half-life)``: recency as ``R0 g``, depth
+    (concave in ``g``, 0 at 0) never below ``D0 g``. So the strength is at least
+    ``steady + (s0 - steady) g``; below the bucket's lower edge only once ``g`` falls under
+    ``(edge - steady) / (s0 - steady)``. The day found is never later than the real
+    crossing (that day recomputes the person exactly); NULL: it never crosses.
+    """
+    edges = sorted(
+        {e for e in (*BUCKET_BOUNDS, params.strong_threshold) if 0 < e <= 100}, reverse=True
+    )
+    if not edges:
+        return cast(literal(None), Integer)
+    sqlite = conn.dialect.name == "sqlite"
+    _least = func.min if sqlite else func.least
+    _greatest = func.max if sqlite else func.greatest
+    s = a.c.strength
+    low = case(*((s >= _float(e), _float(e)) for e in edges), else_=_float(-1.0))
+    frequency = _least(_float(1.0), a.c.touch_count / _float(params.frequency_target))
+    given = _greatest(_float(0.0), a.c.decayed_given)
+    received = _greatest(_float(0.0), a.c.decayed_received)
+    reciprocity = case(
+        (given + received <= 0, _float(0.0)),
+        else_=_float(2.0) * _least(given, received) / (given + received),
+    )
+    w = params.strength_weights
+    steady = _float(100.0) * (_float(w.frequency) * frequency + _float(w.reciprocity) * reciprocity)
+    gap = low - steady
+    days = _float(params.half_life_days / LN2) * func.ln((s - steady) / gap)
+    later = cast(func.floor(days - _float(1e-6)), Integer)
+    return case(
+        (a.c.last_touch_on.is_(None), cast(literal(None), Integer)),
+        (low <= _float(0.0), cast(literal(None), Integer)),
+        (gap <= _float(1e-9), cast(literal(None), Integer)),
+        else_=int_literal(today.toordinal()) + _greatest(int_literal(1), later),
+    )
+
+
+def scored_as_of(
+    conn: Connection, *, today: date, anchor: date, params: InsightParams
+) -> SimpleNamespace:
+    """The summary's columns as of ``today`` (``.c.<name>``): decayed sums scaled by the
+    day's factor, the strength recomputed from them."""
+    s = touch_summary
+    factor = _float(decay_factor(today, anchor, params))
+    decayed = {n: (s.c[n] * factor).label(n) for n in DECAYED}
+    scaled = SimpleNamespace(c=SimpleNamespace(**{c.name: c for c in s.columns} | decayed))
+    strength = strength_sql(conn, scaled, today=today, params=params).label("strength")
+    return SimpleNamespace(c=SimpleNamespace(**vars(scaled.c) | {"strength": strength}))
+
+
+def today_view(conn: Connection, *, today: date, params: InsightParams) -> Subquery:
+    """The (fresh) summary as of ``today``: decayed sums scaled, strength recomputed."""
+    state = _state(conn)
+    anchor = today if state is None else state[2]
+    a = scored_as_of(conn, today=today, anchor=anchor, params=params)
+    return select(*(a.c.__dict__[c.name] for c in touch_summary.columns)).subquery("summary_today")
 
 
 def mask_dates(today: date) -> list[date]:
@@ -188,75 +271,51 @@ def rebuild_touch_summary(conn: Connection, *, today: date, params: InsightParam
     conn.execute(delete(touch_summary_totals))
     conn.execute(delete(touch_summary_dirty))
     conn.execute(delete(touch_summary))
-    _insert(conn, today=today, params=params, person_ids=None)
+    _insert(conn, today=today, params=params, person_ids=None, anchor=today)
     conn.execute(delete(touch_summary_state))
     conn.execute(
-        insert(touch_summary_state).values(id=STATE_ID, as_of=today, params_key=params_key(params))
+        insert(touch_summary_state).values(
+            id=STATE_ID, as_of=today, params_key=params_key(params), anchor=today
+        )
     )
 
 
-def _state(conn: Connection) -> tuple[date, str] | None:
+def _state(conn: Connection) -> tuple[date, str, date] | None:
     row = conn.execute(
-        select(touch_summary_state.c.as_of, touch_summary_state.c.params_key).where(
-            touch_summary_state.c.id == STATE_ID
-        )
+        select(
+            touch_summary_state.c.as_of,
+            touch_summary_state.c.params_key,
+            touch_summary_state.c.anchor,
+        ).where(touch_summary_state.c.id == STATE_ID)
     ).first()
-    as_of = None if row is None else q.as_date(row.as_of)
-    return None if row is None or as_of is None else (as_of, str(row.params_key))
+    if row is None:
+        return None
+    as_of, anchor = q.as_date(row.as_of), q.as_date(row.anchor)
+    return None if as_of is None or anchor is None else (as_of, str(row.params_key), anchor)
 
 
 def _marked(conn: Connection) -> list[int]:
     return [int(p) for p in conn.execute(select(touch_summary_dirty.c.person_id)).scalars()]
 
 
-def _roll_forward(conn: Connection, *, since: date, today: date, params: InsightParams) -> None:
-    """Move the summary from ``since`` to ``today`` (a later day) without recomputing it all.
+def _must_rebuild(
+    state: tuple[date, str, date] | None, *, today: date, params: InsightParams
+) -> bool:
+    """No summary, other parameters or layout, an earlier day, or an anchor too far."""
+    if state is None or state[1] != params_key(params) or today < state[0]:
+        return True
+    return abs((today - state[2]).days) / params.half_life_days > ANCHOR_HALVINGS
 
-    The people with a touch that entered the window or left it (or the previous window)
-    are marked for recomputation; for everyone else the counts and window sums stay, the
-    decayed sums shrink by the same factor ``2^(-days / half-life)`` and the strength is
-    recomputed from the stored columns. The timeline masks cover the month-ends only
-    (``mask_dates``): they are rebuilt only when the month changes.
-    """
-    conn.execute(delete(touch_summary_totals))
-    s, window = touch_summary, timedelta(days=params.window_days)
-    t = q.touches(today=today, params=params)
-    crossed = or_(
-        and_(t.c.on > since, t.c.on <= today),
-        and_(t.c.on > since - window, t.c.on <= today - window),
-        and_(t.c.on > since - 2 * window, t.c.on <= today - 2 * window),
-    )
-    moved = select(t.c.person_id).where(
-        crossed, t.c.person_id.not_in(select(touch_summary_dirty.c.person_id))
-    )
-    conn.execute(insert(touch_summary_dirty).from_select(["person_id"], moved.distinct()))
-    factor = _float(math.exp(-LN2 * (today - since).days / params.half_life_days))
-    decayed = {n: s.c[n] * factor for n in ("decayed_weight", "decayed_given", "decayed_received")}
-    # The strength from the new decayed sums (an UPDATE's expressions see the old values).
-    scaled = SimpleNamespace(c=SimpleNamespace(**{c.name: c for c in s.columns} | decayed))
-    new_month = mask_dates(since) != mask_dates(today)
-    masks = {"gave_mask": 0, "received_mask": 0} if new_month else {}
-    conn.execute(
-        update(s).values(
-            **decayed, strength=strength_sql(conn, scaled, today=today, params=params), **masks
-        )
-    )
-    if new_month:
-        m = q.timeline_masks(dates=mask_dates(today), params=params)
-        conn.execute(
-            update(s)
-            .where(s.c.person_id == m.c.person_id)
-            .values(gave_mask=m.c.gave, received_mask=m.c.received)
-        )
-    conn.execute(
-        update(touch_summary_state).where(touch_summary_state.c.id == STATE_ID).values(as_of=today)
-    )
+
+def _is_current(state: tuple[date, str, date] | None, today: date, params: InsightParams) -> bool:
+    return state is not None and state[:2] == (today, params_key(params))
 
 
 def summary_is_fresh(conn: Connection, *, today: date, params: InsightParams) -> bool:
     """True when the summary is for ``today`` and ``params`` and nobody is marked."""
     unmarked = select(touch_summary_dirty.c.person_id).limit(1)
-    return _state(conn) == (today, params_key(params)) and conn.execute(unmarked).first() is None
+    current = _is_current(_state(conn), today, params)
+    return current and conn.execute(unmarked).first() is None
 
 
 def _all_fresh(
@@ -312,30 +371,33 @@ def refresh_touch_summary(conn: Connection, *, today: date, params: InsightParam
     """Bring the summary up to date for ``today`` and ``params``; returns the table to read.
 
     Only the people marked by the triggers are recomputed, in chunks (and only their marks
-    removed, so a mark committed meanwhile by another writer stays); a later day rolls the
-    summary forward (``_roll_forward``); an earlier day, a jump of more than
-    ``MAX_ROLL_DAYS``, other parameters or more than ``MAX_MARKED`` marks rebuild it all.
-    On PostgreSQL an advisory lock makes concurrent refreshes wait instead of colliding.
+    removed, so a mark committed meanwhile by another writer stays); a later day
+    recomputes the people whose figures changed with the day (services/insights_roll.py);
+    an earlier day, other parameters, an anchor too far or more than ``MAX_MARKED``
+    people to recompute rebuild it all. On PostgreSQL an advisory lock makes concurrent
+    refreshes wait instead of colliding.
     """
-    key = params_key(params)
+    from kinmyaku.services import insights_totals as totals
+    from kinmyaku.services.insights_roll import roll_forward
+
     state = _state(conn)
     unmarked = select(touch_summary_dirty.c.person_id).limit(1)
-    if state == (today, key) and conn.execute(unmarked).first() is None:
+    if _is_current(state, today, params) and conn.execute(unmarked).first() is None:
         return touch_summary
     if conn.dialect.name == "postgresql":
         conn.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK)))
         state = _state(conn)  # another transaction may have done the work meanwhile
-    if state is None or state[1] != key or not 0 <= (today - state[0]).days <= MAX_ROLL_DAYS:
+    if state is None or _must_rebuild(state, today=today, params=params):
         rebuild_touch_summary(conn, today=today, params=params)
         return touch_summary
     if state[0] < today:
-        _roll_forward(conn, since=state[0], today=today, params=params)
+        if not roll_forward(conn, since=state[0], today=today, params=params, anchor=state[2]):
+            rebuild_touch_summary(conn, today=today, params=params)
+        return touch_summary
     marked = _marked(conn)
     if len(marked) > MAX_MARKED:
         rebuild_touch_summary(conn, today=today, params=params)
         return touch_summary
-    from kinmyaku.services import insights_totals as totals
-
     if not marked:
         return touch_summary
     fresh: set[str] = set()
@@ -343,22 +405,45 @@ def refresh_touch_summary(conn: Connection, *, today: date, params: InsightParam
         fresh = totals.fresh_parts(conn, today=today, params=params)
     else:
         totals.invalidate(conn)
-    for start in range(0, len(marked), CHUNK):
-        chunk = id_list(conn, marked[start : start + CHUNK])
-        before = (
-            totals.contributions(conn, today=today, params=params, person_ids=chunk, parts=fresh)
-            if fresh
-            else {}
-        )
-        conn.execute(delete(touch_summary).where(touch_summary.c.person_id.in_(chunk)))
-        _insert(conn, today=today, params=params, person_ids=chunk)
-        conn.execute(delete(touch_summary_dirty).where(touch_summary_dirty.c.person_id.in_(chunk)))
-        if fresh:
-            after = totals.contributions(
-                conn, today=today, params=params, person_ids=chunk, parts=fresh
-            )
-            totals.apply_delta(conn, before, after)
+    recompute(conn, marked, today=today, params=params, anchor=state[2], parts=fresh)
     return touch_summary
+
+
+def recompute(
+    conn: Connection,
+    person_ids: Sequence[int],
+    *,
+    today: date,
+    params: InsightParams,
+    anchor: date,
+    parts: set[str],
+    before: date | None = None,
+) -> None:
+    """Recompute these people's rows as of ``today``, in chunks, and unmark them.
+
+    The stored totals of ``parts`` are corrected by difference: these people's
+    contributions as the totals hold them (as of ``before``, the totals' day) are taken
+    away and their new ones (as of ``today``) added.
+    """
+    from kinmyaku.services import insights_totals as totals
+
+    then = before or today
+    for start in range(0, len(person_ids), CHUNK):
+        chunk = id_list(conn, person_ids[start : start + CHUNK])
+        old: totals.Sums = {}
+        if parts:
+            old = totals.contributions(
+                conn, today=then, params=params, person_ids=chunk, parts=parts
+            )
+            old = totals.rekey(old, since=then, today=today)
+        conn.execute(delete(touch_summary).where(touch_summary.c.person_id.in_(chunk)))
+        _insert(conn, today=today, params=params, person_ids=chunk, anchor=anchor)
+        conn.execute(delete(touch_summary_dirty).where(touch_summary_dirty.c.person_id.in_(chunk)))
+        if parts:
+            new = totals.contributions(
+                conn, today=today, params=params, person_ids=chunk, parts=parts
+            )
+            totals.apply_delta(conn, old, new)
 
 
 def id_list(conn: Connection, ids: Sequence[int]) -> Any:
@@ -420,6 +505,11 @@ def compute_aggregates(
 
 def _float(value: float) -> ColumnElement[float]:
     return cast(literal(value), Float)
+
+
+def float_literal(value: float) -> ColumnElement[float]:
+    """A float SQL literal (typed, so SQLite and PostgreSQL agree)."""
+    return _float(value)
 
 
 def int_literal(value: int) -> ColumnElement[int]:

@@ -37,6 +37,7 @@ from sqlalchemy import (
     Connection,
     Table,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -269,6 +270,12 @@ def ensure_event_totals(conn: Connection, *, params: InsightParams) -> None:
     conn.execute(insert(t), rows)
 
 
+STEPS = {"headline": ("headline",), "review": ("timeline", "diversity", "yields", "events")}
+"""What each part adds up; ``contributions(steps=...)`` can skip the steps known unchanged."""
+STRENGTH_STEPS = frozenset({"headline", "yields", "events"})
+"""The steps that read the strength (a new bucket changes nothing else)."""
+
+
 def contributions(
     conn: Connection,
     *,
@@ -276,16 +283,27 @@ def contributions(
     params: InsightParams,
     person_ids: Any = None,
     parts: Iterable[str] = tuple(PARTS),
+    steps: Iterable[str] | None = None,
 ) -> Sums:
-    """Everyone's (or these people's) sums of these parts, from the touch summary as it is."""
+    """Everyone's (or these people's) sums of these parts, from the touch summary as it is.
+
+    ``steps``: only these steps of the parts (``STEPS``), for changes known to touch
+    nothing else.
+    """
     sums: Sums = {}
-    s, ids, wanted = touch_summary, person_ids, set(parts)
+    s, ids = touch_summary, person_ids
+    wanted = {step for part in parts for step in STEPS[part]}
+    if steps is not None:
+        wanted &= set(steps)
     if "headline" in wanted:
         _headline(conn, s, sums, today=today, params=params, ids=ids)
-    if "review" in wanted:
+    if "timeline" in wanted:
         _timeline(conn, s, sums, today=today, params=params, ids=ids)
+    if "diversity" in wanted:
         _diversity(conn, s, sums, today=today, params=params, ids=ids)
+    if "yields" in wanted:
         _yields(conn, s, sums, params=params, ids=ids)
+    if "events" in wanted:
         _events(conn, s, sums, params=params, ids=ids)
     return sums
 
@@ -352,28 +370,81 @@ def ensure_totals(
         compute_totals(conn, today=today, params=params, part=part)
 
 
+def rekey(sums: Sums, *, since: date, today: date) -> Sums:
+    """Contributions as of ``since`` under the keys of ``today`` (the timeline's last point
+    is the day itself)."""
+    if since == today:
+        return sums
+    old = ("timeline", since.isoformat())
+    moved = {k: v for k, v in sums.items() if k != old}
+    if old in sums:
+        moved[("timeline", today.isoformat())] = sums[old]
+    return moved
+
+
+def roll_totals(
+    conn: Connection, *, since: date, today: date, params: InsightParams, parts: Iterable[str]
+) -> None:
+    """Re-key the stored totals of these parts from ``since`` to ``today`` (same month).
+
+    The caller then corrects them for the people whose contributions changed.
+    """
+    t = touch_summary_totals
+    old, new = state_key(since, params), state_key(today, params)
+    for part in parts:
+        conn.execute(update(t).where(t.c.kind == f"{STATE}_{part}", t.c.key == old).values(key=new))
+    if "review" in parts:
+        day = t.c.kind == "timeline", t.c.key == since.isoformat()
+        conn.execute(update(t).where(*day).values(key=today.isoformat()))
+
+
 def apply_delta(conn: Connection, before: Sums, after: Sums) -> None:
-    """Add ``after - before`` to the stored sums (rows created as needed)."""
+    """Add ``after - before`` to the stored sums (rows created as needed).
+
+    One UPDATE executed for many rows and one INSERT of the new ones (a statement per
+    row was thousands of round trips to PostgreSQL for a day's changes).
+    """
     t = touch_summary_totals
     events = event_totals_fresh(conn)
+    changes: dict[Key, list[float]] = {}
     for key in sorted(set(before) | set(after)):
         if key[0] == "y_event" and not events:
             continue  # recomputed whole at the next read
         old = before.get(key, [0.0] * 4)
         new = after.get(key, [0.0] * 4)
         diff = [n - o for n, o in zip(new, old, strict=True)]
-        if not any(diff):
-            continue
-        kind, name = key
-        done = conn.execute(
+        if any(diff):
+            changes[key] = diff
+    if not changes:
+        return
+    kinds = sorted({kind for kind, _ in changes})
+    found = conn.execute(select(t.c.kind, t.c.key).where(t.c.kind.in_(kinds)))
+    stored = {(str(kind), str(key)) for kind, key in found}
+    rows = [
+        {"k_kind": kind, "k_key": key, "da": d[0], "db": d[1], "dc": d[2], "dd": d[3]}
+        for (kind, key), d in changes.items()
+    ]
+    known = [r for r in rows if (r["k_kind"], r["k_key"]) in stored]
+    if known:
+        conn.execute(
             update(t)
-            .where(t.c.kind == kind, t.c.key == name)
-            .values(a=t.c.a + diff[0], b=t.c.b + diff[1], c=t.c.c + diff[2], d=t.c.d + diff[3])
+            .where(t.c.kind == bindparam("k_kind"), t.c.key == bindparam("k_key"))
+            .values(
+                a=t.c.a + bindparam("da"),
+                b=t.c.b + bindparam("db"),
+                c=t.c.c + bindparam("dc"),
+                d=t.c.d + bindparam("dd"),
+            ),
+            known,
         )
-        if done.rowcount == 0:
-            conn.execute(
-                insert(t).values(kind=kind, key=name, a=diff[0], b=diff[1], c=diff[2], d=diff[3])
-            )
+    fresh = [
+        {"kind": r["k_kind"], "key": r["k_key"], "a": r["da"], "b": r["db"], "c": r["dc"]}
+        | {"d": r["dd"]}
+        for r in rows
+        if (r["k_kind"], r["k_key"]) not in stored
+    ]
+    if fresh:
+        conn.execute(insert(t), fresh)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 Inserting a row into a B-tree in key order costs a seek per row; building an index with
 ``CREATE INDEX`` sorts once and fills its pages in order.  When an import brings more
 people than the database holds, the import's search terms go into a temporary table first,
-and three indexes whose keys arrive in random order are dropped.  At the end, inside the
+and five indexes whose keys arrive in random order are dropped.  At the end, inside the
 same transaction, the terms go into ``search_terms`` sorted by its key and the indexes are
 made again from their own stored definitions.  The trigram index of the names does not
 merge its segments while the import writes (:func:`_merging_paused`).  A failed import
@@ -23,15 +23,21 @@ from sqlalchemy import Connection, func, select
 from kinmyaku.storage.schema import people
 from kinmyaku.storage.search_index import STAGE
 
-DEFERRED = ("ix_search_terms_person", "ix_contact_points_normalized", "ix_people_sort_key")
+DEFERRED = (
+    "ix_search_terms_person",
+    "ix_search_terms_head",
+    "ix_search_terms_cut",
+    "ix_contact_points_normalized",
+    "ix_people_sort_key",
+)
 """Indexes whose entries an import adds in random order (the person index of the search
 terms is as large as the terms themselves)."""
 BYTES_A_CARD = 300
 """About what a contact takes in a file (a vCard 3.0 card with a name, reading, company,
 title, e-mail and phone is 300-350 bytes): the estimate of how many people a file holds."""
 _MOVE = (
-    "INSERT INTO search_terms (term, field, pos, person_id, whole, cut)"
-    " SELECT term, field, pos, person_id, whole, cut FROM temp.import_search_terms"
+    "INSERT INTO search_terms (term, field, pos, person_id, whole, cut, sort_key)"
+    " SELECT term, field, pos, person_id, whole, cut, sort_key FROM temp.import_search_terms"
     " ORDER BY term, field, pos, person_id"
 )
 MIN_BYTES = 1 << 20
@@ -56,15 +62,15 @@ def staged_terms(conn: Connection, enabled: bool) -> Iterator[str]:
         return
     definitions = [
         str(sql)
+        for name in DEFERRED
         for (sql,) in conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?)",
-            DEFERRED,
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
         )
     ]
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGE}")
     conn.exec_driver_sql(
         f"CREATE TABLE {STAGE} (term TEXT, field INTEGER, pos INTEGER, person_id INTEGER,"
-        " whole INTEGER, cut INTEGER)"
+        " whole INTEGER, cut INTEGER, sort_key TEXT)"
     )
     for name in DEFERRED:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")

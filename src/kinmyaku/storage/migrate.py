@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0017"
+HEAD = "0019"
 """The newest migration (tests/integration/test_migrations.py checks it is Alembic's head)."""
 
 
@@ -68,6 +68,8 @@ RAW_SQL_OBJECTS = (
     "search_memory_fts",
     "ix_search_memory_trgm",
     "ix_people_search_order",
+    "ix_search_terms_head",
+    "ix_search_terms_cut",
 )
 
 

@@ -254,6 +254,7 @@ def keys_from_row(
         emails=tuple(emails),
         phones=tuple(phones),
         tags=tuple(tags),
+        sort_key=row.get("sort_key") or "",
     )
 
 

@@ -182,6 +182,8 @@ exchanges = Table(
     Column("introduction_id", Integer, ForeignKey("introductions.id", ondelete="CASCADE")),
     CheckConstraint("weight BETWEEN 1 AND 5", name="weight_range"),
     Index("ix_exchanges_person_date", "person_id", "date"),
+    # A new day finds the touches crossing a window edge by date (migration 0018).
+    Index("ix_exchanges_date", "date"),
 )
 
 requests = Table(
@@ -198,6 +200,9 @@ requests = Table(
     Column("closed_on", Date),
     # `due`, home and stats: the open requests due by a day (migration 0017).
     Index("ix_requests_status_due_on", "status", "due_on"),
+    # A new day finds the touches crossing a window edge by date (migration 0018).
+    Index("ix_requests_asked_on", "asked_on"),
+    Index("ix_requests_closed_on", "closed_on"),
 )
 
 purposes = Table(
@@ -288,8 +293,10 @@ touch_summary = Table(
     Column("first_introducer_id", Integer),
     Column("gave_mask", Integer, nullable=False),
     Column("received_mask", Integer, nullable=False),
+    Column("recheck_day", Integer),
     Index("ix_touch_summary_last_touch_on", "last_touch_on"),
     Index("ix_touch_summary_first_met_on", "first_met_on"),
+    Index("ix_touch_summary_recheck_day", "recheck_day"),
 )
 
 touch_summary_state = Table(
@@ -298,6 +305,7 @@ touch_summary_state = Table(
     Column("id", Integer, primary_key=True),
     Column("as_of", Date, nullable=False),
     Column("params_key", Text, nullable=False),
+    Column("anchor", Date),
 )
 
 touch_summary_dirty = Table(
@@ -400,6 +408,10 @@ search_terms = Table(
     # The length of a name part the key starts with, found exactly too (0: none; migration
     # 0004, domain.search_keys.two_part_keys).
     Column("cut", SmallInteger, nullable=False, server_default="0"),
+    # The person's sort key (people.sort_key), so that a search reads its matches in
+    # reading order without looking each person up (migration 0019, which also makes the
+    # index of each term's first letter, ix_search_terms_head, by raw SQL).
+    Column("sort_key", KeyText, nullable=False, server_default=""),
     Index("ix_search_terms_person", "person_id"),
     sqlite_with_rowid=False,
 )

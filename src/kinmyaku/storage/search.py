@@ -32,6 +32,7 @@ from sqlalchemy import (
 
 from kinmyaku.domain.people import display_name
 from kinmyaku.domain.search_keys import PersonKeys, matched_alias, split_query
+from kinmyaku.storage import search_pages as pages
 from kinmyaku.storage import search_plans as plans
 from kinmyaku.storage.schema import people, search_memory
 from kinmyaku.storage.search_index import aliases_of, names_text
@@ -176,18 +177,20 @@ def _walked_memory_page(
 
 
 def _tier_page(
-    conn: Connection, word: plans.Word, tier: int, *, limit: int, seen: list[int]
+    conn: Connection,
+    word: plans.Word,
+    tier: int,
+    dense: tuple[bool, ...],
+    *,
+    limit: int,
+    seen: list[int],
 ) -> list[int]:
     """Up to ``limit`` ids matching at this tier, not yet seen, in reading order."""
     if tier == TIER_NOTES:
-        dense = _dense_memory_page(conn, word, limit=limit, seen=seen)
-        if dense is not None:
-            return dense
-    stmt = plans.page_statement(word.shape, tier, bool(seen))
-    if stmt is None:
-        return []
-    values = {**word.values, "limit": limit, "seen": seen}
-    return [int(pid) for pid in conn.execute(stmt, values).scalars()]
+        page = _dense_memory_page(conn, word, limit=limit, seen=seen)
+        if page is not None:
+            return page
+    return pages.tier_page(conn, word, tier, dense, limit=limit, seen=seen)
 
 
 def search_people(
@@ -197,16 +200,20 @@ def search_people(
 
     A one-word query is answered tier by tier (exact name, name prefix, other prefix,
     substring, notes): each tier comes from the index in reading order and only as far as
-    the page needs, so a common name or a one-letter query never ranks every match.
+    the page needs (:mod:`kinmyaku.storage.search_pages`), so a common name or a
+    one-letter query never ranks every match.
     """
     tokens = split_query(query)
     if len(tokens) == 1 and limit is not None:
         need = offset + limit
         found: list[tuple[int, int]] = []
         one = plans.word(conn, tokens[0])
+        dense: tuple[bool, ...] = ()  # asked once the prefix tiers are reached
         for tier in TIERS:
             seen = [pid for pid, _ in found]
-            page = _tier_page(conn, one, tier, limit=need - len(found), seen=seen)
+            if tier == TIER_NAME:
+                dense = pages.dense_keys(conn, one)
+            page = _tier_page(conn, one, tier, dense, limit=need - len(found), seen=seen)
             found.extend((pid, tier) for pid in page)
             if len(found) >= need:
                 break

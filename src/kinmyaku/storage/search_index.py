@@ -45,7 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.expression import TableClause
 
-from kinmyaku.domain.search_keys import AliasKeys, PersonKeys, person_index
+from kinmyaku.domain.search_keys import AliasKeys, PersonKeys, person_index, reading_order
 from kinmyaku.storage.many_rows import insert_flat
 from kinmyaku.storage.schema import person_aliases, search_names, search_terms
 
@@ -54,9 +54,9 @@ FILL = "\x01"
 
 search_names_fts = table("search_names_fts", column("rowid"))
 
-_INSERT_TERMS_MANY = "INSERT INTO {} (term, field, pos, person_id, whole, cut) VALUES "
-TERM_WIDTH = 6
-"""Values a search term row holds (term, field, pos, person_id, whole, cut)."""
+_INSERT_TERMS_MANY = "INSERT INTO {} (term, field, pos, person_id, whole, cut, sort_key) VALUES "
+TERM_WIDTH = 7
+"""Values a search term row holds (term, field, pos, person_id, whole, cut, sort_key)."""
 STAGE = "temp.import_search_terms"
 """The temporary table a bulk import stages its search terms in (storage.bulk_index)."""
 _TERM_TABLES = frozenset({"search_terms", STAGE})
@@ -89,8 +89,8 @@ def write_index_rows(
     *,
     terms_table: str = "search_terms",
 ) -> None:
-    """Insert prepared rows: ``terms`` flat, six values a row (term, field, pos, person_id,
-    whole, cut), and the names texts (person_id, text).  ``terms_table`` is
+    """Insert prepared rows: ``terms`` flat, seven values a row (term, field, pos, person_id,
+    whole, cut, sort_key), and the names texts (person_id, text).  ``terms_table`` is
     ``search_terms``, or the staging table of a bulk import (:mod:`kinmyaku.storage.bulk_index`).
 
     The terms go in many rows a statement: a flat list and one INSERT per
@@ -116,16 +116,18 @@ def write_index_rows(
 
 
 IndexRows = tuple[list[Any], str]
-"""A person's index rows without the person: their terms flat, six values a row (term,
-field, pos, 0 in place of the person, whole, cut), and the names text."""
+"""A person's index rows without the person: their terms flat, seven values a row (term,
+field, pos, 0 in place of the person, whole, cut, the person's sort key), and the names
+text."""
 
 
 def person_rows(keys: PersonKeys) -> IndexRows:
     """The index rows of one person (pure: an import builds them in helper processes)."""
     found, inside = person_index(keys)
+    order = reading_order(keys)
     terms: list[Any] = []
     for t in found:
-        terms += (t.term, int(t.field), t.pos, 0, t.whole, t.cut)
+        terms += (t.term, int(t.field), t.pos, 0, t.whole, t.cut, order)
     return terms, names_text(inside) if inside else ""
 
 

@@ -21,17 +21,21 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     Connection,
     Dialect,
     Select,
+    String,
     and_,
     bindparam,
     case,
     column,
     func,
+    literal_column,
     or_,
     select,
     table,
+    text,
     union_all,
 )
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -40,7 +44,6 @@ from kinmyaku.domain.search_keys import NAME_FIELDS, query_keys
 from kinmyaku.storage.schema import (
     affiliations,
     organization_terms,
-    people,
     search_terms,
 )
 from kinmyaku.storage.search_index import PLAIN_MIN, substring_param, substring_select
@@ -54,7 +57,16 @@ TIERS = (TIER_EXACT, TIER_NAME, TIER_OTHER, TIER_SUBSTRING, TIER_NOTES)
 notes_fts = table("notes_fts", column("rowid"), column("notes"))
 
 _NAMES = [int(f) for f in NAME_FIELDS]
-_SEEN: BindParameter[list[int]] = bindparam("seen", expanding=True)
+
+
+def cut_part() -> ColumnElement[str]:
+    """The name part a joined key carries (``高橋`` of ``高橋健太`` cut 2): the expression
+    of ix_search_terms_cut (migration 0019)."""
+    return literal_column("substr(search_terms.term, 1, search_terms.cut)", String)
+
+
+HAS_CUT = text("search_terms.cut > 0")
+"""The partial index's own condition, literal so that both databases use the index."""
 
 
 def ideograph(text: str) -> bool:
@@ -138,14 +150,10 @@ def tier_parts(shape: Shape, tier: int, prefix: str = "") -> tuple[Select[tuple[
             return ()
         whole = (st.c.whole.is_(True), st.c.field.in_(_NAMES))
         equal = st.c.term.in_(bindparam(f"{prefix}keys", expanding=True))
-        # A name part is also found as the cut of the joined key it starts (migration 0004).
+        # A name part is also found as the cut of the joined key it starts (migration 0004),
+        # through the index of those parts (migration 0019).
         cuts = [
-            select(st.c.person_id).where(
-                st.c.term >= bindparam(f"{prefix}k{i}"),
-                st.c.term < bindparam(f"{prefix}k{i}_top"),
-                st.c.cut == bindparam(f"{prefix}k{i}_cut"),
-                *whole,
-            )
+            select(st.c.person_id).where(cut_part() == bindparam(f"{prefix}k{i}"), HAS_CUT, *whole)
             for i in range(keys)
         ]
         return (select(st.c.person_id).where(equal, *whole), *cuts)
@@ -180,19 +188,6 @@ def tier_parts(shape: Shape, tier: int, prefix: str = "") -> tuple[Select[tuple[
             parts.append(select(st.c.person_id).where(in_range, st.c.pos > 0))
             parts.append(orgs.where(org_range, ot.c.pos > 0))
     return tuple(parts)
-
-
-@lru_cache(maxsize=512)
-def page_statement(shape: Shape, tier: int, skip_seen: bool) -> Select[Any] | None:
-    """Ids matching at this tier, in reading order, at most ``:limit``, not in ``:seen``."""
-    parts = tier_parts(shape, tier)
-    if not parts:
-        return None
-    ids = parts[0] if len(parts) == 1 else union_all(*parts)
-    stmt = select(people.c.id).where(people.c.id.in_(ids))
-    if skip_seen:
-        stmt = stmt.where(people.c.id.not_in(_SEEN))
-    return stmt.order_by(people.c.sort_key, people.c.id).limit(bindparam("limit"))
 
 
 Pass = tuple[Select[Any], int | None]

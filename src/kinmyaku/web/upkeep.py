@@ -1,7 +1,8 @@
 """Upkeep while the server runs: the day's touch summary is ready before anyone asks.
 
 The review and stats read a per-person summary that is valid for one day; the first
-request of a day would roll it forward (about a second at 100,000 people). The server
+request of a day rolls it forward (only the people whose figures changed with the day are
+recomputed, services/insights_roll.py, but that is still a few thousand at 100,000). The server
 does that itself: once as it starts, before it takes requests (so the refresh never
 races a request's write on SQLite), then just after each midnight in a background
 thread, so the review page stays within its time budget on the first visit of a day too.
