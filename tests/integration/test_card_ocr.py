@@ -57,3 +57,29 @@ def test_a_line_the_page_reading_skipped_is_read_from_its_band() -> None:
     assert "経理部" in texts
     assert [line.y for line in again] == sorted(line.y for line in again)
     assert sum("中島" in t for t in texts) == 1  # the name once, read again from its band
+
+
+def test_kanji_numerals_are_told_by_their_shape_cell_by_cell() -> None:
+    from kinmyaku.services import card_cells
+
+    card = make_card(100_015)  # 縦書き: 〒一〇〇ー〇〇〇五, where jpn_vert reads 〒 一 OOIO 〇 OO …
+    assert card.kind == "vertical"
+    for image in (card.sides[0], as_photo(card.sides[0], 16)):
+        gray = card_image.find_card(card_image.decode(png(image)))
+        mask = card_ocr._ink(gray)
+        bands = card_ocr._bands(mask, True)
+        pitch = card_cells.pitches(mask, bands)
+        tails = [card_cells.numeral_tail(mask, band, pitch[band])[0] for band in bands]
+        assert "〒一〇〇ー〇〇〇五" in tails
+        assert "〇五二ー八九二ー五六一三" in tails  # 電話, its label left to the page reading
+        assert "九ー一三ー八" in tails  # the address's numbers, after 丸の内
+
+
+def test_a_vertical_card_gives_its_postal_code_address_and_phones() -> None:
+    card = make_card(100_015)
+    side = card_ocr.read_side(png(as_photo(card.sides[0], 16)))
+    assert side.vertical is True
+    fields = parse_lines(side.lines)
+    assert fields.postal_code == card.truth["postal_code"] == "100-0005"
+    assert fields.address == card.truth["address"]
+    assert sorted(fields.phones, key=str) == sorted(card.truth["phones"], key=str)

@@ -347,7 +347,7 @@ def _mean(lines: list[OcrLine]) -> float:
 
 def read_side(data: bytes) -> SideText:
     """Find, flatten, turn upright and OCR one side of a card, its name and doubtful lines
-    read twice."""
+    read twice, a vertical card's numerals cell by cell."""
     from kinmyaku.services import card_image
 
     require_tesseract()
@@ -369,7 +369,13 @@ def read_side(data: bytes) -> SideText:
             card, lines = turned, again
     if not lines:
         raise card_image.CardImageError("No text could be read on the card")
-    return SideText(reread(card, lines, vertical), vertical)
+    lines = reread(card, lines, vertical)
+    if vertical:  # kanji numerals read cell by cell (services/card_cells.py)
+        from kinmyaku.services.card_cells import mend_numerals
+
+        mask = _ink(card)
+        lines = mend_numerals(mask, lines, _bands(mask, True))
+    return SideText(lines, vertical)
 
 
 FONTS = tuple(

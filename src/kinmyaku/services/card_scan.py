@@ -6,7 +6,9 @@
    confidence is tried turned 180°;
 3. OCR the whole card (jpn+eng, or jpn_vert for vertical text), then read again the name's
    row (found from the ink: the tallest row of text) at several sizes, the doubtful lines
-   and the rows no line covered (services/card_ocr.py ``read_side``);
+   and the rows no line covered (services/card_ocr.py ``read_side``); on a 縦書き card the
+   kanji numerals ending a column (〒, address, phones) are read cell by cell by their
+   shape (services/card_cells.py);
 4. parse the lines (domain/cards/parse.py); a back side is parsed alike and merged.
 """
 

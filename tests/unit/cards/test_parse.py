@@ -168,3 +168,11 @@ def test_a_legal_form_with_one_character_misread_is_mended() -> None:
     assert parse_lines(card("一艇社団法人北斗建設")).company == "一般社団法人北斗建設"
     assert parse_lines(card("ー般社団法人北斗建設")).company == "一般社団法人北斗建設"
     assert parse_lines(card("株式会社サンプル")).company == "株式会社サンプル"
+
+
+def test_a_misread_phone_column_is_no_building_of_the_address() -> None:
+    fields = parse_lines(
+        card("〒一〇〇ー〇〇〇五\n東京都千代田区丸の内九ー三ー八\n電話 〇三ー五む七!九五九三")
+    )
+    assert fields.address == "東京都千代田区丸の内9-3-8"
+    assert "電話" not in fields.address

@@ -35,6 +35,7 @@ from kinmyaku.domain.names import (
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~/%?=&#:]+", re.IGNORECASE)
 _POSTAL = re.compile(r"(?:〒|T|干|テ|〒\s)?\s*(\d{3})\s*[-ー−‐]\s*(\d{4})(?!\d)")
+_PHONE_LABEL = re.compile(r"^\s*(?:電話|TEL|FAX|携帯|直通|ファクス|Mobile|Direct)", re.IGNORECASE)
 _MAIL_LABEL = re.compile(r"^\s*(?:e-?mai[l1I|]|mai[l1I|])\s*[:.]?\s*", re.IGNORECASE)
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'\-]+ [A-Za-z][A-Za-z'\-]+$")
 _KANA_ONLY = re.compile(r"^[\u3041-\u30ff ・]+$")
@@ -175,7 +176,8 @@ def _take_address(fields: CardFields, lines: list[OcrLine], index: int) -> int:
     nxt = index + span
     if rest and nxt < len(lines) and labels.BUILDING.search(lines[nxt].text):
         candidate = lines[nxt].text
-        if not (labels.phones_in(candidate) or _EMAIL.search(candidate)):
+        labelled = _PHONE_LABEL.match(candidate)  # a phone misread is still no building
+        if not (labels.phones_in(candidate) or _EMAIL.search(candidate) or labelled):
             rest, span = rest + candidate, span + 1
     if rest and not fields.address:
         fields.address = _address_text(rest)
