@@ -395,3 +395,19 @@ def test_demo_command(tmp_path: Path) -> None:
     )
     assert replaced.exit_code == 0, replaced.output
     assert '"people": 30' in replaced.output
+
+
+def test_the_demo_leaves_postgresql_its_statistics(app: App) -> None:
+    """A bulk load is analysed at once on PostgreSQL: the planner never takes the new
+    tables for empty (a review ran for minutes until autovacuum came by)."""
+    generate_demo(app.uow(), people=300, seed=2, today=TODAY)
+    with app.uow() as conn:
+        if conn.dialect.name != "postgresql":
+            assert conn.execute(select(func.count()).select_from(schema.people)).scalar_one() == 300
+            return
+        analysed = conn.exec_driver_sql(
+            "SELECT relname FROM pg_stat_user_tables "
+            "WHERE relname IN ('people', 'interactions', 'search_terms') "
+            "AND last_analyze IS NOT NULL ORDER BY relname"
+        ).scalars()
+        assert list(analysed) == ["interactions", "people", "search_terms"]

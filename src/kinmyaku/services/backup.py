@@ -24,6 +24,7 @@ from kinmyaku.domain.errors import KinmyakuError
 from kinmyaku.services.import_pipeline import quiet_collector
 from kinmyaku.storage import people as store
 from kinmyaku.storage.bulk_index import staged_terms
+from kinmyaku.storage.database import refresh_statistics
 from kinmyaku.storage.many_rows import bulk_insert
 from kinmyaku.storage.schema import (
     contact_points,
@@ -226,6 +227,7 @@ def _restore(uow: UnitOfWork, stream: IO[bytes]) -> dict[str, int]:
                     counts[table.name] = _restore_table(conn, table, data)
             index_restored(conn, terms_table)
         _reset_sequences(conn)
+        refresh_statistics(conn)
     return counts
 
 

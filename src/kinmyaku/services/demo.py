@@ -22,8 +22,15 @@ from sqlalchemy import Connection, Table, delete, func, select
 from kinmyaku.domain.demo.companies import COMPANIES, Company
 from kinmyaku.domain.demo.network import COLUMNS, IdStart, generate_network
 from kinmyaku.domain.errors import KinmyakuError, ValidationError
-from kinmyaku.domain.search_keys import PersonKeys, contact_terms, name_index, unique_terms
+from kinmyaku.domain.search_keys import (
+    PersonKeys,
+    contact_terms,
+    name_index,
+    reading_order,
+    unique_terms,
+)
 from kinmyaku.storage import schema
+from kinmyaku.storage.database import refresh_statistics
 from kinmyaku.storage.many_rows import bind_processor, bulk_insert
 from kinmyaku.storage.people import organization_id
 from kinmyaku.storage.search_index import names_text, write_index_rows
@@ -33,7 +40,7 @@ MAX_PEOPLE = 1_000_000
 CHUNK_PEOPLE = 10_000
 # What --replace keeps: the app's own settings (owner password, secret key, language).
 KEPT_TABLES = frozenset({"settings"})
-TERM_COLUMNS = ("term", "field", "pos", "person_id", "whole", "cut")
+TERM_COLUMNS = ("term", "field", "pos", "person_id", "whole", "cut", "sort_key")
 # Tables whose ids the generator assigns (see IdStart).
 ID_TABLES = (schema.people, schema.events, schema.interactions, schema.introductions)
 
@@ -98,6 +105,7 @@ def generate_demo(
             bulk_insert(conn, schema.metadata.tables[name], columns, network.rows[name])
         sync_id_sequences(conn, ID_TABLES)
         terms = index_demo_people(conn, network.keys)
+        refresh_statistics(conn)
     return DemoSummary(
         people=network.count("people"),
         companies=len(org_ids),
@@ -167,6 +175,7 @@ def index_demo_people(conn: Connection, keys: dict[int, PersonKeys]) -> int:
         texts: list[tuple[int, str]] = []
         for person_id in ids[start : start + CHUNK_PEOPLE]:
             person = keys[person_id]
+            order = reading_order(person)
             name = (
                 person.family_name,
                 person.given_name,
@@ -187,11 +196,11 @@ def index_demo_people(conn: Connection, keys: dict[int, PersonKeys]) -> int:
                 )
                 by_name[name] = cached
             rows += [
-                (term, field, pos, person_id, whole, cut)
+                (term, field, pos, person_id, whole, cut, order)
                 for term, field, pos, whole, cut in cached[0]
             ]
             rows += [
-                (t.term, int(t.field), t.pos, person_id, as_flag(t.whole), t.cut)
+                (t.term, int(t.field), t.pos, person_id, as_flag(t.whole), t.cut, order)
                 for t in unique_terms(contact_terms(person))
             ]
             if cached[1]:
