@@ -8,9 +8,9 @@ PostgreSQL; a person's strength stays in its bucket until the recheck day stored
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import insert, select, update
+from summary_totals import stored_totals
 
 from kinmyaku.bootstrap import App
 from kinmyaku.domain.insights import DEFAULT_PARAMS
@@ -19,14 +19,13 @@ from kinmyaku.services import insights, relations
 from kinmyaku.services.insights_roll import crossed_people, flipped_people
 from kinmyaku.services.insights_sample import build_sample_network
 from kinmyaku.services.insights_summary import BUCKET_BOUNDS
-from kinmyaku.services.insights_totals import EVENTS, STATE_KINDS, contributions, totals_fresh
+from kinmyaku.services.insights_totals import contributions, totals_fresh
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import (
     keep_in_touch,
     purposes,
     touch_summary,
     touch_summary_state,
-    touch_summary_totals,
 )
 
 TODAY = date(2026, 11, 3)
@@ -38,19 +37,6 @@ def _normal(sums: dict[tuple[str, str], list[float]]) -> dict[tuple[str, str], t
         key: tuple(round(v, 6) for v in values)
         for key, values in sums.items()
         if any(abs(v) > 1e-9 for v in values)
-    }
-
-
-def _stored(conn: Any) -> dict[tuple[str, str], list[float]]:
-    """The stored sums (state and per-event marker aside), by kind and key."""
-    t = touch_summary_totals
-    return {
-        (str(k), str(key)): [float(a), float(b), float(c), float(d)]
-        for k, key, a, b, c, d in conn.execute(
-            select(t.c.kind, t.c.key, t.c.a, t.c.b, t.c.c, t.c.d).where(
-                t.c.kind.not_in((*STATE_KINDS, EVENTS))
-            )
-        )
     }
 
 
@@ -67,7 +53,7 @@ def _assert_same(app: App, day: date) -> None:
     with app.uow() as conn:
         assert q.as_date(conn.execute(select(touch_summary_state.c.as_of)).scalar_one()) == day
         assert totals_fresh(conn, today=day, params=DEFAULT_PARAMS)
-        stored = _stored(conn)
+        stored = stored_totals(conn)
         fresh = contributions(conn, today=day, params=DEFAULT_PARAMS)
     assert _normal(stored) == _normal(fresh)
 

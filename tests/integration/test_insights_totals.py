@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import ColumnElement, func, insert, select, update
+from summary_totals import stored_totals
 
 from kinmyaku.bootstrap import App
 from kinmyaku.domain.insights import DEFAULT_PARAMS, monthly_dates
@@ -25,8 +25,6 @@ from kinmyaku.services.events import add_event
 from kinmyaku.services.insights_sample import build_sample_network
 from kinmyaku.services.insights_summary import mask_dates
 from kinmyaku.services.insights_totals import (
-    EVENTS,
-    STATE_KINDS,
     contributions,
     event_totals_fresh,
     totals_fresh,
@@ -38,7 +36,6 @@ from kinmyaku.storage.schema import (
     keep_in_touch,
     people,
     touch_summary,
-    touch_summary_totals,
 )
 
 TODAY = date(2026, 11, 26)
@@ -72,19 +69,6 @@ def _first(app: App, column: ColumnElement[int]) -> int:
     with app.uow() as conn:
         found: int = conn.execute(select(func.min(column))).scalar_one()
         return found
-
-
-def stored_totals(conn: Any) -> dict[tuple[str, str], list[float]]:
-    """The stored sums (state and per-event rows aside), by kind and key."""
-    t = touch_summary_totals
-    return {
-        (str(k), str(key)): [float(a), float(b), float(c), float(d)]
-        for k, key, a, b, c, d in conn.execute(
-            select(t.c.kind, t.c.key, t.c.a, t.c.b, t.c.c, t.c.d).where(
-                t.c.kind.not_in((*STATE_KINDS, EVENTS))
-            )
-        )
-    }
 
 
 def test_touch_writes_update_the_totals_by_difference(app: App) -> None:

@@ -222,23 +222,10 @@ def _recheck(
         ids = [int(p) for p in conn.execute(moved).scalars()]
     else:
         ids = []
-    olds: list[totals.Sums] = []
-    for start in range(0, len(ids), CHUNK):
+
+    def contributions(start: int) -> totals.Sums:
         chunk = id_list(conn, ids[start : start + CHUNK])
-        olds.append(
-            totals.contributions(
-                conn,
-                today=today,
-                params=params,
-                person_ids=chunk,
-                parts=parts,
-                steps=totals.STRENGTH_STEPS,
-            )
-        )
-    _rescore(conn, due, today=today, params=params, anchor=anchor)
-    for k, start in enumerate(range(0, len(ids), CHUNK)):
-        chunk = id_list(conn, ids[start : start + CHUNK])
-        new = totals.contributions(
+        return totals.contributions(
             conn,
             today=today,
             params=params,
@@ -246,7 +233,12 @@ def _recheck(
             parts=parts,
             steps=totals.STRENGTH_STEPS,
         )
-        totals.apply_delta(conn, olds[k], new)
+
+    starts = range(0, len(ids), CHUNK)
+    olds = [contributions(start) for start in starts]
+    _rescore(conn, due, today=today, params=params, anchor=anchor)
+    for old, start in zip(olds, starts, strict=True):
+        totals.apply_delta(conn, old, contributions(start))
 
 
 def _flip(

@@ -210,18 +210,10 @@ def recheck_sql(conn: Connection, a: Any, *, today: date, params: InsightParams)
     )
     if not edges:
         return cast(literal(None), Integer)
-    sqlite = conn.dialect.name == "sqlite"
-    _least = func.min if sqlite else func.least
-    _greatest = func.max if sqlite else func.greatest
+    _greatest = func.max if conn.dialect.name == "sqlite" else func.greatest
     s = a.c.strength
     low = case(*((s >= _float(e), _float(e)) for e in edges), else_=_float(-1.0))
-    frequency = _least(_float(1.0), a.c.touch_count / _float(params.frequency_target))
-    given = _greatest(_float(0.0), a.c.decayed_given)
-    received = _greatest(_float(0.0), a.c.decayed_received)
-    reciprocity = case(
-        (given + received <= 0, _float(0.0)),
-        else_=_float(2.0) * _least(given, received) / (given + received),
-    )
+    frequency, reciprocity = _frequency_reciprocity(conn, a, params)
     w = params.strength_weights
     steady = _float(100.0) * (_float(w.frequency) * frequency + _float(w.reciprocity) * reciprocity)
     gap = low - steady
@@ -521,6 +513,21 @@ def _exp_decay(conn: Connection, column: Any, today: date, scale: float) -> Any:
     return func.exp(_float(-LN2) * q.age_days(conn, column, today) / _float(scale))
 
 
+def _frequency_reciprocity(conn: Connection, a: Any, params: InsightParams) -> tuple[Any, Any]:
+    """SQL: the frequency and reciprocity parts of the strength (they do not decay)."""
+    sqlite = conn.dialect.name == "sqlite"
+    _least = func.min if sqlite else func.least
+    _greatest = func.max if sqlite else func.greatest
+    frequency = _least(_float(1.0), a.c.touch_count / _float(params.frequency_target))
+    given = _greatest(_float(0.0), a.c.decayed_given)
+    received = _greatest(_float(0.0), a.c.decayed_received)
+    reciprocity = case(
+        (given + received <= 0, _float(0.0)),
+        else_=_float(2.0) * _least(given, received) / (given + received),
+    )
+    return frequency, reciprocity
+
+
 def strength_sql(conn: Connection, a: Any, *, today: date, params: InsightParams) -> Any:
     """strength_components and strength_value of domain/insights/strength.py, in SQL.
 
@@ -535,17 +542,11 @@ def strength_sql(conn: Connection, a: Any, *, today: date, params: InsightParams
         (a.c.last_touch_on.is_(None), _float(0.0)),
         else_=_exp_decay(conn, a.c.last_touch_on, today, params.half_life_days),
     )
-    frequency = _least(_float(1.0), a.c.touch_count / _float(params.frequency_target))
     depth_raw = _float(1.0) - func.exp(
         _float(-LN2) * _greatest(_float(0.0), a.c.decayed_weight) / _float(params.depth_scale)
     )
     depth = _least(_float(1.0), _greatest(_float(0.0), depth_raw))
-    given = _greatest(_float(0.0), a.c.decayed_given)
-    received = _greatest(_float(0.0), a.c.decayed_received)
-    reciprocity = case(
-        (given + received <= 0, _float(0.0)),
-        else_=_float(2.0) * _least(given, received) / (given + received),
-    )
+    frequency, reciprocity = _frequency_reciprocity(conn, a, params)
     w = params.strength_weights
     total = (
         _float(w.recency) * recency
