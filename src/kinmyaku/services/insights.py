@@ -441,7 +441,7 @@ def network_review(
         shown = [f.person_id for f in flags[:limit]]
         shown += [k.person_id for k in overdue] + [c.person_id for c in forgotten]
         shown += [int(r.key) for r in yields if r.kind is SourceKind.INTRODUCER]
-        names = review_sql.names_of(conn, shown)
+        names = q.names_of(conn, shown)
         counts = {d: totals.count("timeline", d.isoformat()) for d in dates}
         labels = yield_labels(conn, yields, names=names)
         return Review(
@@ -541,7 +541,7 @@ def due_now(
     with uow as conn:
         summary = refresh_touch_summary(conn, today=today, params=params)
         shown, tiers = review_sql.overdue(conn, summary, today=today, params=params, limit=limit)
-        names = review_sql.names_of(conn, [k.person_id for k in shown])
+        names = q.names_of(conn, [k.person_id for k in shown])
         overdue = [
             OverduePerson(Named(k.person_id, names[k.person_id]), tiers[k.person_id], k)
             for k in shown

@@ -22,6 +22,7 @@ from kinmyaku.domain.insights import (
 )
 from kinmyaku.domain.model import RequestStatus
 from kinmyaku.domain.people import display_name
+from kinmyaku.storage.insights_queries import names_of
 from kinmyaku.storage.schema import (
     affiliations,
     encounters,
@@ -191,8 +192,6 @@ def followups(
     )
     info = {int(r.person_id): r for r in rows}
     shown = list(queue)
-    from kinmyaku.services.insights_review import names_of  # it imports this module
-
     names = names_of(conn, [f.encounter.person_id for f in shown])
     companies = _organization_names(
         conn, {info[f.encounter.person_id].organization_id for f in shown}

@@ -58,7 +58,6 @@ from kinmyaku.domain.insights.diversity import (
     industry_gaps,
     shannon_entropy,
 )
-from kinmyaku.domain.people import display_name
 from kinmyaku.services.insights_stats import CUE_BLANKS, _cadence
 from kinmyaku.services.insights_totals import Totals, yield_tally
 from kinmyaku.storage import insights_queries as q
@@ -71,22 +70,6 @@ from kinmyaku.storage.schema import (
 
 MARGIN = 10
 """Extra rows fetched beyond a list's limit, so that the domain's exact order picks them."""
-NAMES_CHUNK = 5_000
-"""Ids per query (SQLite takes at most 32,766 bound parameters a statement)."""
-
-
-def names_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, str]:
-    """Display names of these people (one query per 5,000)."""
-    ids = sorted(set(person_ids))
-    found: dict[int, str] = {}
-    for start in range(0, len(ids), NAMES_CHUNK):
-        rows = conn.execute(
-            select(people.c.id, people.c.family_name, people.c.given_name).where(
-                people.c.id.in_(ids[start : start + NAMES_CHUNK])
-            )
-        )
-        found.update((int(pid), display_name(family, given)) for pid, family, given in rows)
-    return found
 
 
 def one_sided(

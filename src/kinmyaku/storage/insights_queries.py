@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from kinmyaku.domain.insights import InsightParams, TouchAggregates, TouchKind
+from kinmyaku.domain.people import display_name
 from kinmyaku.storage.schema import (
     affiliations,
     encounters,
@@ -498,4 +499,22 @@ def person_rows(conn: Connection, *, person_ids: Sequence[int] | None = None) ->
                 (department or "").strip() or None,
             )
         )
+    return found
+
+
+NAMES_CHUNK = 5_000
+"""Ids per query (SQLite takes at most 32,766 bound parameters a statement)."""
+
+
+def names_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, str]:
+    """Display names of these people (one query per 5,000)."""
+    ids = sorted(set(person_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), NAMES_CHUNK):
+        rows = conn.execute(
+            select(people.c.id, people.c.family_name, people.c.given_name).where(
+                people.c.id.in_(ids[start : start + NAMES_CHUNK])
+            )
+        )
+        found.update((int(pid), display_name(family, given)) for pid, family, given in rows)
     return found
