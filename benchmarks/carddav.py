@@ -307,6 +307,12 @@ def _radicale(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     return process, base
 
 
+def _own_cpu() -> float:
+    """This process's CPU time so far (user + system, all its threads), in seconds."""
+    times = os.times()
+    return times.user + times.system
+
+
 def _sync(app: object, name: str) -> tuple[float, dict[str, int]]:
     from kinmyaku.services.dav_client import run_sync
 
@@ -353,9 +359,13 @@ def client(people: int, push_people: int, folder: Path) -> None:
         print(f"client: Radicale holds {filled} cards (the demo's); Radicale serving all of "
               f"them (sync-collection + multiget): {alone:.2f} s ({served} cards)")  # fmt: skip
         add_account(here.uow(), url=base + "/", username="a", password="bench", name="r")
+        cpu, radicale_cpu = _own_cpu(), _cpu(process.pid)
         took, counts = _sync(here, "r")
+        cpu, radicale_cpu = _own_cpu() - cpu, _cpu(process.pid) - radicale_cpu
         print(f"client: initial sync into an empty database (identity engine): {took:.2f} s "
-              f"{counts} (kinmyaku/radicale serving {took / alone:.1f})")  # fmt: skip
+              f"{counts} (kinmyaku/radicale serving {took / alone:.1f}); CPU: kinmyaku "
+              f"{cpu:.2f} s, Radicale {radicale_cpu:.2f} s, "
+              f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
         took, counts = _sync(here, "r")
         print(f"client: sync, nothing changed: {took * 1000:.0f} ms {counts}")
         token = list_accounts(here.uow())[0].sync_token

@@ -17,6 +17,11 @@ process, median and p95 of ``--repeat`` runs after one warm-up:
   review (the triggers mark three people; only they are recomputed), and the first stats
   and the first review of the next day (yesterday's summary rolled forward, then read);
 
+- ``--days N``: day by day as a user meets them, N days after ``TODAY`` (no rebuild in
+  between): on odd days the first ``stats`` of the day (the roll), ``stats`` again, the
+  review; on even days the first review of the day (the roll), the review again. Each
+  day's stats are checked against the per-person reference (not timed).
+
 CPU is this process's CPU time: on PostgreSQL the server's work is in the wall time only.
 - baseline: read every touch row into Python and run the phase-1 reference
   ``aggregate_touches`` per person (what the SQL GROUP BY replaces), plus strengths.
@@ -36,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import time as clock
+from functools import partial
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -170,6 +176,40 @@ def next_day(app: App, repeat: int, *, stats: bool = False) -> tuple[float, floa
     return statistics.median(times), p95, statistics.median(cpu)
 
 
+def timed(run: Callable[[], object]) -> tuple[float, float]:
+    """One run's wall and CPU time (ms)."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    run()
+    return (time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000
+
+
+def day_by_day(app: App, days: int, *, check: bool) -> dict[str, list[tuple[float, float]]]:
+    """The first call of each new day (the summary rolled forward), and the calls after it.
+
+    The summary is first made current for ``TODAY`` (not timed); with ``check`` the stats
+    of every day must equal the per-person reference.
+    """
+    insights.network_review(app.uow(), today=TODAY, now=NOW)
+    found: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for k in range(1, days + 1):
+        day = TODAY + timedelta(days=k)
+        now = datetime.combine(day, clock(12))
+        stats = partial(insights.network_stats, app.uow(), today=day)
+        review = partial(insights.network_review, app.uow(), today=day, now=now)
+        calls: list[tuple[str, Callable[[], object]]]
+        if k % 2:
+            calls = [("first stats of a day", stats), ("stats again", stats)]
+            calls.append(("review after the day's first stats", review))
+        else:
+            calls = [("first review of a day", review), ("review again", review)]
+        for name, run in calls:
+            found[name].append(timed(run))
+        if check:
+            reference = insights.network_stats_reference(app.uow(), today=day)
+            assert insights.network_stats(app.uow(), today=day).to_json() == reference.to_json()
+    return found
+
+
 def machine() -> str:
     """CPU, cores, load, Python and SQLite versions."""
     import sqlite3
@@ -202,6 +242,20 @@ def main() -> None:
     )
     parser.add_argument(
         "--existing", help="measure this database URL as it is (e.g. a copy of the demo)"
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=0,
+        help="also measure N new days one after another (the first call of each day)",
+    )
+    parser.add_argument(
+        "--days-only", action="store_true", help="measure only the new days (with --days)"
+    )
+    parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="of the same-day rows, only stats, the review and GET /review (no rebuilds)",
     )
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="kinmyaku-review-")
@@ -240,9 +294,21 @@ def main() -> None:
                 lambda: insights.network_stats_reference(app.uow(), today=TODAY),
             ),
         )
+    if args.days:
+        print(f"{args.days} new days from {TODAY + timedelta(days=1)} (median, every run):")
+        for name, runs in day_by_day(app, args.days, check=not args.no_reference).items():
+            wall, cpu = statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+            every = " / ".join(f"{w:.0f} ({c:.0f})" for w, c in runs)
+            print(f"  {name:36} wall {wall:8.1f} ms  CPU {cpu:8.1f} ms   [{every}]")
+        if args.days_only:
+            app.close()
+            return
+    if args.reads_only:
+        rows = [row for row in rows if not row[0].startswith(("summary", "new interaction"))]
     results = {name: measure(run, args.repeat) for name, run in rows}
-    results["next day: roll forward + network_stats"] = next_day(app, args.repeat, stats=True)
-    results["next day: roll forward + network_review"] = next_day(app, args.repeat)
+    if not args.reads_only:
+        results["next day: roll forward + network_stats"] = next_day(app, args.repeat, stats=True)
+        results["next day: roll forward + network_review"] = next_day(app, args.repeat)
     baseline = None
     if not args.no_baseline:
         baseline = measure(lambda: python_baseline(app), max(3, args.repeat // 3))

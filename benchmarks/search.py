@@ -26,12 +26,13 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, event, func, or_, select
 
 from kinmyaku.bootstrap import open_app
 from kinmyaku.config import Settings, database_url
-from kinmyaku.storage import search
+from kinmyaku.storage import search, search_plans
 from kinmyaku.storage.schema import affiliations, encounters, events, organizations, people
 
 QUERIES = {
@@ -181,6 +182,34 @@ def timings(
     return samples
 
 
+def statements(conn: Connection, queries: list[str]) -> int:
+    """The most statements one search of these queries sends to the database (those sent
+    through SQLAlchemy and those sent straight to the driver, search_plans.raw_rows)."""
+    sent = [0]
+    raw = search_plans.raw_rows
+
+    def count(*_: object) -> None:
+        sent[0] += 1
+
+    def counted(conn: Connection, stmt: Any, values: dict[str, Any]) -> list[Any]:
+        sent[0] += 1
+        return raw(conn, stmt, values)
+
+    engine = conn.engine
+    event.listen(engine, "before_cursor_execute", count)
+    search_plans.raw_rows = counted
+    try:
+        most = 0
+        for q in queries:
+            sent[0] = 0
+            indexed(conn, q)
+            most = max(most, sent[0])
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        search_plans.raw_rows = raw
+    return most
+
+
 def p95(samples: list[float]) -> float:
     """95th percentile."""
     return statistics.quantiles(samples, n=20)[-1]
@@ -196,6 +225,12 @@ def main() -> None:
     parser.add_argument("--kinds", default="", help="Comma-separated kinds to time (all).")
     parser.add_argument(
         "--per-query", action="store_true", help="Also print each query's median and p95."
+    )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="Also print the statements a search sends (max over the kind's queries): on "
+        "PostgreSQL each is a round trip.",
     )
     parser.add_argument(
         "--cpu",
@@ -230,6 +265,7 @@ def main() -> None:
         f"{'kind':18} {'index p50':>10} {'index p95':>10} {'naive p50':>10} "
         f"{'naive p95':>10} {'ratio p50':>10} {'ratio p95':>10}"
         + (f" {'cpu p50':>10} {'cpu p95':>10}" if args.cpu else "")
+        + (f" {'statements':>10}" if args.statements else "")
     )
     with app.engine.connect() as conn:
         wanted = [k for k in args.kinds.split(",") if k] or list(QUERIES)
@@ -247,6 +283,7 @@ def main() -> None:
                 f"{statistics.median(slow) / statistics.median(fast):9.1f}x "
                 f"{p95(slow) / p95(fast):9.1f}x"
                 + (f" {statistics.median(cpu):8.2f}ms {p95(cpu):8.2f}ms" if args.cpu else "")
+                + (f" {statements(conn, queries):10d}" if args.statements else "")
             )
             if args.per_query:
                 for q in queries:

@@ -22,6 +22,11 @@ request, and the slope of the RSS after the warm-up minute (least squares, MB a 
 
     python benchmarks/soak.py --db /tmp/soak.sqlite3 --people 2000 --rate 200 --minutes 10
     python benchmarks/soak.py --db postgresql+psycopg://postgres@127.0.0.1:55447/soak ...
+    python benchmarks/soak.py ... --workers 2        # kinmyaku serve --workers 2
+
+With ``--workers 2`` the login throttle is shared through the database (web/security.py);
+the server's CPU and RSS are summed over the workers.  A loaded machine may take a minute
+to start two workers: ``--start-timeout`` (180 s by default) bounds the wait.
 
 ``--cpu-by-kind SECONDS`` sends each kind of request alone instead (four sessions, as fast
 as answered) and prints the server's CPU milliseconds a request by kind, and what the
@@ -99,7 +104,7 @@ def start_server(
     *,
     workers: int = 1,
     lang: str = "ja",
-    wait: float = 60,
+    wait: float = 180,
     log: Path | None = None,
     probe: Path | None = None,
     env: dict[str, str] | None = None,
@@ -812,7 +817,12 @@ def main() -> None:
     parser.add_argument("--write-share", type=float, default=0.2)
     parser.add_argument("--in-flight", type=int, default=64)
     parser.add_argument("--import-every", type=float, default=5.0, help="seconds")
-    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (kinmyaku serve --workers)"
+    )
+    parser.add_argument(
+        "--start-timeout", type=float, default=180, help="seconds the server may take to start"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--log", type=Path, help="the server's error output goes here")
     parser.add_argument("--probe", type=Path, help="folder for the server's memory figures")
@@ -824,7 +834,9 @@ def main() -> None:
     if args.people:
         print(f"filling {args.db} with a demo of {args.people} people ...", flush=True)
         prepare_db(args.db, people=args.people)
-    server = start_server(args.db, workers=args.workers, log=args.log, probe=args.probe)
+    server = start_server(
+        args.db, workers=args.workers, log=args.log, probe=args.probe, wait=args.start_timeout
+    )
     load_before = os.getloadavg()
     if args.cpu_by_kind:
         try:

@@ -75,6 +75,19 @@ def test_kanji_numerals_are_told_by_their_shape_cell_by_cell() -> None:
         assert "九ー一三ー八" in tails  # the address's numbers, after 丸の内
 
 
+def test_a_street_number_of_three_numerals_is_read_cell_by_cell() -> None:
+    from kinmyaku.services import card_cells
+
+    card = make_card(100_056)  # 縦書き: …西新宿四ー八ー三, three numerals and two dashes
+    assert card.kind == "vertical" and card.truth["address"].endswith("4-8-3")
+    gray = card_image.find_card(card_image.decode(png(card.sides[0])))
+    mask = card_ocr._ink(gray)
+    bands = card_ocr._bands(mask, True)
+    pitch = card_cells.pitches(mask, bands)
+    tails = [card_cells.numeral_tail(mask, band, pitch[band])[0] for band in bands]
+    assert "四ー八ー三" in tails
+
+
 def test_a_vertical_card_gives_its_postal_code_address_and_phones() -> None:
     card = make_card(100_015)
     side = card_ocr.read_side(png(as_photo(card.sides[0], 16)))

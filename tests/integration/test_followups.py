@@ -264,3 +264,54 @@ def test_ran_out_cadences_come_shortest_first_then_in_reading_order(app: App) ->
     assert ran_out(10) == everyone
     assert ran_out(3) == everyone[:3]
     assert ran_out(1) == everyone[:1]
+
+
+def test_due_overview_reads_what_the_three_separate_reads_give(app: App, seed: Seed) -> None:
+    """`kinmyaku due` reads everything in one transaction after one look at the summary:
+    the same overdue people, requests, overdue count and follow-ups as asked one by one."""
+    from kinmyaku.services.insights import due_now, network_stats
+
+    relations.log_interaction(app.uow(), person_ids=[seed.ito], on=date(2026, 10, 1), summary="茶")
+    for limit in (1, 2, 50):
+        overview = followups.due_overview(app.uow(), today=TODAY, now=NOW, limit=limit)
+        alone = due_now(app.uow(), today=TODAY, now=NOW, limit=limit, with_followups=False)
+        assert overview.due == alone
+        assert overview.overdue_total == network_stats(app.uow(), today=TODAY).overdue
+        agenda = followups.list_followups(app.uow(), today=TODAY, now=NOW, limit=limit)
+        assert overview.agenda == agenda
+    full = followups.due_overview(app.uow(), today=TODAY, now=NOW)
+    # 伊藤's 30-day cadence ran out; 高橋 and 佐藤 were seen within the default cadence.
+    assert full.overdue_total == 1
+    assert [o.person.person_id for o in full.due.overdue] == [seed.ito]
+    # 伊藤's cadence ran out on 10-31 (touched 10-01), before the lunch's follow-up (11-20).
+    assert [d.key for d in full.agenda.overdue] == [
+        f"r{seed.asked}",
+        f"p{seed.ito}",
+        f"i{seed.lunch}",
+    ]
+    assert full.due.requests_total == 2
+
+
+def test_a_page_of_the_agenda_is_the_head_of_the_whole_agenda(app: App, seed: Seed) -> None:
+    """Only the event follow-ups a page can show are named: the page is still exactly the
+    head of the whole agenda, late and not late, with a snoozed person and a person met
+    at two events counted once."""
+    uow = app.uow
+    party = events.add_event(uow(), name="異業種交流会", on=date(2026, 11, 20))
+    met = []
+    for k, (family, day) in enumerate(
+        [("青木", 18), ("井上", 20), ("上野", 22), ("江藤", 24), ("大野", 25), ("加藤", 26)]
+    ):
+        pid = add_person(uow(), PersonInput(family_name=family, given_name=f"{k}郎"))
+        relations.record_encounter(uow(), person_id=pid, on=date(2026, 11, day), event_id=party)
+        met.append(pid)
+    relations.record_encounter(uow(), person_id=met[0], on=date(2026, 11, 21), event_id=seed.event)
+    followups.snooze_followup(app.uow(), key=f"e{met[2]}", days=3, today=TODAY)
+    whole = followups.list_followups(uow(), today=TODAY, now=NOW, limit=50)
+    events_whole = [d.key for d in whole.items() if d.source == "event"]
+    assert f"e{met[2]}" not in events_whole and events_whole.count(f"e{met[0]}") == 1
+    assert len(events_whole) == 6  # five met at the party (one snoozed) and 佐藤
+    for limit in (1, 2, 3, 4):
+        page = followups.list_followups(uow(), today=TODAY, now=NOW, limit=limit)
+        assert page.overdue == whole.overdue[:limit]
+        assert page.upcoming == whole.upcoming[:limit]

@@ -18,17 +18,19 @@ from kinmyaku.domain.insights.strength import strength_from_aggregates
 from kinmyaku.services import insights, relations
 from kinmyaku.services.insights_roll import crossed_people, flipped_people
 from kinmyaku.services.insights_sample import build_sample_network
-from kinmyaku.services.insights_summary import BUCKET_BOUNDS
-from kinmyaku.services.insights_totals import contributions, totals_fresh
+from kinmyaku.services.insights_summary import BUCKET_BOUNDS, id_list
+from kinmyaku.services.insights_totals import PARTS, contributions, totals_fresh
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import (
     keep_in_touch,
+    people,
     purposes,
     touch_summary,
     touch_summary_state,
 )
 
 TODAY = date(2026, 11, 3)
+HEADLINE_KINDS = PARTS["headline"]
 
 
 def _normal(sums: dict[tuple[str, str], list[float]]) -> dict[tuple[str, str], tuple[float, ...]]:
@@ -113,3 +115,38 @@ def test_strength_keeps_its_bucket_until_the_recheck_day(app: App) -> None:
             assert _bucket(after) == _bucket(before), (pid, ahead)
             checked += 1
     assert checked > 100
+
+
+def test_stats_first_then_the_review_across_a_month_end(app: App) -> None:
+    """The day's first read is ``stats`` (the headline totals only are asked for), the
+    review comes later that day; over a month end (the review's part is recomputed) and
+    with a touch marked just before, the totals still equal a recomputation."""
+    start = date(2026, 11, 27)
+    build_sample_network(app.uow(), people_count=120, interaction_count=900, today=start, seed=7)
+    with app.uow() as conn:
+        conn.execute(update(purposes).where(purposes.c.person_id % 3 == 0).values(cadence_days=2))
+        conn.execute(insert(keep_in_touch).values(person_id=9, snoozed_until=start))
+    _assert_same(app, start)
+    for k in range(1, 7):
+        day = start + timedelta(days=k)
+        if k % 2:
+            relations.log_interaction(app.uow(), person_ids=[20 + k], on=day)
+        stats = insights.network_stats(app.uow(), today=day)
+        assert stats.to_json() == insights.network_stats_reference(app.uow(), today=day).to_json()
+        with app.uow() as conn:
+            assert totals_fresh(conn, today=day, params=DEFAULT_PARAMS, parts=("headline",))
+            headline = contributions(conn, today=day, params=DEFAULT_PARAMS, parts=("headline",))
+            stored = {k: v for k, v in stored_totals(conn).items() if k[0] in HEADLINE_KINDS}
+        assert _normal(stored) == _normal(headline)
+        _assert_same(app, day)
+
+
+def test_id_list_takes_more_ids_than_sqlite_binds(app: App) -> None:
+    """One parameter holds every id: no limit on how many people one statement names."""
+    build_sample_network(app.uow(), people_count=30, interaction_count=60, today=TODAY, seed=2)
+    wanted = [*range(-40_000, 0), 1, 2, 3]
+    with app.uow() as conn:
+        found = conn.execute(
+            select(people.c.id).where(people.c.id.in_(id_list(conn, wanted))).order_by(people.c.id)
+        ).scalars()
+        assert list(found) == [1, 2, 3]

@@ -210,9 +210,8 @@ def register(app: typer.Typer) -> None:
         # The most overdue first, 50 unless asked: a list of 50,000 helps nobody (and took
         # seconds and half a gigabyte); how many there are in all is said.
         limit = limit or due_svc.LIMIT
-        found = svc.due_now(cli.app.uow(), today=today, now=now, limit=limit, with_followups=False)
-        total = svc.network_stats(cli.app.uow(), today=today).overdue
-        agenda = due_svc.list_followups(cli.app.uow(), today=today, now=now, limit=limit)
+        overview = due_svc.due_overview(cli.app.uow(), today=today, now=now, limit=limit)
+        found, total, agenda = overview.due, overview.overdue_total, overview.agenda
         listed = {d.person_id for d in agenda.items() if d.source == "cadence"}
         keep = [o for o in found.overdue if o.person.person_id not in listed]
         if as_json:

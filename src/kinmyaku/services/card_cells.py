@@ -31,7 +31,9 @@ SIDE = 32
 SURE_CELL = 0.75
 """A cell is a numeral when it correlates at least this well with the numeral's shape."""
 MIN_RUN = 4
-"""Fewer numeral cells than this at a column's end are left to the page reading."""
+"""Fewer numeral cells than this at a column's end are left to the page reading..."""
+MIN_DASHED_RUN = 3
+"""...unless they are at least this many with a ー between them (一ー二ー三: a street number)."""
 
 
 def _vector(ink: Any, pitch: float) -> Any:
@@ -156,9 +158,20 @@ def numeral_tail(mask: Any, band: Band, pitch: float = 0.0) -> tuple[str, int, f
         if char == "〒":
             break
     tail.reverse()
-    if sum(char in NUMERALS and char != "ー" for char in tail) < MIN_RUN:
+    if not _enough(tail):
         return "", len(read), 0.0
     return "".join(tail), len(read) - len(tail), weakest
+
+
+def _enough(tail: list[str]) -> bool:
+    """Whether a run of cells is a number: MIN_RUN numerals, or MIN_DASHED_RUN with a ー
+    standing between two of them."""
+    digits = [char for char in tail if char in NUMERALS and char != "ー"]
+    if len(digits) >= MIN_RUN:
+        return True
+    body = "".join(tail).lstrip("〒")
+    dashed = "ー" in body.strip("ー") and not body.startswith("ー")
+    return len(digits) >= MIN_DASHED_RUN and dashed
 
 
 def _prefix(text: str, count: int) -> str:

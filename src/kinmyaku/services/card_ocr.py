@@ -111,10 +111,9 @@ SURE = 0.85
 LOW_CONFIDENCE = 0.55
 
 
-def _ink(card: Any) -> Any:
-    """Text ink as a 0/1 mask: adaptive threshold, with solid shapes (bands, logos) removed."""
+def _components(card: Any) -> tuple[Any, Any, Any]:
+    """Dark marks (adaptive threshold, the card's edge left out): (count, labels, stats)."""
     import cv2
-    import numpy as np
 
     height, width = card.shape
     binary = cv2.adaptiveThreshold(
@@ -123,15 +122,46 @@ def _ink(card: Any) -> Any:
     margin_y, margin_x = int(0.02 * height), int(0.02 * width)
     binary[:margin_y], binary[height - margin_y :] = 0, 0
     binary[:, :margin_x], binary[:, width - margin_x :] = 0, 0
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    return cv2.connectedComponentsWithStats(binary, connectivity=8)[:3]
+
+
+def _solid(stat: Any, shape: tuple[int, int]) -> bool:
+    """Whether a mark is a solid shape (a logo, a band), far thicker than a stroke of text."""
+    _, _, w, h, area = stat
+    return bool(area > 0.45 * w * h and h > 0.15 * shape[0] and w > 0.15 * shape[0])
+
+
+def _ink(card: Any) -> Any:
+    """Text ink as a 0/1 mask: adaptive threshold, with solid shapes (bands, logos) removed."""
+    import numpy as np
+
+    height, width = card.shape
+    count, labels, stats = _components(card)
     keep = np.ones(count, bool)
     keep[0] = False
     for index in range(1, count):
         _, _, w, h, area = stats[index]
-        solid = area > 0.45 * w * h and h > 0.15 * height and w > 0.15 * height
-        if area < 5 or w > 0.5 * width or h > 0.4 * height or solid:
+        if area < 5 or w > 0.5 * width or h > 0.4 * height or _solid(stats[index], card.shape):
             keep[index] = False
     return keep[labels].astype(np.uint8)
+
+
+def whiten_logos(card: Any) -> Any:
+    """The card with its logos (solid shapes no wider than half the card, not bands that may
+    carry text) painted the paper's colour, so the page reading sees no letter in them."""
+    import numpy as np
+
+    height, width = card.shape
+    count, _, stats = _components(card)
+    out = card
+    for index in range(1, count):
+        x, y, w, h, _ = stats[index]
+        if _solid(stats[index], card.shape) and w <= 0.5 * width and h <= 0.4 * height:
+            if out is card:
+                out, paper = card.copy(), int(np.percentile(card, 90))
+            pad = max(4, h // 20)
+            out[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad] = paper
+    return out
 
 
 def _bands(mask: Any, vertical: bool) -> list[tuple[int, int, int, int]]:
@@ -181,6 +211,16 @@ def _line_box(
     return box
 
 
+def _cut_short(line: OcrLine, bands: list[tuple[int, int, int, int]], vertical: bool) -> bool:
+    """Whether the line's row of ink reaches more than a character and a half past the box
+    the page reading gave it (a word at its start or end not read)."""
+    box, wide = _box(line, vertical), _line_box(line, bands, vertical)
+    size = 1.5 * max(1, line.height)
+    if vertical:
+        return box[1] - wide[1] > size or wide[3] - box[3] > size
+    return box[0] - wide[0] > size or wide[2] - box[2] > size
+
+
 def _crop(card: Any, box: tuple[int, int, int, int], target: int, binary: bool) -> Any:
     """A box (x0, y0, x1, y1) cut out with a margin, scaled so its height is ``target``."""
     import cv2
@@ -198,10 +238,17 @@ def _crop(card: Any, box: tuple[int, int, int, int], target: int, binary: bool) 
 
 def _read_stacked(crops: list[Any], vertical: bool) -> list[list[OcrLine]]:
     """Each crop's lines, from one tesseract run over all crops stacked with white gaps."""
+    return _read_stacked_spans(crops, vertical)[0]
+
+
+def _read_stacked_spans(
+    crops: list[Any], vertical: bool
+) -> tuple[list[list[OcrLine]], list[tuple[int, int]]]:
+    """Each crop's lines and where the crop lies along the stack (one tesseract run)."""
     import numpy as np
 
     if not crops:
-        return []
+        return [], []
     gap = 30
     if vertical:
         crops = [np.ascontiguousarray(c.T) for c in crops]  # stacked side by side below
@@ -225,7 +272,43 @@ def _read_stacked(crops: list[Any], vertical: bool) -> list[list[OcrLine]]:
         for index, (low, high) in enumerate(spans):
             if low - gap / 2 <= middle <= high + gap / 2:
                 found[index].append(line)
-    return found
+    return found, spans
+
+
+COMPANY_READINGS = ((40, False), (52, False), (52, True), (64, True))
+"""Sizes (and black and white) the company's line is read again at, for a vote: bold type
+is misread differently at each size (冨士 or 滞士 for 富士, a few letters for a word)."""
+
+
+def _centred(lines: list[OcrLine], span: tuple[int, int], vertical: bool) -> str:
+    """The text of the line nearest the middle of its crop (the crop's margin may hold a
+    piece of the line above or below), spaces removed."""
+    if not lines:
+        return ""
+    middle = (span[0] + span[1]) / 2
+    line = min(
+        lines,
+        key=lambda x: abs(((x.x + x.width / 2) if vertical else (x.y + x.extent / 2)) - middle),
+    )
+    return line.text.replace(" ", "")
+
+
+def voted_company(page: str, readings: list[str]) -> str:
+    """The company line as most readings have it: a reading read the same way at least
+    twice, and more often than the page reading, replaces it; else the page reading."""
+    from kinmyaku.domain.cards.labels import is_company
+
+    compact = page.replace(" ", "")
+    counts: dict[str, int] = {}
+    for text in readings:
+        if text and is_company(text):
+            counts[text] = counts.get(text, 0) + 1
+    if not counts:
+        return page
+    best = max(counts, key=lambda t: (counts[t], t == compact))
+    if best != compact and counts[best] >= 2 and counts[best] > counts.get(compact, 0):
+        return best
+    return page
 
 
 def _joined(lines: list[OcrLine], vertical: bool) -> tuple[str, float]:
@@ -267,15 +350,29 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
         for target, binary in NAME_READINGS:
             crops.append(_crop(card, name_box, target, binary))
             owners.append(-1)
+    from kinmyaku.domain.cards.labels import is_company
+
+    company = next(
+        (i for i, line in enumerate(lines) if is_company(line.text.replace(" ", ""))), -1
+    )
+    company_crops: list[Any] = []
     in_name = []
+    cut: set[int] = set()  # lines whose ink reaches well past what the page reading saw
     for index, line in enumerate(lines):
         across = (line.x, line.x + line.width) if vertical else (line.y, line.y + line.extent)
         inside = band is not None and _overlap(*across, band[0], band[1]) > 0.5
         in_name.append(inside)
+        if index == company and not inside and line.extent:
+            box = _line_box(line, bands, vertical)
+            company_crops = [_crop(card, box, size, binary) for size, binary in COMPANY_READINGS]
+            continue
         latin = line.text.isascii() and (
             line.confidence >= 0.5 or re.search(r"@|http|www|\d", line.text) is not None
         )
-        if inside or line.confidence >= SURE or latin or not line.extent:
+        short = not (inside or latin or not line.extent) and _cut_short(line, bands, vertical)
+        if short:
+            cut.add(index)
+        elif inside or line.confidence >= SURE or latin or not line.extent:
             continue
         crops.append(_crop(card, _line_box(line, bands, vertical), LINE_TARGET, False))
         owners.append(index)
@@ -294,12 +391,24 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
         owners.append(-2)
     found = _read_stacked(crops, vertical)
     out = list(lines)
+    if company_crops:  # a run of its own: larger type beside the name's crops upsets both
+        voted, stacked = _read_stacked_spans(company_crops, vertical)
+        votes = [
+            _centred(lines, span, vertical) for lines, span in zip(voted, stacked, strict=True)
+        ]
+        text = voted_company(lines[company].text, votes)
+        if text != lines[company].text:
+            alternatives = (lines[company].text, *lines[company].alternatives)
+            out[company] = replace(lines[company], text=text, alternatives=alternatives)
     for index in set(owners) - {-1, -2}:
         texts = [_joined(found[k], vertical) for k, o in enumerate(owners) if o == index]
         text, confidence = max(texts, key=lambda t: t[1])
         line = lines[index]
         alternatives = (line.text,) if text and text != line.text else ()
-        if text and confidence > line.confidence:
+        whole, seen = text.replace(" ", ""), line.text.replace(" ", "")
+        if index in cut and len(whole) > len(seen) and seen in whole:  # the lost word found
+            out[index] = replace(line, text=text, alternatives=alternatives)
+        elif text and confidence > line.confidence:
             out[index] = replace(line, text=text, confidence=confidence, alternatives=alternatives)
         elif text and text != line.text:
             out[index] = replace(line, alternatives=(text,))
@@ -360,6 +469,7 @@ def read_side(data: bytes) -> SideText:
             card = card_image.rotate(card, turn)
         else:
             vertical = True
+    card = whiten_logos(card)
     lang, psm = ("jpn_vert", 5) if vertical else ("jpn+eng", 6)
     lines = read_lines(card, lang=lang, psm=psm, vertical=vertical)
     if not vertical and _mean(lines) < LOW_CONFIDENCE:

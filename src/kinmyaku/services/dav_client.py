@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +35,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any, BinaryIO
+from typing import Any
 
 import httpx
 from sqlalchemy import Connection, delete, insert, or_, select, update
@@ -58,7 +59,14 @@ from kinmyaku.services.dav_client_accounts import (
     write_log,
 )
 from kinmyaku.services.dav_client_delete import remove_person
-from kinmyaku.services.dav_client_fields import card_of, dump, load, remote_fields, uid_of
+from kinmyaku.services.dav_client_fields import (
+    card_fields,
+    card_of,
+    dump,
+    load,
+    remote_fields,
+    uid_of,
+)
 from kinmyaku.services.dav_client_http import (
     Book,
     Changed,
@@ -68,6 +76,7 @@ from kinmyaku.services.dav_client_http import (
     TokenExpired,
     path_of,
 )
+from kinmyaku.services.dav_client_import import MAX_PREPARED, CardFile, import_cards, warm_up
 from kinmyaku.services.dav_fields import fields_of, input_of
 from kinmyaku.services.people import edit_person
 from kinmyaku.storage import people as store
@@ -219,23 +228,31 @@ def _apply(
 
 class _Incoming:
     """The cards a sync fetches, taken a multiget at a time as they arrive: a card new here
-    (or whose person is gone) is read and written to the one vCard file the import reads;
-    a card of a person here is kept for the merge."""
+    (or whose person is gone) is read once, and its record prepared for the import
+    (services/dav_client_import.py) while the next multiget is fetched; a card of a person
+    here is kept for the merge."""
 
-    def __init__(self, path: Path, known: dict[str, Synced], stamps: dict[int, datetime]):
-        self.path, self.known, self.stamps = path, known, stamps
+    def __init__(
+        self,
+        cards: CardFile,
+        known: dict[str, Synced],
+        stamps: dict[int, datetime],
+        warming: threading.Thread | None = None,
+    ):
+        self.known, self.stamps, self.warming = known, stamps, warming
+        self.cards = cards
         self.etags: dict[str, str] = {}
         self.theirs: dict[str, dict[str, Value]] = {}
         """Each readable new card's fields."""
         self.fresh: list[str] = []
         """The new cards, readable or not."""
         self.written: list[str] = []
-        """The readable new cards, in the order of the file (its record numbers)."""
+        """The readable new cards, in the order of the import (its record numbers)."""
         self.changed: dict[str, bytes] = {}
         """Cards of people here, to merge."""
 
-    def take(self, chunk: dict[str, tuple[str, bytes]], out: BinaryIO) -> None:
-        """Sort one multiget's cards (and write the new ones to ``out``)."""
+    def take(self, chunk: dict[str, tuple[str, bytes]]) -> None:
+        """Sort one multiget's cards (and prepare the new ones for the import)."""
         for href, (etag, body) in chunk.items():
             self.etags[href] = etag
             synced = self.known.get(href)
@@ -244,30 +261,30 @@ class _Incoming:
                 continue
             self.fresh.append(href)
             try:
-                self.theirs[href] = remote_fields(body, href)
+                record = carddav.parse_card(body, href)
             except KinmyakuError:
                 continue
-            out.write(b"\r\n".join(body.splitlines()) + b"\r\n")
+            self.theirs[href] = card_fields(record)
+            if self.warming is not None:
+                self.warming.join()
+                self.warming = None
+            self.cards.add(record, body)
             self.written.append(href)
 
     def import_into(self, uow: UnitOfWork) -> dict[str, int | None]:
         """The new cards through one import (the identity engine): href -> person (None:
         unreadable)."""
-        from kinmyaku.services.importing import import_files
-
         found: dict[str, int | None] = dict.fromkeys(self.fresh)
-        if not self.written:
-            return found
-        report = import_files(uow, paths=[self.path], format="vcard", jobs=0, skip_bad=True)
-        if report.import_id is None:
+        import_id = import_cards(uow, self.cards)
+        if import_id is None:
             return found
         # Every record of an import leaves a person's provenance row (create, update or
-        # match) with its number in the file: the card it came from.
+        # match) with its number: the card it came from.
         c = provenance.c
         with uow as conn:
             rows = conn.execute(
                 select(c.record_no, c.entity_id).where(
-                    c.import_id == report.import_id, c.entity == "person"
+                    c.import_id == import_id, c.entity == "person"
                 )
             )
             for record_no, pid in rows:
@@ -281,10 +298,8 @@ def _fetch(
 ) -> dict[str, int | None]:
     """Fetch the changed cards (the next multiget asked for while one is read) and import
     the new ones: href -> person."""
-    incoming.path.parent.mkdir(parents=True, exist_ok=True)
-    with incoming.path.open("wb") as out:
-        for chunk in client.multiget_chunks(book, listing.changed):
-            incoming.take(chunk, out)
+    for chunk in client.multiget_chunks(book, listing.changed):
+        incoming.take(chunk)
     return incoming.import_into(uow)
 
 
@@ -367,9 +382,15 @@ class _Sync:
         with self.uow as conn:
             known = _state(conn, account.id)
             stamps = _stamps(conn)
+        # A first sync pulls every card: what preparing them needs loads while the server
+        # lists them.
+        warming = warm_up() if not known else None
         listing = _remote(client, book, account.sync_token, known)
+        name = f"{self.label}.vcf"
         with TemporaryDirectory(prefix="kinmyaku-sync-") as folder:
-            incoming = _Incoming(Path(folder) / f"{self.label}.vcf", known, stamps)
+            many = len(listing.changed) > MAX_PREPARED
+            new_cards = CardFile(name, spill=Path(folder) / name if many else None)
+            incoming = _Incoming(new_cards, known, stamps, warming)
             imported = _fetch(client, book, listing, incoming, self.uow)
         etags, cards = incoming.etags, incoming.theirs
         pulled = self._pull(incoming.changed, known, stamps)

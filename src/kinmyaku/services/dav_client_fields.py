@@ -28,7 +28,11 @@ def uid_of(record: ContactRecord, person_id: int) -> str:
 
 def remote_fields(body: bytes, href: str) -> dict[str, Value]:
     """A remote card's fields, with its UID as ``_uid`` (kept when kinmyaku writes it back)."""
-    record = carddav.parse_card(body, href)
+    return card_fields(carddav.parse_card(body, href))
+
+
+def card_fields(record: ContactRecord) -> dict[str, Value]:
+    """A remote card's fields read from its record (``_uid`` too: see remote_fields)."""
     return {**fields_of(record), "_uid": (record.extra.get("UID") or [""])[0]}
 
 

@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import Connection, update
 
 from kinmyaku.domain.errors import NotFound, ValidationError
-from kinmyaku.domain.insights import DEFAULT_PARAMS, InsightParams
+from kinmyaku.domain.insights import DEFAULT_PARAMS, FollowUp, InsightParams
 from kinmyaku.domain.model import RequestStatus
 from kinmyaku.services import relations
-from kinmyaku.services.insights import snooze_person
-from kinmyaku.services.insights_reads import followups as event_followups
+from kinmyaku.services.insights import Due, due_in, snooze_person
+from kinmyaku.services.insights_reads import followup_queue_of, named_followups
 from kinmyaku.services.insights_summary import ensure_touch_summary
+from kinmyaku.services.insights_totals import read_totals
 from kinmyaku.storage import followups as rows
 from kinmyaku.storage.schema import requests, touch_summary
 from kinmyaku.storage.uow import UnitOfWork
@@ -114,20 +115,32 @@ def _logged(conn: Connection, today: date, until: date, limit: int) -> list[DueI
     ]
 
 
-def _events(conn: Connection, today: date, now: datetime, params: InsightParams) -> list[DueItem]:
-    """People met at an event and not thanked yet (a snoozed person waits), one per person."""
-    queue = event_followups(conn, today=today, now=now, params=params)
+def _events(
+    conn: Connection, today: date, now: datetime, params: InsightParams, limit: int | None
+) -> list[DueItem]:
+    """People met at an event and not thanked yet (a snoozed person waits), one per person.
+
+    The queue is oldest due first, so the first ``limit`` late and the first ``limit`` not
+    yet late are all the agenda can show of it: only they are named (None: all).
+    """
+    queue, companies = followup_queue_of(conn, today=today, now=now, params=params)
     snoozed = rows.snoozed_people(conn, today=today) if queue else set()
-    found: dict[int, DueItem] = {}
+    kept: dict[int, FollowUp] = {}
+    taken = {True: 0, False: 0}
     for f in queue:
-        pid = f.person.person_id
-        if pid in snoozed or pid in found:
+        pid = f.encounter.person_id
+        if pid in snoozed or pid in kept:
             continue
-        found[pid] = _item(
-            f"e{pid}",
+        if limit is not None and taken[f.late] >= limit:
+            continue
+        kept[pid] = f
+        taken[f.late] += 1
+    return [
+        _item(
+            f"e{f.person.person_id}",
             "event",
             today=today,
-            person_id=pid,
+            person_id=f.person.person_id,
             name=f.person.name,
             what=f.item.encounter.event_name,
             kind="event",
@@ -135,7 +148,8 @@ def _events(conn: Connection, today: date, now: datetime, params: InsightParams)
             overdue=f.item.late,
             event_id=f.item.encounter.event_id,
         )
-    return list(found.values())
+        for f in named_followups(conn, kept.values(), companies)
+    ]
 
 
 def _cadences(conn: Connection, today: date, limit: int) -> list[DueItem]:
@@ -192,7 +206,7 @@ def agenda_of(
     until = today + timedelta(days=HORIZON_DAYS)
     found = [
         *_logged(conn, today, until, limit),
-        *_events(conn, today, now, params),
+        *_events(conn, today, now, params, limit),
         *_cadences(conn, today, limit),
         *_requests(conn, today, until, limit),
     ]
@@ -223,6 +237,41 @@ def list_followups(
     ensure_touch_summary(uow, today=today, params=params, parts=())
     with uow as conn:
         return agenda_of(conn, today=today, now=now, params=params, limit=limit)
+
+
+@dataclass(frozen=True, slots=True)
+class DueOverview:
+    """Everything ``kinmyaku due`` shows."""
+
+    due: Due
+    """Overdue keep-in-touch people (cut at the limit) and requests due within a week."""
+    overdue_total: int
+    """How many people are overdue in all."""
+    agenda: Agenda
+    """Follow-ups from every source."""
+
+
+def due_overview(
+    uow: UnitOfWork,
+    *,
+    today: date,
+    now: datetime,
+    params: InsightParams = DEFAULT_PARAMS,
+    limit: int = LIMIT,
+) -> DueOverview:
+    """The overdue people, the requests due, how many are overdue, and the follow-ups.
+
+    One look at the touch summary (brought up to date in a transaction of its own if
+    stale) and one read transaction: asked one by one (``due_now``, ``network_stats``,
+    ``list_followups``), each checked the summary and opened its own transaction, and
+    the overdue count read every headline figure.
+    """
+    ensure_touch_summary(uow, today=today, params=params, parts=("headline",))
+    with uow as conn:
+        due = due_in(conn, today=today, now=now, params=params, limit=limit, with_followups=False)
+        totals = read_totals(conn, today=today, params=params, kinds=("n",))
+        agenda = agenda_of(conn, today=today, now=now, params=params, limit=limit)
+        return DueOverview(due, totals.count("n", "overdue"), agenda)
 
 
 def parse_key(key: str) -> tuple[str, int]:

@@ -539,20 +539,34 @@ def due_now(
     """
     ensure_touch_summary(uow, today=today, params=params, parts=())
     with uow as conn:
-        summary = refresh_touch_summary(conn, today=today, params=params)
-        shown, tiers = review_sql.overdue(conn, summary, today=today, params=params, limit=limit)
-        names = q.names_of(conn, [k.person_id for k in shown])
-        overdue = [
-            OverduePerson(Named(k.person_id, names[k.person_id]), tiers[k.person_id], k)
-            for k in shown
-        ]
-        due_by = today + timedelta(days=7)
-        due_requests = open_requests(conn, today=today, due_by=due_by, limit=limit)
-        total = len(due_requests)
-        if limit is not None and total >= limit:
-            total = count_open_requests(conn, due_by=due_by)
-        events = followups(conn, today=today, now=now, params=params) if with_followups else []
-        return Due(overdue, events, due_requests, total)
+        return due_in(
+            conn, today=today, now=now, params=params, limit=limit, with_followups=with_followups
+        )
+
+
+def due_in(
+    conn: Connection,
+    *,
+    today: date,
+    now: datetime,
+    params: InsightParams = DEFAULT_PARAMS,
+    limit: int | None = None,
+    with_followups: bool = True,
+) -> Due:
+    """``due_now`` inside the caller's transaction (the summary brought up to date first)."""
+    summary = refresh_touch_summary(conn, today=today, params=params)
+    shown, tiers = review_sql.overdue(conn, summary, today=today, params=params, limit=limit)
+    names = q.names_of(conn, [k.person_id for k in shown])
+    overdue = [
+        OverduePerson(Named(k.person_id, names[k.person_id]), tiers[k.person_id], k) for k in shown
+    ]
+    due_by = today + timedelta(days=7)
+    due_requests = open_requests(conn, today=today, due_by=due_by, limit=limit)
+    total = len(due_requests)
+    if limit is not None and total >= limit:
+        total = count_open_requests(conn, due_by=due_by)
+    events = followups(conn, today=today, now=now, params=params) if with_followups else []
+    return Due(overdue, events, due_requests, total)
 
 
 def event_followups(

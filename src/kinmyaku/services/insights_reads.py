@@ -5,12 +5,13 @@ These run inside the caller's transaction (they take a ``Connection``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, Date, Select, and_, bindparam, case, func, select
 
 from kinmyaku.domain.insights import (
     EventEncounter,
@@ -107,9 +108,14 @@ def open_requests(
             for status in OPEN
         ]
     elif limit is not None:
+        # The first ones chosen from the requests alone, then named: with the join in the
+        # same sort, PostgreSQL read all 100,000 people into a hash for 10 rows (sorted below).
         overdue_first = case((and_(r.c.due_on.is_not(None), r.c.due_on < today), 0), else_=1)
-        stmt = stmt.order_by(overdue_first, r.c.due_on.is_(None), r.c.due_on, r.c.id).limit(limit)
-        statements = [stmt]
+        first = select(r.c.id).where(r.c.status.in_(OPEN))
+        if side is not None:
+            first = first.where(r.c.side == side)
+        first = first.order_by(overdue_first, r.c.due_on.is_(None), r.c.due_on, r.c.id)
+        statements = [stmt.where(r.c.id.in_(first.limit(limit)))]
     found = []
     for x in (row for one in statements for row in conn.execute(one).all()):
         due = x.due_on
@@ -148,7 +154,17 @@ def followups(
     conn: Connection, *, today: date, now: datetime, params: InsightParams
 ) -> list[FollowUpItem]:
     """People met at an event in the last 30 days with no follow-up yet, oldest due first."""
-    since = today - timedelta(days=FOLLOWUP_HORIZON_DAYS)
+    queue, companies = followup_queue_of(conn, today=today, now=now, params=params)
+    return named_followups(conn, queue, companies)
+
+
+@functools.cache
+def _met_lately_query() -> Select[Any]:
+    """Encounters at an event after ``:since`` up to ``:today``, with what the queue needs.
+
+    Built once: SQLAlchemy building this statement cost more than running it from its
+    cache of compiled statements.
+    """
     e, a = encounters, affiliations
     # Each person met lately has their current company and latest touches looked up by
     # their own index entries (scalar subqueries), and the names of the people and
@@ -162,18 +178,32 @@ def followups(
         .scalar_subquery()
     )
     event = select(events.c.name).where(events.c.id == e.c.event_id)
-    rows = conn.execute(
-        select(
-            e.c.person_id,
-            e.c.date,
-            e.c.event_id,
-            event.scalar_subquery().label("event"),
-            current.label("organization_id"),
-            *_last_touches(e.c.person_id, today),
-        ).where(e.c.date > since, e.c.date <= today, e.c.event_id.is_not(None))
-    ).all()
+    return select(
+        e.c.person_id,
+        e.c.date,
+        e.c.event_id,
+        event.scalar_subquery().label("event"),
+        current.label("organization_id"),
+        *_last_touches(e.c.person_id),
+    ).where(
+        e.c.date > bindparam("since", type_=Date),
+        e.c.date <= bindparam("today", type_=Date),
+        e.c.event_id.is_not(None),
+    )
+
+
+def followup_queue_of(
+    conn: Connection, *, today: date, now: datetime, params: InsightParams
+) -> tuple[list[FollowUp], dict[int, int | None]]:
+    """``followups`` before the names: the queue, and each person's company (its id).
+
+    A caller that shows only part of the queue (``kinmyaku due``: a page) names only that
+    part with ``named_followups``.
+    """
+    since = today - timedelta(days=FOLLOWUP_HORIZON_DAYS)
+    rows = conn.execute(_met_lately_query(), {"since": since, "today": today}).all()
     if not rows:
-        return []
+        return [], {}
     latest: dict[int, date] = {}
     for r in rows:
         days = [_date(d) for d in (r.talked, r.gave, r.asked) if d is not None]
@@ -190,16 +220,20 @@ def followups(
         now=now,
         params=params,
     )
-    info = {int(r.person_id): r for r in rows}
-    shown = list(queue)
+    return list(queue), {int(r.person_id): r.organization_id for r in rows}
+
+
+def named_followups(
+    conn: Connection, shown: Iterable[FollowUp], companies: Mapping[int, int | None]
+) -> list[FollowUpItem]:
+    """These follow-ups with their people's names and companies (two reads by id)."""
+    shown = list(shown)
     names = names_of(conn, [f.encounter.person_id for f in shown])
-    companies = _organization_names(
-        conn, {info[f.encounter.person_id].organization_id for f in shown}
-    )
+    company = _organization_names(conn, {companies.get(f.encounter.person_id) for f in shown})
     return [
         FollowUpItem(
             Named(f.encounter.person_id, names[f.encounter.person_id]),
-            companies.get(info[f.encounter.person_id].organization_id, ""),
+            company.get(companies.get(f.encounter.person_id), ""),
             f,
         )
         for f in shown
@@ -218,9 +252,9 @@ def _organization_names(conn: Connection, ids: set[int | None]) -> dict[int | No
     return {int(r.id): r.name for r in rows}
 
 
-def _last_touches(person_id: Any, today: date) -> list[Any]:
+def _last_touches(person_id: Any) -> list[Any]:
     """The latest talk, exchange and request (not a meeting) of the row's person, on or
-    before today: three scalar subqueries, each read from the person's index entries (a
+    before ``:today``: three scalar subqueries, each read from the person's index entries (a
     grouped union over a list of people had PostgreSQL read every interaction).
 
     The day is tested inside the ``max`` (``max(CASE WHEN date <= today ...)``), not in
@@ -230,7 +264,7 @@ def _last_touches(person_id: Any, today: date) -> list[Any]:
     ip, i, x, r = interaction_people, interactions, exchanges, requests
 
     def latest(column: Any) -> Any:
-        return func.max(case((column <= today, column), else_=None))
+        return func.max(case((column <= bindparam("today", type_=Date), column), else_=None))
 
     return [
         select(latest(i.c.date))

@@ -30,6 +30,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
 )
@@ -62,6 +63,7 @@ from kinmyaku.services.insights_stats import CUE_BLANKS, _cadence
 from kinmyaku.services.insights_totals import Totals, yield_tally
 from kinmyaku.storage import insights_queries as q
 from kinmyaku.storage.schema import (
+    LOPSIDED_SQL,
     keep_in_touch,
     people,
     person_tags,
@@ -75,9 +77,13 @@ MARGIN = 10
 def one_sided(
     conn: Connection, s: Table, *, params: InsightParams, limit: int
 ) -> list[OneSidedFlag]:
-    """The first ``limit`` one-sided relationships: most lopsided, most exchanges, id."""
+    """The first ``limit`` one-sided relationships: most lopsided, most exchanges, id.
+
+    The order is that of the index ``ix_touch_summary_lopsided`` (migration 0020), the
+    expression written as it is there, so the first rows are read in order, not sorted.
+    """
     total = s.c.given_weight + s.c.received_weight
-    lopsided = func.abs((s.c.given_weight - s.c.received_weight) / total)
+    lopsided = literal_column(LOPSIDED_SQL, Float)  # SQLAlchemy's "/" would add a cast
     exchanged = s.c.gave_count + s.c.received_count
     rows = conn.execute(
         select(s)

@@ -17,10 +17,12 @@ the day itself changes no row. What does change between the summary's day ``sinc
 Only they are touched: the rows of people with crossing touches are moved by those
 touches' differences alone (``_shift``), the marked ones recomputed (``recompute``), the
 cadences and snoozes change no row, the rechecked ones are rescored in place; the stored
-totals are re-keyed to ``today`` and corrected by difference (their contributions as of
-``since`` taken away, as of ``today`` added). A new month moves the review's two-way timeline
-(its sample days are month-ends): the masks are laid out again and the review's part of
-the totals recomputed.
+totals are re-keyed to ``today`` and corrected by difference: the contributions of
+everyone concerned are read once as of ``since`` before any row moves and once as of
+``today`` after all have (two reads in all, not two per kind of change; the rechecked
+only when their bucket or strong flag changes), and ``today`` minus ``since`` is added.
+A new month moves the review's two-way timeline (its sample days are month-ends): the
+masks are laid out again and the review's part of the totals recomputed.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ from kinmyaku.domain.insights import InsightParams
 from kinmyaku.services import insights_totals as totals
 from kinmyaku.services.insights_summary import (
     BUCKET_BOUNDS,
-    CHUNK,
     COUNTS,
     LN2,
     MAX_MARKED,
@@ -206,60 +207,6 @@ def _bucket_of(strength: Any, params: InsightParams) -> Any:
     return sum((case((strength >= e, 1), else_=0) for e in edges), literal(0))
 
 
-def _recheck(
-    conn: Connection, *, today: date, params: InsightParams, anchor: date, parts: set[str]
-) -> None:
-    """Rescore the people whose recheck day came (their rows stay otherwise); the totals
-    are corrected for those whose bucket or strong flag changed."""
-    s = touch_summary
-    due = s.c.recheck_day <= today.toordinal()
-    now = scored_as_of(conn, today=today, anchor=anchor, params=params)
-    strength = now.c.strength
-    if parts:
-        moved = select(s.c.person_id).where(
-            due, _bucket_of(s.c.strength, params) != _bucket_of(strength, params)
-        )
-        ids = [int(p) for p in conn.execute(moved).scalars()]
-    else:
-        ids = []
-
-    def contributions(start: int) -> totals.Sums:
-        chunk = id_list(conn, ids[start : start + CHUNK])
-        return totals.contributions(
-            conn,
-            today=today,
-            params=params,
-            person_ids=chunk,
-            parts=parts,
-            steps=totals.STRENGTH_STEPS,
-        )
-
-    starts = range(0, len(ids), CHUNK)
-    olds = [contributions(start) for start in starts]
-    _rescore(conn, due, today=today, params=params, anchor=anchor)
-    for old, start in zip(olds, starts, strict=True):
-        totals.apply_delta(conn, old, contributions(start))
-
-
-def _flip(
-    conn: Connection,
-    ids: list[int],
-    *,
-    since: date,
-    today: date,
-    params: InsightParams,
-    parts: set[str],
-) -> None:
-    """Correct the headline totals of people whose keep-in-touch flag may have changed."""
-    if "headline" not in parts:
-        return
-    for start in range(0, len(ids), CHUNK):
-        chunk = id_list(conn, ids[start : start + CHUNK])
-        args: dict[str, Any] = {"params": params, "person_ids": chunk, "parts": ("headline",)}
-        old = totals.contributions(conn, today=since, **args)
-        totals.apply_delta(conn, old, totals.contributions(conn, today=today, **args))
-
-
 def _ids(conn: Connection, stmt: Any) -> list[int]:
     return [int(p) for p in conn.execute(stmt).scalars()]
 
@@ -269,6 +216,10 @@ def roll_forward(
 ) -> bool:
     """Move the summary and its totals from ``since`` to ``today`` (a later day).
 
+    Everyone whose contributions to the totals may change (crossing touches, marks,
+    cadences, snoozes, recheck days reached) is gathered first: their contributions as of
+    ``since`` are read once before any row moves and once as of ``today`` after, and the
+    difference corrects the stored totals (two reads instead of two per kind of change).
     False when too many people changed (the caller rebuilds everything instead).
     """
     crossed = crossed_people(conn, since=since, today=today, params=params)
@@ -278,38 +229,40 @@ def roll_forward(
     new_month = mask_dates(since) != mask_dates(today)
     if new_month:
         parts.discard("review")
-    totals.roll_totals(conn, since=since, today=today, params=params, parts=parts)
+    s = touch_summary
     marked = set(_ids(conn, select(touch_summary_dirty.c.person_id)))
-    rows: set[int] = set()
-    for start in range(0, len(crossed), CHUNK):
-        chunk = crossed[start : start + CHUNK]
-        rows.update(
-            _ids(
-                conn,
-                select(touch_summary.c.person_id).where(
-                    touch_summary.c.person_id.in_(id_list(conn, chunk))
-                ),
-            )
-        )
+    rows = set(_ids(conn, select(s.c.person_id).where(s.c.person_id.in_(id_list(conn, crossed)))))
     shifted = [p for p in crossed if p in rows and p not in marked]
     whole = [p for p in crossed if p not in rows or p in marked]
-    recompute(conn, whole, today=today, params=params, anchor=anchor, parts=parts, before=since)
-    for start in range(0, len(shifted), CHUNK):
-        chunk = id_list(conn, shifted[start : start + CHUNK])
-        args: dict[str, Any] = {"params": params, "person_ids": chunk, "parts": parts}
-        old = totals.contributions(conn, today=since, **args) if parts else {}
+    due = s.c.recheck_day <= today.toordinal()
+    changed: list[int] = []
+    old: totals.Sums = {}
+    if parts:
+        flipped = flipped_people(conn, since=since, today=today, params=params)
+        now = scored_as_of(conn, today=today, anchor=anchor, params=params).c.strength
+        moved = _bucket_of(s.c.strength, params) != _bucket_of(now, params)
+        rechecked = _ids(conn, select(s.c.person_id).where(due, moved))
+        changed = sorted({*crossed, *flipped, *rechecked})
+        if len(changed) > MAX_MARKED:
+            return False
+        everyone = id_list(conn, changed)
+        old = totals.contributions(
+            conn, today=since, params=params, person_ids=everyone, parts=parts
+        )
         old = totals.rekey(old, since=since, today=today)
+    totals.roll_totals(conn, since=since, today=today, params=params, parts=parts)
+    recompute(conn, whole, today=today, params=params, anchor=anchor, parts=set(), before=since)
+    if shifted:
+        chunk = id_list(conn, shifted)
         _shift(conn, since=since, today=today, params=params, anchor=anchor, person_ids=chunk)
-        if parts:
-            totals.apply_delta(conn, old, totals.contributions(conn, today=today, **args))
-    done = set(crossed)
-    flipped = [
-        p for p in flipped_people(conn, since=since, today=today, params=params) if p not in done
-    ]
-    _flip(conn, flipped, since=since, today=today, params=params, parts=parts)
-    _recheck(conn, today=today, params=params, anchor=anchor, parts=parts)
+    _rescore(conn, due, today=today, params=params, anchor=anchor)
+    if parts:
+        everyone = id_list(conn, changed)
+        new = totals.contributions(
+            conn, today=today, params=params, person_ids=everyone, parts=parts
+        )
+        totals.apply_delta(conn, old, new)
     if new_month:
-        s = touch_summary
         laid = or_(s.c.gave_mask != 0, s.c.received_mask != 0)
         conn.execute(update(s).where(laid).values(gave_mask=0, received_mask=0))
         m = q.timeline_masks(dates=mask_dates(today), params=params)

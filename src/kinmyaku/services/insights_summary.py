@@ -25,6 +25,7 @@ strength that is easy to invert); a new day recomputes only those people
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -36,6 +37,7 @@ from sqlalchemy import (
     Connection,
     Float,
     Integer,
+    String,
     Subquery,
     Table,
     and_,
@@ -46,6 +48,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     union_all,
@@ -70,9 +73,8 @@ from kinmyaku.storage.uow import UnitOfWork
 
 LN2 = math.log(2.0)
 STATE_ID = 1
-CHUNK = 2_000
-"""People recomputed per statement: the recomputation repeats the list of ids in 13
-places, and SQLite takes at most 32,766 bound parameters per statement."""
+CHUNK = 20_000
+"""People recomputed per statement (``id_list`` passes them as one parameter)."""
 MAX_MARKED = 20_000
 """Above this many marked people, rebuilding everything is faster than chunks."""
 ANCHOR_HALVINGS = 500.0
@@ -439,15 +441,21 @@ def recompute(
 
 
 def id_list(conn: Connection, ids: Sequence[int]) -> Any:
-    """What ``column.in_(...)`` takes for these ids: the list itself, or on PostgreSQL one
-    array parameter (``SELECT unnest(:ids)``).
+    """What ``column.in_(...)`` takes for these ids: one parameter holding them all, read
+    by ``SELECT unnest(:ids)`` (PostgreSQL) or ``SELECT value FROM json_each(:ids)``
+    (SQLite); the list itself elsewhere.
 
     The recomputation repeats the ids in 13 places: as one bound parameter each, PostgreSQL
-    spends most of its time planning the statement (about a second for 2,000 ids).
+    spends most of its time planning the statement (about a second for 2,000 ids) and
+    SQLAlchemy expands and renders every one of them anew for each statement (the compiled
+    form cannot be cached); one parameter also lifts SQLite's limit on their number.
     """
-    if conn.dialect.name != "postgresql":
-        return list(ids)
-    return select(func.unnest(literal(list(ids), ARRAY(Integer))))
+    if conn.dialect.name == "postgresql":
+        return select(func.unnest(literal(list(ids), ARRAY(Integer))))
+    if conn.dialect.name == "sqlite":
+        listed = literal(json.dumps([int(i) for i in ids]), String)
+        return select(literal_column("value")).select_from(func.json_each(listed))
+    return list(ids)
 
 
 def compute_aggregates(

@@ -7,6 +7,7 @@ so that it can be undone: no table of its own.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,13 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Date,
+    Float,
+    Integer,
+    Select,
     Table,
+    bindparam,
+    cast,
     delete,
     exists,
     func,
@@ -28,7 +35,7 @@ from sqlalchemy import (
 
 from kinmyaku.domain.model import RequestStatus
 from kinmyaku.domain.people import display_name
-from kinmyaku.storage.insights_queries import age_days
+from kinmyaku.storage.insights_queries import JULIAN_DAY_OF_ORDINAL_ZERO
 from kinmyaku.storage.schema import (
     interaction_people,
     interactions,
@@ -41,6 +48,9 @@ from kinmyaku.storage.schema import (
 
 OPEN = (RequestStatus.OPEN.value, RequestStatus.IN_PROGRESS.value)
 CLEAR_PREFIX = "followups.clear."
+_LIMIT = bindparam("limit", type_=Integer)
+"""A page's size, bound at each read: the statements below are built once (building a
+statement costs more than running it from SQLAlchemy's cache of compiled ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,25 +89,31 @@ class CadenceRow:
     last_touch_on: date | None
 
 
-def logged_followups(conn: Connection, *, until: date, limit: int) -> list[LoggedRow]:
-    """Interactions whose follow-up falls on or before ``until`` and is not done, oldest first."""
+@functools.cache
+def _logged_query() -> Select[Any]:
+    """Interactions with a follow-up due by ``:until`` (the first ``:limit``), their people."""
     i, ip, p = interactions, interaction_people, people
     firsts = (
         select(i.c.id, i.c.date, i.c.kind, i.c.summary, i.c.follow_up_on)
         .where(
             i.c.follow_up_on.is_not(None),
-            i.c.follow_up_on <= until,
+            i.c.follow_up_on <= bindparam("until"),
             i.c.follow_up_done.is_(False),
         )
         .order_by(i.c.follow_up_on, i.c.id)
-        .limit(limit)
+        .limit(_LIMIT)
     ).subquery()
-    rows = conn.execute(
+    return (
         select(firsts, p.c.id.label("pid"), p.c.family_name, p.c.given_name)
         .join(ip, ip.c.interaction_id == firsts.c.id)
         .join(p, p.c.id == ip.c.person_id)
         .order_by(firsts.c.follow_up_on, firsts.c.id, p.c.sort_key, p.c.id)
-    ).all()
+    )
+
+
+def logged_followups(conn: Connection, *, until: date, limit: int) -> list[LoggedRow]:
+    """Interactions whose follow-up falls on or before ``until`` and is not done, oldest first."""
+    rows = conn.execute(_logged_query(), {"until": until, "limit": limit}).all()
     found: dict[int, LoggedRow] = {}
     for r in rows:
         name = display_name(r.family_name, r.given_name)
@@ -115,26 +131,32 @@ def _fields(row: LoggedRow) -> dict[str, Any]:
     return {k: getattr(row, k) for k in LoggedRow.__slots__}
 
 
-def due_requests(conn: Connection, *, until: date, limit: int) -> list[RequestRow]:
-    """Open requests due on or before ``until`` (either side), earliest first."""
+@functools.cache
+def _requests_query() -> Select[Any]:
+    """Open requests due by ``:until``, earliest first, the first ``:limit``, with names."""
     r, p = requests, people
     # Each open status read in the order of the index on (status, due_on) and cut at the
     # limit, then the two merged (one read of both had the database sort them all).
     each = [
         select(r.c.id, r.c.person_id, r.c.side, r.c.what, r.c.due_on)
-        .where(r.c.status == status, r.c.due_on.is_not(None), r.c.due_on <= until)
+        .where(r.c.status == status, r.c.due_on.is_not(None), r.c.due_on <= bindparam("until"))
         .order_by(r.c.due_on, r.c.id)
-        .limit(limit)
+        .limit(_LIMIT)
         .subquery()
         for status in OPEN
     ]
     both = union_all(*(select(one) for one in each)).subquery()
-    rows = conn.execute(
+    return (
         select(both, p.c.family_name, p.c.given_name)
         .join(p, p.c.id == both.c.person_id)
         .order_by(both.c.due_on, both.c.id)
-        .limit(limit)
-    ).all()
+        .limit(_LIMIT)
+    )
+
+
+def due_requests(conn: Connection, *, until: date, limit: int) -> list[RequestRow]:
+    """Open requests due on or before ``until`` (either side), earliest first."""
+    rows = conn.execute(_requests_query(), {"until": until, "limit": limit}).all()
     return [
         RequestRow(
             int(x.id),
@@ -148,16 +170,50 @@ def due_requests(conn: Connection, *, until: date, limit: int) -> list[RequestRo
     ]
 
 
-def cadence_ran_out(conn: Connection, summary: Table, today: date) -> Any:
-    """SQL: the purpose's person has no touch within its cadence.
+@functools.cache
+def _cadences_query() -> Select[Any]:
+    """The purpose cadences in use, shortest first."""
+    return (
+        select(purposes.c.cadence_days)
+        .where(purposes.c.cadence_days.is_not(None))
+        .distinct()
+        .order_by(purposes.c.cadence_days)
+    )
+
+
+@functools.cache
+def _ran_out_query(dialect: str, summary: Table) -> Select[Any]:
+    """The people whose ``:cadence`` ran out by ``:today``, not snoozed, in reading order.
 
     "Touched" is the touch summary's last touch (services/insights_summary.py: on or
     before today; a meeting, a talk, a gift or a request, asked or done), the same rule as
-    the overdue list of the review and ``kinmyaku due``; the caller joins ``summary`` on the
-    purpose's person (outer: someone never touched has no last touch).
+    the overdue list of the review and ``kinmyaku due``; someone never touched has no last
+    touch (the outer join). ``:today`` is the day itself on PostgreSQL and its Julian day
+    number on SQLite (the arithmetic of ``insights_queries.age_days``); the first ``:limit``.
     """
-    last = summary.c.last_touch_on
-    return or_(last.is_(None), age_days(conn, last, today) >= purposes.c.cadence_days)
+    pid, last = purposes.c.person_id, summary.c.last_touch_on
+    if dialect == "sqlite":
+        age: Any = bindparam("today", type_=Float) - func.julianday(last)
+    else:
+        age = cast(bindparam("today", type_=Date) - last, Integer)
+    snoozed = exists().where(
+        keep_in_touch.c.person_id == pid,
+        keep_in_touch.c.snoozed_until.is_not(None),
+        keep_in_touch.c.snoozed_until > bindparam("today_day", type_=Date),
+    )
+    return (
+        select(pid, purposes.c.cadence_days, purposes.c.goal, people.c.family_name)
+        .add_columns(people.c.given_name, last)
+        .join(people, people.c.id == pid)
+        .outerjoin(summary, summary.c.person_id == pid)
+        .where(
+            or_(last.is_(None), age >= purposes.c.cadence_days),
+            ~snoozed,
+            purposes.c.cadence_days == bindparam("cadence"),
+        )
+        .order_by(people.c.sort_key, pid)
+        .limit(_LIMIT)
+    )
 
 
 def cadence_overdue(
@@ -171,31 +227,22 @@ def cadence_overdue(
     # page still needs: a read of every cadence at once sorted everyone with a purpose
     # (about 9,500 of 100,000 people) to show 50, and PostgreSQL read all of `people`
     # for it; the shortest cadence alone usually fills the page.
-    cadences = conn.execute(
-        select(purposes.c.cadence_days)
-        .where(purposes.c.cadence_days.is_not(None))
-        .distinct()
-        .order_by(purposes.c.cadence_days)
-    ).scalars()
-    ran_out = cadence_ran_out(conn, summary, today)
-    pid = purposes.c.person_id
-    query = (
-        select(pid, purposes.c.cadence_days, purposes.c.goal, people.c.family_name)
-        .add_columns(people.c.given_name, summary.c.last_touch_on)
-        .join(people, people.c.id == pid)
-        .outerjoin(summary, summary.c.person_id == pid)
-        .where(ran_out, ~snoozed_clause(pid, today))
-        .order_by(people.c.sort_key, pid)
-    )
+    cadences = conn.execute(_cadences_query()).scalars()
+    query = _ran_out_query(conn.dialect.name, summary)
+    today_value: Any = today
+    if conn.dialect.name == "sqlite":
+        today_value = today.toordinal() + JULIAN_DAY_OF_ORDINAL_ZERO
     rows: list[Any] = []
     for cadence in list(cadences):
         if len(rows) >= limit:
             break
-        rows.extend(
-            conn.execute(
-                query.where(purposes.c.cadence_days == cadence).limit(limit - len(rows))
-            ).all()
-        )
+        wanted = {
+            "cadence": cadence,
+            "today": today_value,
+            "today_day": today,
+            "limit": limit - len(rows),
+        }
+        rows.extend(conn.execute(query, wanted).all())
     return [
         CadenceRow(
             int(r.person_id),
@@ -212,15 +259,6 @@ def _day(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
-
-
-def snoozed_clause(person_id: Any, today: date) -> Any:
-    """SQL: this person is snoozed past ``today``."""
-    return exists().where(
-        keep_in_touch.c.person_id == person_id,
-        keep_in_touch.c.snoozed_until.is_not(None),
-        keep_in_touch.c.snoozed_until > today,
-    )
 
 
 def snoozed_people(conn: Connection, *, today: date) -> set[int]:

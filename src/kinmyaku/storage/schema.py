@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 NAMING = {
@@ -297,6 +298,15 @@ touch_summary = Table(
     Index("ix_touch_summary_last_touch_on", "last_touch_on"),
     Index("ix_touch_summary_first_met_on", "first_met_on"),
     Index("ix_touch_summary_recheck_day", "recheck_day"),
+)
+LOPSIDED_SQL = "abs((given_weight - received_weight) / nullif(given_weight + received_weight, 0))"
+"""How one-sided a relationship is, as the review's one-sided list orders it (migration
+0020 indexes this very expression; services/insights_review.py ``one_sided``)."""
+Index(
+    "ix_touch_summary_lopsided",
+    text(f"{LOPSIDED_SQL} DESC"),
+    text("(gave_count + received_count) DESC"),
+    touch_summary.c.person_id,
 )
 
 touch_summary_state = Table(

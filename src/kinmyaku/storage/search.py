@@ -32,8 +32,10 @@ from sqlalchemy import (
 
 from kinmyaku.domain.people import display_name
 from kinmyaku.domain.search_keys import PersonKeys, matched_alias, split_query
+from kinmyaku.storage import search_batched as batched
 from kinmyaku.storage import search_pages as pages
 from kinmyaku.storage import search_plans as plans
+from kinmyaku.storage import search_words as words
 from kinmyaku.storage.schema import people, search_memory
 from kinmyaku.storage.search_index import aliases_of, names_text
 from kinmyaku.storage.search_memory import memory_select
@@ -201,25 +203,36 @@ def search_people(
     A one-word query is answered tier by tier (exact name, name prefix, other prefix,
     substring, notes): each tier comes from the index in reading order and only as far as
     the page needs (:mod:`kinmyaku.storage.search_pages`), so a common name or a
-    one-letter query never ranks every match.
+    one-letter query never ranks every match.  PostgreSQL reads the same pages in two to
+    four statements (:mod:`kinmyaku.storage.search_batched`); several words are read in
+    one (:mod:`kinmyaku.storage.search_words`) and ranked here.
     """
     tokens = split_query(query)
     if len(tokens) == 1 and limit is not None:
-        need = offset + limit
-        found: list[tuple[int, int]] = []
-        one = plans.word(conn, tokens[0])
-        dense: tuple[bool, ...] = ()  # asked once the prefix tiers are reached
-        for tier in TIERS:
-            seen = [pid for pid, _ in found]
-            if tier == TIER_NAME:
-                dense = pages.dense_keys(conn, one)
-            page = _tier_page(conn, one, tier, dense, limit=need - len(found), seen=seen)
-            found.extend((pid, tier) for pid in page)
-            if len(found) >= need:
-                break
-        return found[offset:need]
+        if conn.dialect.name == "postgresql":
+            # A round trip a statement: the tiers in two to four statements.
+            one = plans.word(conn, tokens[0])
+            return batched.search_word(conn, one, offset + limit, walked=DENSE_WALK)[offset:]
+        return tier_by_tier(conn, tokens[0], offset + limit)[offset:]
     ranked = _ranked_words(conn, tokens)
     return ranked[offset:] if limit is None else ranked[offset : offset + limit]
+
+
+def tier_by_tier(conn: Connection, token: str, need: int) -> list[tuple[int, int]]:
+    """(person_id, tier) of the first ``need`` people one word finds, a statement a tier,
+    each tier read only when the page needs it."""
+    found: list[tuple[int, int]] = []
+    one = plans.word(conn, token)
+    dense: tuple[bool, ...] = ()  # asked once the prefix tiers are reached
+    for tier in TIERS:
+        seen = [pid for pid, _ in found]
+        if tier == TIER_NAME:
+            dense = pages.dense_keys(conn, one)
+        page = _tier_page(conn, one, tier, dense, limit=need - len(found), seen=seen)
+        found.extend((pid, tier) for pid in page)
+        if len(found) >= need:
+            break
+    return found[:need]
 
 
 SORT_CHUNK = 2000
@@ -247,10 +260,10 @@ def word_tiers(conn: Connection, token: str) -> dict[int, int]:
 
 
 def _common(conn: Connection, tokens: Sequence[str]) -> dict[int, int]:
-    """Everyone every word finds, with the sum of the words' best tiers."""
-    common: dict[int, int] | None = None
-    for token in tokens:
-        found = word_tiers(conn, token)
+    """Everyone every word finds, with the sum of the words' best tiers (one statement for
+    all the words' matches: :mod:`kinmyaku.storage.search_words`)."""
+    common: dict[str, int] | None = None
+    for found in words.word_tiers(conn, tokens):
         if common is None:
             common = found
         else:
@@ -259,7 +272,7 @@ def _common(conn: Connection, tokens: Sequence[str]) -> dict[int, int]:
             common = {pid: tier + found[pid] for pid, tier in common.items() if pid in found}
         if not common:
             return {}
-    return common or {}
+    return {int(pid): tier for pid, tier in (common or {}).items()}
 
 
 def _ranked_words(conn: Connection, tokens: Sequence[str]) -> list[tuple[int, int]]:

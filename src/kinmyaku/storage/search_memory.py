@@ -62,38 +62,49 @@ _UPSERT_PG = (
 )
 
 
-def memories(conn: Connection, person_ids: Iterable[int]) -> dict[int, Memory]:
-    """What these people are remembered by (everyone asked for has an entry)."""
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_e, _ev, _a = encounters.c, events.c, affiliations.c
+# Built once: a statement built a call coerced each id of its IN list (half of a page's
+# search hints, which the web asks for at every key typed).
+_MET = (
+    select(_e.person_id, _e.date, _ev.name, _ev.place, _e.place, _e.memory_cue)
+    .select_from(encounters.outerjoin(events, events.c.id == _e.event_id))
+    .where(_e.person_id.in_(_IDS))
+    .order_by(_e.person_id, _e.date, _e.id)
+)
+_JOBS = (
+    select(_a.person_id, _a.title, _a.department)
+    .where(_a.person_id.in_(_IDS))
+    .order_by(_a.person_id, _a.is_current.desc(), _a.id)
+)
+_NOTES = select(people.c.id, people.c.notes).where(people.c.id.in_(_IDS))
+
+
+def memories(
+    conn: Connection, person_ids: Iterable[int], *, notes: dict[int, str] | None = None
+) -> dict[int, Memory]:
+    """What these people are remembered by (everyone asked for has an entry); ``notes``:
+    their notes when the caller has read them already."""
     ids = list(dict.fromkeys(person_ids))
     found = {pid: Memory() for pid in ids}
-    e, ev, a = encounters.c, events.c, affiliations.c
     for start in range(0, len(ids), CHUNK_IDS):
-        chunk = ids[start : start + CHUNK_IDS]
-        rows = conn.execute(
-            select(e.person_id, e.date, ev.name, ev.place, e.place, e.memory_cue)
-            .select_from(encounters.outerjoin(events, events.c.id == e.event_id))
-            .where(e.person_id.in_(chunk))
-            .order_by(e.person_id, e.date, e.id)
-        )
-        for pid, on, event, event_place, place, cue in rows:
+        chunk = {"ids": ids[start : start + CHUNK_IDS]}
+        for pid, on, event, event_place, place, cue in conn.execute(_MET, chunk):
             found[int(pid)].encounters.append(
                 Encounter(on, event or "", event_place or "", place or "", cue or "")
             )
-        jobs = conn.execute(
-            select(a.person_id, a.title, a.department)
-            .where(a.person_id.in_(chunk))
-            .order_by(a.person_id, a.is_current.desc(), a.id)
-        )
-        for pid, title, department in jobs:
+        for pid, title, department in conn.execute(_JOBS, chunk):
             memory = found[int(pid)]
             if title:
                 memory.titles.append(title)
             if department:
                 memory.departments.append(department)
-        for pid, notes in conn.execute(
-            select(people.c.id, people.c.notes).where(people.c.id.in_(chunk))
-        ):
-            found[int(pid)].notes = notes or ""
+        if notes is None:
+            for pid, text in conn.execute(_NOTES, chunk):
+                found[int(pid)].notes = text or ""
+    for pid, text in (notes or {}).items():
+        if pid in found:
+            found[pid].notes = text
     return found
 
 
@@ -184,8 +195,9 @@ def memory_people(conn: Connection, key: str) -> Select[tuple[int]]:
     return memory_select(dialect, param, plain=len(key) >= PLAIN_MIN)
 
 
-def _unexplained(query: str, row: Any) -> list[tuple[str, str]]:
-    """The words of a query the person's name does not explain, as typed and folded."""
+def _unexplained(words: list[tuple[str, str, list[str]]], row: Any) -> list[tuple[str, str]]:
+    """The words of a query (as typed, folded, and their keys) the person's name does not
+    explain, as typed and folded."""
     keys = PersonKeys(
         row.family_name,
         row.given_name or "",
@@ -194,33 +206,31 @@ def _unexplained(query: str, row: Any) -> list[tuple[str, str]]:
         row.romaji or "",
     )
     index = name_index(keys)
-    words = []
-    for token in split_query(query):
-        found = query_keys(token)
-        if not _name_matches(found, index):
-            words.append((token, fold_text(token)))
-    return words
+    return [(token, folded) for token, folded, found in words if not _name_matches(found, index)]
+
+
+_p = people.c
+_HINT_PEOPLE = (
+    select(_p.id, _p.family_name, _p.given_name, _p.family_reading, _p.given_reading)
+    .add_columns(_p.romaji, _p.notes)
+    .where(_p.id.in_(_IDS))
+)
 
 
 def search_hints(conn: Connection, query: str, person_ids: Sequence[int]) -> dict[int, SearchHint]:
     """For a page of search results: where and when we met each person, the cue, and the
-    field a query word was found in when not the name (a handful of queries a page)."""
+    field a query word was found in when not the name (three queries a page)."""
     ids = list(person_ids)
     if not ids:
         return {}
-    p = people.c
-    rows = {
-        int(r.id): r
-        for r in conn.execute(
-            select(
-                p.id, p.family_name, p.given_name, p.family_reading, p.given_reading, p.romaji
-            ).where(p.id.in_(ids))
-        )
-    }
-    found = memories(conn, [pid for pid in ids if pid in rows])
+    rows = {int(r.id): r for r in conn.execute(_HINT_PEOPLE, {"ids": ids})}
+    notes = {pid: row.notes or "" for pid, row in rows.items()}
+    found = memories(conn, [pid for pid in ids if pid in rows], notes=notes)
+    # A query word's keys, worked out once for the page (not once a person).
+    words = [(token, fold_text(token), query_keys(token)) for token in split_query(query)]
     hints = {}
     for pid, memory in found.items():
-        hint = search_hint(memory, _unexplained(query, rows[pid]) if query else [])
+        hint = search_hint(memory, _unexplained(words, rows[pid]) if words else [])
         if hint != SearchHint():
             hints[pid] = hint
     return hints

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    CompoundSelect,
     Connection,
     Dialect,
     Select,
@@ -195,7 +196,7 @@ Pass = tuple[Select[Any], int | None]
 
 
 @lru_cache(maxsize=256)
-def word_passes(shape: Shape) -> tuple[Pass, ...]:
+def word_passes(shape: Shape, prefix: str = "") -> tuple[Pass, ...]:
     """The selects of every match of a word at every tier, for the caller to keep each
     person's best (the words of a multi-word query).
 
@@ -210,13 +211,13 @@ def word_passes(shape: Shape) -> tuple[Pass, ...]:
     passes: list[Pass] = []
     found: list[Pass] = []
     for i, inside in enumerate(shape.substrings):
-        low: BindParameter[str] = bindparam(f"k{i}")
-        high: BindParameter[str] = bindparam(f"k{i}_top")
+        low: BindParameter[str] = bindparam(f"{prefix}k{i}")
+        high: BindParameter[str] = bindparam(f"{prefix}k{i}_top")
         # A key equal to another key of the word is in that key's range too, as exact.
         exact = and_(
             st.c.whole.is_(True),
             names,
-            or_(st.c.term == low, st.c.cut == bindparam(f"k{i}_cut")),
+            or_(st.c.term == low, st.c.cut == bindparam(f"{prefix}k{i}_cut")),
         )
         terms = select(st.c.person_id).where(st.c.term >= low, st.c.term < high)
         if inside:
@@ -238,20 +239,23 @@ def word_passes(shape: Shape) -> tuple[Pass, ...]:
         passes.append((orgs if inside else orgs.where(ot.c.pos == 0), None))
         if inside:
             plain = bool(shape.plain) and shape.plain[i]
-            param: BindParameter[str] = bindparam(f"s{i}")
+            param: BindParameter[str] = bindparam(f"{prefix}s{i}")
             found.append((substring_select(shape.dialect, param, plain=plain), TIER_SUBSTRING))
     if shape.notes:
-        remembered = memory_select(shape.dialect, bindparam("notes"), plain=shape.notes_plain)
+        param = bindparam(f"{prefix}notes")
+        remembered = memory_select(shape.dialect, param, plain=shape.notes_plain)
         found.append((remembered, TIER_NOTES))
     return (*passes, *found)
 
 
 @lru_cache(maxsize=512)
-def _compiled(stmt: Select[Any], dialect: Dialect) -> SQLCompiler:
+def _compiled(stmt: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> SQLCompiler:
     return stmt.compile(dialect=dialect)
 
 
-def raw_rows(conn: Connection, stmt: Select[Any], values: dict[str, Any]) -> list[Any]:
+def raw_rows(
+    conn: Connection, stmt: Select[Any] | CompoundSelect[Any], values: dict[str, Any]
+) -> list[Any]:
     """The rows of one of the statements above as plain tuples, straight from the driver.
 
     A word's passes return thousands of rows (1,460 people for すずき, each found by its

@@ -32,7 +32,13 @@ from kinmyaku.web.middleware import (
     PasswordState,
     allowed_methods,
 )
-from kinmyaku.web.security import LoginThrottle, SessionStore, Signer, is_loopback
+from kinmyaku.web.security import (
+    LoginThrottle,
+    SessionStore,
+    SharedLoginThrottle,
+    Signer,
+    is_loopback,
+)
 from kinmyaku.web.upkeep import DailySummary
 
 STATIC = Path(__file__).with_name("static")
@@ -52,9 +58,13 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     trimmer = MemoryTrim()
 
     @asynccontextmanager
-    async def lifespan(_web: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(served: FastAPI) -> AsyncIterator[None]:
         trimmer.start()  # first: fewer malloc arenas for the worker threads (web/memory.py)
         await run_in_threadpool(upkeep.refresh)  # before the first request is served
+        # Every template compiled now, not by the first requests that use it.
+        templates = served.state.templates
+        for name in templates.list_templates(extensions=["html"]):
+            templates.get_template(name)
         # Everything loaded so far (modules, templates, compiled statements) lives as long
         # as the server: keep it out of the garbage collector's scans of every request.
         gc.freeze()
@@ -91,7 +101,8 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
         return state.has_password
 
     web.state.password = PasswordState(password_set)
-    web.state.throttle = LoginThrottle()
+    # The web login's failures are counted in the database: every worker sees them all.
+    web.state.throttle = SharedLoginThrottle(app.uow)
     web.state.templates = make_templates()
     web.state.host = host
     web.add_middleware(
@@ -105,7 +116,9 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     web.add_middleware(HeadAsGet)  # outermost: HEAD is GET without a body everywhere
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     # CardDAV: plain Starlette routes, outside the FastAPI routes' CSRF check (web/dav.py).
-    web.router.routes.extend(dav_routes(app.uow, web.state.throttle))
+    # CardDAV asks its throttle on the event loop (web/dav.py), where no query may run: it
+    # keeps its own count in this process's memory.
+    web.router.routes.extend(dav_routes(app.uow, LoginThrottle()))
     for router in routes.routers():
         web.include_router(router)
     _errors(web)

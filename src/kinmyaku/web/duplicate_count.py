@@ -37,6 +37,7 @@ from kinmyaku.storage.schema import (
     person_aliases,
 )
 from kinmyaku.storage.uow import reading
+from kinmyaku.web.upkeep import lean_reads
 
 log = logging.getLogger(__name__)
 INTERVAL = 30.0
@@ -116,7 +117,9 @@ class DuplicateCount:
             if not (force or version != self._version or self._value is None):
                 return 0.0
             # Records imports left for review wait on the same page: they count too.
-            count = count_duplicates(self.core.uow()) + count_queue(self.core.uow())
+            # One read on a lean connection, its heap given back (web/upkeep.py).
+            with lean_reads(self.core.uow()) as uow:
+                count = count_duplicates(uow) + count_queue(uow)
             self.set(count, version)
         except Exception:  # upkeep must never take the server down
             log.exception("could not count the duplicates")

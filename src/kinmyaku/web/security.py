@@ -1,4 +1,4 @@
-"""Sessions (signed cookies), CSRF tokens, security headers and the login throttle.
+"""Sessions (signed cookies), CSRF tokens, security headers and the login throttles.
 
 The session cookie holds a random session id and whether the owner logged in, signed with
 itsdangerous using a key kept in the settings table (replaced at every password change).
@@ -11,6 +11,7 @@ form field, or it is answered 403.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import secrets
 import threading
@@ -20,8 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import delete, insert, select
 
 from kinmyaku.services import sessions as stored
+from kinmyaku.storage.schema import credentials
 from kinmyaku.storage.uow import UnitOfWork
 
 SESSION_COOKIE = "kinmyaku_session"
@@ -80,7 +83,17 @@ class Session:
 
 
 class Signer:
-    """Signs and reads session cookies and CSRF tokens with the app's secret key."""
+    """Signs and reads session cookies and CSRF tokens with the app's secret key.
+
+    A browser sends the same cookie with every request: a cookie whose signature was
+    checked is remembered (with the moment it expires), so the next requests skip the
+    HMAC and the JSON; likewise a session's CSRF token is signed once every few minutes,
+    not on every page.  A new key (a password change) forgets both.
+    """
+
+    MAX_REMEMBERED = 1000
+    CSRF_REUSE = 300.0
+    """Seconds a signed CSRF token is handed out again (it stays valid for the session)."""
 
     def __init__(self, secret: str) -> None:
         self.use_key(secret)
@@ -92,26 +105,48 @@ class Signer:
         self._secret = secret
         self._session = URLSafeTimedSerializer(secret, salt="kinmyaku-session")
         self._csrf = URLSafeTimedSerializer(secret, salt="kinmyaku-csrf")
+        self._checked: dict[str, tuple[str, bool, float]] = {}
+        self._tokens: dict[str, tuple[str, float]] = {}
         return True
 
     def load(self, cookie: str | None) -> Session:
         """The session a cookie holds, or a new one when it is missing, forged or too old."""
-        if cookie:
-            try:
-                data = self._session.loads(cookie, max_age=SESSION_DAYS * 86400)
-            except BadSignature:
-                data = None
-            if isinstance(data, dict) and isinstance(data.get("sid"), str):
-                return Session(sid=data["sid"], auth=bool(data.get("auth")))
-        return Session.new()
+        if not cookie:
+            return Session.new()
+        now = time.time()
+        known = self._checked.get(cookie)
+        if known is not None and now < known[2]:
+            return Session(sid=known[0], auth=known[1])
+        try:
+            data, signed = self._session.loads(
+                cookie, max_age=SESSION_DAYS * 86400, return_timestamp=True
+            )
+        except BadSignature:
+            return Session.new()
+        if not (isinstance(data, dict) and isinstance(data.get("sid"), str)):
+            return Session.new()
+        session = Session(sid=data["sid"], auth=bool(data.get("auth")))
+        if len(self._checked) >= self.MAX_REMEMBERED:
+            self._checked.clear()
+        expires = signed.timestamp() + SESSION_DAYS * 86400
+        self._checked[cookie] = (session.sid, session.auth, expires)
+        return session
 
     def dump(self, session: Session) -> str:
         """The cookie value for a session."""
         return str(self._session.dumps({"sid": session.sid, "auth": session.auth}))
 
     def csrf_token(self, session: Session) -> str:
-        """The CSRF token of a session."""
-        return str(self._csrf.dumps(session.sid))
+        """The CSRF token of a session (the same one for a few minutes)."""
+        now = time.monotonic()
+        known = self._tokens.get(session.sid)
+        if known is not None and now - known[1] < self.CSRF_REUSE:
+            return known[0]
+        token = str(self._csrf.dumps(session.sid))
+        if len(self._tokens) >= self.MAX_REMEMBERED:
+            self._tokens.clear()
+        self._tokens[session.sid] = (token, now)
+        return token
 
     def check_csrf(self, session: Session, token: str | None) -> bool:
         """True when the token belongs to this session."""
@@ -212,3 +247,93 @@ class LoginThrottle:
         """Forget a client's failures after a good password."""
         with self._lock:
             self._failures.pop(client, None)
+
+
+FAILURE_KEY = "login-failure"  # credentials keys "login-failure CLIENT TOKEN"
+
+
+def _client_tag(client: str) -> str:
+    """A short digest of a client address: the key names no address, and fits 60 characters."""
+    return hashlib.sha256(client.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+class SharedLoginThrottle(LoginThrottle):
+    """:class:`LoginThrottle` kept in the database, so that every worker process counts
+    every failure (``kinmyaku serve --workers 2`` allows no more attempts than one worker).
+
+    One row of the credentials table per failed attempt (never in a backup or dump), its
+    key ``login-failure CLIENT TOKEN`` (CLIENT: a digest of the address) and its value the
+    Unix time of the failure: rows are
+    only inserted and deleted, so two workers failing at once both count.  Rows older than
+    the window are deleted at the next failure; the overall limit bounds their number.
+    Each call is a short transaction (blocking: call it from a worker thread).  Times are
+    wall-clock seconds (``time.time()``), the same in every process.
+    """
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        *,
+        per_client: int = 5,
+        overall: int = 20,
+        window: float = 15 * 60,
+    ) -> None:
+        super().__init__(per_client=per_client, overall=overall, window=window)
+        self._uow = uow
+
+    def _recent(self, now: float) -> list[tuple[str, float]]:
+        """(client, time) of every failure still in the window, oldest first."""
+        with self._uow() as conn:
+            rows = conn.execute(
+                select(credentials.c.key, credentials.c.value).where(
+                    credentials.c.key.startswith(FAILURE_KEY + " ", autoescape=True)
+                )
+            ).all()
+        found = [(str(key).split(" ")[1], _seconds(value)) for key, value in rows]
+        return sorted((row for row in found if row[1] > now - self.window), key=lambda r: r[1])
+
+    def wait_seconds(self, client: str, now: float | None = None) -> int:
+        """Seconds before this client may try again (0: it may try now)."""
+        now = time.time() if now is None else now
+        recent = self._recent(now)
+        tag = _client_tag(client)
+        mine = [at for who, at in recent if who == tag]
+        waits = []
+        if len(mine) >= self.per_client:
+            waits.append(mine[-self.per_client] + self.window - now)
+        if len(recent) >= self.overall:
+            waits.append(recent[-self.overall][1] + self.window - now)
+        return int(max(waits)) + 1 if waits else 0
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        """Count a failed attempt (and delete the failures that left the window)."""
+        now = time.time() if now is None else now
+        key = f"{FAILURE_KEY} {_client_tag(client)} {secrets.token_hex(4)}"
+        with self._uow() as conn:
+            old = [
+                row_key
+                for row_key, value in conn.execute(
+                    select(credentials.c.key, credentials.c.value).where(
+                        credentials.c.key.startswith(FAILURE_KEY + " ", autoescape=True)
+                    )
+                )
+                if _seconds(value) <= now - self.window
+            ]
+            if old:
+                conn.execute(delete(credentials).where(credentials.c.key.in_(old)))
+            conn.execute(insert(credentials).values(key=key, value=repr(now)))
+
+    def succeeded(self, client: str) -> None:
+        """Forget a client's failures after a good password."""
+        prefix = f"{FAILURE_KEY} {_client_tag(client)} "
+        with self._uow() as conn:
+            conn.execute(
+                delete(credentials).where(credentials.c.key.startswith(prefix, autoescape=True))
+            )
+
+
+def _seconds(value: object) -> float:
+    try:
+        return float(str(value))
+    except ValueError:
+        return float("-inf")

@@ -27,7 +27,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -44,6 +45,8 @@ from kinmyaku.services.dav_client_schedule import ScheduledSync
 from kinmyaku.services.insights_summary import ensure_touch_summary
 from kinmyaku.services.network import warm_network
 from kinmyaku.storage.schema import people
+from kinmyaku.storage.uow import UnitOfWork, reading
+from kinmyaku.web.memory import trim
 
 log = logging.getLogger(__name__)
 AFTER_MIDNIGHT = timedelta(minutes=1)
@@ -53,6 +56,32 @@ FIRST_BACKUP_AFTER = timedelta(minutes=2)
 BACKUP_POLL = timedelta(hours=1)
 WARM_MIN_PEOPLE = 2000
 NETWORK_POLL = timedelta(minutes=1)
+LEAN_CACHE_KIB = 8192
+"""SQLite's page cache (KiB) for the background reads of everyone (the network graph, the
+duplicate count): they scan the tables once, and a pooled connection's own cache (64 MB)
+filled by them stayed in the server's memory for good."""
+
+
+@contextmanager
+def lean_reads(uow: UnitOfWork) -> Iterator[UnitOfWork]:
+    """A background job's reads in one read-only transaction (never SQLite's write lock) on
+    a connection with a small page cache, whose pages are freed when it ends; then the heap
+    the job freed goes back to the system at once (web/memory.py), not at the next trim.
+
+    Inside, the job is given ``uow``: its own ``with uow`` blocks join the transaction.
+    """
+    with reading(), uow as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one() if sqlite else 0
+        if sqlite:
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{LEAN_CACHE_KIB}")
+        try:
+            yield uow
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA shrink_memory")
+                conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+    trim()
 
 
 def seconds_to_next_day(now: datetime, margin: timedelta = AFTER_MIDNIGHT) -> float:
@@ -287,7 +316,9 @@ class NetworkWarmup:
         """Build or refresh the graph now (a failure is logged, never raised)."""
         started, cpu = time.perf_counter(), time.thread_time()
         try:
-            if warm_network(self.core.uow(), today=self.core.today()):
+            with lean_reads(self.core.uow()) as uow:
+                built = warm_network(uow, today=self.core.today())
+            if built:
                 self.builds += 1
                 self.seconds = time.perf_counter() - started
                 self.cpu_seconds = time.thread_time() - cpu

@@ -4,9 +4,21 @@ two people is never merged on name and company alone; one known as one person is
 from __future__ import annotations
 
 from kinmyaku.domain.identity.candidates import AUTO_MERGE
-from kinmyaku.domain.identity.namesakes import conflict, find_namesakes, namesakes_known
+from kinmyaku.domain.identity.namesakes import (
+    comparable,
+    conflict,
+    find_namesakes,
+    namesakes_known,
+)
 from kinmyaku.domain.identity.profile import Features
-from kinmyaku.domain.identity.scoring import Level, Model, compare, strong
+from kinmyaku.domain.identity.scoring import (
+    UNCHECKED_BAR,
+    Level,
+    Model,
+    compare,
+    strong,
+    unchecked_name,
+)
 
 from .helpers import person, population
 
@@ -86,3 +98,59 @@ def test_two_entries_of_one_address_book_alike_only_in_name_and_company_are_aske
     d = person("佐藤", "健", company=COMPANY, phones=["090-1111-2222"], books=["1:eight.csv"])
     e = person("佐藤", "健", company=COMPANY, phones=["090-1111-2222"], books=["1:eight.csv"])
     assert strong(_levels(d, e))
+
+
+def test_records_that_hold_nothing_alike_could_not_have_shown_a_namesake() -> None:
+    card = eight("090-1111-2222", "k-sato@sample.example")
+    # a LinkedIn row with no e-mail: nothing that one person has only one of on both
+    assert not comparable(card, linkedin())
+    # a phone's entry with a gmail against a card with a work address: the same
+    entry = person("佐藤", "健", company=COMPANY, emails=["ken.sato@gmail.com"])
+    assert not comparable(card, entry)
+    # two mobiles, or two personal addresses, could have differed
+    assert comparable(card, eight("090-3333-4444", "ken.sato@sample.example"))
+    assert comparable(entry, person("佐藤", "健", company=COMPANY, emails=["k@yahoo.co.jp"]))
+    # the same mobile: they agree on something only one person has
+    assert comparable(card, person("佐藤", "健", phones=["090-1111-2222"]))
+
+
+def test_a_name_at_a_company_no_record_could_check_is_only_checked_when_two_could() -> None:
+    card, row = eight("090-1111-2222", "k-sato@sample.example"), linkedin()
+    levels = _levels(card, row)
+    found = {(lv.comparison, lv.level) for lv in levels}
+    assert ("namesake", "none") in found
+    assert ("namesake_seen", "unchecked") in found
+    assert unchecked_name(levels)
+    assert "No record could show whether another person of this name works there" in [
+        lv.msgid for lv in levels
+    ]
+    # a third record of that name there, with a mobile of its own, checks the name: one
+    # person (the same mobile as the card), so no other 佐藤 健 there
+    phone = person(
+        "佐藤", "健", reading=("さとう", "けん"), company=COMPANY, phones=["090-1111-2222"]
+    )
+    levels = _levels(card, row, phone)
+    found = {(lv.comparison, lv.level) for lv in levels}
+    assert ("namesake", "none") in found
+    assert ("namesake_seen", "unchecked") not in found
+    assert not unchecked_name(levels)
+
+
+def test_a_name_no_record_could_check_needs_the_higher_bar_to_merge_without_asking() -> None:
+    model = Model(size=1000)
+    common = Level("name", "exact", "Same name {a}", (("a", "佐藤 健"),), 1e-3)
+    base = [common, Level("company", "same", u=0.02), Level("namesake", "none")]
+    unchecked = Level("namesake_seen", "unchecked", "x")
+    # tune the company's u so that the pair scores between AUTO_MERGE and the bar
+    for u in (0.001 * k for k in range(1, 200)):
+        levels = [common, Level("company", "same", u=u), Level("namesake", "none")]
+        total = model.prior_bits + sum(model.weight(lv) for lv in levels)
+        p = 1.0 / (1.0 + 2.0**-total)
+        if AUTO_MERGE <= p < UNCHECKED_BAR:
+            base = levels
+            break
+    assert AUTO_MERGE <= model.probability(base) < UNCHECKED_BAR
+    assert model.probability([*base, unchecked]) < AUTO_MERGE
+    # a shared mobile is checked evidence: the bar does not apply
+    mobile = Level("phone", "same_mobile")
+    assert model.probability([*base, mobile, unchecked]) >= AUTO_MERGE

@@ -91,7 +91,16 @@ def normalize(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text))
     text = _KATAKANA_DASH.sub("ー", _SPACES_IN_CJK.sub("", text))
-    return _KATAKANA_LOOKALIKE.sub(lambda m: _LOOKALIKES[m.group(0)], text)
+    return _KATAKANA_LOOKALIKE.sub(_lookalike, text)
+
+
+def _lookalike(match: re.Match[str]) -> str:
+    """The katakana a kanji was misread for, unless it stands between dashes (四ー八ー三 is
+    a street number)."""
+    text, at = match.string, match.start()
+    if 0 < at < len(text) - 1 and text[at - 1] == text[at + 1] == "ー":
+        return match.group(0)
+    return _LOOKALIKES[match.group(0)]
 
 
 _LABEL_INSIDE = re.compile(

@@ -71,9 +71,28 @@ def conflict(a: Features, b: Features) -> bool:
     return bool(free_a and free_b)
 
 
+def comparable(a: Features, b: Features) -> bool:
+    """Whether two records of one name could show two people: both hold something one
+    person has only one of (a mobile, a birthday, a profile on one site, an address at one
+    company's domain, a personal address), or they share a personal value.  An Eight card
+    with a company address and a phone's entry with a gmail could be one person or two:
+    they say nothing either way."""
+    if a.mobiles & b.mobiles or a.emails & b.emails or a.urls & b.urls:
+        return True
+    if (a.birthday is not None and b.birthday is not None) or (a.mobiles and b.mobiles):
+        return True
+    if {u.rsplit("/", 1)[0] for u in a.urls} & {u.rsplit("/", 1)[0] for u in b.urls}:
+        return True
+    if a.skeletons & b.skeletons or _work(a.emails).keys() & _work(b.emails).keys():
+        return True
+    return bool(_free(a) and _free(b))
+
+
 def find_namesakes(features: Sequence[Features], population: Population) -> int:
     """Mark in ``population`` each (name, company) held by records that disagree (two people
-    of one name at one company); returns how many.  Call after ``learn_company_aliases``."""
+    of one name at one company), and each whose records could have disagreed and did not
+    (``population.checked``); returns how many disagree.  Call after
+    ``learn_company_aliases``."""
     # A key held by one person (most) maps to that person, not to a list of one.
     groups: dict[tuple[str, str], Features | list[Features]] = {}
     for feature in features:
@@ -89,17 +108,36 @@ def find_namesakes(features: Sequence[Features], population: Population) -> int:
                 else:
                     groups[key] = [held, feature]
     found: set[tuple[str, str]] = set()
+    checked: set[tuple[str, str]] = set()
     for key, members in groups.items():
         if not isinstance(members, list):
             continue
         if len(members) > MAX_GROUP or _disagree(members):
             found.add(key)
+        elif _any_comparable(members):
+            checked.add(key)
     population.namesakes = frozenset(found)
+    population.checked = frozenset(checked)
     return len(found)
+
+
+def _any_comparable(members: Sequence[Features]) -> bool:
+    return any(comparable(a, b) for i, a in enumerate(members) for b in members[i + 1 :])
 
 
 def _disagree(members: Sequence[Features]) -> bool:
     return any(conflict(a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+
+
+def namesakes_checked(a: Features, b: Features, population: Population) -> bool:
+    """Whether the records of the name of ``a`` or ``b`` at a company of either could have
+    shown two people there (and did not: ask ``namesakes_known`` first)."""
+    checked = population.checked
+    if not checked:
+        return False
+    names = name_keys(a) | name_keys(b)
+    companies = company_keys(a, population) | company_keys(b, population)
+    return any((name, company) in checked for name in names for company in companies)
 
 
 def namesakes_known(a: Features, b: Features, population: Population) -> bool | None:

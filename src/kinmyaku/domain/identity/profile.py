@@ -403,6 +403,9 @@ class Population:
     namesakes: frozenset[tuple[str, str]] | None = None
     """(name, company) keys known to be two people (``namesakes.find_namesakes``), or None
     when not looked at."""
+    checked: frozenset[tuple[str, str]] = frozenset()
+    """(name, company) keys whose records could have shown two people and did not: two of
+    them hold values one person has only one of (``namesakes.find_namesakes``)."""
     expected: dict[str, frozenset[str]] = field(default_factory=dict)
     """Per kind of value (a mobile, a title), the address books whose people usually have
     one there (``absent.learn_expected``); empty when not looked at."""

@@ -31,7 +31,7 @@ from rapidfuzz.process import extractOne
 from kinmyaku.domain.identity.absent import number_absent, title_absent
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, Reason
 from kinmyaku.domain.identity.keys import company_key
-from kinmyaku.domain.identity.namesakes import namesakes_known
+from kinmyaku.domain.identity.namesakes import namesakes_checked, namesakes_known
 from kinmyaku.domain.identity.profile import (
     MIN_SIZE,
     Features,
@@ -114,6 +114,11 @@ RARE_NAME = 5e-5
 """A name rarer than this (the chance that someone else has it) counts with a company or
 an address as strong evidence; a commoner one (佐藤 健: 1.5 % x 0.5 %) does not."""
 
+UNCHECKED_BAR = 0.995
+"""The probability a pair needs to merge without asking when all it has is a name at a
+company (or an address) whose records could not have shown a second person of that name
+there (``_UNCHECKED``): twice as sure as AUTO_MERGE, since nothing was ever checked."""
+
 BELOW_AUTO_MERGE = 0.98
 """The probability a pair without strong evidence is given when it scores higher."""
 
@@ -170,6 +175,14 @@ def strong(levels: Sequence[Level], against: frozenset[tuple[str, str]] = AGAINS
     return bool(named and placed)
 
 
+def unchecked_name(levels: Sequence[Level]) -> bool:
+    """Whether a pair rests on a name at a company that none of its records could have
+    told apart from a namesake: it holds nothing only one person has (an e-mail, a
+    mobile, a profile, a birthday …) and ``_UNCHECKED`` is among its levels."""
+    found = {(level.comparison, level.level) for level in levels}
+    return ("namesake_seen", "unchecked") in found and not found & STRONG
+
+
 NAMED = frozenset({"exact", "sound", "sound_cross", "sound_guess_cross", "close"})
 """Name levels that say the whole name agrees (written, by its reading, or but for a typo)."""
 
@@ -203,6 +216,14 @@ _UNKNOWN_ADDRESS = Level("address", "unknown")
 _UNKNOWN_TITLE = Level("title", "unknown")
 """The levels of a comparison one record has nothing for (one object each: a pair of
 random people mostly falls in these, and ``estimate_u`` compares 20,000 of them)."""
+_NO_NAMESAKE = Level("namesake", "none")
+_UNCHECKED = Level(
+    "namesake_seen",
+    "unchecked",
+    "No record could show whether another person of this name works there",
+)
+"""A name at a company that no two records of it could have told apart (``namesakes``):
+not in LEVELS, it weighs nothing; it raises the bar of a merge on the name (UNCHECKED_BAR)."""
 _ABSENT_PHONE = Level("phone", "absent", "One has a mobile; the other's entry has no number")
 
 
@@ -625,7 +646,9 @@ def compare(a: Features, b: Features, population: Population) -> list[Level]:
                 Level("namesake", "known", "Two different people of this name work there")
             )
         elif known is not None:
-            levels.append(Level("namesake", "none"))
+            levels.append(_NO_NAMESAKE)
+            if not namesakes_checked(a, b, population):
+                levels.append(_UNCHECKED)
     books = a.profile.books & b.profile.books
     if books:
         book = min(books).split(":", 1)[-1]
@@ -680,12 +703,17 @@ class Model:
         """The probability that the pair is one person.
 
         Without strong evidence (``strong``) it stays below AUTO_MERGE: such a pair is only
-        ever suggested, never merged without asking.
+        ever suggested, never merged without asking; so does a pair that rests on a name at
+        a company no record could check (``unchecked_name``) below UNCHECKED_BAR.
         """
         total = self.prior_bits + sum(self.weight(level) for level in levels)
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -60 else 0.0
-        if probability >= AUTO_MERGE and not strong(levels, self.against()):
-            probability = BELOW_AUTO_MERGE
+        if probability < AUTO_MERGE:
+            return probability
+        if not strong(levels, self.against()):
+            return BELOW_AUTO_MERGE
+        if probability < UNCHECKED_BAR and unchecked_name(levels):
+            return BELOW_AUTO_MERGE  # a name nothing checked: twice as sure, or asked
         return probability
 
     def against(self) -> frozenset[tuple[str, str]]:

@@ -63,7 +63,7 @@ def _agenda(core: App) -> svc.Agenda:
 
 
 def row_context(core: App, back: str) -> dict[str, object]:
-    """What _followup_row.html needs besides the item."""
+    """What the follow-up rows need besides the item (web/followup_rows.py)."""
     return {
         "thanks": lambda item: thanks_url(item, back),
         "tomorrow": core.today() + timedelta(days=1),

@@ -1,0 +1,119 @@
+"""Every word of a multi-word query read in one statement, each pass's matches as lists.
+
+A word's passes (:func:`kinmyaku.storage.search_plans.word_passes`) find a thousand people
+or more for a common name (高橋: 1,092 at 100,000 people; すずき by kana and romaji, by
+prefix and by substring: about 6,500 rows); handing each row to Python cost SQLite more
+than finding it (0.6 ms for the 1,628 rows of ``takahashi``, 0.07 ms to count them), and
+PostgreSQL a round trip a pass (7 a kana word).  Here each pass is one row: its people at
+each tier as one text of ids (``group_concat`` on SQLite, ``string_agg`` on PostgreSQL),
+and the passes of all the words are one UNION ALL, one statement a query.  The caller keeps
+each person's best tier a word (:func:`word_tiers`) and intersects the words as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    Select,
+    Text,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
+
+from kinmyaku.storage import search_plans as plans
+from kinmyaku.storage.search_plans import TIER_SUBSTRING, Shape, Word, word, word_passes
+
+ROW_TIERS = tuple(range(TIER_SUBSTRING + 1))
+"""The tiers a pass whose rows say their tier can give (exact, name, other, substring)."""
+
+
+def _ids(dialect: str, ids: ColumnElement[Any]) -> ColumnElement[str]:
+    """The aggregate of a pass's person ids as one text, ``1,5,9`` (NULL for none)."""
+    if dialect == "postgresql":
+        return func.string_agg(cast(ids, Text), literal_column("','"))
+    return func.group_concat(ids)
+
+
+@lru_cache(maxsize=256)
+def words_statement(shapes: tuple[Shape, ...]) -> Select[Any] | CompoundSelect[Any]:
+    """One statement of every pass of words of these shapes (parameters ``t{n}_``): a row a
+    pass, (pass number, ids at tier 0, 1, 2, 3) for a pass whose rows say their tier, (pass
+    number, ids, NULL ...) for a pass of one tier."""
+    arms: list[Select[Any]] = []
+    n = 0
+    for w, shape in enumerate(shapes):
+        for stmt, tier in word_passes(shape, f"t{w}_"):
+            if tier is not None:
+                sub = stmt.subquery()
+            elif shape.dialect == "sqlite":
+                # LIMIT -1 (none) keeps the subquery whole: flattened, the row's tier
+                # (a CASE) would be worked out once an aggregate, four times a row.
+                sub = stmt.limit(-1).subquery()
+            else:
+                sub = stmt.offset(0).subquery()  # likewise (OFFSET 0: PostgreSQL's fence)
+            pid, *rest = list(sub.c)
+            number: ColumnElement[Any] = literal_column(str(n)).label("pass")
+            found: list[ColumnElement[Any]]
+            if tier is None:
+                found = [
+                    _ids(shape.dialect, case((rest[0] == literal_column(str(t)), pid)))
+                    for t in ROW_TIERS
+                ]
+            else:
+                found = [_ids(shape.dialect, pid), *(null() for _ in ROW_TIERS[1:])]
+            arms.append(select(number, *(f.label(f"t{i}") for i, f in enumerate(found))))
+            n += 1
+    return arms[0] if len(arms) == 1 else union_all(*arms)
+
+
+@lru_cache(maxsize=256)
+def pass_tiers(shapes: tuple[Shape, ...]) -> tuple[tuple[int, int | None], ...]:
+    """(word number, tier or None) of each pass of :func:`words_statement`, in its order."""
+    return tuple(
+        (w, tier) for w, shape in enumerate(shapes) for _, tier in word_passes(shape, f"t{w}_")
+    )
+
+
+def words_of(conn: Connection, tokens: Sequence[str]) -> list[Word]:
+    """The shape and values of each word, its parameters named ``t{n}_``."""
+    return [word(conn, token, f"t{n}_") for n, token in enumerate(tokens)]
+
+
+def word_tiers(conn: Connection, tokens: Sequence[str]) -> list[dict[str, int]]:
+    """For each word, everyone it finds (the id as text) with the best tier it finds them
+    at: one statement for all the words."""
+    words = words_of(conn, tokens)
+    if not words:
+        return []
+    shapes = tuple(one.shape for one in words)
+    stmt = words_statement(shapes)
+    values: dict[str, Any] = {}
+    for one in words:
+        values.update(one.values)
+    passes = pass_tiers(shapes)
+    # by_tier[w][t]: the texts of ids word w finds at tier t.
+    by_tier: list[list[list[str]]] = [[[] for _ in range(5)] for _ in words]
+    for row in plans.raw_rows(conn, stmt, values):
+        w, tier = passes[int(row[0])]
+        for t, text in enumerate(row[1:]):
+            if text:
+                by_tier[w][t if tier is None else tier].append(text)
+    found: list[dict[str, int]] = []
+    for texts in by_tier:
+        best: dict[str, int] = {}
+        for t in range(len(texts) - 1, -1, -1):  # a lower tier overrides a higher one
+            for text in texts[t]:
+                best.update(dict.fromkeys(text.split(","), t))
+        found.append(best)
+    return found

@@ -1,0 +1,56 @@
+"""Pieces of the card reader that need no OCR: the company vote, logos whited out, numeral runs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kinmyaku.domain.cards.labels import kanji_numerals, normalize
+from kinmyaku.services.card_cells import _enough
+from kinmyaku.services.card_ocr import voted_company, whiten_logos
+
+
+def test_a_company_read_the_same_way_twice_outvotes_the_page_reading() -> None:
+    page = "冨士 フー ドサ ービス 有限 会 社"
+    readings = [
+        "言十フードサービス有限会社",
+        "富士フードサービス有限会社",
+        "富士フードサービス有限会社",
+    ]
+    assert voted_company(page, readings) == "富士フードサービス有限会社"
+
+
+def test_the_page_reading_stays_without_a_clear_majority() -> None:
+    page = "BLI-EY-EXA (株 )"
+    readings = ["衣士フードサービス(間", "店士フードサービス(株)", "堂士フードサービス(株)"]
+    assert voted_company(page, readings) == page  # no reading seen twice
+    agreeing = ["株式会社サンプル", "株式会社サンプル", "株式会社サソプル", "株式会社サソプル"]
+    assert voted_company("株式会社 サンプル", agreeing) == "株式会社 サンプル"  # a tie: the page
+    assert voted_company("株式会社サンプル", ["部長", "部長"]) == "株式会社サンプル"  # no company
+
+
+def test_a_logo_is_whited_out_and_text_and_bands_are_kept() -> None:
+    card = np.full((638, 1063), 250, np.uint8)
+    card[50:160, 873:983] = 40  # a solid logo
+    card[100:110, 900:940] = 250  # with a white mark inside
+    card[0:40, :] = 60  # a colour band along the top
+    card[300:330, 100:130] = 20  # a character's stroke, thin beside it
+    card[300:330, 140:145] = 20
+    out = whiten_logos(card)
+    assert out[50:160, 873:983].min() >= 240
+    assert (out[0:40, :] == 60).all()
+    assert out[300:330, 140:145].max() == 20
+    assert (card[50:160, 873:983] == 40).any()  # the card given is not changed
+
+
+def test_three_numerals_with_dashes_are_a_street_number() -> None:
+    assert _enough(list("四ー八ー三"))
+    assert _enough(list("一〇〇ー〇〇〇五"))
+    assert not _enough(list("四八三"))  # three numerals alone may be a town's name
+    assert not _enough(list("ー八三"))
+    assert not _enough(list("八ー"))
+
+
+def test_a_numeral_between_dashes_stays_a_numeral() -> None:
+    assert normalize("西新宿四ー八ー三") == "西新宿四ー八ー三"
+    assert kanji_numerals(normalize("西新宿四ー八ー三")) == "西新宿4-8-3"
+    assert normalize("エンジ二ア") == "エンジニア"  # between katakana: still the katakana
