@@ -16,7 +16,7 @@ from kinmyaku.domain.validate import ValidationErrors
 from kinmyaku.i18n import error_text
 from kinmyaku.storage.uow import declare_writes
 from kinmyaku.web import widgets
-from kinmyaku.web.followup_rows import followup_rows
+from kinmyaku.web.followup_rows import FollowupRows
 from kinmyaku.web.i18n import Texts
 from kinmyaku.web.security import CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, Session, Signer
 
@@ -34,7 +34,7 @@ def make_templates() -> Environment:
         auto_reload=False,  # templates are package files: compile each once
     )
     env.globals["m"] = widgets  # m.field(...), m.select(...): the form widgets
-    env.globals["followup_rows"] = followup_rows  # the rows of the follow-up lists
+    env.globals["followup_rows"] = FollowupRows  # the rows of the follow-up lists
     return env
 
 

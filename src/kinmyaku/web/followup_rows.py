@@ -27,7 +27,6 @@ class FollowupRows:
         self,
         lang: str,
         csrf_token: str,
-        *,
         back: str,
         today: date,
         tomorrow: date,
@@ -135,15 +134,3 @@ class FollowupRows:
             f"  </div>\n"
             f"</li>\n"
         )
-
-
-def followup_rows(
-    lang: str,
-    csrf_token: str,
-    back: str,
-    today: date,
-    tomorrow: date,
-    thanks: Callable[[Any], str],
-) -> FollowupRows:
-    """For templates: the row renderer of one page (``{% set row = followup_rows(...) %}``)."""
-    return FollowupRows(lang, csrf_token, back=back, today=today, tomorrow=tomorrow, thanks=thanks)
