@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -504,8 +505,9 @@ def test_a_pipelined_pull_makes_what_a_sequential_one_makes(
     (in the helper process) and the import overlapping, the other with every multiget
     fetched before the import starts and every card prepared here.  The same people,
     values, provenance and sync state."""
-    from kinmyaku.services import dav_client, dav_client_http
+    from kinmyaku.services import dav_client, dav_client_http, dav_client_import
     from kinmyaku.services.dav_client_http import DavClient
+    from kinmyaku.services.dav_client_import import Preparer
 
     folder, base, free = radicale_server
     books = [address_book(folder, base, free.pop()) for _ in range(2)]
@@ -515,6 +517,7 @@ def test_a_pipelined_pull_makes_what_a_sequential_one_makes(
             book.put(f"c{n:02}.vcf", text)
     monkeypatch.setattr(dav_client_http, "MULTIGET_CHUNK", 4)
     reports = []
+    preparers: list[Preparer] = []
     for target, book, pipelined in ((app, books[0], True), (second_app, books[1], False)):
         add_person(
             target.uow(),
@@ -523,7 +526,16 @@ def test_a_pipelined_pull_makes_what_a_sequential_one_makes(
         add_account(target.uow(), url=book.book, username=book.user, password=PASSWORD, name="r")
         with monkeypatch.context() as patch:
             if pipelined:
-                patch.setattr(dav_client, "HELPED", 1)
+                patch.setattr(dav_client_import, "HELPED", 1)
+
+                class Started(Preparer):  # the helper takes the batches from the first
+                    def __init__(self, *args: Any, **kwargs: Any) -> None:
+                        super().__init__(*args, **kwargs)
+                        assert self.started is not None
+                        self.started.result(timeout=120)
+                        preparers.append(self)
+
+                patch.setattr(dav_client, "Preparer", Started)
             else:
                 every = DavClient.multiget_chunks
 
@@ -532,10 +544,11 @@ def test_a_pipelined_pull_makes_what_a_sequential_one_makes(
                 ) -> object:
                     return iter(list(every(self, book, paths, ahead=False)))  # type: ignore[arg-type]
 
-                patch.setattr(dav_client, "HELPED", 10**9)
+                patch.setattr(dav_client_import, "HELPED", 10**9)
                 patch.setattr(DavClient, "multiget_chunks", all_first)
             reports.append(sync_named(target, "r"))
         book.http.close()
+    assert [p.sent for p in preparers] == [-(-len(cards) // 4)]  # every multiget's cards
     assert reports[0].counts == reports[1].counts
     assert reports[0].counts["pulled_new"] == len(cards)
     pipelined, sequential = _pulled(app, books[0].book), _pulled(second_app, books[1].book)
@@ -571,11 +584,11 @@ def test_a_multiget_failing_mid_pull_leaves_nothing(
     fails: the import is rolled back whole, nothing of the pull is kept (no person, no
     import, no state, no token), the error is logged, and the next sync pulls everything."""
     from kinmyaku.domain.errors import KinmyakuError
-    from kinmyaku.services import dav_client, dav_client_http
+    from kinmyaku.services import dav_client, dav_client_http, dav_client_import
     from kinmyaku.storage.schema import imports
 
     monkeypatch.setattr(dav_client_http, "MULTIGET_CHUNK", 2)
-    monkeypatch.setattr(dav_client, "HELPED", 1 if helped else 10**9)
+    monkeypatch.setattr(dav_client_import, "HELPED", 1 if helped else 10**9)
     names = ["石田", "上野", "江口", "大野", "加藤", "木村", "工藤", "小林", "斉藤"]
     for n, family in enumerate(names):
         radicale.put(f"c{n}.vcf", card(f"u-{n}", family, "太郎", f"EMAIL:p{n}@example.jp"))

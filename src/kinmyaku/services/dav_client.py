@@ -74,8 +74,8 @@ from kinmyaku.services.dav_client_http import (
     path_of,
 )
 from kinmyaku.services.dav_client_import import (
-    HELPED,
     Preparer,
+    helped,
     import_cards,
     prepared_in_order,
     warm_up,
@@ -322,7 +322,7 @@ def _fetch(
         for chunk in chunks:
             incoming.take(chunk)
         return {}
-    preparer = Preparer(name, helped=expected >= HELPED, warming=warming)
+    preparer = Preparer(name, helped=helped(expected), warming=warming)
     try:
         import_id = import_cards(uow, name, incoming.records(chunks, preparer), expected=expected)
     finally:

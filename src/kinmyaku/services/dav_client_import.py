@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
@@ -42,6 +43,16 @@ HELPED = 1000
 """A pull of this many new cards or more prepares them in a helper process (it starts in
 about half a second, while the first multigets are prepared here): the second core parses
 while this process writes.  Fewer are prepared here."""
+
+
+def helped(count: int) -> bool:
+    """Whether a pull of ``count`` new cards prepares them in a helper process: a big one,
+    on a machine with a second core."""
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:  # pragma: no cover (not Linux)
+        cores = os.cpu_count() or 1
+    return count >= HELPED and cores >= 2
 
 
 @dataclass
@@ -116,6 +127,8 @@ class Preparer:
     ) -> None:
         self.at = Numbering(name)
         self.lang = lang
+        self.sent = 0
+        """Batches given to the helper process."""
         self.pool: ProcessPoolExecutor | None = None
         self.started: Future[None] | None = None
         if helped:
@@ -130,7 +143,9 @@ class Preparer:
         """Prepare these cards after the ones submitted before (whose batch is done)."""
         if self.pool is not None and self.started is not None and self.started.done():
             with suppress(BrokenExecutor, RuntimeError):
-                return self.pool.submit(prepare_cards, cards, self.at, self.lang)
+                sent = self.pool.submit(prepare_cards, cards, self.at, self.lang)
+                self.sent += 1
+                return sent
         done: Future[Batch] = Future()
         done.set_result(self._here(cards))
         return done
