@@ -63,15 +63,19 @@ def _state(app: App) -> dict[str, Any]:
     return {"people": persons, "points": points, "jobs": jobs, "provenance": rows, "imports": made}
 
 
-def _import_as_a_sync_does(app: App, bodies: list[bytes], *, helped: bool) -> list[str]:
+def _import_as_a_sync_does(app: App, bodies: list[bytes], *, where: str) -> list[str]:
     """The cards in multigets of 7, each card read once, prepared (here or in the helper
     process) and written by one import as the batches come; the hrefs imported."""
     cards = [(f"/c/{n}.vcf", body) for n, body in enumerate(bodies)]
     batches = [cards[start : start + 7] for start in range(0, len(cards), 7)]
-    preparer = Preparer(NAME, helped=helped)
-    if helped:  # until the helper has started, batches are prepared here
-        assert preparer.started is not None
+    preparer = Preparer(NAME, helped=where != "here")
+    if where != "here":  # until the helper has started, batches are prepared here
+        assert preparer.started is not None and preparer.pool is not None
         preparer.started.result(timeout=120)
+    if where == "helper_killed":  # it dies: the batches it held and the rest are made here
+        (helper,) = preparer.pool._processes.values()  # type: ignore[union-attr]
+        helper.kill()
+        helper.join(timeout=60)
     read: list[str] = []
 
     def records() -> Iterator[Prepared]:
@@ -84,16 +88,16 @@ def _import_as_a_sync_does(app: App, bodies: list[bytes], *, helped: bool) -> li
 
     try:
         assert import_cards(app.uow(), NAME, records(), expected=len(cards)) is not None
-        if helped:
-            assert preparer.pool is not None  # the helper did not break
+        if where == "helper_process":  # the helper prepared every batch
+            assert preparer.sent == len(batches)
     finally:
         preparer.close()
     return read
 
 
-@pytest.mark.parametrize("helped", [False, True], ids=["here", "helper_process"])
+@pytest.mark.parametrize("where", ["here", "helper_process", "helper_killed"])
 def test_cards_read_once_import_as_the_file_of_them_does(
-    app: App, second_app: App, tmp_path: Path, helped: bool
+    app: App, second_app: App, tmp_path: Path, where: str
 ) -> None:
     bodies = _cards(tmp_path)
     for target in (app, second_app):
@@ -104,7 +108,7 @@ def test_cards_read_once_import_as_the_file_of_them_does(
     path.write_bytes(b"".join(b"\r\n".join(b.splitlines()) + b"\r\n" for b in readable))
     old = import_files(app.uow(), paths=[path], format="vcard", jobs=0, skip_bad=True)
     # Now: each card read once, prepared as its multiget arrives, written as it is ready.
-    read = _import_as_a_sync_does(second_app, bodies, helped=helped)
+    read = _import_as_a_sync_does(second_app, bodies, where=where)
 
     assert len(read) == len(readable) == len(bodies) - 1
     assert f"/c/{bodies.index(BAD)}.vcf" not in read

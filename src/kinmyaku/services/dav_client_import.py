@@ -135,14 +135,14 @@ class Preparer:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(preloaded())
             self.pool = ProcessPoolExecutor(1, mp_context=context, initializer=_helper_start)
-            with suppress(BrokenExecutor, RuntimeError):
+            with suppress(BrokenExecutor, RuntimeError, OSError):  # no helper: all here
                 self.started = self.pool.submit(_ready)
         self.warming = warming
 
     def submit(self, cards: list[tuple[str, bytes]]) -> Future[Batch]:
         """Prepare these cards after the ones submitted before (whose batch is done)."""
         if self.pool is not None and self.started is not None and self.started.done():
-            with suppress(BrokenExecutor, RuntimeError):
+            with suppress(BrokenExecutor, RuntimeError, OSError):
                 sent = self.pool.submit(prepare_cards, cards, self.at, self.lang)
                 self.sent += 1
                 return sent
@@ -154,8 +154,8 @@ class Preparer:
         """A submitted batch's result (prepared here again if the helper broke)."""
         try:
             batch = future.result()
-        except BrokenExecutor:
-            self.pool = None
+        except BrokenExecutor:  # the rest here too
+            self.started = None
             batch = self._here(cards, at)
         self.at = batch.after
         return batch
@@ -164,7 +164,7 @@ class Preparer:
         if self.warming is not None:  # two loads at once would load pykakasi twice
             self.warming.join()
             self.warming = None
-        return prepare_cards(cards, at or self.at, self.lang)
+        return prepare_cards(cards, self.at if at is None else at, self.lang)
 
     def close(self) -> None:
         """Stop the helper (a batch in flight is dropped)."""
