@@ -1,10 +1,12 @@
-"""A sync's new cards, read once and handed to the import (services/dav_client_import.py),
-make what ``kinmyaku import`` of the same cards in one file makes: the same people, contact
-points, companies and provenance (file, record number, line), the duplicate check included
-(a card sent twice joins the person it made)."""
+"""A sync's new cards, read once and handed to the import as they are prepared, here or in
+a helper process (services/dav_client_import.py), make what ``kinmyaku import`` of the same
+cards in one file makes: the same people, contact points, companies and provenance (file,
+record number, line), the duplicate check included (a card sent twice joins the person it
+made)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,9 @@ from sqlalchemy import select
 from kinmyaku.bootstrap import App, open_app
 from kinmyaku.config import Settings
 from kinmyaku.services import carddav
-from kinmyaku.services.dav_client_import import CardFile, import_cards
+from kinmyaku.services.dav_client_import import Preparer, import_cards, prepared_in_order
 from kinmyaku.services.demo import generate_demo
-from kinmyaku.services.importing import import_files
+from kinmyaku.services.importing import Prepared, import_files
 from kinmyaku.services.people import PersonInput, add_person
 from kinmyaku.storage.schema import affiliations, contact_points, imports, people, provenance
 
@@ -61,9 +63,41 @@ def _state(app: App) -> dict[str, Any]:
     return {"people": persons, "points": points, "jobs": jobs, "provenance": rows, "imports": made}
 
 
-@pytest.mark.parametrize("spill", [False, True], ids=["in_memory", "spilled"])
+def _import_as_a_sync_does(app: App, bodies: list[bytes], *, where: str) -> list[str]:
+    """The cards in multigets of 7, each card read once, prepared (here or in the helper
+    process) and written by one import as the batches come; the hrefs imported."""
+    cards = [(f"/c/{n}.vcf", body) for n, body in enumerate(bodies)]
+    batches = [cards[start : start + 7] for start in range(0, len(cards), 7)]
+    preparer = Preparer(NAME, helped=where != "here")
+    if where != "here":  # until the helper has started, batches are prepared here
+        assert preparer.started is not None and preparer.pool is not None
+        preparer.started.result(timeout=120)
+    if where == "helper_killed":  # it dies: the batches it held and the rest are made here
+        (helper,) = preparer.pool._processes.values()  # type: ignore[union-attr]
+        helper.kill()
+        helper.join(timeout=60)
+    read: list[str] = []
+
+    def records() -> Iterator[Prepared]:
+        for batch, done in prepared_in_order(batches, preparer):
+            assert len(done.fields) == len(done.prepared) == len(batch)
+            for (href, _), record in zip(batch, done.prepared, strict=True):
+                if record is not None:
+                    read.append(href)
+                    yield record
+
+    try:
+        assert import_cards(app.uow(), NAME, records(), expected=len(cards)) is not None
+        if where == "helper_process":  # the helper prepared every batch
+            assert preparer.sent == len(batches)
+    finally:
+        preparer.close()
+    return read
+
+
+@pytest.mark.parametrize("where", ["here", "helper_process", "helper_killed"])
 def test_cards_read_once_import_as_the_file_of_them_does(
-    app: App, second_app: App, tmp_path: Path, spill: bool
+    app: App, second_app: App, tmp_path: Path, where: str
 ) -> None:
     bodies = _cards(tmp_path)
     for target in (app, second_app):
@@ -71,22 +105,14 @@ def test_cards_read_once_import_as_the_file_of_them_does(
     # Before: the cards written to one file, imported as `kinmyaku import` does.
     readable = [b for b in bodies if b is not BAD]
     path = tmp_path / NAME
-    (tmp_path / "spill").mkdir()
     path.write_bytes(b"".join(b"\r\n".join(b.splitlines()) + b"\r\n" for b in readable))
     old = import_files(app.uow(), paths=[path], format="vcard", jobs=0, skip_bad=True)
-    # Now: each card read once, prepared as it arrives, one import of the prepared ones.
-    # (A pull of more than MAX_PREPARED cards writes them to a file the import reads.)
-    cards = CardFile(NAME, spill=tmp_path / "spill" / NAME if spill else None)
-    for href, body in enumerate(bodies):
-        try:
-            record = carddav.parse_card(body, f"/c/{href}.vcf")
-        except carddav.CardError:
-            continue
-        cards.add(record, body)
-    new = import_cards(second_app.uow(), cards)
+    # Now: each card read once, prepared as its multiget arrives, written as it is ready.
+    read = _import_as_a_sync_does(second_app, bodies, where=where)
 
-    assert len(cards) == len(readable) == len(bodies) - 1
-    assert old.import_id is not None and new is not None
+    assert len(read) == len(readable) == len(bodies) - 1
+    assert f"/c/{bodies.index(BAD)}.vcf" not in read
+    assert old.import_id is not None
     before, after = _state(app), _state(second_app)
     assert after == before
     # The card sent twice went through the duplicate check: it joined the person it made.
@@ -98,6 +124,6 @@ def test_cards_read_once_import_as_the_file_of_them_does(
 
 
 def test_nothing_to_import_records_no_import(app: App) -> None:
-    assert import_cards(app.uow(), CardFile(NAME)) is None
+    assert import_cards(app.uow(), NAME, iter([]), expected=0) is None
     with app.uow() as conn:
         assert conn.execute(select(imports)).first() is None

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -44,7 +45,7 @@ pytest.importorskip("radicale", reason="Radicale is not installed (pip install -
 PASSWORD = "radicale-secret-7391"
 
 
-USERS = 12
+USERS = 20
 """Users of the one Radicale a module starts: each test has its own (and its address book)."""
 
 
@@ -439,4 +440,187 @@ def test_cards_fetched_a_few_at_a_time_each_find_their_person(
         assert state[href] == pid
     cards = radicale.cards()
     assert all(f"UID:u-{n}" in cards[f"c{n}.vcf"] for n in range(5))
+    assert changed(sync_named(app, "r")) == {}
+
+
+def _demo_cards(tmp_path: Path, count: int) -> list[str]:
+    """The cards of a small demo network (kinmyaku's own cards), UIDs made unique."""
+    from datetime import date
+
+    from kinmyaku.bootstrap import open_app
+    from kinmyaku.config import Settings
+    from kinmyaku.services.carddav import all_cards
+    from kinmyaku.services.demo import generate_demo
+
+    source = open_app(Settings(database_url=f"sqlite:///{tmp_path / 'home.sqlite3'}"))
+    generate_demo(source.uow(), people=count, seed=3, today=date(2026, 11, 26))
+    bodies = [c.body.decode() for c in all_cards(source.uow())]
+    source.close()
+    # A stored person's e-mail on a card of another name (kept apart), one card twice.
+    bodies[4] = bodies[4].replace("END:VCARD", "EMAIL:kept@example.jp\r\nEND:VCARD")
+    again = bodies[7].replace("UID:", "UID:again-")
+    return [*bodies, again]
+
+
+def _pulled(app: App, book: str) -> dict[str, object]:
+    """What a pull left: people, contact points, provenance, imports, the sync's state
+    (hrefs relative to the address book)."""
+    from kinmyaku.storage.schema import affiliations, imports
+
+    own = book.split("/", 3)[3]
+    with app.uow() as conn:
+        return {
+            "people": sorted(
+                (r.id, r.family_name, r.given_name, r.family_reading, r.nickname, r.notes)
+                for r in conn.execute(select(people))
+            ),
+            "points": sorted(
+                (r.person_id, r.kind, r.value, r.normalized or "")
+                for r in conn.execute(select(contact_points))
+            ),
+            "jobs": sorted(
+                (r.person_id, r.organization_id, r.title or "")
+                for r in conn.execute(select(affiliations))
+            ),
+            "provenance": sorted(
+                (r.entity, r.entity_id, r.action, r.file, r.record_no, r.line or 0, r.before or "")
+                for r in conn.execute(select(provenance))
+            ),
+            "imports": [(r.format, r.files, r.summary) for r in conn.execute(select(imports))],
+            "state": sorted(
+                (r.href.split(own, 1)[1], r.etag, r.person_id, r.fields, r.local)
+                for r in conn.execute(select(dav_sync_state))
+            ),
+        }
+
+
+def test_a_pipelined_pull_makes_what_a_sequential_one_makes(
+    app: App,
+    second_app: App,
+    radicale_server: tuple[Path, str, list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same cards in two address books: one pulled with the multigets, the preparing
+    (in the helper process) and the import overlapping, the other with every multiget
+    fetched before the import starts and every card prepared here.  The same people,
+    values, provenance and sync state."""
+    from kinmyaku.services import dav_client, dav_client_http, dav_client_import
+    from kinmyaku.services.dav_client_http import DavClient
+    from kinmyaku.services.dav_client_import import Preparer
+
+    folder, base, free = radicale_server
+    books = [address_book(folder, base, free.pop()) for _ in range(2)]
+    cards = _demo_cards(tmp_path, 30)
+    for book in books:
+        for n, text in enumerate(cards):
+            book.put(f"c{n:02}.vcf", text)
+    monkeypatch.setattr(dav_client_http, "MULTIGET_CHUNK", 4)
+    reports = []
+    preparers: list[Preparer] = []
+    for target, book, pipelined in ((app, books[0], True), (second_app, books[1], False)):
+        add_person(
+            target.uow(),
+            PersonInput(family_name="山田", given_name="花子", emails=["kept@example.jp"]),
+        )
+        add_account(target.uow(), url=book.book, username=book.user, password=PASSWORD, name="r")
+        with monkeypatch.context() as patch:
+            if pipelined:
+                patch.setattr(dav_client_import, "HELPED", 1)
+
+                class Started(Preparer):  # the helper takes the batches from the first
+                    def __init__(self, *args: Any, **kwargs: Any) -> None:
+                        super().__init__(*args, **kwargs)
+                        assert self.started is not None
+                        self.started.result(timeout=120)
+                        preparers.append(self)
+
+                patch.setattr(dav_client, "Preparer", Started)
+            else:
+                every = DavClient.multiget_chunks
+
+                def all_first(
+                    self: DavClient, book: object, paths: object, *, ahead: bool = True
+                ) -> object:
+                    return iter(list(every(self, book, paths, ahead=False)))  # type: ignore[arg-type]
+
+                patch.setattr(dav_client_import, "HELPED", 10**9)
+                patch.setattr(DavClient, "multiget_chunks", all_first)
+            reports.append(sync_named(target, "r"))
+        book.http.close()
+    assert [p.sent for p in preparers] == [-(-len(cards) // 4)]  # every multiget's cards
+    assert reports[0].counts == reports[1].counts
+    assert reports[0].counts["pulled_new"] == len(cards)
+    pipelined, sequential = _pulled(app, books[0].book), _pulled(second_app, books[1].book)
+    assert pipelined == sequential
+    # 山田 and a person for each card but the one sent twice, which joined its person (the
+    # card with 山田's e-mail under another name is kept apart).
+    assert len(pipelined["people"]) == 1 + len(cards) - 1  # type: ignore[arg-type]
+    owner = {row[0]: row[2] for row in pipelined["state"]}  # type: ignore[attr-defined]
+    assert len(owner) == len(cards) and owner["c07.vcf"] == owner[f"c{len(cards) - 1}.vcf"]
+    assert len(pipelined["imports"]) == 1  # type: ignore[arg-type]
+
+
+class _FailingMultiget(httpx.HTTPTransport):
+    """Loopback HTTP to Radicale, but the connection drops during the third multiget."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.multigets = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "REPORT" and b"addressbook-multiget" in request.content:
+            self.multigets += 1
+            if self.multigets == 3:
+                raise httpx.ReadError("connection reset", request=request)
+        return super().handle_request(request)
+
+
+@pytest.mark.parametrize("helped", [False, True], ids=["here", "helper_process"])
+def test_a_multiget_failing_mid_pull_leaves_nothing(
+    app: App, radicale: Radicale, monkeypatch: pytest.MonkeyPatch, helped: bool
+) -> None:
+    """The first multigets' cards are already in the import's transaction when the third
+    fails: the import is rolled back whole, nothing of the pull is kept (no person, no
+    import, no state, no token), the error is logged, and the next sync pulls everything."""
+    from kinmyaku.domain.errors import KinmyakuError
+    from kinmyaku.services import dav_client, dav_client_http, dav_client_import
+    from kinmyaku.storage.schema import imports
+
+    monkeypatch.setattr(dav_client_http, "MULTIGET_CHUNK", 2)
+    monkeypatch.setattr(dav_client_import, "HELPED", 1 if helped else 10**9)
+    names = ["石田", "上野", "江口", "大野", "加藤", "木村", "工藤", "小林", "斉藤"]
+    for n, family in enumerate(names):
+        radicale.put(f"c{n}.vcf", card(f"u-{n}", family, "太郎", f"EMAIL:p{n}@example.jp"))
+    uow = app.uow()
+    add_account(uow, url=radicale.book, username=radicale.user, password=PASSWORD, name="r")
+    written: list[object] = []
+    real = dav_client.import_cards
+
+    def counted(uow: object, name: str, records: object, **kw: object) -> object:
+        def each() -> Iterator[object]:
+            for record in records:  # type: ignore[attr-defined]
+                written.append(record)
+                yield record
+
+        return real(uow, name, each(), **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dav_client, "import_cards", counted)
+    failing = _FailingMultiget()
+    (report,) = run_sync(uow, name="r", transport=lambda: failing)
+    assert isinstance(report.error, KinmyakuError)
+    assert "cannot be reached" in report.error.msgid
+    assert failing.multigets == 3 and len(written) >= 2  # the import had begun
+    assert changed(report) == {}
+    with uow as conn:
+        for table in (people, contact_points, provenance, imports, dav_sync_state):
+            assert conn.execute(select(func.count()).select_from(table)).scalar_one() == 0
+    assert list_accounts(uow)[0].sync_token is None
+    (logged,) = sync_log(uow)
+    assert not logged.ok
+
+    again = sync_named(app, "r")
+    assert again.counts["pulled_new"] == len(names) and again.counts["failed"] == 0
+    for n, family in enumerate(names):
+        assert values(app, person_named(app, family), "email") == {f"p{n}@example.jp"}
     assert changed(sync_named(app, "r")) == {}

@@ -28,13 +28,11 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 
 import httpx
@@ -60,7 +58,6 @@ from kinmyaku.services.dav_client_accounts import (
 )
 from kinmyaku.services.dav_client_delete import remove_person
 from kinmyaku.services.dav_client_fields import (
-    card_fields,
     card_of,
     dump,
     load,
@@ -76,8 +73,15 @@ from kinmyaku.services.dav_client_http import (
     TokenExpired,
     path_of,
 )
-from kinmyaku.services.dav_client_import import MAX_PREPARED, CardFile, import_cards, warm_up
+from kinmyaku.services.dav_client_import import (
+    Preparer,
+    helped,
+    import_cards,
+    prepared_in_order,
+    warm_up,
+)
 from kinmyaku.services.dav_fields import fields_of, input_of
+from kinmyaku.services.importing import Prepared
 from kinmyaku.services.people import edit_person
 from kinmyaku.storage import people as store
 from kinmyaku.storage.schema import dav_accounts, dav_sync_state, imports, people, provenance
@@ -227,20 +231,13 @@ def _apply(
 
 
 class _Incoming:
-    """The cards a sync fetches, taken a multiget at a time as they arrive: a card new here
-    (or whose person is gone) is read once, and its record prepared for the import
-    (services/dav_client_import.py) while the next multiget is fetched; a card of a person
-    here is kept for the merge."""
+    """The cards a sync fetches, a multiget at a time as they arrive: a card of a person
+    here is kept for the merge; a new card (or one whose person is gone) is read once, its
+    fields kept for the sync's state and its record prepared and written by the import
+    (services/dav_client_import.py) while the next multigets are fetched and prepared."""
 
-    def __init__(
-        self,
-        cards: CardFile,
-        known: dict[str, Synced],
-        stamps: dict[int, datetime],
-        warming: threading.Thread | None = None,
-    ):
-        self.known, self.stamps, self.warming = known, stamps, warming
-        self.cards = cards
+    def __init__(self, known: dict[str, Synced], stamps: dict[int, datetime]) -> None:
+        self.known, self.stamps = known, stamps
         self.etags: dict[str, str] = {}
         self.theirs: dict[str, dict[str, Value]] = {}
         """Each readable new card's fields."""
@@ -251,31 +248,39 @@ class _Incoming:
         self.changed: dict[str, bytes] = {}
         """Cards of people here, to merge."""
 
-    def take(self, chunk: dict[str, tuple[str, bytes]]) -> None:
-        """Sort one multiget's cards (and prepare the new ones for the import)."""
+    def is_new(self, href: str) -> bool:
+        """Whether a card goes through the import (no person here holds it)."""
+        synced = self.known.get(href)
+        return synced is None or synced.person_id not in self.stamps
+
+    def take(self, chunk: dict[str, tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        """Sort one multiget's cards: the new ones, to prepare for the import."""
+        new = []
         for href, (etag, body) in chunk.items():
             self.etags[href] = etag
-            synced = self.known.get(href)
-            if synced is not None and synced.person_id in self.stamps:
+            if not self.is_new(href):
                 self.changed[href] = body
                 continue
             self.fresh.append(href)
-            try:
-                record = carddav.parse_card(body, href)
-            except KinmyakuError:
-                continue
-            self.theirs[href] = card_fields(record)
-            if self.warming is not None:
-                self.warming.join()
-                self.warming = None
-            self.cards.add(record, body)
-            self.written.append(href)
+            new.append((href, body))
+        return new
 
-    def import_into(self, uow: UnitOfWork) -> dict[str, int | None]:
-        """The new cards through one import (the identity engine): href -> person (None:
-        unreadable)."""
+    def records(
+        self, chunks: Iterable[dict[str, tuple[str, bytes]]], preparer: Preparer
+    ) -> Iterator[Prepared]:
+        """The new cards' records for the import, in order, as they are prepared."""
+        batches = (self.take(chunk) for chunk in chunks)
+        for cards, batch in prepared_in_order(batches, preparer):
+            for (href, _), fields, record in zip(cards, batch.fields, batch.prepared, strict=True):
+                if fields is None or record is None:  # unreadable
+                    continue
+                self.theirs[href] = fields
+                self.written.append(href)
+                yield record
+
+    def import_into(self, uow: UnitOfWork, import_id: int | None) -> dict[str, int | None]:
+        """Which person each new card went to: href -> person (None: unreadable)."""
         found: dict[str, int | None] = dict.fromkeys(self.fresh)
-        import_id = import_cards(uow, self.cards)
         if import_id is None:
             return found
         # Every record of an import leaves a person's provenance row (create, update or
@@ -294,13 +299,35 @@ class _Incoming:
 
 
 def _fetch(
-    client: DavClient, book: Book, listing: Listing, incoming: _Incoming, uow: UnitOfWork
+    client: DavClient,
+    book: Book,
+    listing: Listing,
+    incoming: _Incoming,
+    uow: UnitOfWork,
+    *,
+    name: str,
+    warming: threading.Thread | None,
 ) -> dict[str, int | None]:
-    """Fetch the changed cards (the next multiget asked for while one is read) and import
-    the new ones: href -> person."""
-    for chunk in client.multiget_chunks(book, listing.changed):
-        incoming.take(chunk)
-    return incoming.import_into(uow)
+    """Fetch the changed cards and import the new ones as they arrive (one import, one
+    transaction: a multiget that fails rolls it back): href -> person.
+
+    Three stages overlap: the server serves the next multiget (a thread here waits for
+    it), the cards of the one before are prepared (in a helper process for a big pull),
+    and the import matches and writes those prepared before."""
+    # In the hrefs' order, whatever order the server listed them in: the same cards make
+    # the same import (record numbers, and people made in the same order).
+    chunks = client.multiget_chunks(book, sorted(listing.changed))
+    expected = sum(1 for href in listing.changed if incoming.is_new(href))
+    if not expected:  # only cards of people here: nothing to import
+        for chunk in chunks:
+            incoming.take(chunk)
+        return {}
+    preparer = Preparer(name, helped=helped(expected), warming=warming)
+    try:
+        import_id = import_cards(uow, name, incoming.records(chunks, preparer), expected=expected)
+    finally:
+        preparer.close()
+    return incoming.import_into(uow, import_id)
 
 
 def _collection(
@@ -386,12 +413,10 @@ class _Sync:
         # lists them.
         warming = warm_up() if not known else None
         listing = _remote(client, book, account.sync_token, known)
-        name = f"{self.label}.vcf"
-        with TemporaryDirectory(prefix="kinmyaku-sync-") as folder:
-            many = len(listing.changed) > MAX_PREPARED
-            new_cards = CardFile(name, spill=Path(folder) / name if many else None)
-            incoming = _Incoming(new_cards, known, stamps, warming)
-            imported = _fetch(client, book, listing, incoming, self.uow)
+        incoming = _Incoming(known, stamps)
+        imported = _fetch(
+            client, book, listing, incoming, self.uow, name=f"{self.label}.vcf", warming=warming
+        )
         etags, cards = incoming.etags, incoming.theirs
         pulled = self._pull(incoming.changed, known, stamps)
         with self.uow as conn:
