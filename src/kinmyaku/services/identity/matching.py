@@ -28,6 +28,7 @@ from kinmyaku.domain.identity.profile import (
 )
 from kinmyaku.domain.identity.scoring import (
     BELOW_AUTO_MERGE,
+    Level,
     Model,
     compare,
     identified,
@@ -93,6 +94,7 @@ class IdentityIndex:
     def find(self, feature: Features) -> tuple[Match | None, list[Match]]:
         """The person ``feature`` is (when sure), and the ones it may be (for review)."""
         scored = []
+        personal: set[int] = set()
         population = self.population
         for pid in self.candidates(feature):
             other = self.people[pid]
@@ -106,8 +108,15 @@ class IdentityIndex:
                 probability = BELOW_AUTO_MERGE
             if probability >= REVIEW:  # the reasons only of a pair that is kept
                 scored.append(Match(pid, probability, self.model.reasons(levels)))
+                if _personal(levels):
+                    personal.add(pid)
         scored.sort(key=lambda m: (-m.probability, m.person_id))
-        if scored and scored[0].certain and not self._ambiguous(scored):
+        if not scored or not scored[0].certain:
+            return None, scored
+        best = scored[0].person_id
+        if (best in personal and not personal.intersection(m.person_id for m in scored[1:])) or (
+            not self._ambiguous(scored)
+        ):
             return scored[0], scored[1:]
         return None, scored
 
@@ -121,6 +130,15 @@ class IdentityIndex:
             if probability < REVIEW:
                 return True
         return False
+
+
+PERSONAL = frozenset({("email", "same"), ("phone", "same_mobile"), ("url", "same")})
+"""Levels of a value that one person holds (an e-mail or a mobile no one else holds, a
+profile): a record sharing one with a person is that person, whoever else it resembles."""
+
+
+def _personal(levels: Iterable[Level]) -> bool:
+    return any((level.comparison, level.level) in PERSONAL for level in levels)
 
 
 def load_identity_index(conn: Connection) -> IdentityIndex:
