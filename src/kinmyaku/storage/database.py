@@ -91,7 +91,7 @@ def make_engine(url: str, *, synchronous: str | None = None) -> Engine:
     )
 
 
-def _postgres_options(given: object) -> str:
+def _postgres_options(given: str | tuple[str, ...] | None) -> str:
     """The connection's startup options: the URL's own, and PostgreSQL's JIT compiler off.
 
     kinmyaku's statements are short reads of indexed rows, but a few carry per-row
@@ -103,8 +103,8 @@ def _postgres_options(given: object) -> str:
     round trip (a ``SET`` and its commit on each new connection took two: every command
     opens one).
     """
-    own = [str(given)] if isinstance(given, str) and given else []
-    return " ".join([*own, "-c jit=off"])
+    own = [given] if isinstance(given, str) else list(given or ())
+    return " ".join([*(o for o in own if o), "-c jit=off"])
 
 
 def refresh_statistics(conn: Connection) -> None:
