@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from kinmyaku.storage.database import make_engine
 
 
@@ -44,5 +46,19 @@ def test_postgresql_connections_run_without_the_jit_compiler(database_url: str) 
             conn.rollback()
         with engine.connect() as conn:  # a pooled connection keeps it
             assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+    finally:
+        engine.dispose()
+
+
+def test_postgresql_startup_options_of_the_url_are_kept(database_url: str) -> None:
+    """JIT is turned off as a startup option, beside the options the URL gives itself."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("startup options are PostgreSQL's")
+    sep = "&" if "?" in database_url else "?"
+    engine = make_engine(f"{database_url}{sep}options=-cstatement_timeout%3D123456")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+            assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "123456ms"
     finally:
         engine.dispose()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, exists, func, insert, literal, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from kinmyaku.domain.errors import NotFound
@@ -63,8 +63,20 @@ class DrillResult:
 
 
 def _eligible() -> ColumnElement[bool]:
-    has_cue = exists().where(encounters.c.person_id == people.c.id, encounters.c.memory_cue != "")
-    return or_(people.c.photo.is_not(None), has_cue)
+    """A photo or a memory cue: the cue is looked up by the person's own encounters.
+
+    Written as "the first cue is not null" (a scalar subquery), not ``OR EXISTS``:
+    PostgreSQL turned the EXISTS into a hash of every encounter with a cue (69,000 at
+    100,000 people) before it looked at the first person, 134 ms for the review's count
+    of today's new cards, which needs ten people.
+    """
+    first_cue = (
+        select(literal(1))
+        .where(encounters.c.person_id == people.c.id, encounters.c.memory_cue != "")
+        .limit(1)
+        .scalar_subquery()
+    )
+    return or_(people.c.photo.is_not(None), first_cue.is_not(None))
 
 
 def count_due_cards(

@@ -10,6 +10,7 @@ record; a person's snooze (``kinmyaku snooze``) hides their event and cadence it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -121,10 +122,18 @@ def _events(
     """People met at an event and not thanked yet (a snoozed person waits), one per person.
 
     The queue is oldest due first, so the first ``limit`` late and the first ``limit`` not
-    yet late are all the agenda can show of it: only they are named (None: all).
+    yet late are all the agenda can show of it: only they are named (None: all), and the
+    late ones are read only until ``limit`` people are found (``followup_queue_of``).
     """
-    queue, companies = followup_queue_of(conn, today=today, now=now, params=params)
-    snoozed = rows.snoozed_people(conn, today=today) if queue else set()
+    snoozed = rows.snoozed_people(conn, today=today)
+
+    def enough(head: Sequence[FollowUp]) -> bool:
+        late = {f.encounter.person_id for f in head if f.late}
+        return limit is not None and len(late - snoozed) >= limit
+
+    queue, companies = followup_queue_of(
+        conn, today=today, now=now, params=params, enough=None if limit is None else enough
+    )
     kept: dict[int, FollowUp] = {}
     taken = {True: 0, False: 0}
     for f in queue:

@@ -466,7 +466,7 @@ def network_review(
                 for k in overdue
             ],
             commitments=commitments,
-            followups=followups(conn, today=today, now=now, params=params)[:limit],
+            followups=followups(conn, today=today, now=now, params=params, limit=limit),
             forgotten=[(Named(c.person_id, names[c.person_id]), c) for c in forgotten],
             drill_due=count_due_cards(conn, today=today, params=params),
             names=names,

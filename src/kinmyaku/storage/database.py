@@ -82,25 +82,29 @@ def make_engine(url: str, *, synchronous: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas(synchronous))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    event.listen(engine, "connect", _postgres_session)
-    return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"options": _postgres_options(parsed.query.get("options"))},
+    )
 
 
-def _postgres_session(dbapi_connection: Any, _record: Any) -> None:
-    """Turn PostgreSQL's JIT compiler off for this connection.
+def _postgres_options(given: str | tuple[str, ...] | None) -> str:
+    """The connection's startup options: the URL's own, and PostgreSQL's JIT compiler off.
 
     kinmyaku's statements are short reads of indexed rows, but a few carry per-row
     subqueries whose estimated cost passes ``jit_above_cost``: the server then spends
     80-90 ms compiling code for a query that runs in 300 ms (`kinmyaku due` at 100,000
     people: 690 -> 539 ms median with JIT off; benchmarks/pg_jit.py).
     The usual advice for OLTP work; a server-wide setting of the administrator's is
-    overridden only for kinmyaku's own connections.
+    overridden only for kinmyaku's own connections. Set as a startup option, it costs no
+    round trip (a ``SET`` and its commit on each new connection took two: every command
+    opens one).
     """
-    cursor = dbapi_connection.cursor()
-    cursor.execute("SET jit = off")
-    cursor.close()
-    dbapi_connection.commit()
+    own = [given] if isinstance(given, str) else list(given or ())
+    return " ".join([*(o for o in own if o), "-c jit=off"])
 
 
 def refresh_statistics(conn: Connection) -> None:

@@ -214,6 +214,7 @@ purposes = Table(
     Column("goal", Text, nullable=False, server_default=""),
     Column("offer", Text, nullable=False, server_default=""),
     Column("cadence_days", Integer),
+    Index("ix_purposes_cadence_days", "cadence_days"),  # due: the cadences in use (0021)
 )
 
 links = Table(
