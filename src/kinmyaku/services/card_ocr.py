@@ -275,6 +275,20 @@ def _read_stacked_spans(
     return found, spans
 
 
+_POSTAL_LINE = re.compile(r"\d{3}-\d{4}\s*\S*[A-Za-z]{3}")
+"""A postal code followed by letters: an address the page reading took for English."""
+
+
+def read_as_latin(line: OcrLine) -> bool:
+    """Whether a line is Latin text read well enough (an e-mail, a URL, a number, English),
+    which is not read again; a postal code followed by letters is an address read as Latin
+    (〒150-0002 RRABRAKRA8-2-28) and is read again."""
+    latin = line.text.isascii() and (
+        line.confidence >= 0.5 or re.search(r"@|http|www|\d", line.text) is not None
+    )
+    return latin and not _POSTAL_LINE.search(line.text)
+
+
 COMPANY_READINGS = ((40, False), (52, False), (52, True), (64, True))
 """Sizes (and black and white) the company's line is read again at, for a vote: bold type
 is misread differently at each size (冨士 or 滞士 for 富士, a few letters for a word)."""
@@ -366,9 +380,7 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
             box = _line_box(line, bands, vertical)
             company_crops = [_crop(card, box, size, binary) for size, binary in COMPANY_READINGS]
             continue
-        latin = line.text.isascii() and (
-            line.confidence >= 0.5 or re.search(r"@|http|www|\d", line.text) is not None
-        )
+        latin = read_as_latin(line)
         short = not (inside or latin or not line.extent) and _cut_short(line, bands, vertical)
         if short:
             cut.add(index)
@@ -390,6 +402,11 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
         crops.append(_crop(card, box, LINE_TARGET, False))
         owners.append(-2)
     found = _read_stacked(crops, vertical)
+    empty = [k for k, owner in enumerate(owners) if owner == -2 and not found[k]]
+    if empty:  # the stack's layout analysis may pass over a short row: it alone, once more
+        again = _read_stacked([crops[k] for k in empty], vertical)
+        for k, lines_found in zip(empty, again, strict=True):
+            found[k] = lines_found
     out = list(lines)
     if company_crops:  # a run of its own: larger type beside the name's crops upsets both
         voted, stacked = _read_stacked_spans(company_crops, vertical)
