@@ -96,3 +96,13 @@ def test_a_vertical_card_gives_its_postal_code_address_and_phones() -> None:
     assert fields.postal_code == card.truth["postal_code"] == "100-0005"
     assert fields.address == card.truth["address"]
     assert sorted(fields.phones, key=str) == sorted(card.truth["phones"], key=str)
+
+
+def test_a_vertical_cards_kanji_tesseract_cannot_write_is_told_by_its_ink() -> None:
+    """The column of a 縦書き name drawn top to bottom in the fonts, and compared as a row."""
+    for seed, family in ((5_000_175, "渡邉"), (5_002_453, "渡邊")):  # 邉 written 邊; 邊 itself
+        card = make_card(seed)
+        assert card.truth["family_name"] == family
+        side = card_ocr.read_side(png(card.sides[0]))
+        assert side.vertical is True
+        assert parse_lines(side.lines).family_name == family

@@ -275,6 +275,20 @@ def _read_stacked_spans(
     return found, spans
 
 
+_POSTAL_LINE = re.compile(r"\d{3}-\d{4}\s*\S*[A-Za-z]{3}")
+"""A postal code followed by letters: an address the page reading took for English."""
+
+
+def read_as_latin(line: OcrLine) -> bool:
+    """Whether a line is Latin text read well enough (an e-mail, a URL, a number, English),
+    which is not read again; a postal code followed by letters is an address read as Latin
+    (〒150-0002 RRABRAKRA8-2-28) and is read again."""
+    latin = line.text.isascii() and (
+        line.confidence >= 0.5 or re.search(r"@|http|www|\d", line.text) is not None
+    )
+    return latin and not _POSTAL_LINE.search(line.text)
+
+
 COMPANY_READINGS = ((40, False), (52, False), (52, True), (64, True))
 """Sizes (and black and white) the company's line is read again at, for a vote: bold type
 is misread differently at each size (冨士 or 滞士 for 富士, a few letters for a word)."""
@@ -366,9 +380,7 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
             box = _line_box(line, bands, vertical)
             company_crops = [_crop(card, box, size, binary) for size, binary in COMPANY_READINGS]
             continue
-        latin = line.text.isascii() and (
-            line.confidence >= 0.5 or re.search(r"@|http|www|\d", line.text) is not None
-        )
+        latin = read_as_latin(line)
         short = not (inside or latin or not line.extent) and _cut_short(line, bands, vertical)
         if short:
             cut.add(index)
@@ -390,6 +402,11 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
         crops.append(_crop(card, box, LINE_TARGET, False))
         owners.append(-2)
     found = _read_stacked(crops, vertical)
+    empty = [k for k, owner in enumerate(owners) if owner == -2 and not found[k]]
+    if empty:  # the stack's layout analysis may pass over a short row: it alone, once more
+        again = _read_stacked([crops[k] for k in empty], vertical)
+        for k, lines_found in zip(empty, again, strict=True):
+            found[k] = lines_found
     out = list(lines)
     if company_crops:  # a run of its own: larger type beside the name's crops upsets both
         voted, stacked = _read_stacked_spans(company_crops, vertical)
@@ -497,25 +514,36 @@ UNREADABLE = {"邊": "邉", "高": "髙", "崎": "﨑"}
 """Kanji tesseract's Japanese model cannot write (邉 髙 﨑) -> the one it writes instead."""
 
 
-def _glyphs(text: str, height: int, path: str) -> Any:
-    """``text`` drawn in a font, cut to its ink and scaled to ``height`` pixels, as 0/1."""
+def _glyphs(text: str, height: int, path: str, vertical: bool = False) -> Any:
+    """``text`` drawn in a font, cut to its ink and scaled to ``height`` pixels, as 0/1;
+    a vertical text is drawn top to bottom and handed back transposed (its column as a row)."""
     import cv2
     import numpy as np
     from PIL import Image, ImageDraw, ImageFont
 
     font = ImageFont.truetype(path, 96, index=0)
-    image = Image.new("L", (110 * len(text) + 40, 140), 255)
-    ImageDraw.Draw(image).text((20, 10), text, font=font, fill=0)
+    if vertical:
+        image = Image.new("L", (140, 96 * len(text) + 40), 255)
+        for at, character in enumerate(text):
+            ImageDraw.Draw(image).text((20, 10 + 96 * at), character, font=font, fill=0)
+    else:
+        image = Image.new("L", (110 * len(text) + 40, 140), 255)
+        ImageDraw.Draw(image).text((20, 10), text, font=font, fill=0)
     ink = np.asarray(image) < 128
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     cut = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.uint8) * 255
+    if vertical:
+        cut = np.ascontiguousarray(cut.T)
     width = max(1, round(cut.shape[1] * height / cut.shape[0]))
     return cv2.resize(cut, (width, height), interpolation=cv2.INTER_AREA) > 127
 
 
-def _variant_wins(card: Any, box: tuple[int, int, int, int], family: str, variant: str) -> bool:
+def _variant_wins(
+    card: Any, box: tuple[int, int, int, int], family: str, variant: str, vertical: bool = False
+) -> bool:
     """Whether the family name's ink on the card looks more like ``variant`` (渡邉) than like
-    what OCR wrote (渡邊): both drawn in the Noto fonts, compared pixel by pixel."""
+    what OCR wrote (渡邊): both drawn in the Noto fonts, compared pixel by pixel (a vertical
+    name's column turned into a row, both alike)."""
     import os.path
 
     import cv2
@@ -527,6 +555,8 @@ def _variant_wins(card: Any, box: tuple[int, int, int, int], family: str, varian
     if not fonts or crop.size == 0:
         return False
     _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if vertical:
+        ink = np.ascontiguousarray(ink.T)
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if len(rows) < 8 or len(cols) < 8:
         return False
@@ -534,7 +564,7 @@ def _variant_wins(card: Any, box: tuple[int, int, int, int], family: str, varian
     best = {family: 0.0, variant: 0.0}
     for path in fonts:
         for text in best:
-            drawn = _glyphs(text, ink.shape[0], path)
+            drawn = _glyphs(text, ink.shape[0], path, vertical)
             width = min(drawn.shape[1], ink.shape[1])
             seen = ink[:, :width]
             score = float((seen & drawn[:, :width]).sum()) / max(
@@ -550,11 +580,11 @@ def mend_unreadable(card: Any, name: OcrLine, vertical: bool) -> OcrLine:
     from kinmyaku.domain.cards.names import split_name
 
     family, _ = split_name(" ".join(name.text.split()[:2]) if " " in name.text else name.text)
-    if vertical or not any(ch in UNREADABLE for ch in family):
+    if not any(ch in UNREADABLE for ch in family):
         return name
     variant = "".join(UNREADABLE.get(ch, ch) for ch in family)
     box = (name.x, name.y, name.x + name.width, name.y + name.extent)
-    if not _variant_wins(card, box, family, variant):
+    if not _variant_wins(card, box, family, variant, vertical):
         return name
     texts = [t.replace(family, variant) for t in (name.text, *name.alternatives)]
     return replace(name, text=texts[0], alternatives=tuple(texts[1:]))

@@ -54,3 +54,13 @@ def test_a_numeral_between_dashes_stays_a_numeral() -> None:
     assert normalize("西新宿四ー八ー三") == "西新宿四ー八ー三"
     assert kanji_numerals(normalize("西新宿四ー八ー三")) == "西新宿4-8-3"
     assert normalize("エンジ二ア") == "エンジニア"  # between katakana: still the katakana
+
+
+def test_an_address_read_as_latin_letters_is_read_again() -> None:
+    from kinmyaku.domain.cards.lines import OcrLine
+    from kinmyaku.services.card_ocr import read_as_latin
+
+    assert not read_as_latin(OcrLine("T 150-0002 RRABRAKRA8-2-28", confidence=0.46))
+    assert read_as_latin(OcrLine("TEL 03-1234-5678", confidence=0.4))  # a number: kept
+    assert read_as_latin(OcrLine("kenta@sample.co.jp", confidence=0.3))
+    assert not read_as_latin(OcrLine("東京都渋谷区渋谷8-2-28", confidence=0.9))

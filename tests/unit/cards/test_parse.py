@@ -176,3 +176,57 @@ def test_a_misread_phone_column_is_no_building_of_the_address() -> None:
     )
     assert fields.address == "東京都千代田区丸の内9-3-8"
     assert "電話" not in fields.address
+
+
+def test_an_email_whose_dot_after_an_initial_was_lost_gets_it_back() -> None:
+    text = "石川 明美\nいしかわ あけみ\nishikawa@sample.co.jp\n"
+    for user, mended in [
+        ("iishikawa", "i.ishikawa"),  # the family name's initial
+        ("aishikawa", "a.ishikawa"),  # the given name's
+        ("kishikawa", "kishikawa"),  # not an initial of this person: as read
+        ("akemi", "akemi"),
+    ]:
+        fields = parse_lines(card(text.replace("ishikawa@", f"{user}@", 1), "石川"))
+        assert fields.emails == [f"{mended}@sample.co.jp"], user
+
+
+def test_a_given_name_without_a_printed_reading_takes_the_name_lists() -> None:
+    fields = parse_lines(card("株式会社サンプル\n渡辺 陽菜\n東京都港区芝公園4-6-23", "渡辺"))
+    assert (fields.given_name, fields.given_reading) == ("陽菜", "ひな")  # not はるな
+
+
+def test_a_misread_kana_reading_gives_way_to_the_name_lists() -> None:
+    fields = parse_lines(card("株式会社サンプル\nだた ユウコ\n松本 裕子", "松本"))
+    assert (fields.family_reading, fields.given_reading) == ("まつもと", "ゆうこ")
+    # a reading that is some family name's stays: the card knows its own name
+    fields = parse_lines(card("株式会社サンプル\nかわの ゆうこ\n河野 裕子", "河野"))
+    assert fields.family_reading == "かわの"
+
+
+def test_romaji_in_western_order_when_both_words_could_be_family_names() -> None:
+    fields = parse_lines(card("ひかり電機合同会社\n木村 美紀\nMiki Kimura", "木村"))
+    assert (fields.family_name, fields.given_name) == ("木村", "美紀")
+    assert (fields.family_reading, fields.given_reading) == ("きむら", "みき")
+    fields = parse_lines(card("ひかり電機合同会社\n木村 美紀\nKIMURA Miki", "木村"))
+    assert (fields.family_reading, fields.given_reading) == ("きむら", "みき")
+
+
+def test_a_legal_form_with_one_character_misread_still_marks_the_company() -> None:
+    fields = parse_lines(card("はやぶさ物流合同全社\n営業部 部長\n東海林 翔平", "東海林"))
+    assert fields.company == "はやぶさ物流合同会社"
+    assert (fields.department, fields.title) == ("営業部", "部長")
+
+
+def test_a_floor_read_with_letters_for_digits_is_the_buildings() -> None:
+    text = "〒160-0023 東京都新宿区西新宿6-18-14\nサンプルビル SF\nTEL 052-626-6351"
+    fields = parse_lines(card(text))
+    assert fields.address == "東京都新宿区西新宿6-18-14サンプルビル5F"
+    assert kinds(fields.phones) == {"tel": "052-626-6351"}
+
+
+def test_a_title_whose_first_character_was_lost() -> None:
+    assert title_split("ネージャー") == ("", "マネージャー")
+    assert title_split("経理部 ネージャー") == ("経理部", "マネージャー")
+    assert title_split("長") == ("長", "")  # too short to tell
+    fields = parse_lines(card("税理士法人富士\n経理部\nネージャー\n渡邉 真央", "渡邉"))
+    assert (fields.department, fields.title) == ("経理部", "マネージャー")

@@ -183,11 +183,19 @@ def phone_kind(number: str, kind: str, main: str) -> tuple[str, float]:
 
 
 def title_split(text: str) -> tuple[str, str]:
-    """(department, title) of a line such as 営業部 部長; the title is a known word at its end."""
+    """(department, title) of a line such as 営業部 部長; the title is a known word at its end.
+    A title of five characters or more whose first one OCR lost (ネージャー) is that title,
+    when it is the whole line or follows a department."""
     compact = text.strip()
     for title in sorted(TITLES, key=len, reverse=True):
         if compact.endswith(title):
             return compact[: -len(title)].strip(" /・,"), title
+    for title in sorted(TITLES, key=len):
+        cut = title[1:]
+        if len(cut) >= 4 and compact.endswith(cut):
+            department = compact[: -len(cut)].strip(" /・,")
+            if not department or is_department(department):
+                return department, title
     return compact, ""
 
 
@@ -212,7 +220,19 @@ def mend_legal_form(text: str) -> str:
 
 
 def is_company(text: str) -> bool:
-    """A company line: a legal form, or an office word such as 事務所, 大学, 病院."""
+    """A company line: a legal form (one of its characters may be misread: 合同全社), or an
+    office word such as 事務所, 大学, 病院."""
     if any(form in text for form in LEGAL_FORMS) or text.endswith(OFFICE_WORDS):
         return True
-    return "会社" in text or "法人" in text  # 一般社団法人 with 社団 misread
+    if "会社" in text or "法人" in text:  # 一般社団法人 with 社団 misread
+        return True
+    return not re.search(r"[\d@]", text) and mend_legal_form(text) != text
+
+
+_FLOOR = re.compile(r"(?<![A-Za-z])([0-9SOIl]*[SOIl][0-9SOIl]*)\s*(F|階)$")
+_FLOOR_DIGITS = str.maketrans("SOIl", "5011")
+
+
+def mend_floor(text: str) -> str:
+    """A building line's floor with letters OCR reads for digits put right: ビル SF -> ビル 5F."""
+    return _FLOOR.sub(lambda m: m.group(1).translate(_FLOOR_DIGITS) + m.group(2), text)

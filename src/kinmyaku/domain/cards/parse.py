@@ -174,8 +174,8 @@ def _take_address(fields: CardFields, lines: list[OcrLine], index: int) -> int:
     if not _has_address(rest) and index + 1 < len(lines) and _has_address(lines[index + 1].text):
         rest, span = lines[index + 1].text, 2  # 〒 on its own line, the address below
     nxt = index + span
-    if rest and nxt < len(lines) and labels.BUILDING.search(lines[nxt].text):
-        candidate = lines[nxt].text
+    candidate = labels.mend_floor(lines[nxt].text) if nxt < len(lines) else ""
+    if rest and candidate and labels.BUILDING.search(candidate):
         labelled = _PHONE_LABEL.match(candidate)  # a phone misread is still no building
         if not (labels.phones_in(candidate) or _EMAIL.search(candidate) or labelled):
             rest, span = rest + candidate, span + 1
@@ -268,10 +268,12 @@ def _apply_romaji(fields: CardFields) -> None:
     known = cardnames.family_names().get(fields.family_name, "")
     known_sound = _sound(known) if known else ""
     keys = [_sound(w) for w in (first, second)]
-    families = {family_sound, known_sound} - {""} or _family_sounds()
-    if (second.isupper() and not first.isupper()) or (
-        keys[1] in families and keys[0] not in families
-    ):
+    families = {family_sound, known_sound} - {""}
+    if families and (keys[0] in families) != (keys[1] in families):
+        family_first = keys[0] in families  # the name read says which word it is
+    else:
+        family_first = _family_first(first, second)
+    if not family_first:
         first, second = second, first  # given name first, family name second
     if not fields.family_reading:
         fields.family_reading = _romaji_reading(first, fields.family_name, True)
@@ -301,12 +303,38 @@ def _apply_kana(fields: CardFields, reading: str, confidence: float) -> None:
     fields.family_reading, fields.given_reading = joined[:cut], joined[cut:]
     fields.confidence["family_reading"] = 0.85 * confidence
     fields.confidence["given_reading"] = 0.85 * confidence
+    listed = cardnames.family_names().get(family, "")
+    if listed and _sound(fields.family_reading) not in _family_sounds():
+        fields.family_reading = listed  # the kana misread (だた for まつもと): no such name
+        fields.confidence["family_reading"] = 0.5
+    known = cardnames.given_names().get(given, frozenset())
+    if len(known) == 1 and _sound(fields.given_reading) not in _given_sounds():
+        fields.given_reading = next(iter(known))
+        fields.confidence["given_reading"] = 0.45
+
+
+@lru_cache(maxsize=1)
+def _given_sounds() -> frozenset[str]:
+    return frozenset(_sound(r) for rs in cardnames.given_names().values() for r in rs)
 
 
 def _infer(text: str) -> str:
     from kinmyaku.domain.readings import infer_reading
 
     return infer_reading(text)
+
+
+def _family_first(first: str, second: str) -> bool:
+    """Whether a romaji name is written family name first: the word in capitals is the
+    family name (TAKAHASHI Kenta); else a word that sounds like a family name when the
+    other does not; else (Miki Kimura: both could be) given name first, as Western order."""
+    if first.isupper() != second.isupper():
+        return first.isupper()
+    sounds = _family_sounds()
+    is_family = (_sound(first) in sounds, _sound(second) in sounds)
+    if is_family[0] != is_family[1]:
+        return is_family[0]
+    return first.isupper()  # KIMURA MIKI as before: family first
 
 
 def _printed(kana: OcrLine | None, romaji: str) -> cardnames.Printed:
@@ -316,12 +344,7 @@ def _printed(kana: OcrLine | None, romaji: str) -> cardnames.Printed:
     words = romaji.split()
     if len(words) != 2:
         return cardnames.Printed()
-    first, second = words
-    sounds = _family_sounds()
-    if (second.isupper() and not first.isupper()) or (
-        _sound(second) in sounds and _sound(first) not in sounds
-    ):
-        first, second = second, first
+    first, second = words if _family_first(*words) else words[::-1]
     return cardnames.Printed(family=_sound(first), given=_sound(second))
 
 
@@ -409,15 +432,24 @@ def parse_lines(raw: Sequence[OcrLine]) -> CardFields:
     return fields
 
 
+def _lost_initial_dot(user: str, family: str, given: str) -> bool:
+    """Whether a user name is an initial of the person's name and the family name with the
+    dot between them lost (OCR drops small dots): kkimura for Kimura Kenta."""
+    if not (family and given) or "." in user or len(user) < 3:
+        return False
+    return user[0] in (given[0], family[0]) and collapse_long_vowels(user[1:]) == family
+
+
 def _mend_emails(fields: CardFields) -> list[str]:
     """Addresses with the dot OCR lost after an initial put back (kkimura@ -> k.kimura@,
-    when the card's name is Kimura K.), and one address read twice kept once."""
+    when the card's name is Kimura Kenta: the given or the family name's initial), and one
+    address read twice kept once."""
     family = _sound(fields.family_reading) if fields.family_reading else ""
     given = _sound(fields.given_reading) if fields.given_reading else ""
     out: list[str] = []
     for email in fields.emails:
         user, _, domain = email.partition("@")
-        if family and given and "." not in user and user == given[:1] + family:
+        if _lost_initial_dot(user, family, given):
             email = f"{user[0]}.{user[1:]}@{domain}"
         if not any(e.replace(".", "") == email.replace(".", "") for e in out):
             out.append(email)
@@ -425,7 +457,7 @@ def _mend_emails(fields: CardFields) -> list[str]:
 
 
 def _guess_readings(fields: CardFields) -> None:
-    """Readings the card does not print: the family-name list, else a guess from the kanji."""
+    """Readings the card does not print: the name lists, else a guess from the kanji."""
     from kinmyaku.domain.readings import infer_reading
 
     if fields.family_name and not fields.family_reading:
@@ -433,8 +465,12 @@ def _guess_readings(fields: CardFields) -> None:
         fields.family_reading = known or infer_reading(fields.family_name)
         fields.confidence["family_reading"] = 0.5 if known else 0.3
     if fields.given_name and not fields.given_reading:
-        fields.given_reading = infer_reading(fields.given_name)
-        fields.confidence["given_reading"] = 0.3
+        guess = infer_reading(fields.given_name)
+        listed = cardnames.given_names().get(fields.given_name, frozenset())
+        if guess not in listed and len(listed) == 1:
+            guess = next(iter(listed))  # the name list's reading: 陽菜 is ひな, not はるな
+        fields.given_reading = guess
+        fields.confidence["given_reading"] = 0.45 if guess in listed else 0.3
 
 
 def merge_sides(front: CardFields, back: CardFields) -> CardFields:
