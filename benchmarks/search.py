@@ -1,7 +1,7 @@
 """Search latency at 100,000 people: the index against a naive LIKE '%q%', same run.
 
     .venv/bin/python benchmarks/search.py [--db PATH_OR_URL] [--people 100000] [--rounds 30]
-        [--kinds "name,two kanji,prefix"] [--per-query]
+        [--kinds "name,two kanji,prefix"] [--per-query] [--statements] [--cpu] [--server-cpu]
 
 Builds the demo network once (``kinmyaku demo``) when the database is empty, then times
 in-process searches (one connection, like a running server) for name, reading and
