@@ -1,7 +1,7 @@
 """Search latency at 100,000 people: the index against a naive LIKE '%q%', same run.
 
     .venv/bin/python benchmarks/search.py [--db PATH_OR_URL] [--people 100000] [--rounds 30]
-        [--kinds "name,two kanji,prefix"] [--per-query]
+        [--kinds "name,two kanji,prefix"] [--per-query] [--statements] [--cpu] [--server-cpu]
 
 Builds the demo network once (``kinmyaku demo``) when the database is empty, then times
 in-process searches (one connection, like a running server) for name, reading and
@@ -162,23 +162,45 @@ def indexed(conn: Connection, query: str, limit: int = 20) -> list[int]:
     return [pid for pid, _ in search.search_people(conn, query, limit=limit)]
 
 
+def server_pid(conn: Connection) -> int | None:
+    """The process id of this connection's PostgreSQL backend when the server runs on this
+    machine and its /proc entry can be read (None: SQLite, or a remote server)."""
+    if conn.dialect.name != "postgresql":
+        return None
+    pid = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the backend process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timings(
     fn: Callable[[Connection, str], list[int]],
     conn: Connection,
     queries: list[str],
     rounds: int,
     cpu: list[float] | None = None,
+    server: list[float] | None = None,
 ) -> list[float]:
     """Latencies in milliseconds of every query, ``rounds`` times each (and the CPU time
-    this process spent on each in ``cpu``, when given)."""
+    this process spent on each in ``cpu``, when given; the PostgreSQL backend's CPU time
+    a search, averaged over each round of queries, in ``server``: /proc counts it in
+    ticks of 10 ms, too coarse for one search)."""
     samples = []
+    pid = server_pid(conn) if server is not None else None
     for _ in range(rounds):
+        before = server_cpu(pid) if pid is not None else 0.0
         for q in queries:
             start, used = time.perf_counter(), time.process_time()
             fn(conn, q)
             samples.append((time.perf_counter() - start) * 1000)
             if cpu is not None:
                 cpu.append((time.process_time() - used) * 1000)
+        if server is not None and pid is not None:
+            server.append((server_cpu(pid) - before) * 1000 / len(queries))
     return samples
 
 
@@ -239,6 +261,13 @@ def main() -> None:
         "machine, what the search costs without the time it waited for a core (SQLite runs "
         "in this process; PostgreSQL's own work is in the server's).",
     )
+    parser.add_argument(
+        "--server-cpu",
+        action="store_true",
+        help="PostgreSQL on this machine: also print the CPU time the server's backend spent "
+        "a search (mean over rounds, and the worst round's mean), read from /proc: what the "
+        "database costs on a loaded machine, where wall times are mostly waiting for a core.",
+    )
     args = parser.parse_args()
 
     app = open_app(Settings(database_url=database_url(args.db), language="en"))
@@ -266,6 +295,7 @@ def main() -> None:
         f"{'naive p95':>10} {'ratio p50':>10} {'ratio p95':>10}"
         + (f" {'cpu p50':>10} {'cpu p95':>10}" if args.cpu else "")
         + (f" {'statements':>10}" if args.statements else "")
+        + (f" {'srv mean':>10} {'srv worst':>10}" if args.server_cpu else "")
     )
     with app.engine.connect() as conn:
         wanted = [k for k in args.kinds.split(",") if k] or list(QUERIES)
@@ -274,7 +304,8 @@ def main() -> None:
                 continue
             indexed(conn, queries[0])  # warm the caches
             cpu: list[float] = []
-            fast = timings(indexed, conn, queries, args.rounds, cpu)
+            server: list[float] | None = [] if args.server_cpu else None
+            fast = timings(indexed, conn, queries, args.rounds, cpu, server)
             baseline = naive_memory if kind in MEMORY_KINDS else naive
             slow = timings(baseline, conn, queries, args.naive_rounds)
             print(
@@ -284,6 +315,11 @@ def main() -> None:
                 f"{p95(slow) / p95(fast):9.1f}x"
                 + (f" {statistics.median(cpu):8.2f}ms {p95(cpu):8.2f}ms" if args.cpu else "")
                 + (f" {statements(conn, queries):10d}" if args.statements else "")
+                + (
+                    f" {statistics.mean(server):8.2f}ms {max(server):8.2f}ms"
+                    if server
+                    else (f" {'-':>10} {'-':>10}" if args.server_cpu else "")
+                )
             )
             if args.per_query:
                 for q in queries:

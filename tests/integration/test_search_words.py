@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select
 
 from kinmyaku.bootstrap import App
 from kinmyaku.services.demo import generate_demo
-from kinmyaku.storage import search, search_plans
+from kinmyaku.storage import search, search_plans, search_words
 from kinmyaku.storage.schema import people
 
 TODAY = date(2026, 11, 26)
@@ -139,3 +139,15 @@ def test_remembered_words_read_in_reading_order_or_from_the_index_agree(
             assert search.search_people(conn, word, limit=6, offset=offset) == want, word
             assert want == _joined(conn, word)[offset : offset + 6], word
     assert sum(bool(page) for page in walked.values()) >= 6
+
+
+def test_sort_keys_of_any_number_of_people_are_theirs(network: App) -> None:
+    """One statement of the same text for any number of ids (a JSON list on SQLite, an
+    array on PostgreSQL): each person's own sort key, unknown ids left out."""
+    with network.uow() as conn:
+        want = {int(pid): key for pid, key in conn.execute(select(people.c.id, people.c.sort_key))}
+        ids = sorted(want)
+        assert search_words.sort_keys(conn, []) == []
+        assert dict(search_words.sort_keys(conn, ids[:3])) == {pid: want[pid] for pid in ids[:3]}
+        found = search_words.sort_keys(conn, [*ids, 10_000_000])
+    assert len(found) == len(ids) and dict(found) == want

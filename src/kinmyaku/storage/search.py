@@ -235,10 +235,6 @@ def tier_by_tier(conn: Connection, token: str, need: int) -> list[tuple[int, int
     return found[:need]
 
 
-SORT_CHUNK = 2000
-"""Ids a statement looks up the reading order of (well below SQLite's bound values)."""
-
-
 def word_tiers(conn: Connection, token: str) -> dict[int, int]:
     """Everyone one query word finds, with the best tier it finds each at."""
     one = plans.word(conn, token)
@@ -286,12 +282,7 @@ def _ranked_words(conn: Connection, tokens: Sequence[str]) -> list[tuple[int, in
     collation of ``sort_key`` do.
     """
     common = _common(conn, tokens)
-    ids = sorted(common)
-    order: list[tuple[int, str, int]] = []
-    for start in range(0, len(ids), SORT_CHUNK):
-        chunk = ids[start : start + SORT_CHUNK]
-        rows = conn.execute(select(people.c.id, people.c.sort_key).where(people.c.id.in_(chunk)))
-        order += [(common[pid], key, pid) for pid, key in rows]
+    order = [(common[pid], key, pid) for pid, key in words.sort_keys(conn, sorted(common))]
     order.sort()
     return [(pid, tier) for tier, _, pid in order]
 

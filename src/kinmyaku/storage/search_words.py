@@ -12,16 +12,21 @@ each person's best tier a word (:func:`word_tiers`) and intersects the words as 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     CompoundSelect,
     Connection,
+    Integer,
     Select,
+    String,
     Text,
+    bindparam,
     case,
     cast,
     func,
@@ -32,6 +37,7 @@ from sqlalchemy import (
 )
 
 from kinmyaku.storage import search_plans as plans
+from kinmyaku.storage.schema import people
 from kinmyaku.storage.search_plans import TIER_SUBSTRING, Shape, Word, word, word_passes
 
 ROW_TIERS = tuple(range(TIER_SUBSTRING + 1))
@@ -117,3 +123,29 @@ def word_tiers(conn: Connection, tokens: Sequence[str]) -> list[dict[str, int]]:
                 best.update(dict.fromkeys(text.split(","), t))
         found.append(best)
     return found
+
+
+@lru_cache(maxsize=4)
+def sort_keys_statement(dialect: str) -> Select[Any]:
+    """(id, sort key) of the people whose ids are bound to ``ids``: a JSON list on SQLite
+    (``json_each``), an array on PostgreSQL (``unnest``).  One text whatever the number of
+    ids, so that PostgreSQL prepares it once (an ``IN`` list of so many values was a new
+    statement, planned anew, for every count of people)."""
+    if dialect == "postgresql":
+        array = cast(bindparam("ids"), ARRAY(Integer))
+        listed = func.unnest(array).table_valued("value").render_derived()
+    else:
+        listed = func.json_each(bindparam("ids", type_=String)).table_valued("value")
+    return select(people.c.id, people.c.sort_key).where(people.c.id.in_(select(listed.c.value)))
+
+
+def sort_keys(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str]]:
+    """(id, sort key) of these people, in one statement whatever their number."""
+    if not ids:
+        return []
+    dialect = conn.dialect.name
+    bound: Any = list(ids) if dialect == "postgresql" else json.dumps(list(ids))
+    return [
+        (int(pid), key)
+        for pid, key in plans.raw_rows(conn, sort_keys_statement(dialect), {"ids": bound})
+    ]
