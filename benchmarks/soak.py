@@ -108,6 +108,7 @@ def start_server(
     log: Path | None = None,
     probe: Path | None = None,
     env: dict[str, str] | None = None,
+    profile: Path | None = None,
 ) -> Server:
     """``kinmyaku serve`` in a child process (its own process group; its errors go to
     ``log``); returns once /healthz answers.
@@ -118,6 +119,8 @@ def start_server(
     ``KINMYAKU_SOAK_NO_TRIM=1``: without web/memory.py's arena limit and trims, to compare).
     """
     port = free_port()
+    if profile is not None:
+        env = {**(env or {}), **profile_env(profile)}
     command = [kinmyaku_command(), "--db", db, "--lang", lang, "serve", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
     if probe is not None:
@@ -308,6 +311,92 @@ def _sample_stacks(out: Path, every: float = 0.005) -> None:
             lines += [f"{n / samples:6.1%} {k}" for k, n in inclusive.most_common(60)]
             lines += ["own:"] + [f"{n / samples:6.1%} {k}" for k, n in own.most_common(40)]
             (out / "stacks.txt").write_text("\n".join(lines) + "\n")
+
+
+PROFILE_ENV = "KINMYAKU_SOAK_PROFILE"
+SITECUSTOMIZE = """import os, sys
+if os.environ.get("KINMYAKU_SOAK_PROFILE"):
+    sys.path.insert(0, {folder!r})
+    import soak
+    soak.start_profile(os.environ["KINMYAKU_SOAK_PROFILE"])
+"""
+
+
+def profile_env(out: Path) -> dict[str, str]:
+    """The environment that makes every Python process of the server (each worker too:
+    uvicorn spawns them) sample its own stacks and its threads' CPU into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    hook = out / "hook"
+    hook.mkdir(exist_ok=True)
+    here = str(Path(__file__).resolve().parent)
+    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE.format(folder=here))
+    path = os.pathsep.join(p for p in (str(hook), os.environ.get("PYTHONPATH", "")) if p)
+    return {PROFILE_ENV: str(out), "PYTHONPATH": path}
+
+
+def _thread_cpu() -> dict[str, float]:
+    """CPU seconds of this process's threads, by thread name (pool threads summed)."""
+    import threading
+
+    names = {t.native_id: re.sub(r"[ _-]*\d+$", "", t.name) for t in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    found: Counter[str] = Counter()
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = names.get(int(task.name), "(not Python)")
+        found[name] += (int(fields[11]) + int(fields[12])) / tick
+    return dict(found)
+
+
+def start_profile(out: str, every: float = 0.01, dump_every: float = 15.0) -> None:
+    """In a server process: sample every thread's stack every ``every`` seconds and write
+    ``stacks-PID.txt`` (inclusive and own shares of the busy samples, by function, and the
+    CPU of each thread) every ``dump_every`` seconds.  A benchmark tool, never the app's."""
+    import threading
+
+    folder = Path(out)
+
+    def run() -> None:
+        me = threading.get_ident()
+        idle = {"select", "wait", "_worker", "get", "accept", "_wait_for_tstate_lock", "poll",
+                "run_forever", "_run_once", "sleep"}  # fmt: skip
+        own: Counter[str] = Counter()
+        inclusive: Counter[str] = Counter()
+        samples, next_dump = 0, time.monotonic() + dump_every
+        while True:
+            time.sleep(every)
+            for ident, frame in sys._current_frames().items():
+                if ident == me or frame.f_code.co_name in idle:
+                    continue
+                samples += 1
+                seen: set[str] = set()
+                current: Any = frame
+                leaf = True
+                while current is not None:
+                    code = current.f_code
+                    where = code.co_filename.split("site-packages/")[-1].split("/src/")[-1]
+                    name = f"{where}:{code.co_name}"
+                    if leaf:
+                        own[name] += 1
+                        leaf = False
+                    if name not in seen:
+                        inclusive[name] += 1
+                        seen.add(name)
+                    current = current.f_back
+            if time.monotonic() > next_dump and samples:
+                next_dump = time.monotonic() + dump_every
+                cpu = _thread_cpu()
+                lines = [f"pid {os.getpid()}; thread CPU seconds:"]
+                lines += [f"{v:8.2f} {k}" for k, v in sorted(cpu.items(), key=lambda i: -i[1])]
+                lines += [f"{samples} busy samples; inclusive:"]
+                lines += [f"{n / samples:6.1%} {k}" for k, n in inclusive.most_common(120)]
+                lines += ["own:"] + [f"{n / samples:6.1%} {k}" for k, n in own.most_common(60)]
+                (folder / f"stacks-{os.getpid()}.txt").write_text("\n".join(lines) + "\n")
+
+    threading.Thread(target=run, name="soak-profile", daemon=True).start()
 
 
 def probed_server(argv: list[str]) -> None:
@@ -827,6 +916,9 @@ def main() -> None:
     parser.add_argument("--log", type=Path, help="the server's error output goes here")
     parser.add_argument("--probe", type=Path, help="folder for the server's memory figures")
     parser.add_argument(
+        "--profile", type=Path, help="folder: each server process samples its stacks there"
+    )
+    parser.add_argument(
         "--cpu-by-kind", type=float, metavar="SECONDS", help="measure each kind alone instead"
     )
     parser.add_argument("--kinds", nargs="*", choices=sorted(KINDS), help="with --cpu-by-kind")
@@ -835,7 +927,12 @@ def main() -> None:
         print(f"filling {args.db} with a demo of {args.people} people ...", flush=True)
         prepare_db(args.db, people=args.people)
     server = start_server(
-        args.db, workers=args.workers, log=args.log, probe=args.probe, wait=args.start_timeout
+        args.db,
+        workers=args.workers,
+        log=args.log,
+        probe=args.probe,
+        wait=args.start_timeout,
+        profile=args.profile,
     )
     load_before = os.getloadavg()
     if args.cpu_by_kind:

@@ -278,3 +278,71 @@ def test_a_postgresql_deadlock_victim_gets_the_clear_error(app: App) -> None:
 
 def _lock(conn: Connection, table: str) -> None:
     conn.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+
+
+WRITER = r"""
+import sys, threading, time
+from datetime import date
+from kinmyaku.bootstrap import open_app
+from kinmyaku.config import Settings
+from kinmyaku.domain.insights import DEFAULT_PARAMS
+from kinmyaku.services.insights_summary import ensure_touch_summary
+from kinmyaku.services.people import PersonInput, add_person
+from kinmyaku.storage.retry import DatabaseBusy
+from kinmyaku.storage.uow import reading
+
+url, side, threads, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+core = open_app(Settings(database_url=url, language="en", today="2026-11-26"), migrate=False)
+failures, waits = [], []
+start = threading.Barrier(threads + 1)
+
+DAY = date(2026, 11, 26)
+
+def writer(n):
+    start.wait()
+    for r in range(rounds):
+        began = time.monotonic()
+        try:
+            if n % 3 == 2:  # a page's refresh: begun as a reader, then the writer (take_turn)
+                with reading():
+                    ensure_touch_summary(core.uow(), today=DAY, params=DEFAULT_PARAMS)
+            else:
+                name = PersonInput(family_name="並行", given_name=f"{side}-{n}-{r}")
+                add_person(core.uow(), name)
+        except DatabaseBusy as error:
+            failures.append(repr(error))
+        waits.append(time.monotonic() - began)
+
+workers = [threading.Thread(target=writer, args=(n,)) for n in range(threads)]
+for w in workers:
+    w.start()
+start.wait()
+for w in workers:
+    w.join()
+print(len(failures), f"{max(waits):.3f}", flush=True)
+"""
+
+
+def test_two_processes_of_many_writers_none_fails(sqlite_app: App) -> None:
+    """Two server workers' worth of writers (each process 6 threads: quick adds, and page
+    refreshes that begin as readers) on one SQLite file: every transaction gets its turn
+    (first come, first served in a process; storage/write_turn.py), none ends busy."""
+    db = sqlite_app.settings.database_url
+    threads, rounds = 6, 6
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, db, side, str(threads), str(rounds)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for side in ("a", "b")
+    ]
+    outcomes = [p.communicate(timeout=300) for p in processes]
+    assert all(p.returncode == 0 for p in processes), [err.decode() for _, err in outcomes]
+    failed = [int(out.split()[0]) for out, _ in outcomes]
+    assert failed == [0, 0], outcomes
+    with sqlite_app.uow() as conn:
+        added = conn.execute(
+            select(func.count()).select_from(people).where(people.c.family_name == "並行")
+        ).scalar_one()
+    assert added == 2 * 4 * rounds  # 4 of the 6 threads add
