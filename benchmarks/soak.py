@@ -109,6 +109,7 @@ def start_server(
     probe: Path | None = None,
     env: dict[str, str] | None = None,
     profile: Path | None = None,
+    threads: int | None = None,
 ) -> Server:
     """``kinmyaku serve`` in a child process (its own process group; its errors go to
     ``log``); returns once /healthz answers.
@@ -119,8 +120,11 @@ def start_server(
     ``KINMYAKU_SOAK_NO_TRIM=1``: without web/memory.py's arena limit and trims, to compare).
     """
     port = free_port()
-    if profile is not None:
-        env = {**(env or {}), **profile_env(profile)}
+    if profile is not None or threads:
+        folder = profile or Path(f"/tmp/kinmyaku-soak-hook-{os.getpid()}")
+        wanted = {PROFILE_ENV: str(profile)} if profile else {}
+        wanted |= {THREADS_ENV: str(threads)} if threads else {}
+        env = {**(env or {}), **hook_env(folder, wanted)}
     command = [kinmyaku_command(), "--db", db, "--lang", lang, "serve", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
     if probe is not None:
@@ -314,24 +318,45 @@ def _sample_stacks(out: Path, every: float = 0.005) -> None:
 
 
 PROFILE_ENV = "KINMYAKU_SOAK_PROFILE"
+THREADS_ENV = "KINMYAKU_SOAK_THREADS"
 SITECUSTOMIZE = """import os, sys
-if os.environ.get("KINMYAKU_SOAK_PROFILE"):
+if os.environ.get("KINMYAKU_SOAK_PROFILE") or os.environ.get("KINMYAKU_SOAK_THREADS"):
     sys.path.insert(0, {folder!r})
     import soak
-    soak.start_profile(os.environ["KINMYAKU_SOAK_PROFILE"])
+    soak.in_server_process()
 """
 
 
-def profile_env(out: Path) -> dict[str, str]:
+def hook_env(folder: Path, env: dict[str, str]) -> dict[str, str]:
     """The environment that makes every Python process of the server (each worker too:
-    uvicorn spawns them) sample its own stacks and its threads' CPU into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    hook = out / "hook"
-    hook.mkdir(exist_ok=True)
+    uvicorn spawns them) run :func:`in_server_process` first: ``env`` says what it does."""
+    hook = folder / "hook"
+    hook.mkdir(parents=True, exist_ok=True)
     here = str(Path(__file__).resolve().parent)
     (hook / "sitecustomize.py").write_text(SITECUSTOMIZE.format(folder=here))
     path = os.pathsep.join(p for p in (str(hook), os.environ.get("PYTHONPATH", "")) if p)
-    return {PROFILE_ENV: str(out), "PYTHONPATH": path}
+    return {**env, "PYTHONPATH": path}
+
+
+def in_server_process() -> None:
+    """In each server process (benchmark only): the stack sampler (``--profile``) and the
+    size of the worker-thread pool (``--threads``; anyio's default is 40)."""
+    if os.environ.get(PROFILE_ENV):
+        start_profile(os.environ[PROFILE_ENV])
+    threads = os.environ.get(THREADS_ENV)
+    if threads:
+        from anyio import CapacityLimiter
+        from anyio._backends import _asyncio as backend
+
+        def limiter(cls: Any) -> CapacityLimiter:
+            try:
+                return backend._default_thread_limiter.get()
+            except LookupError:
+                made = CapacityLimiter(int(threads))
+                backend._default_thread_limiter.set(made)
+                return made
+
+        backend.AsyncIOBackend.current_default_thread_limiter = classmethod(limiter)  # type: ignore[method-assign,assignment]
 
 
 def _thread_cpu() -> dict[str, float]:
@@ -918,6 +943,7 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=Path, help="folder: each server process samples its stacks there"
     )
+    parser.add_argument("--threads", type=int, help="worker threads a server process (40)")
     parser.add_argument(
         "--cpu-by-kind", type=float, metavar="SECONDS", help="measure each kind alone instead"
     )
@@ -933,6 +959,7 @@ def main() -> None:
         probe=args.probe,
         wait=args.start_timeout,
         profile=args.profile,
+        threads=args.threads,
     )
     load_before = os.getloadavg()
     if args.cpu_by_kind:
