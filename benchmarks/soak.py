@@ -379,7 +379,8 @@ def _thread_cpu() -> dict[str, float]:
 def start_profile(out: str, every: float = 0.01, dump_every: float = 15.0) -> None:
     """In a server process: sample every thread's stack every ``every`` seconds and write
     ``stacks-PID.txt`` (inclusive and own shares of the busy samples, by function, and the
-    CPU of each thread) every ``dump_every`` seconds.  A benchmark tool, never the app's."""
+    CPU of each thread) every ``dump_every`` seconds, leaving out the first ``dump_every``
+    seconds (the start).  A benchmark tool, never the app's."""
     import threading
 
     folder = Path(out)
@@ -391,6 +392,7 @@ def start_profile(out: str, every: float = 0.01, dump_every: float = 15.0) -> No
         own: Counter[str] = Counter()
         inclusive: Counter[str] = Counter()
         samples, next_dump = 0, time.monotonic() + dump_every
+        first_dump = True
         while True:
             time.sleep(every)
             for ident, frame in sys._current_frames().items():
@@ -413,6 +415,11 @@ def start_profile(out: str, every: float = 0.01, dump_every: float = 15.0) -> No
                     current = current.f_back
             if time.monotonic() > next_dump and samples:
                 next_dump = time.monotonic() + dump_every
+                if first_dump:  # the start (imports, templates) is no request's work
+                    first_dump = False
+                    own.clear(), inclusive.clear()
+                    samples = 0
+                    continue
                 cpu = _thread_cpu()
                 lines = [f"pid {os.getpid()}; thread CPU seconds:"]
                 lines += [f"{v:8.2f} {k}" for k, v in sorted(cpu.items(), key=lambda i: -i[1])]

@@ -27,6 +27,7 @@ from kinmyaku.i18n import error_text
 from kinmyaku.services import importing, relations
 from kinmyaku.services.people import PersonInput, add_person
 from kinmyaku.storage import retry
+from kinmyaku.storage import uow as uow_module
 from kinmyaku.storage.retry import DatabaseBusy, retry_busy
 from kinmyaku.storage.schema import organizations, people, settings
 from kinmyaku.storage.uow import UnitOfWork, reading
@@ -346,3 +347,35 @@ def test_two_processes_of_many_writers_none_fails(sqlite_app: App) -> None:
             select(func.count()).select_from(people).where(people.c.family_name == "並行")
         ).scalar_one()
     assert added == 2 * 4 * rounds  # 4 of the 6 threads add
+
+
+def test_writers_waiting_their_turn_leave_the_connections_to_readers(sqlite_app: App) -> None:
+    """Writers queue before they take a connection: with more of them waiting than the pool
+    holds (5 + 10 overflow), a reader still gets one at once."""
+    waiting = 20
+    done: list[int] = []
+    holder = sqlite_app.uow()
+    with holder as conn:  # this transaction holds the write turn while the others queue
+        conn.execute(insert(settings).values(key="first", value="x"))
+
+        def writer(n: int) -> None:
+            with sqlite_app.uow() as conn:
+                conn.execute(insert(settings).values(key=f"queued {n}", value="x"))
+            done.append(n)
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(waiting)]
+        for thread in threads:
+            thread.start()
+        turn = conn.info[uow_module.TURN]
+        deadline = time.monotonic() + 10
+        while turn.waiting() < waiting and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert turn.waiting() == waiting
+        began = time.monotonic()
+        with reading(), sqlite_app.uow() as reader:
+            count = reader.execute(select(func.count()).select_from(people)).scalar_one()
+        assert count == 0 and time.monotonic() - began < 5
+        assert done == []
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(done) == list(range(waiting))

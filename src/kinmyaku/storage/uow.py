@@ -97,20 +97,29 @@ class UnitOfWork:
 
     def __enter__(self) -> Connection:
         if self._depth == 0:
-            conn = self.engine.connect()
+            sqlite = self.engine.dialect.name == "sqlite"
+            self._writer = self.will_write()
+            deadline = time.monotonic() + retry.BUDGET
+            # A writer queues before it takes a connection: the pool's few connections stay
+            # free for the readers while many writers wait.
+            turn = _turn(self.engine) if sqlite and self._writer else None
+            if turn is not None and not turn.acquire(deadline):
+                raise DatabaseBusy()
             try:
-                sqlite = conn.dialect.name == "sqlite"
+                conn = self.engine.connect()
+            except BaseException:
+                if turn is not None:
+                    turn.release()
+                raise
+            if turn is not None:
+                conn.info[TURN] = turn
+            try:
                 if not self.foreign_keys and sqlite:
                     # A pragma SQLite ignores inside a transaction: set before it begins,
                     # on the driver's connection (SQLAlchemy would begin one first).
                     _driver(conn).execute("PRAGMA foreign_keys=OFF")
                 conn.begin()
-                self._writer = self.will_write()
                 if sqlite and self._writer:
-                    deadline = time.monotonic() + retry.BUDGET
-                    turn = _turn(conn)
-                    if turn is not None:
-                        _wait_for(turn, conn, deadline)
                     _begin_immediate(conn, deadline)
             except Exception:
                 _end_turn(conn)
@@ -210,27 +219,22 @@ def take_turn(conn: Connection, first_write: Executable) -> None:
     statement that changes nothing but takes the write lock) until SQLite gives the lock,
     up to the bound.  The turn ends with the transaction.  PostgreSQL: not for it."""
     deadline = time.monotonic() + retry.BUDGET
-    turn = _turn(conn)
+    turn = _turn(conn.engine)
     if turn is not None and not turn.held():
-        _wait_for(turn, conn, deadline)
+        if not turn.acquire(deadline):
+            raise DatabaseBusy()
+        conn.info[TURN] = turn
     literal = {"literal_binds": True}
     sql = str(first_write.compile(dialect=conn.dialect, compile_kwargs=literal))  # type: ignore[attr-defined]
     _until_locked(_driver(conn), sql, deadline)
 
 
-def _turn(conn: Connection) -> WriteTurn | None:
-    """The write turn of the connection's SQLite file (None: a database in memory)."""
-    database = conn.engine.url.database
+def _turn(engine: Engine) -> WriteTurn | None:
+    """The write turn of the engine's SQLite file (None: a database in memory)."""
+    database = engine.url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return turn_for(os.path.abspath(database))
-
-
-def _wait_for(turn: WriteTurn, conn: Connection, deadline: float) -> None:
-    """Queue for the turn; note it on the connection, to end it with the transaction."""
-    if not turn.acquire(deadline):
-        raise DatabaseBusy()
-    conn.info[TURN] = turn
 
 
 def _end_turn(conn: Connection) -> None:
