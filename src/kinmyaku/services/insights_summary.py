@@ -356,7 +356,7 @@ def ensure_touch_summary(
     with uow as conn:
         if _all_fresh(conn, today=today, params=params, parts=parts):
             return
-    with uow as conn:
+    with uow.writer() as conn:  # queues for the write turn before it takes a connection
         take_write_turn(conn)
         refresh_touch_summary(conn, today=today, params=params)
         ensure_totals(conn, today=today, params=params, parts=parts)

@@ -84,6 +84,14 @@ class UnitOfWork:
         """True inside ``with`` (a composite's transaction is open)."""
         return self._depth > 0
 
+    def writer(self) -> UnitOfWork:
+        """This unit of work as a writer for its next transaction (SQLite ``IMMEDIATE``,
+        queued for the write turn before it takes a connection); itself inside a
+        transaction already open (a composite), which it joins."""
+        if self.active:
+            return self
+        return UnitOfWork(self.engine, foreign_keys=self.foreign_keys, writes=True)
+
     def without_foreign_keys(self) -> UnitOfWork:
         """A new unit of work whose transaction SQLite runs without foreign key checks."""
         return UnitOfWork(self.engine, foreign_keys=False, writes=self.writes)
@@ -217,7 +225,12 @@ def take_turn(conn: Connection, first_write: Executable) -> None:
     """Make a transaction begun as a reader (SQLite ``DEFERRED``) the writer now, before
     it reads anything: wait for this process's write turn, then run ``first_write`` (a
     statement that changes nothing but takes the write lock) until SQLite gives the lock,
-    up to the bound.  The turn ends with the transaction.  PostgreSQL: not for it."""
+    up to the bound.  The turn ends with the transaction.  PostgreSQL: not for it.
+
+    It waits holding a pooled connection: better begin the transaction as a writer
+    (:meth:`UnitOfWork.writer`), which queues first; a transaction that holds the turn
+    already (an ``IMMEDIATE`` one) only runs the statement.  Many readers waiting here
+    held the pool's connections while the writer whose turn it was waited for one."""
     deadline = time.monotonic() + retry.BUDGET
     turn = _turn(conn.engine)
     if turn is not None and not turn.held():
