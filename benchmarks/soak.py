@@ -108,6 +108,8 @@ def start_server(
     log: Path | None = None,
     probe: Path | None = None,
     env: dict[str, str] | None = None,
+    profile: Path | None = None,
+    threads: int | None = None,
 ) -> Server:
     """``kinmyaku serve`` in a child process (its own process group; its errors go to
     ``log``); returns once /healthz answers.
@@ -118,6 +120,11 @@ def start_server(
     ``KINMYAKU_SOAK_NO_TRIM=1``: without web/memory.py's arena limit and trims, to compare).
     """
     port = free_port()
+    if profile is not None or threads:
+        folder = profile or Path(f"/tmp/kinmyaku-soak-hook-{os.getpid()}")
+        wanted = {PROFILE_ENV: str(profile)} if profile else {}
+        wanted |= {THREADS_ENV: str(threads)} if threads else {}
+        env = {**(env or {}), **hook_env(folder, wanted)}
     command = [kinmyaku_command(), "--db", db, "--lang", lang, "serve", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
     if probe is not None:
@@ -308,6 +315,120 @@ def _sample_stacks(out: Path, every: float = 0.005) -> None:
             lines += [f"{n / samples:6.1%} {k}" for k, n in inclusive.most_common(60)]
             lines += ["own:"] + [f"{n / samples:6.1%} {k}" for k, n in own.most_common(40)]
             (out / "stacks.txt").write_text("\n".join(lines) + "\n")
+
+
+PROFILE_ENV = "KINMYAKU_SOAK_PROFILE"
+THREADS_ENV = "KINMYAKU_SOAK_THREADS"
+SITECUSTOMIZE = """import os, sys
+if os.environ.get("KINMYAKU_SOAK_PROFILE") or os.environ.get("KINMYAKU_SOAK_THREADS"):
+    sys.path.insert(0, {folder!r})
+    import soak
+    soak.in_server_process()
+"""
+
+
+def hook_env(folder: Path, env: dict[str, str]) -> dict[str, str]:
+    """The environment that makes every Python process of the server (each worker too:
+    uvicorn spawns them) run :func:`in_server_process` first: ``env`` says what it does."""
+    hook = folder / "hook"
+    hook.mkdir(parents=True, exist_ok=True)
+    here = str(Path(__file__).resolve().parent)
+    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE.format(folder=here))
+    path = os.pathsep.join(p for p in (str(hook), os.environ.get("PYTHONPATH", "")) if p)
+    return {**env, "PYTHONPATH": path}
+
+
+def in_server_process() -> None:
+    """In each server process (benchmark only): the stack sampler (``--profile``) and the
+    size of the worker-thread pool (``--threads``; anyio's default is 40)."""
+    if os.environ.get(PROFILE_ENV):
+        start_profile(os.environ[PROFILE_ENV])
+    threads = os.environ.get(THREADS_ENV)
+    if threads:
+        from anyio import CapacityLimiter
+        from anyio._backends import _asyncio as backend
+
+        def limiter(cls: Any) -> CapacityLimiter:
+            try:
+                return backend._default_thread_limiter.get()
+            except LookupError:
+                made = CapacityLimiter(int(threads))
+                backend._default_thread_limiter.set(made)
+                return made
+
+        backend.AsyncIOBackend.current_default_thread_limiter = classmethod(limiter)  # type: ignore[method-assign,assignment]
+
+
+def _thread_cpu() -> dict[str, float]:
+    """CPU seconds of this process's threads, by thread name (pool threads summed)."""
+    import threading
+
+    names = {t.native_id: re.sub(r"[ _-]*\d+$", "", t.name) for t in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    found: Counter[str] = Counter()
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = names.get(int(task.name), "(not Python)")
+        found[name] += (int(fields[11]) + int(fields[12])) / tick
+    return dict(found)
+
+
+def start_profile(out: str, every: float = 0.01, dump_every: float = 15.0) -> None:
+    """In a server process: sample every thread's stack every ``every`` seconds and write
+    ``stacks-PID.txt`` (inclusive and own shares of the busy samples, by function, and the
+    CPU of each thread) every ``dump_every`` seconds, leaving out the first ``dump_every``
+    seconds (the start).  A benchmark tool, never the app's."""
+    import threading
+
+    folder = Path(out)
+
+    def run() -> None:
+        me = threading.get_ident()
+        idle = {"select", "wait", "_worker", "get", "accept", "_wait_for_tstate_lock", "poll",
+                "run_forever", "_run_once", "sleep"}  # fmt: skip
+        own: Counter[str] = Counter()
+        inclusive: Counter[str] = Counter()
+        samples, next_dump = 0, time.monotonic() + dump_every
+        first_dump = True
+        while True:
+            time.sleep(every)
+            for ident, frame in sys._current_frames().items():
+                if ident == me or frame.f_code.co_name in idle:
+                    continue
+                samples += 1
+                seen: set[str] = set()
+                current: Any = frame
+                leaf = True
+                while current is not None:
+                    code = current.f_code
+                    where = code.co_filename.split("site-packages/")[-1].split("/src/")[-1]
+                    name = f"{where}:{code.co_name}"
+                    if leaf:
+                        own[name] += 1
+                        leaf = False
+                    if name not in seen:
+                        inclusive[name] += 1
+                        seen.add(name)
+                    current = current.f_back
+            if time.monotonic() > next_dump and samples:
+                next_dump = time.monotonic() + dump_every
+                if first_dump:  # the start (imports, templates) is no request's work
+                    first_dump = False
+                    own.clear(), inclusive.clear()
+                    samples = 0
+                    continue
+                cpu = _thread_cpu()
+                lines = [f"pid {os.getpid()}; thread CPU seconds:"]
+                lines += [f"{v:8.2f} {k}" for k, v in sorted(cpu.items(), key=lambda i: -i[1])]
+                lines += [f"{samples} busy samples; inclusive:"]
+                lines += [f"{n / samples:6.1%} {k}" for k, n in inclusive.most_common(120)]
+                lines += ["own:"] + [f"{n / samples:6.1%} {k}" for k, n in own.most_common(60)]
+                (folder / f"stacks-{os.getpid()}.txt").write_text("\n".join(lines) + "\n")
+
+    threading.Thread(target=run, name="soak-profile", daemon=True).start()
 
 
 def probed_server(argv: list[str]) -> None:
@@ -827,6 +948,10 @@ def main() -> None:
     parser.add_argument("--log", type=Path, help="the server's error output goes here")
     parser.add_argument("--probe", type=Path, help="folder for the server's memory figures")
     parser.add_argument(
+        "--profile", type=Path, help="folder: each server process samples its stacks there"
+    )
+    parser.add_argument("--threads", type=int, help="worker threads a server process (40)")
+    parser.add_argument(
         "--cpu-by-kind", type=float, metavar="SECONDS", help="measure each kind alone instead"
     )
     parser.add_argument("--kinds", nargs="*", choices=sorted(KINDS), help="with --cpu-by-kind")
@@ -835,7 +960,13 @@ def main() -> None:
         print(f"filling {args.db} with a demo of {args.people} people ...", flush=True)
         prepare_db(args.db, people=args.people)
     server = start_server(
-        args.db, workers=args.workers, log=args.log, probe=args.probe, wait=args.start_timeout
+        args.db,
+        workers=args.workers,
+        log=args.log,
+        probe=args.probe,
+        wait=args.start_timeout,
+        profile=args.profile,
+        threads=args.threads,
     )
     load_before = os.getloadavg()
     if args.cpu_by_kind:

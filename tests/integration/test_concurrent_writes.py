@@ -27,6 +27,7 @@ from kinmyaku.i18n import error_text
 from kinmyaku.services import importing, relations
 from kinmyaku.services.people import PersonInput, add_person
 from kinmyaku.storage import retry
+from kinmyaku.storage import uow as uow_module
 from kinmyaku.storage.retry import DatabaseBusy, retry_busy
 from kinmyaku.storage.schema import organizations, people, settings
 from kinmyaku.storage.uow import UnitOfWork, reading
@@ -278,3 +279,103 @@ def test_a_postgresql_deadlock_victim_gets_the_clear_error(app: App) -> None:
 
 def _lock(conn: Connection, table: str) -> None:
     conn.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+
+
+WRITER = r"""
+import sys, threading, time
+from datetime import date
+from kinmyaku.bootstrap import open_app
+from kinmyaku.config import Settings
+from kinmyaku.domain.insights import DEFAULT_PARAMS
+from kinmyaku.services.insights_summary import ensure_touch_summary
+from kinmyaku.services.people import PersonInput, add_person
+from kinmyaku.storage.retry import DatabaseBusy
+from kinmyaku.storage.uow import reading
+
+url, side, threads, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+core = open_app(Settings(database_url=url, language="en", today="2026-11-26"), migrate=False)
+failures, waits = [], []
+start = threading.Barrier(threads + 1)
+
+DAY = date(2026, 11, 26)
+
+def writer(n):
+    start.wait()
+    for r in range(rounds):
+        began = time.monotonic()
+        try:
+            if n % 3 == 2:  # a page's refresh: begun as a reader, then the writer (take_turn)
+                with reading():
+                    ensure_touch_summary(core.uow(), today=DAY, params=DEFAULT_PARAMS)
+            else:
+                name = PersonInput(family_name="並行", given_name=f"{side}-{n}-{r}")
+                add_person(core.uow(), name)
+        except DatabaseBusy as error:
+            failures.append(repr(error))
+        waits.append(time.monotonic() - began)
+
+workers = [threading.Thread(target=writer, args=(n,)) for n in range(threads)]
+for w in workers:
+    w.start()
+start.wait()
+for w in workers:
+    w.join()
+print(len(failures), f"{max(waits):.3f}", flush=True)
+"""
+
+
+def test_two_processes_of_many_writers_none_fails(sqlite_app: App) -> None:
+    """Two server workers' worth of writers (each process 6 threads: quick adds, and page
+    refreshes that begin as readers) on one SQLite file: every transaction gets its turn
+    (first come, first served in a process; storage/write_turn.py), none ends busy."""
+    db = sqlite_app.settings.database_url
+    threads, rounds = 6, 6
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, db, side, str(threads), str(rounds)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for side in ("a", "b")
+    ]
+    outcomes = [p.communicate(timeout=300) for p in processes]
+    assert all(p.returncode == 0 for p in processes), [err.decode() for _, err in outcomes]
+    failed = [int(out.split()[0]) for out, _ in outcomes]
+    assert failed == [0, 0], outcomes
+    with sqlite_app.uow() as conn:
+        added = conn.execute(
+            select(func.count()).select_from(people).where(people.c.family_name == "並行")
+        ).scalar_one()
+    assert added == 2 * 4 * rounds  # 4 of the 6 threads add
+
+
+def test_writers_waiting_their_turn_leave_the_connections_to_readers(sqlite_app: App) -> None:
+    """Writers queue before they take a connection: with more of them waiting than the pool
+    holds (5 + 10 overflow), a reader still gets one at once."""
+    waiting = 20
+    done: list[int] = []
+    holder = sqlite_app.uow()
+    with holder as conn:  # this transaction holds the write turn while the others queue
+        conn.execute(insert(settings).values(key="first", value="x"))
+
+        def writer(n: int) -> None:
+            with sqlite_app.uow() as conn:
+                conn.execute(insert(settings).values(key=f"queued {n}", value="x"))
+            done.append(n)
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(waiting)]
+        for thread in threads:
+            thread.start()
+        turn = conn.info[uow_module.TURN]
+        deadline = time.monotonic() + 10
+        while turn.waiting() < waiting and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert turn.waiting() == waiting
+        began = time.monotonic()
+        with reading(), sqlite_app.uow() as reader:
+            count = reader.execute(select(func.count()).select_from(people)).scalar_one()
+        assert count == 0 and time.monotonic() - began < 5
+        assert done == []
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(done) == list(range(waiting))

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, insert, select
 
 from kinmyaku.bootstrap import App
 from kinmyaku.storage.schema import contact_points, people
+from kinmyaku.storage.uow import TURN, reading
 
 
 def _foreign_keys(conn: Connection) -> int:
@@ -53,3 +54,17 @@ def test_foreign_keys_come_back_after_a_failed_transaction(sqlite_app: App) -> N
 def _stamps() -> dict[str, datetime]:
     at = datetime(2026, 11, 27, 9, 0)
     return {"created_at": at, "updated_at": at}
+
+
+def test_writer_queues_first_and_joins_an_open_transaction(sqlite_app: App) -> None:
+    """``writer()``: a transaction that will write even where the context reads (a page's
+    summary refresh); inside an open transaction, that transaction itself."""
+    uow = sqlite_app.uow()
+    with reading():
+        assert not uow.will_write()
+        writer = uow.writer()
+        assert writer is not uow and writer.will_write()
+        with writer as conn:
+            assert conn.info[TURN].held()  # the turn taken before the connection
+        with uow:
+            assert uow.writer() is uow

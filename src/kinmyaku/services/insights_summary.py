@@ -69,7 +69,7 @@ from kinmyaku.storage.schema import (
     touch_summary_state,
     touch_summary_totals,
 )
-from kinmyaku.storage.uow import UnitOfWork
+from kinmyaku.storage.uow import UnitOfWork, take_turn
 
 LN2 = math.log(2.0)
 STATE_ID = 1
@@ -327,11 +327,12 @@ def take_write_turn(conn: Connection) -> None:
 
     On SQLite a transaction that has read cannot start writing once another connection
     has committed since (``SQLITE_BUSY`` at once, no waiting): a no-op write as its first
-    statement takes the write lock up front, waiting its turn under the busy timeout.
-    PostgreSQL takes the advisory lock that serialises refreshes.
+    statement takes the write lock up front, waiting its turn behind this process's other
+    writers (storage/write_turn.py), then for the lock, up to the bound.  PostgreSQL
+    takes the advisory lock that serialises refreshes.
     """
     if conn.dialect.name == "sqlite":
-        conn.execute(delete(touch_summary_dirty).where(false()))
+        take_turn(conn, delete(touch_summary_dirty).where(false()))
     elif conn.dialect.name == "postgresql":
         conn.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK)))
 
@@ -355,7 +356,7 @@ def ensure_touch_summary(
     with uow as conn:
         if _all_fresh(conn, today=today, params=params, parts=parts):
             return
-    with uow as conn:
+    with uow.writer() as conn:  # queues for the write turn before it takes a connection
         take_write_turn(conn)
         refresh_touch_summary(conn, today=today, params=params)
         ensure_totals(conn, today=today, params=params, parts=parts)

@@ -33,7 +33,6 @@ from kinmyaku.web.middleware import (
     allowed_methods,
 )
 from kinmyaku.web.security import (
-    LoginThrottle,
     SessionStore,
     SharedLoginThrottle,
     Signer,
@@ -115,10 +114,10 @@ def create_app(app: App, *, host: str = "127.0.0.1") -> FastAPI:
     )
     web.add_middleware(HeadAsGet)  # outermost: HEAD is GET without a body everywhere
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # CardDAV: plain Starlette routes, outside the FastAPI routes' CSRF check (web/dav.py).
-    # CardDAV asks its throttle on the event loop (web/dav.py), where no query may run: it
-    # keeps its own count in this process's memory.
-    web.router.routes.extend(dav_routes(app.uow, LoginThrottle()))
+    # CardDAV: plain Starlette routes, outside the FastAPI routes' CSRF check (web/dav.py);
+    # its login's failures are counted in the database too, read every few seconds
+    # (web/security.py CachedThrottle).
+    web.router.routes.extend(dav_routes(app.uow))
     for router in routes.routers():
         web.include_router(router)
     _errors(web)

@@ -39,7 +39,12 @@ from kinmyaku.services.app_passwords import still_valid, verify_app_password
 from kinmyaku.services.dav_history import ServedBuffer
 from kinmyaku.storage.database import make_engine
 from kinmyaku.storage.uow import UnitOfWork, declare_writes
-from kinmyaku.web.security import LoginThrottle, is_loopback
+from kinmyaku.web.security import (
+    DAV_FAILURE_KEY,
+    CachedThrottle,
+    SharedLoginThrottle,
+    is_loopback,
+)
 
 DAV = "DAV:"
 CARD = "urn:ietf:params:xml:ns:carddav"
@@ -83,9 +88,11 @@ class BadRequest(Exception):
 class DavServer:
     """Answers DAV requests for one kinmyaku app (its unit-of-work factory)."""
 
-    def __init__(self, uow: Callable[[], UnitOfWork], throttle: LoginThrottle | None = None):
+    def __init__(self, uow: Callable[[], UnitOfWork], throttle: CachedThrottle | None = None):
         self.uow = uow
-        self.throttle = throttle or LoginThrottle()
+        # Failures counted in the database: every worker of the server sees them all.
+        shared = SharedLoginThrottle(uow, prefix=DAV_FAILURE_KEY)
+        self.throttle = throttle or CachedThrottle(shared)
         self.cache = carddav.CardCache()
         self._engine: Engine | None = None
         self.served = ServedBuffer(uow)
@@ -122,7 +129,7 @@ class DavServer:
             )  # fmt: skip
             return Response(text, status_code=403, media_type="text/plain; charset=utf-8")
         client = self._client(request)
-        wait = self.throttle.wait_seconds(client)
+        wait = await self.throttle.wait_seconds(client)
         if wait:
             minutes = -(-wait // 60)
             text = translate(
@@ -138,9 +145,9 @@ class DavServer:
         if given is not None:
             name, password = given
             if await self._logged_in(name, password, request.method):
-                self.throttle.succeeded(client)
+                await self.throttle.succeeded(client)
                 return name
-            self.throttle.failed(client)
+            await self.throttle.failed(client)
         text = translate(lang, "Log in with an app password (kinmyaku app-password add NAME)")
         return Response(
             text,
@@ -650,7 +657,9 @@ async def _carddav_home(request: Request) -> Response:
     return RedirectResponse(PRINCIPAL, status_code=301)
 
 
-def dav_routes(uow: Callable[[], UnitOfWork], throttle: LoginThrottle | None = None) -> list[Route]:
+def dav_routes(
+    uow: Callable[[], UnitOfWork], throttle: CachedThrottle | None = None
+) -> list[Route]:
     """The routes to add to the web app: ``/dav/…`` and ``/.well-known/carddav`` (RFC 6764,
     whatever the method: iOS and DAVx5 ask with PROPFIND).  Plain Starlette routes: the
     FastAPI routes' CSRF dependency does not apply to them."""

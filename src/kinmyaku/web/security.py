@@ -11,6 +11,7 @@ form field, or it is answered 403.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import ipaddress
 import secrets
@@ -22,10 +23,11 @@ from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, insert, select
+from starlette.concurrency import run_in_threadpool
 
 from kinmyaku.services import sessions as stored
 from kinmyaku.storage.schema import credentials
-from kinmyaku.storage.uow import UnitOfWork
+from kinmyaku.storage.uow import UnitOfWork, declare_writes, reading
 
 SESSION_COOKIE = "kinmyaku_session"
 SESSION_DAYS = stored.SESSION_DAYS
@@ -250,6 +252,7 @@ class LoginThrottle:
 
 
 FAILURE_KEY = "login-failure"  # credentials keys "login-failure CLIENT TOKEN"
+DAV_FAILURE_KEY = "dav-failure"  # CardDAV's, counted apart: "dav-failure CLIENT TOKEN"
 
 
 def _client_tag(client: str) -> str:
@@ -277,16 +280,19 @@ class SharedLoginThrottle(LoginThrottle):
         per_client: int = 5,
         overall: int = 20,
         window: float = 15 * 60,
+        prefix: str = FAILURE_KEY,
     ) -> None:
         super().__init__(per_client=per_client, overall=overall, window=window)
         self._uow = uow
+        self.prefix = prefix
+        """The first word of the rows' keys: each throttle counts its own failures."""
 
-    def _recent(self, now: float) -> list[tuple[str, float]]:
-        """(client, time) of every failure still in the window, oldest first."""
+    def recent(self, now: float) -> list[tuple[str, float]]:
+        """(client tag, time) of every failure still in the window, oldest first."""
         with self._uow() as conn:
             rows = conn.execute(
                 select(credentials.c.key, credentials.c.value).where(
-                    credentials.c.key.startswith(FAILURE_KEY + " ", autoescape=True)
+                    credentials.c.key.startswith(self.prefix + " ", autoescape=True)
                 )
             ).all()
         found = [(str(key).split(" ")[1], _seconds(value)) for key, value in rows]
@@ -295,7 +301,10 @@ class SharedLoginThrottle(LoginThrottle):
     def wait_seconds(self, client: str, now: float | None = None) -> int:
         """Seconds before this client may try again (0: it may try now)."""
         now = time.time() if now is None else now
-        recent = self._recent(now)
+        return self.wait_among(self.recent(now), client, now)
+
+    def wait_among(self, recent: list[tuple[str, float]], client: str, now: float) -> int:
+        """:meth:`wait_seconds` from failures already read (:meth:`recent`)."""
         tag = _client_tag(client)
         mine = [at for who, at in recent if who == tag]
         waits = []
@@ -308,13 +317,13 @@ class SharedLoginThrottle(LoginThrottle):
     def failed(self, client: str, now: float | None = None) -> None:
         """Count a failed attempt (and delete the failures that left the window)."""
         now = time.time() if now is None else now
-        key = f"{FAILURE_KEY} {_client_tag(client)} {secrets.token_hex(4)}"
+        key = f"{self.prefix} {_client_tag(client)} {secrets.token_hex(4)}"
         with self._uow() as conn:
             old = [
                 row_key
                 for row_key, value in conn.execute(
                     select(credentials.c.key, credentials.c.value).where(
-                        credentials.c.key.startswith(FAILURE_KEY + " ", autoescape=True)
+                        credentials.c.key.startswith(self.prefix + " ", autoescape=True)
                     )
                 )
                 if _seconds(value) <= now - self.window
@@ -325,11 +334,78 @@ class SharedLoginThrottle(LoginThrottle):
 
     def succeeded(self, client: str) -> None:
         """Forget a client's failures after a good password."""
-        prefix = f"{FAILURE_KEY} {_client_tag(client)} "
+        prefix = f"{self.prefix} {_client_tag(client)} "
         with self._uow() as conn:
             conn.execute(
                 delete(credentials).where(credentials.c.key.startswith(prefix, autoescape=True))
             )
+
+
+class CachedThrottle:
+    """A :class:`SharedLoginThrottle` for callers on the event loop (CardDAV's login).
+
+    Every worker counts every failure, as the web login does, without a query on the event
+    loop and without a write for a request that logs in: the failures are read (in a worker
+    thread) at most every ``ttl`` seconds, so another worker's failures count here within
+    ``ttl``; this worker's own count at once; a good password deletes its client's failures
+    only when some are known.  A device syncing costs one read every ``ttl`` seconds per
+    worker, however many requests it makes.
+    """
+
+    def __init__(self, shared: SharedLoginThrottle, ttl: float = 2.0) -> None:
+        self.shared = shared
+        self.ttl = ttl
+        self.reads = 0
+        """Reads of the database so far (tests)."""
+        self._known: list[tuple[str, float]] = []
+        self._at = float("-inf")
+        self._reading: asyncio.Future[None] | None = None
+
+    async def wait_seconds(self, client: str) -> int:
+        """Seconds before this client may try again (0: it may try now)."""
+        await self._fresh()
+        now = time.time()
+        return self.shared.wait_among(self._known, client, now)
+
+    async def failed(self, client: str) -> None:
+        """Count a failed attempt (in the database, and here at once)."""
+        now = time.time()
+        await run_in_threadpool(_writing, self.shared.failed, client, now)
+        self._known.append((_client_tag(client), now))
+
+    async def succeeded(self, client: str) -> None:
+        """Forget the client's failures after a good password (no write when none known)."""
+        tag = _client_tag(client)
+        if any(who == tag for who, _ in self._known):
+            await run_in_threadpool(_writing, self.shared.succeeded, client)
+            self._known = [row for row in self._known if row[0] != tag]
+
+    async def _fresh(self) -> None:
+        if time.monotonic() - self._at < self.ttl:
+            return
+        if self._reading is not None:  # another request reads them: wait for it
+            await asyncio.shield(self._reading)
+            return
+        self._reading = asyncio.get_running_loop().create_future()
+        try:
+            self._known = await run_in_threadpool(_read_only, self.shared.recent, time.time())
+            self._at = time.monotonic()
+            self.reads += 1
+        finally:
+            self._reading.set_result(None)
+            self._reading = None
+
+
+def _writing(work: Callable[..., None], *args: object) -> None:
+    declare_writes(True)  # a worker thread's copy of the request's context
+    work(*args)
+
+
+def _read_only(
+    work: Callable[[float], list[tuple[str, float]]], now: float
+) -> list[tuple[str, float]]:
+    with reading():
+        return work(now)
 
 
 def _seconds(value: object) -> float:

@@ -278,7 +278,9 @@ class DailyBackup:
                 return
             asked = self._wake.is_set()
             try:
-                if asked or self.due():
+                with reading():  # whether one is due: a read, never in the writers' queue
+                    due = asked or self.due()
+                if due:
                     self.run()
             except Exception:  # the settings could not be read: try again later
                 log.exception("could not check whether a backup is due")
