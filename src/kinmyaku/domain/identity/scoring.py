@@ -31,7 +31,7 @@ from rapidfuzz.process import extractOne
 from kinmyaku.domain.identity.absent import number_absent, title_absent
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, Reason
 from kinmyaku.domain.identity.keys import company_key
-from kinmyaku.domain.identity.namesakes import namesakes_checked, namesakes_known
+from kinmyaku.domain.identity.namesakes import conflict, namesakes_checked, namesakes_known
 from kinmyaku.domain.identity.profile import (
     MIN_SIZE,
     Features,
@@ -425,6 +425,25 @@ def _own(
     return own, pair, shared
 
 
+def _apart(a: Features, b: Features) -> bool:
+    """Whether two records of one name each hold their own personal value where one
+    person would hold the same: different mobiles, different e-mails (none a typo of the
+    other), birthdays or profiles on one site (``namesakes.conflict``).
+
+    Then a fixed line or an address that only this name holds is no evidence between
+    them: it is one person's only while nothing says there are two, and two namesakes
+    at one company share its main line and office (two Eight cards of 中村 香織, one with
+    her yahoo address, one with the company address and a mobile, both with TEL会社).
+    """
+    if conflict(a, b):
+        return True
+    if a.mobiles & b.mobiles or a.urls & b.urls:
+        return False
+    return bool(
+        a.emails and b.emails and not (a.emails & b.emails) and not (a.skeletons & b.skeletons)
+    )
+
+
 def compare_emails(a: Features, b: Features, population: Population) -> Level:
     """Personal addresses held by no one else in common, a near miss, or different ones."""
     if not (a.emails and b.emails):
@@ -462,6 +481,9 @@ def compare_phones(a: Features, b: Features, population: Population) -> Level:
     if mobiles:
         return Level("phone", "same_mobile", "Same mobile {phone}", (("phone", mobiles[0]),))
     lines, pair, shared = _own("phone", common - a.mobiles, a, b, population)
+    if lines and _apart(a, b):
+        shared += lines  # two namesakes on their company's main line
+        lines = []
     if lines:
         return Level("phone", "same_line", "Same phone {phone}", (("phone", lines[0]),))
     if pair:
@@ -575,6 +597,8 @@ def compare_addresses(a: Features, b: Features, population: Population) -> Level
     common = a.addresses & b.addresses
     if common:
         own, pair, _ = _own("address", common, a, b, population)
+        if own and _apart(a, b):
+            own = []  # two namesakes' office
         if own:
             return Level("address", "same", "Same address")
         if pair:
