@@ -192,6 +192,16 @@ def test_a_line_no_one_else_holds_counts_when_nothing_disagrees() -> None:
     assert probability(card, entry) >= AUTO_MERGE
 
 
+def test_a_birthday_with_a_typo_keeps_the_address_as_evidence() -> None:
+    """Only mobiles and e-mails set two records apart from their line and address: a
+    birthday differs by a typo often (Febrl), and a different one already keeps a pair
+    from merging without asking."""
+    home = ["12 Main St, Sydney, NSW 2000"]
+    a = person("Smith", "Jane", addresses=home, birthday=date(1970, 1, 12))
+    b = person("Smith", "Jane", addresses=home, birthday=date(1970, 1, 21))
+    assert "Same address" in reasons(a, b)
+
+
 def test_father_and_son_at_one_home_are_two() -> None:
     home = ["〒150-0001 東京都渋谷区神宮前1-1-1"]
     father = person(

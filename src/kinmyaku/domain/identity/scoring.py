@@ -31,7 +31,7 @@ from rapidfuzz.process import extractOne
 from kinmyaku.domain.identity.absent import number_absent, title_absent
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, Reason
 from kinmyaku.domain.identity.keys import company_key
-from kinmyaku.domain.identity.namesakes import conflict, namesakes_checked, namesakes_known
+from kinmyaku.domain.identity.namesakes import namesakes_checked, namesakes_known
 from kinmyaku.domain.identity.profile import (
     MIN_SIZE,
     Features,
@@ -426,22 +426,21 @@ def _own(
 
 
 def _apart(a: Features, b: Features) -> bool:
-    """Whether two records of one name each hold their own personal value where one
-    person would hold the same: different mobiles, different e-mails (none a typo of the
-    other), birthdays or profiles on one site (``namesakes.conflict``).
+    """Whether two records hold nothing personal in common and each her own mobile, or
+    each her own e-mail (none a typo of the other's): two people, as far as they show.
 
-    Then a fixed line or an address that only this name holds is no evidence between
-    them: it is one person's only while nothing says there are two, and two namesakes
-    at one company share its main line and office (two Eight cards of 中村 香織, one with
-    her yahoo address, one with the company address and a mobile, both with TEL会社).
+    Then a fixed line or an address that only their name holds is no evidence between
+    them: it is one person's only while nothing says there are two, and two namesakes at
+    one company share its main line and office (two Eight cards of 中村 香織, one with her
+    yahoo address, one with the company address and a mobile, both with TEL会社).  A
+    different birthday or profile says so already (``strong``), and a birthday with a
+    typo in it must not take a home address's weight away too (Febrl).
     """
-    if conflict(a, b):
-        return True
-    if a.mobiles & b.mobiles or a.urls & b.urls:
+    if a.mobiles & b.mobiles or a.emails & b.emails or a.urls & b.urls:
         return False
-    return bool(
-        a.emails and b.emails and not (a.emails & b.emails) and not (a.skeletons & b.skeletons)
-    )
+    if a.mobiles and b.mobiles:
+        return True
+    return bool(a.emails and b.emails and not (a.skeletons & b.skeletons))
 
 
 def compare_emails(a: Features, b: Features, population: Population) -> Level:
