@@ -20,7 +20,9 @@ FAX = "03-1234-5679"
 OFFICE = "〒100-0005 東京都千代田区丸の内1-2-3"
 
 
-def colleague(family: str, given: str, mobile: str = "", email: str = "") -> object:
+def colleague(
+    family: str, given: str, mobile: str = "", email: str = "", books: tuple[str, ...] = ()
+) -> object:
     return person(
         family,
         given,
@@ -28,6 +30,7 @@ def colleague(family: str, given: str, mobile: str = "", email: str = "") -> obj
         phones=[MAIN_LINE, FAX, *([mobile] if mobile else [])],
         emails=[email] if email else ["info@test-shoji.example"],
         addresses=[OFFICE],
+        books=books,
     )
 
 
@@ -166,30 +169,39 @@ def test_namesake_colleagues_on_the_main_line_with_their_own_mobiles_are_two() -
 
 
 def test_namesake_colleagues_on_the_main_line_with_their_own_emails_are_two() -> None:
-    """Seed 17's two 中村 香織: one card with her yahoo address, the other with the company
-    address and a mobile; both with the main line, fax and office no one else holds."""
-    first = colleague("中村", "香織", email="kaori.nakamura@yahoo.co.jp")
-    second = colleague("中村", "香織", "090-5907-5529", "nakamura@test-shoji.example")
+    """Seed 17's two 中村 香織: one Eight card with her yahoo address, the other with the
+    company address and a mobile; both with the main line, fax and office no one else
+    holds.  One address book holds a person once: two addresses there are two people."""
+    eight = ("1:eight.csv",)
+    first = colleague("中村", "香織", email="kaori.nakamura@yahoo.co.jp", books=eight)
+    second = colleague("中村", "香織", "090-5907-5529", "nakamura@test-shoji.example", eight)
     assert not identified(_import_levels(first, second))
     assert not {"Same phone {phone}", "Same address"} & set(reasons(first, second))
     # (What is left, a name at a company, is for ``merge --auto`` to weigh with everyone.)
     # Two addresses at one company: two people too.
-    third = colleague("中村", "香織", email="kaori.nakamura@test-shoji.example")
+    third = colleague("中村", "香織", email="kaori.nakamura@test-shoji.example", books=eight)
     assert not identified(_import_levels(second, third))
     # A typo in one address is one person's address: the line and the office still count.
-    typo = colleague("中村", "香織", email="kaori.nakamura@test-shoji.exmple")
+    typo = colleague("中村", "香織", email="kaori.nakamura@test-shoji.exmple", books=eight)
     assert {"Same phone {phone}", "Same address"} <= set(reasons(third, typo))
     assert identified(_import_levels(third, typo))
 
 
 def test_a_line_no_one_else_holds_counts_when_nothing_disagrees() -> None:
     """One person's card (her address, the main line, a mobile) and her phone's entry with
-    only the line: the line is hers as far as the data shows."""
-    card = colleague("中村", "香織", "090-1111-2222", "kaori.nakamura@test-shoji.example")
-    entry = person("中村", "香織", phones=[MAIN_LINE])
-    assert "Same phone {phone}" in reasons(card, entry)
-    assert identified(_import_levels(card, entry))
-    assert probability(card, entry) >= AUTO_MERGE
+    only the line, or her Google entry with her gmail and the line as her work number (a
+    person's addresses differ from book to book): the line is hers as far as they show."""
+    card = colleague(
+        "中村", "香織", "090-1111-2222", "kaori.nakamura@test-shoji.example", ("1:eight.csv",)
+    )
+    entry = person("中村", "香織", phones=[MAIN_LINE], books=["1:phone.vcf"])
+    google = person(
+        "中村", "香織", emails=["kaori.n@gmail.com"], phones=[MAIN_LINE], books=["1:google.csv"]
+    )
+    for other in (entry, google):
+        assert "Same phone {phone}" in reasons(card, other)
+        assert identified(_import_levels(card, other))
+        assert probability(card, other) >= AUTO_MERGE
 
 
 def test_a_birthday_with_a_typo_keeps_the_address_as_evidence() -> None:

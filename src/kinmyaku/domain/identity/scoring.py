@@ -426,13 +426,16 @@ def _own(
 
 
 def _apart(a: Features, b: Features) -> bool:
-    """Whether two records hold nothing personal in common and each her own mobile, or
-    each her own e-mail (none a typo of the other's): two people, as far as they show.
+    """Whether two records hold nothing personal in common and each her own mobile, or,
+    in one address book, each her own e-mail (none a typo of the other's): two people, as
+    far as they show.
 
     Then a fixed line or an address that only their name holds is no evidence between
     them: it is one person's only while nothing says there are two, and two namesakes at
     one company share its main line and office (two Eight cards of 中村 香織, one with her
-    yahoo address, one with the company address and a mobile, both with TEL会社).  A
+    yahoo address, the other with the company address and a mobile, both with TEL会社).
+    A person's e-mails differ from book to book (the company address on her card, her
+    gmail in the phone), so only one book's two addresses set two records apart.  A
     different birthday or profile says so already (``strong``), and a birthday with a
     typo in it must not take a home address's weight away too (Febrl).
     """
@@ -440,7 +443,12 @@ def _apart(a: Features, b: Features) -> bool:
         return False
     if a.mobiles and b.mobiles:
         return True
-    return bool(a.emails and b.emails and not (a.skeletons & b.skeletons))
+    return bool(
+        a.emails
+        and b.emails
+        and a.profile.books & b.profile.books
+        and not (a.skeletons & b.skeletons)
+    )
 
 
 def compare_emails(a: Features, b: Features, population: Population) -> Level:
