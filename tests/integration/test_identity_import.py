@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from kinmyaku.bootstrap import App
 from kinmyaku.services.identity.finding import find_duplicates, similar_people
+from kinmyaku.services.identity.merging import auto_merge
 from kinmyaku.services.identity.profiles import load_profiles
 from kinmyaku.services.importing import import_files, undo_import
 from kinmyaku.storage.schema import contact_points, people, person_aliases
@@ -201,3 +202,67 @@ def test_a_different_title_at_the_same_company_is_kept(app: App, tmp_path: Path)
     with app.uow() as conn:
         extras = conn.execute(select(extra_fields.c.name, extra_fields.c.value)).all()
     assert ("title", "部長") in [tuple(e) for e in extras]
+
+
+def test_namesake_colleagues_on_one_company_line_with_their_own_mobiles_are_two(
+    app: App, tmp_path: Path
+) -> None:
+    """Two 中村 香織 at one company, each card with the company's line, fax and office (no
+    one else in the file holds them) and her own mobile: two people, at import and after
+    ``merge --auto``."""
+    path = tmp_path / "eight.csv"
+    path.write_text(
+        EIGHT_HEADER + "株式会社テスト商事,営業部,部長,中村,香織,kaori.nakamura@test-shoji.example,"
+        f"{OFFICE},090-1111-2222,,2024/03/15\n"
+        + "株式会社テスト商事,開発部,,中村,香織,k-nakamura@test-shoji.example,"
+        f"{OFFICE},080-3333-4444,,2025/06/01\n",
+        encoding="utf-8",
+    )
+    report = import_files(app.uow(), paths=[path])
+    assert report.counts["created"] == 2
+    assert _count(app) == 2
+    assert auto_merge(app.uow()) is None
+    assert _count(app) == 2
+
+
+def test_a_namesakes_yahoo_card_does_not_join_her_colleagues_card_on_the_line(
+    app: App, tmp_path: Path
+) -> None:
+    """Seed 17's case: one 中村 香織's card with her yahoo address and no mobile, the other's
+    with the company address and a mobile, both on the company's line: the import does not
+    join them on the line (the name at the company is for ``duplicates`` to weigh); her
+    phone's entries then give each her own mobile, and ``merge --auto`` keeps them two."""
+    eight = tmp_path / "eight.csv"
+    eight.write_text(
+        EIGHT_HEADER + "株式会社テスト商事,営業部,部長,中村,香織,kaori.nakamura@yahoo.co.jp,"
+        f"{OFFICE},,,2024/03/15\n"
+        + "株式会社テスト商事,開発部,コンサルタント,中村,香織,nakamura@test-shoji.example,"
+        f"{OFFICE},090-5907-5529,,2025/06/01\n",
+        encoding="utf-8",
+    )
+    report = import_files(app.uow(), paths=[eight])
+    assert report.counts["created"] == 2
+    google = tmp_path / "google.csv"
+    google.write_text(
+        "First Name,Last Name,Organization Name,E-mail 1 - Label,E-mail 1 - Value,"
+        "Phone 1 - Label,Phone 1 - Value\n"
+        "香織,中村,テスト商事,* Home,kaori.nakamura@yahoo.co.jp,Mobile,090-6284-5440\n",
+        encoding="utf-8",
+    )
+    phone = tmp_path / "phone.vcf"
+    phone.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:中村;香織;;;\r\nORG:(株)テスト商事;\r\n"
+        "TEL;type=CELL:+81 90-5907-5529\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    import_files(app.uow(), paths=[google, phone])
+    assert _count(app) == 2
+    auto_merge(app.uow())
+    assert _count(app) == 2
+    with app.uow() as conn:
+        mobiles = conn.execute(
+            select(contact_points.c.person_id, contact_points.c.normalized).where(
+                contact_points.c.normalized.in_(["+819062845440", "+819059075529"])
+            )
+        ).all()
+    assert len({pid for pid, _ in mobiles}) == 2  # each mobile with her own card

@@ -24,6 +24,8 @@ from kinmyaku.services import people as ppl
 from kinmyaku.services import relations as rel
 from kinmyaku.services.identity import finding, merging
 from kinmyaku.services.identity.merge_rules import DERIVED, RULES, unruled_tables
+from kinmyaku.services.identity.profiles import load_profiles
+from kinmyaku.services.importing import import_files
 from kinmyaku.services.introductions import propose_introduction
 from kinmyaku.storage import people as store
 from kinmyaku.storage.merge_rows import person_references
@@ -361,7 +363,9 @@ def test_auto_merge_joins_groups_transitively_as_one_merge(
     found = [_candidate(a, b, 0.999), _candidate(b, c, 0.995), _candidate(d, e, 0.992)]
     found.append(_candidate(e, f, 0.6))  # below the threshold: left alone
 
-    def fake(uow: Any, *, min_probability: float = 0.5, limit: int | None = None) -> list[Any]:
+    def fake(
+        uow: Any, *, min_probability: float = 0.5, limit: int | None = None, books: Any = None
+    ) -> list[Any]:
         return [x for x in found if x.probability >= min_probability]
 
     monkeypatch.setattr(finding, "find_duplicates", fake)
@@ -396,7 +400,9 @@ def test_auto_merge_never_joins_people_said_to_be_different(
     merging.mark_different(app.uow(), a=a, b=c)
     found = [_candidate(a, b, 0.999), _candidate(b, c, 0.995)]
 
-    def fake(uow: Any, *, min_probability: float = 0.5, limit: int | None = None) -> list[Any]:
+    def fake(
+        uow: Any, *, min_probability: float = 0.5, limit: int | None = None, books: Any = None
+    ) -> list[Any]:
         return found
 
     monkeypatch.setattr(finding, "find_duplicates", fake)
@@ -405,6 +411,64 @@ def test_auto_merge_never_joins_people_said_to_be_different(
     assert summary.groups == [(a, [b])]  # b-c would make a and c one person: left out
     assert summary.pairs == 1
     assert count(app, people, people.c.id.in_([a, c])) == 2
+
+
+def test_auto_merge_keeps_what_its_first_round_learned_of_the_address_books(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Later rounds see LinkedIn's rows mostly merged into other people, too few left alone
+    to show that LinkedIn holds titles: what the first round learned is passed on."""
+    a, b, c = (_person(app, "福田", g) for g in ("千秋", "淳", "恵"))
+    rounds = [[_candidate(a, b, 0.999)], [_candidate(a, c, 0.995)], []]
+    seen: list[dict[str, frozenset[str]]] = []
+
+    def fake(
+        uow: Any, *, min_probability: float = 0.5, limit: int | None = None, books: Any = None
+    ) -> list[Any]:
+        assert books is not None
+        seen.append(dict(books))
+        if not seen[:-1]:
+            books["title"] = frozenset({"1:Connections.csv"})  # as learn_expected would
+        return rounds[len(seen) - 1]
+
+    monkeypatch.setattr(finding, "find_duplicates", fake)
+    summary = merging.auto_merge(app.uow())
+    assert summary is not None and summary.pairs == 2
+    assert seen[0] == {}
+    assert seen[1] == seen[2] == {"title": frozenset({"1:Connections.csv"})}
+
+
+def test_duplicates_add_to_the_books_an_earlier_look_learned(app: App, tmp_path: Any) -> None:
+    """An Eight card with a title and a LinkedIn row with none: too few rows to learn that
+    LinkedIn holds titles, unless an earlier look (merge --auto's first round) learned it."""
+    eight = tmp_path / "eight.csv"
+    eight.write_text(
+        "会社名,部署名,役職,姓,名,e-mail,TEL会社,名刺交換日\n"
+        "株式会社サンプル,営業部,部長,高橋,健太,kenta.takahashi@icloud.com,03-5971-6990,2021/04/01\n",
+        encoding="utf-8",
+    )
+    linkedin = tmp_path / "Connections.csv"
+    linkedin.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Kenta,TAKAHASHI,https://www.linkedin.com/in/kenta-takahashi-f5329a,,株式会社サンプル,,"
+        "27 Aug 2026\n",
+        encoding="utf-8",
+    )
+    import_files(app.uow(), paths=[eight, linkedin])
+    absent = "One has a title; the other's entry has none"
+
+    def reasons(**kwargs: Any) -> list[str]:
+        (found,) = finding.find_duplicates(app.uow(), min_probability=0.0, **kwargs)
+        return [r.msgid for r in found.reasons]
+
+    assert absent not in reasons()
+    with app.uow() as conn:
+        books = {b for p in load_profiles(conn) for b in p.books}
+    (book,) = [b for b in books if b.endswith("Connections.csv")]
+    learned: dict[str, frozenset[str]] = {"title": frozenset({book})}
+    assert absent in reasons(books=learned)
+    assert learned["title"] == {book}  # kept, and what this look learned added (nothing)
+    assert learned.keys() >= {"title", "number"}
 
 
 # -- property: merge then undo restores every table ---------------------------------------

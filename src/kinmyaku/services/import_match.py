@@ -57,6 +57,8 @@ class MatchIndex:
     extra: set[tuple[int, str, str]] = field(default_factory=set)
     orgs: dict[str, int] = field(default_factory=dict)
     worked_at: set[tuple[int, str]] = field(default_factory=set)
+    import_id: int | None = None
+    """The import whose records are matched (their address book is its file)."""
 
     _last: tuple[PreparedRecord, Features] | None = None
 
@@ -78,6 +80,10 @@ class MatchIndex:
     def find(self, prepared: PreparedRecord) -> tuple[Match | None, list[Match]]:
         """The person this record is (when the engine is sure), and those it may be."""
         feature = record_features(0, prepared)
+        if prepared.source is not None and self.import_id is not None:
+            # Its address book, as load_profiles names it (two entries of one book that
+            # each hold their own e-mail are two people: scoring._apart).
+            feature.profile.books = frozenset({f"{self.import_id}:{prepared.source.file[:300]}"})
         self._last = (prepared, feature)
         return self.identity.find(feature)
 
@@ -123,6 +129,7 @@ class MatchIndex:
             addresses=tuple(dict.fromkeys((*profile.addresses, *record.profile.addresses))),
             aliases=(*profile.aliases, *_record_alias(record)),
             digest=profile.digest,
+            books=profile.books | record.profile.books,
         )
         self.identity.add(joined_features(known, record, merged))
 

@@ -210,7 +210,9 @@ def import_prepared(
                 ).scalar_one()
             )
             with _bulk_cache(conn):
-                writer = ImportWriter(conn, import_id, load_index(conn), lang=lang)
+                index = load_index(conn)
+                index.import_id = import_id
+                writer = ImportWriter(conn, import_id, index, lang=lang)
                 # A person a later record joins is indexed once, at the end (a bulk
                 # import stages its rows as it goes: memory stays flat).
                 writer.defer_index = not bulk

@@ -9,15 +9,20 @@ from hypothesis import strategies as st
 
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW
 from kinmyaku.domain.identity.keys import is_placeholder_phone
+from kinmyaku.domain.identity.namesakes import find_namesakes
+from kinmyaku.domain.identity.profile import Features
+from kinmyaku.domain.identity.scoring import Level, Model, compare, identified
 
-from .helpers import person, probability, reasons
+from .helpers import person, population, probability, reasons
 
 MAIN_LINE = "03-1234-5678"
 FAX = "03-1234-5679"
 OFFICE = "〒100-0005 東京都千代田区丸の内1-2-3"
 
 
-def colleague(family: str, given: str, mobile: str = "", email: str = "") -> object:
+def colleague(
+    family: str, given: str, mobile: str = "", email: str = "", books: tuple[str, ...] = ()
+) -> object:
     return person(
         family,
         given,
@@ -25,6 +30,7 @@ def colleague(family: str, given: str, mobile: str = "", email: str = "") -> obj
         phones=[MAIN_LINE, FAX, *([mobile] if mobile else [])],
         emails=[email] if email else ["info@test-shoji.example"],
         addresses=[OFFICE],
+        books=books,
     )
 
 
@@ -134,6 +140,78 @@ def test_a_married_name_with_the_same_mobile_and_email_links() -> None:
     assert "Same given name, different family name ({a} / {b}): a married name?" in reasons(
         before, after
     )
+
+
+def _import_levels(a: Features, b: Features) -> list[Level]:
+    """The levels an import sees (no namesakes looked for yet: the file is not all read)."""
+    return compare(a, b, population(a, b))
+
+
+def _levels_seen_by_all(a: Features, b: Features) -> list[Level]:
+    """The levels ``duplicates`` and ``merge --auto`` see (namesakes looked for)."""
+    pop = population(a, b)
+    find_namesakes([a, b], pop)
+    return compare(a, b, pop)
+
+
+def test_namesake_colleagues_on_the_main_line_with_their_own_mobiles_are_two() -> None:
+    """Two 中村 香織 whose Eight cards carry the company's main line, fax and office, which
+    no one else in the data holds: each has her own mobile, so the line is no evidence."""
+    first = colleague("中村", "香織", "090-1111-2222")
+    second = colleague("中村", "香織", "080-3333-4444")
+    levels = _import_levels(first, second)
+    assert not identified(levels)  # the import does not join them
+    why = reasons(first, second)
+    assert "Different mobiles" in why
+    assert not {"Same phone {phone}", "Same address"} & set(why)
+    seen = _levels_seen_by_all(first, second)
+    assert Model(size=1000).probability(seen) < AUTO_MERGE  # nor does merge --auto
+
+
+def test_namesake_colleagues_on_the_main_line_with_their_own_emails_are_two() -> None:
+    """Seed 17's two 中村 香織: one Eight card with her yahoo address, the other with the
+    company address and a mobile; both with the main line, fax and office no one else
+    holds.  One address book holds a person once: two addresses there are two people."""
+    eight = ("1:eight.csv",)
+    first = colleague("中村", "香織", email="kaori.nakamura@yahoo.co.jp", books=eight)
+    second = colleague("中村", "香織", "090-5907-5529", "nakamura@test-shoji.example", eight)
+    assert not identified(_import_levels(first, second))
+    assert not {"Same phone {phone}", "Same address"} & set(reasons(first, second))
+    # (What is left, a name at a company, is for ``merge --auto`` to weigh with everyone.)
+    # Two addresses at one company: two people too.
+    third = colleague("中村", "香織", email="kaori.nakamura@test-shoji.example", books=eight)
+    assert not identified(_import_levels(second, third))
+    # A typo in one address is one person's address: the line and the office still count.
+    typo = colleague("中村", "香織", email="kaori.nakamura@test-shoji.exmple", books=eight)
+    assert {"Same phone {phone}", "Same address"} <= set(reasons(third, typo))
+    assert identified(_import_levels(third, typo))
+
+
+def test_a_line_no_one_else_holds_counts_when_nothing_disagrees() -> None:
+    """One person's card (her address, the main line, a mobile) and her phone's entry with
+    only the line, or her Google entry with her gmail and the line as her work number (a
+    person's addresses differ from book to book): the line is hers as far as they show."""
+    card = colleague(
+        "中村", "香織", "090-1111-2222", "kaori.nakamura@test-shoji.example", ("1:eight.csv",)
+    )
+    entry = person("中村", "香織", phones=[MAIN_LINE], books=["1:phone.vcf"])
+    google = person(
+        "中村", "香織", emails=["kaori.n@gmail.com"], phones=[MAIN_LINE], books=["1:google.csv"]
+    )
+    for other in (entry, google):
+        assert "Same phone {phone}" in reasons(card, other)
+        assert identified(_import_levels(card, other))
+        assert probability(card, other) >= AUTO_MERGE
+
+
+def test_a_birthday_with_a_typo_keeps_the_address_as_evidence() -> None:
+    """Only mobiles and e-mails set two records apart from their line and address: a
+    birthday differs by a typo often (Febrl), and a different one already keeps a pair
+    from merging without asking."""
+    home = ["12 Main St, Sydney, NSW 2000"]
+    a = person("Smith", "Jane", addresses=home, birthday=date(1970, 1, 12))
+    b = person("Smith", "Jane", addresses=home, birthday=date(1970, 1, 21))
+    assert "Same address" in reasons(a, b)
 
 
 def test_father_and_son_at_one_home_are_two() -> None:

@@ -425,6 +425,32 @@ def _own(
     return own, pair, shared
 
 
+def _apart(a: Features, b: Features) -> bool:
+    """Whether two records hold nothing personal in common and each her own mobile, or,
+    in one address book, each her own e-mail (none a typo of the other's): two people, as
+    far as they show.
+
+    Then a fixed line or an address that only their name holds is no evidence between
+    them: it is one person's only while nothing says there are two, and two namesakes at
+    one company share its main line and office (two Eight cards of 中村 香織, one with her
+    yahoo address, the other with the company address and a mobile, both with TEL会社).
+    A person's e-mails differ from book to book (the company address on her card, her
+    gmail in the phone), so only one book's two addresses set two records apart.  A
+    different birthday or profile says so already (``strong``), and a birthday with a
+    typo in it must not take a home address's weight away too (Febrl).
+    """
+    if a.mobiles & b.mobiles or a.emails & b.emails or a.urls & b.urls:
+        return False
+    if a.mobiles and b.mobiles:
+        return True
+    return bool(
+        a.emails
+        and b.emails
+        and a.profile.books & b.profile.books
+        and not (a.skeletons & b.skeletons)
+    )
+
+
 def compare_emails(a: Features, b: Features, population: Population) -> Level:
     """Personal addresses held by no one else in common, a near miss, or different ones."""
     if not (a.emails and b.emails):
@@ -462,6 +488,9 @@ def compare_phones(a: Features, b: Features, population: Population) -> Level:
     if mobiles:
         return Level("phone", "same_mobile", "Same mobile {phone}", (("phone", mobiles[0]),))
     lines, pair, shared = _own("phone", common - a.mobiles, a, b, population)
+    if lines and _apart(a, b):
+        shared += lines  # two namesakes on their company's main line
+        lines = []
     if lines:
         return Level("phone", "same_line", "Same phone {phone}", (("phone", lines[0]),))
     if pair:
@@ -575,6 +604,8 @@ def compare_addresses(a: Features, b: Features, population: Population) -> Level
     common = a.addresses & b.addresses
     if common:
         own, pair, _ = _own("address", common, a, b, population)
+        if own and _apart(a, b):
+            own = []  # two namesakes' office
         if own:
             return Level("address", "same", "Same address")
         if pair:

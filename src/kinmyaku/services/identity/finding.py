@@ -180,9 +180,19 @@ def unambiguous(
 
 
 def find_duplicates(
-    uow: UnitOfWork, *, min_probability: float = REVIEW, limit: int | None = None
+    uow: UnitOfWork,
+    *,
+    min_probability: float = REVIEW,
+    limit: int | None = None,
+    books: dict[str, frozenset[str]] | None = None,
 ) -> list[Candidate]:
-    """Pairs of people who may be one, best first (pairs said to be different left out)."""
+    """Pairs of people who may be one, best first (pairs said to be different left out).
+
+    ``books``: what each address book holds (``absent.learn_expected``) as an earlier
+    look learned it, kept and added to: ``merge --auto``'s later rounds see LinkedIn's
+    rows mostly merged into other people, too few left alone to show that LinkedIn holds
+    titles, yet it still does.
+    """
     with uow as conn:
         feats = load_features(conn)  # little memory: read in chunks, shared values pooled
         different = different_pairs(conn)
@@ -191,6 +201,12 @@ def find_duplicates(
     learn_company_aliases(feats, population)
     find_namesakes(feats, population)
     learn_expected(feats, population)
+    if books is not None:
+        learned = population.expected
+        for kind in {*books, *learned}:
+            books[kind] = learned[kind] = books.get(kind, frozenset()) | learned.get(
+                kind, frozenset()
+            )
     model = estimate_u(feats, population)
     # The pairs, sorted (one order, whatever the hash seed: one sample), as numbers.
     codes = candidate_pair_codes(feats)

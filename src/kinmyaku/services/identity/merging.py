@@ -325,12 +325,13 @@ def auto_merge(uow: UnitOfWork, *, min_probability: float = AUTO_MERGE) -> Merge
         done: dict[int, list[int]] = {}
         pairs: list[dict[str, object]] = []
         gone: set[int] = set()
+        books: dict[str, frozenset[str]] = {}  # what each address book holds: the first look's
         for _ in range(ROUNDS):
             found = [
                 c
                 # Each round looks at everyone again: the merges change the model's counts
                 # (how many people there are, how common a name is), not only the merged.
-                for c in finding.find_duplicates(uow, min_probability=min_probability)
+                for c in finding.find_duplicates(uow, min_probability=min_probability, books=books)
                 if c.probability >= min_probability and c.a.id > 0 and not {c.a.id, c.b.id} & gone
             ]
             groups, used = _groups(found, different)
