@@ -340,3 +340,51 @@ def test_summary_pages_leave_room_for_the_daily_update(app: App) -> None:
             text("SELECT reloptions FROM pg_class WHERE relname = 'touch_summary'")
         ).scalar_one()
     assert "fillfactor=45" in (options or [])
+
+
+def test_a_reader_does_not_queue_behind_a_refresh_of_marked_people(app: App) -> None:
+    """PostgreSQL: while another transaction holds the refresh lock, a reader whose summary
+    is today's and has only marked people left reads it as it is (the marks stay for the
+    holder or the next refresh) instead of waiting; a new day still waits for the lock."""
+    import threading
+
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("the refresh lock is PostgreSQL's advisory lock")
+    build_sample_network(app.uow(), people_count=40, interaction_count=200, today=TODAY, seed=4)
+    with app.uow() as conn:
+        refresh_touch_summary(conn, today=TODAY, params=DEFAULT_PARAMS)
+    person = _first(app, encounters, "person_id")
+    relations.log_interaction(app.uow(), person_ids=[person], kind="call", on=TODAY)
+
+    def marked() -> int:
+        with app.uow() as conn:
+            return int(
+                conn.execute(select(func.count()).select_from(touch_summary_dirty)).scalar_one()
+            )
+
+    assert marked() == 1
+    holder = app.engine.connect()
+    holder.begin()
+    holder.execute(select(func.pg_advisory_xact_lock(insights_summary.ADVISORY_LOCK)))
+    done: list[object] = []
+
+    def read(day: date) -> None:
+        with app.uow() as conn:
+            done.append(refresh_touch_summary(conn, today=day, params=DEFAULT_PARAMS))
+
+    try:
+        reader = threading.Thread(target=read, args=(TODAY,))
+        reader.start()
+        reader.join(timeout=30)
+        assert not reader.is_alive() and done == [touch_summary]
+        assert marked() == 1  # left for the refresh under way
+        next_day = threading.Thread(target=read, args=(TODAY + timedelta(days=1),))
+        next_day.start()
+        next_day.join(timeout=2)
+        assert next_day.is_alive()  # a new day waits for the lock
+    finally:
+        holder.rollback()
+        holder.close()
+    next_day.join(timeout=60)
+    assert not next_day.is_alive() and marked() == 0
+    _assert_current(app, TODAY + timedelta(days=1))
