@@ -51,10 +51,24 @@ def preload() -> None:
         "phonenumbers",  # a phone shown or typed
         "email_validator",  # an e-mail typed
         "pykakasi",  # a reading guessed (its dictionaries load on first use)
+        "kinmyaku.services.insights_roll",  # `due`, `stats`: is the summary of today?
+        "typer._click.decorators",
+        "rich._emoji_codes",  # a table printed (`show`, `list`)
     ]
     for name in steps:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
+    with contextlib.suppress(Exception):
+        # rich's table of character widths, for the newest Unicode (the one it uses unless
+        # the caller's UNICODE_VERSION asks another); imported only, so that rich still
+        # reads the caller's environment.
+        from rich._unicode_data._versions import VERSIONS
+
+        importlib.import_module("rich._unicode_data.unicode" + VERSIONS[-1].replace(".", "-"))
+    with contextlib.suppress(Exception):
+        import phonenumbers
+
+        phonenumbers.PhoneMetadata.metadata_for_region("JP")  # a phone shown: Japan's rules
     from kinmyaku.cli import lazy
     from kinmyaku.i18n import catalog
 
