@@ -99,6 +99,17 @@ def database_url(
 
 
 @pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database only (skipped without a server)."""
+    template = request.getfixturevalue("pg_template")
+    if template is None:
+        pytest.skip("no PostgreSQL server (set KINMYAKU_TEST_PG_URL; scripts/test.sh does)")
+    name, url = _pg_database(template)
+    yield url
+    _drop_pg(name)
+
+
+@pytest.fixture
 def second_app(
     database_url: str, tmp_path: Path, sqlite_template: Path, request: pytest.FixtureRequest
 ) -> Iterator[App]:

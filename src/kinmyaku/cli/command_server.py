@@ -4,8 +4,9 @@
 commands and the database drivers once, listens on SOCKET, and forks a child for every
 connection.  The child takes the client's stdin, stdout and stderr (passed over the
 socket), its folder, environment, umask and arguments, runs ``kinmyaku.cli.main.run()``
-and sends back the exit code.  The server holds no database connection: every command
-opens its own, as a fresh process would.  It exits after IDLE seconds without a client,
+and sends back the exit code.  For each PostgreSQL URL its children have used, the server
+keeps an initialised engine and one open connection that the next child takes over
+(storage/warm.py); SQLite needs none.  It exits after IDLE seconds without a client,
 or as soon as its socket file is replaced or removed.
 """
 
@@ -15,6 +16,7 @@ import ast
 import contextlib
 import importlib
 import os
+import select
 import signal
 import socket
 import struct
@@ -24,6 +26,8 @@ import traceback
 from pathlib import Path
 
 from kinmyaku.cli.launcher import starting_marker
+from kinmyaku.storage import warm
+from kinmyaku.storage.database import postgres_engine
 
 #: Command modules loaded (and their click commands built) before the first client.
 READ_MODULES = ("people", "insights", "network", "followups", "events")
@@ -47,10 +51,24 @@ def preload() -> None:
         "phonenumbers",  # a phone shown or typed
         "email_validator",  # an e-mail typed
         "pykakasi",  # a reading guessed (its dictionaries load on first use)
+        "kinmyaku.services.insights_roll",  # `due`, `stats`: is the summary of today?
+        "typer._click.decorators",
+        "rich._emoji_codes",  # a table printed (`show`, `list`)
     ]
     for name in steps:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
+    with contextlib.suppress(Exception):
+        # rich's table of character widths, for the newest Unicode (the one it uses unless
+        # the caller's UNICODE_VERSION asks another); imported only, so that rich still
+        # reads the caller's environment.
+        from rich._unicode_data._versions import VERSIONS
+
+        importlib.import_module("rich._unicode_data.unicode" + VERSIONS[-1].replace(".", "-"))
+    with contextlib.suppress(Exception):
+        import phonenumbers
+
+        phonenumbers.PhoneMetadata.metadata_for_region("JP")  # a phone shown: Japan's rules
     from kinmyaku.cli import lazy
     from kinmyaku.i18n import catalog
 
@@ -174,30 +192,57 @@ def serve(path: Path, idle: float) -> None:
         Path(starting_marker(str(path))).unlink()
     retire_older(path)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    listener.settimeout(min(idle, 30.0))
+    reports, report_w = os.pipe()  # children name the PostgreSQL URLs they used here
+    os.set_blocking(reports, False)
+    pending = b""
     last = time.monotonic()
     while True:
+        readable, _, _ = select.select([listener.fileno(), reports], [], [], min(idle, 30.0))
+        if reports in readable:
+            pending = _prepare_reported(reports, pending)
+        if listener.fileno() not in readable:
+            if not readable:
+                if time.monotonic() - last >= idle or not _still_ours(path, inode):
+                    break
+                warm.refresh()
+            continue
         try:
             conn, _ = listener.accept()
-        except TimeoutError:
-            if time.monotonic() - last >= idle or not _still_ours(path, inode):
-                break
+        except (BlockingIOError, InterruptedError):
             continue
         last = time.monotonic()
         if os.fork() == 0:
             listener.close()
+            os.close(reports)
+            warm.serve_child(report_w)
             try:
                 run_child(conn)
             except BaseException:
                 with contextlib.suppress(Exception):
                     traceback.print_exc()
+                warm.release_unused()
                 os._exit(1)
+            warm.release_unused()
             os._exit(0)
         conn.close()
+        warm.given_away()  # the child owns the spares now: open new ones
     listener.close()
     if _still_ours(path, inode):
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def _prepare_reported(reports: int, pending: bytes) -> bytes:
+    """Read the URLs children reported; keep each one's engine and a spare connection ready.
+
+    Returns the unfinished end of what was read.
+    """
+    with contextlib.suppress(BlockingIOError, InterruptedError):
+        pending += os.read(reports, 65536)
+    *urls, pending = pending.split(b"\0")
+    for url in urls:
+        warm.prepare(url.decode("utf-8", "surrogateescape"), postgres_engine)
+    return pending[-warm.MAX_URL_BYTES :]
 
 
 def main() -> None:

@@ -82,6 +82,16 @@ def make_engine(url: str, *, synchronous: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas(synchronous))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    from kinmyaku.storage import warm
+
+    given = warm.take(url)  # in a command served by the command server, maybe
+    warm.report(url)
+    return given or postgres_engine(url)
+
+
+def postgres_engine(url: str) -> Engine:
+    """A new PostgreSQL engine (``make_engine``'s; the command server keeps one warm)."""
+    parsed = make_url(url)
     return create_engine(
         url,
         pool_pre_ping=True,
