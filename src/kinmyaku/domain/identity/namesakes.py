@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from kinmyaku.domain.identity.keys import company_domain
 from kinmyaku.domain.identity.profile import Features, Population, company_sounds
@@ -31,7 +32,13 @@ def company_keys(feature: Features, population: Population) -> set[str]:
     the sound of its name, as ``compare_companies`` takes them)."""
     aliases = population.company_aliases
     keys = {aliases.get(c, c) for c in feature.companies}
-    return keys | {"~" + sound for sound in company_sounds(feature)}
+    return keys | {_sound_key(sound) for sound in company_sounds(feature)}
+
+
+@lru_cache(maxsize=65536)
+def _sound_key(sound: str) -> str:
+    """A company sound as a key: one string for everyone at that company, not one each."""
+    return "~" + sound
 
 
 def _work(emails: Iterable[str]) -> dict[str, set[str]]:
