@@ -25,7 +25,7 @@ from kinmyaku.domain.identity.keys import (
     is_placeholder_phone,
     is_role_email,
 )
-from kinmyaku.domain.identity.profile import Features, Profile, features
+from kinmyaku.domain.identity.profile import Features, NameForm, Profile, features
 from kinmyaku.services.identity.company_sounds import start_company_sounds
 from kinmyaku.services.identity.profiles import iter_profiles
 from kinmyaku.storage.schema import organizations, people
@@ -126,6 +126,14 @@ def forget_unpaired(feats: list[Features], codes: Sequence[int]) -> int:
     for position in alone:
         feats[position] = stand_in
     return len(alone)
+
+
+def share_names(feats: list[Features]) -> None:
+    """One list of names for the people whose names are equal (most share theirs with
+    others).  Only once nothing adds a name (``readings.learn_readings`` does)."""
+    lists: dict[tuple[NameForm, ...], list[NameForm]] = {}
+    for feature in feats:
+        feature.names = lists.setdefault(tuple(feature.names), feature.names)
 
 
 def load_features(conn: Connection) -> list[Features]:

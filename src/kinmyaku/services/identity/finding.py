@@ -34,6 +34,7 @@ from kinmyaku.services.identity.everyone import (
     forget_unpaired,
     free_memory,
     load_features,
+    share_names,
 )
 from kinmyaku.services.identity.profiles import load_profiles
 from kinmyaku.services.people import PersonInput, name_columns
@@ -193,6 +194,7 @@ def find_duplicates(
         feats = load_features(conn)  # little memory: read in chunks, shared values pooled
         different = different_pairs(conn)
     learn_readings(feats)
+    share_names(feats)
     # The pairs, sorted (one order, whatever the hash seed: one sample), as numbers; made
     # before the population is counted, so that their passing peak meets less memory.
     codes = candidate_pair_codes(feats)
@@ -213,16 +215,14 @@ def find_duplicates(
                 yield divmod(code, count)
 
     chosen = random.Random(0).sample(range(len(codes)), min(len(codes), EM_PAIRS))
-    sample = [divmod(int(codes[k]), count) for k in chosen]
     levels = Pool()  # the sample's levels, each distinct one (and each pair's) kept once
-    known = {
-        (i, j): levels.one(
-            tuple([levels.one(level) for level in compare(feats[i], feats[j], population)])
-        )
-        for i, j in sample
-    }
-    del levels
-    estimate_m(model, list(known.values()))
+    sampled = [
+        levels.one(tuple([levels.one(level) for level in compare(feats[i], feats[j], population)]))
+        for i, j in (divmod(int(codes[k]), count) for k in chosen)
+    ]
+    del levels, chosen
+    estimate_m(model, sampled)
+    del sampled  # compared again below: kept, they took 10 MB at the peak
     found = score_pairs(
         feats,
         pairs(),
@@ -230,9 +230,7 @@ def find_duplicates(
         model,
         min_probability=min(min_probability, REVIEW),
         different=different,
-        known=known,
     )
-    del known
     # The sure pairs say which records are one person, so that a name is counted once per
     # person (three records of 村田 直樹 are not three namesakes): the pairs whose name
     # counts change are scored again.
