@@ -13,6 +13,7 @@ from kinmyaku.services.identity.everyone import (
     candidate_pair_codes,
     forget_unpaired,
     free_memory,
+    share_names,
 )
 
 from .helpers import person
@@ -107,3 +108,13 @@ def test_the_company_sounds_helper_process_gives_the_sounds_made_here() -> None:
         timeout=120,
     )
     assert json.loads(done.stdout) == {name: company_sound(name) for name in names}
+
+
+def test_equal_name_lists_become_one_list_and_others_stay_their_own() -> None:
+    feats = _people()
+    first, third = feats[0].names, feats[3].names  # 高橋 健太 twice
+    assert first == third and first is not third
+    share_names(feats)
+    assert feats[3].names is feats[0].names and feats[0].names == first
+    assert feats[4].names is not feats[0].names
+    assert [f.names for f in feats] == [f.names for f in _people()]
