@@ -6,8 +6,15 @@ from datetime import date
 
 from kinmyaku.domain.identity.blocking import candidate_pairs
 from kinmyaku.domain.identity.profile import Features, Population
+from kinmyaku.domain.identity.scoring import compare
 from kinmyaku.services.identity.company_sounds import start_company_sounds
-from kinmyaku.services.identity.everyone import Pool, candidate_pair_codes
+from kinmyaku.services.identity.everyone import (
+    Pool,
+    candidate_pair_codes,
+    forget_unpaired,
+    free_memory,
+    share_names,
+)
 
 from .helpers import person
 
@@ -33,6 +40,27 @@ def test_pair_codes_are_the_candidate_pairs_sorted() -> None:
         feature.keys = None  # made again, not taken from the first call
     codes = candidate_pair_codes(feats).tolist()
     assert [divmod(code, len(feats)) for code in codes] == expected
+
+
+def test_people_in_no_pair_give_way_and_the_pairs_compare_as_before() -> None:
+    feats = _people()
+    codes = candidate_pair_codes(feats)
+    paired = {p for code in codes.tolist() for p in divmod(code, len(feats))}
+    assert paired and len(paired) < len(feats)  # 佐藤 健 pairs by birthday; 小鳥遊 蓮 alone
+    population = Population()
+    for feature in feats:
+        population.add(feature)
+    before = {code: compare(*(feats[p] for p in divmod(code, 8)), population) for code in codes}
+    kept = list(feats)
+    assert forget_unpaired(feats, codes) == len(feats) - len(paired)
+    for position, feature in enumerate(feats):
+        assert (feature is kept[position]) == (position in paired)
+        if position not in paired:
+            assert feature.id == 0 and not (feature.names or feature.phones or feature.emails)
+    after = {code: compare(*(feats[p] for p in divmod(code, 8)), population) for code in codes}
+    assert after == before
+    assert forget_unpaired(feats, codes) == len(feats) - len(paired)  # the same stand-ins
+    free_memory()  # gives memory back where it can; never fails
 
 
 def test_pool_keeps_one_object_per_value() -> None:
@@ -80,3 +108,13 @@ def test_the_company_sounds_helper_process_gives_the_sounds_made_here() -> None:
         timeout=120,
     )
     assert json.loads(done.stdout) == {name: company_sound(name) for name in names}
+
+
+def test_equal_name_lists_become_one_list_and_others_stay_their_own() -> None:
+    feats = _people()
+    first, third = feats[0].names, feats[3].names  # 高橋 健太 twice
+    assert first == third and first is not third
+    share_names(feats)
+    assert feats[3].names is feats[0].names and feats[0].names == first
+    assert feats[4].names is not feats[0].names
+    assert [f.names for f in feats] == [f.names for f in _people()]

@@ -3,6 +3,9 @@ two people is never merged on name and company alone; one known as one person is
 
 from __future__ import annotations
 
+import pytest
+
+from kinmyaku.domain.identity import namesakes
 from kinmyaku.domain.identity.candidates import AUTO_MERGE
 from kinmyaku.domain.identity.namesakes import (
     comparable,
@@ -154,3 +157,25 @@ def test_a_name_no_record_could_check_needs_the_higher_bar_to_merge_without_aski
     # a shared mobile is checked evidence: the bar does not apply
     mobile = Level("phone", "same_mobile")
     assert model.probability([*base, mobile, unchecked]) >= AUTO_MERGE
+
+
+def test_namesakes_found_a_part_of_the_companies_at_a_time_are_those_of_one_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    people = [
+        eight("090-1111-2222", "ken.sato@gmail.com"),
+        eight("090-3333-4444", "kensato@yahoo.co.jp"),
+        linkedin(),
+        person("鈴木", "花子", company="株式会社テスト商事", phones=["090-5555-6666"]),
+        person("鈴木", "花子", company="株式会社テスト商事", phones=["090-5555-6666"]),
+        person("高橋", "健太", company="東都大学", emails=["kenta@todo.ac.jp"]),
+        person("高橋", "健太", company="東都大学", emails=["takahashi@todo.ac.jp"]),
+    ]
+    found = {}
+    for parts in (1, 4, 7):
+        monkeypatch.setattr(namesakes, "PARTS", parts)
+        pop = population(*people)
+        count = find_namesakes(people, pop)
+        found[parts] = (count, pop.namesakes, pop.checked)
+    assert found[1][0] >= 1 and found[1][1]  # the two 佐藤 健 at Sample are two people
+    assert found[4] == found[1] and found[7] == found[1]

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from kinmyaku.domain.identity.keys import company_domain
 from kinmyaku.domain.identity.profile import Features, Population, company_sounds
 
 MAX_GROUP = 40
 """A name at a company held by more records than this is taken to be several people."""
+
+PARTS = 4
+"""Parts of the companies ``find_namesakes`` groups one at a time (less memory at once)."""
 
 
 def name_keys(feature: Features) -> set[str]:
@@ -31,7 +35,13 @@ def company_keys(feature: Features, population: Population) -> set[str]:
     the sound of its name, as ``compare_companies`` takes them)."""
     aliases = population.company_aliases
     keys = {aliases.get(c, c) for c in feature.companies}
-    return keys | {"~" + sound for sound in company_sounds(feature)}
+    return keys | {_sound_key(sound) for sound in company_sounds(feature)}
+
+
+@lru_cache(maxsize=65536)
+def _sound_key(sound: str) -> str:
+    """A company sound as a key: one string for everyone at that company, not one each."""
+    return "~" + sound
 
 
 def _work(emails: Iterable[str]) -> dict[str, set[str]]:
@@ -93,29 +103,35 @@ def find_namesakes(features: Sequence[Features], population: Population) -> int:
     of one name at one company), and each whose records could have disagreed and did not
     (``population.checked``); returns how many disagree.  Call after
     ``learn_company_aliases``."""
-    # A key held by one person (most) maps to that person, not to a list of one.
-    groups: dict[tuple[str, str], Features | list[Features]] = {}
-    for feature in features:
-        companies = company_keys(feature, population)
-        for name in name_keys(feature):
-            for company in companies:
-                key = (name, company)
-                held = groups.setdefault(key, feature)
-                if held is feature:
-                    continue
-                if isinstance(held, list):
-                    held.append(feature)
-                else:
-                    groups[key] = [held, feature]
     found: set[tuple[str, str]] = set()
     checked: set[tuple[str, str]] = set()
-    for key, members in groups.items():
-        if not isinstance(members, list):
-            continue
-        if len(members) > MAX_GROUP or _disagree(members):
-            found.add(key)
-        elif _any_comparable(members):
-            checked.add(key)
+    # The companies in PARTS parts, one at a time: a key is in one part, and its people
+    # in the order read, so the groups are those of one pass, in a quarter of the memory.
+    for part in range(PARTS):
+        # A key held by one person (most) maps to that person, not to a list of one.
+        groups: dict[tuple[str, str], Features | list[Features]] = {}
+        for feature in features:
+            companies = [c for c in company_keys(feature, population) if hash(c) % PARTS == part]
+            if not companies:
+                continue
+            for name in name_keys(feature):
+                for company in companies:
+                    key = (name, company)
+                    held = groups.setdefault(key, feature)
+                    if held is feature:
+                        continue
+                    if isinstance(held, list):
+                        held.append(feature)
+                    else:
+                        groups[key] = [held, feature]
+        for key, members in groups.items():
+            if not isinstance(members, list):
+                continue
+            if len(members) > MAX_GROUP or _disagree(members):
+                found.add(key)
+            elif _any_comparable(members):
+                checked.add(key)
+        del groups
     population.namesakes = frozenset(found)
     population.checked = frozenset(checked)
     return len(found)

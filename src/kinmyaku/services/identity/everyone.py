@@ -9,9 +9,12 @@ are one object.  The features compare exactly as ``features`` of the whole profi
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import sys
 from array import array
 from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Connection, func, select
 
@@ -22,14 +25,10 @@ from kinmyaku.domain.identity.keys import (
     is_placeholder_phone,
     is_role_email,
 )
-from kinmyaku.domain.identity.profile import Features, Profile, features
+from kinmyaku.domain.identity.profile import Features, NameForm, Profile, features
 from kinmyaku.services.identity.company_sounds import start_company_sounds
 from kinmyaku.services.identity.profiles import iter_profiles
 from kinmyaku.storage.schema import organizations, people
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
 
 _T = TypeVar("_T", bound=Hashable)
 
@@ -55,7 +54,7 @@ def slim(profile: Profile, pool: Pool) -> Profile:
         given=pool.one(profile.given),
         named=profile.named,
         companies=pool.one(profile.companies),
-        emails=profile.emails[:1],
+        emails=() if profile.phones else profile.emails[:1],  # shown when no phone
         phones=profile.phones[:1],
         titles=pool.one(profile.titles),
         books=pool.one(profile.books),
@@ -73,12 +72,19 @@ def compact(feature: Features, pool: Pool) -> Features:
     feature.holder = pool.one(feature.holder)
     if feature.mobiles == feature.phones:  # a mobile and no other number: one set
         feature.mobiles = feature.phones
-    feature.profile = slim(feature.profile, pool)
+    profile = slim(feature.profile, pool)
+    if profile.emails:  # the address as its set holds it: one string, not two
+        shown = profile.emails[0]
+        for email in feature.emails:
+            if email == shown:
+                profile.emails = (email,)
+    feature.profile = profile
     return feature
 
 
-CHUNK = 5000
-"""People read at a time."""
+CHUNK = 1000
+"""People read at a time (fewer rows and profiles in memory at once, which leave less
+room between the features kept: 5,000 took 10 MB more)."""
 
 
 def _forget_values() -> None:
@@ -86,6 +92,48 @@ def _forget_values() -> None:
     asks them again, and full they hold 20 MB."""
     for cached in (is_role_email, email_skeleton, is_placeholder_phone):
         cached.cache_clear()
+
+
+def free_memory() -> None:
+    """Give the C library's free memory back to the system (glibc's ``malloc_trim``; a
+    no-op elsewhere): large buffers (block keys, SQLite's), once freed, otherwise stay in
+    the process (about 30 MB after ``candidate_pair_codes`` at 100,000 people)."""
+    if not sys.platform.startswith("linux"):
+        return
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl)
+        return
+    trim(0)
+
+
+def forget_unpaired(feats: list[Features], codes: Sequence[int]) -> int:
+    """Replace the features of the people in no candidate pair (``candidate_pair_codes``)
+    by one empty stand-in: once the population is counted and the model's u estimated, only
+    the pairs' people are read again.  Returns how many were dropped."""
+    count = len(feats)
+    paired = bytearray(count)
+    for code in codes:
+        first, second = divmod(code, count)
+        paired[first] = paired[second] = 1
+    alone = [position for position, held in enumerate(paired) if not held]
+    if not alone:
+        return 0
+    stand_in = features(Profile(id=0, family=""))
+    for position in alone:
+        feats[position] = stand_in
+    return len(alone)
+
+
+def share_names(feats: list[Features]) -> None:
+    """One list of names for the people whose names are equal (most share theirs with
+    others).  Only once nothing adds a name (``readings.learn_readings`` does)."""
+    lists: dict[tuple[NameForm, ...], list[NameForm]] = {}
+    for feature in feats:
+        feature.names = lists.setdefault(tuple(feature.names), feature.names)
 
 
 def load_features(conn: Connection) -> list[Features]:
@@ -114,37 +162,48 @@ def load_features(conn: Connection) -> list[Features]:
     return feats
 
 
-def candidate_pair_codes(feats: Sequence[Features]) -> npt.NDArray[np.int64]:
+BUCKETS = 16
+"""Parts the block keys' hashes are sorted in, one at a time (a sixteenth of the keys in
+Python numbers at once, not all of them)."""
+
+
+def candidate_pair_codes(feats: Sequence[Features]) -> array[int]:
     """``blocking.candidate_pairs`` of ``feats``, sorted, each pair (i, j) as the number
     ``i * len(feats) + j``: the same pairs in a few megabytes (one hash per block key, not
-    a dictionary of every key with its people, nor a set of every pair)."""
-    import numpy as np
-
-    hashes: array[int] = array("q")
-    positions: array[int] = array("q")
+    a dictionary of every key with its people).  Plain Python and ``array``: numpy alone
+    would cost the command 22 MB."""
+    parts = [(array("q"), array("q")) for _ in range(BUCKETS)]
     for position, feature in enumerate(feats):
         for key in fresh_block_keys(feature):
-            hashes.append(hash(key))
+            code = hash(key)
+            hashes, positions = parts[code % BUCKETS]
+            hashes.append(code)
             positions.append(position)
-    keys = np.frombuffer(hashes, dtype=np.int64)
-    order = np.argsort(keys, kind="stable")  # stable: each block's people in order
-    keys, people = keys[order], np.frombuffer(positions, dtype=np.int64)[order]
-    del hashes, positions, order
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    sizes = np.diff(np.append(starts, len(keys)))
     count = len(feats)
-    found = []
-    two = starts[sizes == 2]  # most blocks: one pair each, all at once
-    found.append(people[two] * count + people[two + 1])
-    for start, size in zip(
-        starts[(sizes > 2) & (sizes <= MAX_BLOCK)].tolist(),
-        sizes[(sizes > 2) & (sizes <= MAX_BLOCK)].tolist(),
-        strict=True,
-    ):
-        members = people[start : start + size]
-        first, second = np.triu_indices(size, 1)
-        found.append(members[first] * count + members[second])
-    codes: npt.NDArray[np.int64] = np.unique(np.concatenate(found))
-    # Two keys of one person with one hash would pair the person with itself.
-    distinct: npt.NDArray[np.int64] = codes[codes // count != codes % count]
-    return distinct
+    found: set[int] = set()
+    while parts:
+        hashes, positions = parts.pop()
+        # Stable: each block's people in the order they were read (ascending positions).
+        order = sorted(range(len(hashes)), key=hashes.__getitem__)
+        size = len(order)
+        begin = 0
+        while begin < size:
+            code = hashes[order[begin]]
+            end = begin + 1
+            while end < size and hashes[order[end]] == code:
+                end += 1
+            if 2 <= end - begin <= MAX_BLOCK:
+                members = [positions[k] for k in order[begin:end]]
+                for i, first in enumerate(members):
+                    base = first * count
+                    for second in members[i + 1 :]:
+                        # Two keys of one person with one hash would pair the person
+                        # with itself.
+                        if second != first:
+                            found.add(base + second)
+            begin = end
+        del hashes, positions, order
+    codes = array("q", sorted(found))
+    del found
+    free_memory()
+    return codes

@@ -28,7 +28,14 @@ from kinmyaku.domain.names import is_latin, shown_romaji
 from kinmyaku.domain.search_keys import NAME_FIELDS, PersonKeys, person_index
 from kinmyaku.domain.validate import format_phone, normalize_email, parse_phone, phone_digits
 from kinmyaku.i18n import translate
-from kinmyaku.services.identity.everyone import Pool, candidate_pair_codes, load_features
+from kinmyaku.services.identity.everyone import (
+    Pool,
+    candidate_pair_codes,
+    forget_unpaired,
+    free_memory,
+    load_features,
+    share_names,
+)
 from kinmyaku.services.identity.profiles import load_profiles
 from kinmyaku.services.people import PersonInput, name_columns
 from kinmyaku.storage.schema import contact_points, not_duplicates, people, search_terms
@@ -197,9 +204,15 @@ def find_duplicates(
         feats = load_features(conn)  # little memory: read in chunks, shared values pooled
         different = different_pairs(conn)
     learn_readings(feats)
+    share_names(feats)
+    # The pairs, sorted (one order, whatever the hash seed: one sample), as numbers; made
+    # before the population is counted, so that their passing peak meets less memory.
+    codes = candidate_pair_codes(feats)
     population = population_of(feats)
     learn_company_aliases(feats, population)
+    free_memory()  # each step's passing tables given back before the next (15-20 MB)
     find_namesakes(feats, population)
+    free_memory()
     learn_expected(feats, population)
     if books is not None:
         learned = population.expected
@@ -208,8 +221,8 @@ def find_duplicates(
                 kind, frozenset()
             )
     model = estimate_u(feats, population)
-    # The pairs, sorted (one order, whatever the hash seed: one sample), as numbers.
-    codes = candidate_pair_codes(feats)
+    forget_unpaired(feats, codes)  # from here on, only the pairs' people are read
+    free_memory()
     count = len(feats)
 
     def pairs() -> Iterator[tuple[int, int]]:
@@ -218,14 +231,14 @@ def find_duplicates(
                 yield divmod(code, count)
 
     chosen = random.Random(0).sample(range(len(codes)), min(len(codes), EM_PAIRS))
-    sample = [divmod(int(codes[k]), count) for k in chosen]
-    levels = Pool()  # the sample's levels, each distinct one kept once
-    known = {
-        (i, j): tuple([levels.one(level) for level in compare(feats[i], feats[j], population)])
-        for i, j in sample
-    }
-    del levels
-    estimate_m(model, list(known.values()))
+    levels = Pool()  # the sample's levels, each distinct one (and each pair's) kept once
+    sampled = [
+        levels.one(tuple([levels.one(level) for level in compare(feats[i], feats[j], population)]))
+        for i, j in (divmod(int(codes[k]), count) for k in chosen)
+    ]
+    del levels, chosen
+    estimate_m(model, sampled)
+    del sampled  # compared again below: kept, they took 10 MB at the peak
     found = score_pairs(
         feats,
         pairs(),
@@ -233,9 +246,7 @@ def find_duplicates(
         model,
         min_probability=min(min_probability, REVIEW),
         different=different,
-        known=known,
     )
-    del known
     # The sure pairs say which records are one person, so that a name is counted once per
     # person (three records of 村田 直樹 are not three namesakes): the pairs whose name
     # counts change are scored again.
