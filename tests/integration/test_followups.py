@@ -315,3 +315,27 @@ def test_a_page_of_the_agenda_is_the_head_of_the_whole_agenda(app: App, seed: Se
         page = followups.list_followups(uow(), today=TODAY, now=NOW, limit=limit)
         assert page.overdue == whole.overdue[:limit]
         assert page.upcoming == whole.upcoming[:limit]
+
+
+def test_many_overdue_never_hide_the_week_ahead(app: App, seed: Seed) -> None:
+    """Each source reads its overdue items and its week ahead to the limit apart: with more
+    overdue requests and logged follow-ups than a page holds, the ones due this week still
+    show (they came after the limit's worth of older ones and were never read)."""
+    uow = app.uow
+    for n in range(6):
+        relations.open_request(
+            uow(), person_id=seed.ito, side="mine", what=f"古い依頼{n}",
+            asked_on=date(2026, 9, 1), due_on=date(2026, 10, 1 + n),
+        )  # fmt: skip
+        relations.log_interaction(
+            uow(), person_ids=[seed.ito], on=date(2026, 9, 1), summary=f"古い{n}",
+            follow_up_on=date(2026, 10, 1 + n),
+        )  # fmt: skip
+    agenda = followups.list_followups(uow(), today=TODAY, now=NOW, limit=3)
+    assert len(agenda.overdue) == 3 and all(d.overdue for d in agenda.overdue)
+    assert [d.key for d in agenda.upcoming] == [
+        f"e{seed.sato}",
+        f"r{seed.owed}",
+        f"i{seed.later}",
+    ]
+    assert agenda.counts["this_week"] == 3

@@ -112,8 +112,15 @@ def _logged(conn: Connection, today: date, until: date, limit: int) -> list[DueI
             kind=x.kind,
             due_on=x.follow_up_on,
         )
-        for x in rows.logged_followups(conn, until=until, limit=limit)
+        for since, last in _halves(today, until)
+        for x in rows.logged_followups(conn, since=since, until=last, limit=limit)
     ]
+
+
+def _halves(today: date, until: date) -> tuple[tuple[date, date], tuple[date, date]]:
+    """The days before today and the days from today to ``until``: each read to the limit
+    on its own, so that many overdue items never hide the week ahead."""
+    return (date.min, today - timedelta(days=1)), (today, until)
 
 
 def _events(
@@ -195,7 +202,8 @@ def _requests(conn: Connection, today: date, until: date, limit: int) -> list[Du
             kind=r.side,
             due_on=r.due_on,
         )
-        for r in rows.due_requests(conn, until=until, limit=limit)
+        for since, last in _halves(today, until)
+        for r in rows.due_requests(conn, since=since, until=last, limit=limit)
     ]
 
 

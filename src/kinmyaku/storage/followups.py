@@ -91,12 +91,14 @@ class CadenceRow:
 
 @functools.cache
 def _logged_query() -> Select[Any]:
-    """Interactions with a follow-up due by ``:until`` (the first ``:limit``), their people."""
+    """Interactions with a follow-up due from ``:since`` to ``:until`` (the first ``:limit``),
+    their people."""
     i, ip, p = interactions, interaction_people, people
     firsts = (
         select(i.c.id, i.c.date, i.c.kind, i.c.summary, i.c.follow_up_on)
         .where(
             i.c.follow_up_on.is_not(None),
+            i.c.follow_up_on >= bindparam("since"),
             i.c.follow_up_on <= bindparam("until"),
             i.c.follow_up_done.is_(False),
         )
@@ -111,9 +113,12 @@ def _logged_query() -> Select[Any]:
     )
 
 
-def logged_followups(conn: Connection, *, until: date, limit: int) -> list[LoggedRow]:
-    """Interactions whose follow-up falls on or before ``until`` and is not done, oldest first."""
-    rows = conn.execute(_logged_query(), {"until": until, "limit": limit}).all()
+def logged_followups(
+    conn: Connection, *, until: date, limit: int, since: date = date.min
+) -> list[LoggedRow]:
+    """Interactions whose follow-up falls from ``since`` to ``until`` and is not done, oldest
+    first."""
+    rows = conn.execute(_logged_query(), {"since": since, "until": until, "limit": limit}).all()
     found: dict[int, LoggedRow] = {}
     for r in rows:
         name = display_name(r.family_name, r.given_name)
@@ -133,13 +138,19 @@ def _fields(row: LoggedRow) -> dict[str, Any]:
 
 @functools.cache
 def _requests_query() -> Select[Any]:
-    """Open requests due by ``:until``, earliest first, the first ``:limit``, with names."""
+    """Open requests due from ``:since`` to ``:until``, earliest first, the first ``:limit``,
+    with names."""
     r, p = requests, people
     # Each open status read in the order of the index on (status, due_on) and cut at the
     # limit, then the two merged (one read of both had the database sort them all).
     each = [
         select(r.c.id, r.c.person_id, r.c.side, r.c.what, r.c.due_on)
-        .where(r.c.status == status, r.c.due_on.is_not(None), r.c.due_on <= bindparam("until"))
+        .where(
+            r.c.status == status,
+            r.c.due_on.is_not(None),
+            r.c.due_on >= bindparam("since"),
+            r.c.due_on <= bindparam("until"),
+        )
         .order_by(r.c.due_on, r.c.id)
         .limit(_LIMIT)
         .subquery()
@@ -154,9 +165,11 @@ def _requests_query() -> Select[Any]:
     )
 
 
-def due_requests(conn: Connection, *, until: date, limit: int) -> list[RequestRow]:
-    """Open requests due on or before ``until`` (either side), earliest first."""
-    rows = conn.execute(_requests_query(), {"until": until, "limit": limit}).all()
+def due_requests(
+    conn: Connection, *, until: date, limit: int, since: date = date.min
+) -> list[RequestRow]:
+    """Open requests due from ``since`` to ``until`` (either side), earliest first."""
+    rows = conn.execute(_requests_query(), {"since": since, "until": until, "limit": limit}).all()
     return [
         RequestRow(
             int(x.id),
