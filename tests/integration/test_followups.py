@@ -339,3 +339,6 @@ def test_many_overdue_never_hide_the_week_ahead(app: App, seed: Seed) -> None:
         f"i{seed.later}",
     ]
     assert agenda.counts["this_week"] == 3
+    # The overdue list filled the page: a page says "3+", not "3".
+    assert agenda.shown == {"overdue": "3+", "this_week": "3"}
+    assert _agenda(app).shown == {"overdue": "15", "this_week": "3"}  # the default limit: all

@@ -64,12 +64,13 @@ def _what(cli: CliContext, item: svc.DueItem) -> str:
 
 def print_agenda(cli: CliContext, agenda: svc.Agenda) -> None:
     """Print the overdue and this week's follow-ups as two tables with their counts."""
+    shown = agenda.shown  # "50+" for a list cut at the limit
     sections = (
-        ("Overdue ({n})", agenda.overdue, True),
-        ("Due this week ({n})", agenda.upcoming, False),
+        ("Overdue ({n})", agenda.overdue, True, shown["overdue"]),
+        ("Due this week ({n})", agenda.upcoming, False, shown["this_week"]),
     )
-    for heading, items, late in sections:
-        cli.say(heading, n=len(items))
+    for heading, items, late, count in sections:
+        cli.say(heading, n=count)
         if not items:
             cli.say("Nothing here.")
             continue

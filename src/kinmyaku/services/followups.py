@@ -57,11 +57,18 @@ class Agenda:
     today: date
     overdue: list[DueItem] = field(default_factory=list)
     upcoming: list[DueItem] = field(default_factory=list)
+    cut: frozenset[str] = frozenset()
+    """The lists that filled the limit (``overdue``, ``this_week``): more may be due."""
 
     @property
     def counts(self) -> dict[str, int]:
-        """How many are overdue and how many due this week."""
+        """How many are overdue and how many due this week (of the lists as cut)."""
         return {"overdue": len(self.overdue), "this_week": len(self.upcoming)}
+
+    @property
+    def shown(self) -> dict[str, str]:
+        """The counts as a page shows them: "50+" for a list cut at the limit."""
+        return {k: f"{n}+" if k in self.cut else str(n) for k, n in self.counts.items()}
 
     def items(self) -> list[DueItem]:
         """Every item, overdue first."""
@@ -221,16 +228,24 @@ def agenda_of(
     transaction of its own (``ensure_touch_summary``), as ``list_followups`` does.
     """
     until = today + timedelta(days=HORIZON_DAYS)
-    found = [
-        *_logged(conn, today, until, limit),
-        *_events(conn, today, now, params, limit),
-        *_cadences(conn, today, limit),
-        *_requests(conn, today, until, limit),
-    ]
+    sources = (
+        _logged(conn, today, until, limit),
+        _events(conn, today, now, params, limit),
+        _cadences(conn, today, limit),
+        _requests(conn, today, until, limit),
+    )
+    found = [d for source in sources for d in source]
     found.sort(key=lambda d: (d.due_on, d.source, d.key[:1], int(d.key[1:])))
-    overdue = [d for d in found if d.overdue][:limit]
-    upcoming = [d for d in found if not d.overdue][:limit]
-    return Agenda(today=today, overdue=overdue, upcoming=upcoming)
+    overdue = [d for d in found if d.overdue]
+    upcoming = [d for d in found if not d.overdue]
+    cut = frozenset(
+        name
+        for name, late, items in (("overdue", True, overdue), ("this_week", False, upcoming))
+        # more than a page, or a source read to its limit (it may hold more)
+        if len(items) > limit
+        or any(sum(1 for d in source if d.overdue is late) >= limit for source in sources)
+    )
+    return Agenda(today, overdue[:limit], upcoming[:limit], cut)
 
 
 def _last_day(due_at: datetime) -> date:

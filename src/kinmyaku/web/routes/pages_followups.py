@@ -98,7 +98,7 @@ def _act(request: Request, core: App, key: str, back: str, action: Callable[[], 
             return render(request, "error.html", {"message": note}, status=status)
     if not is_htmx(request):
         return see_other(back)
-    context = {"key": key, "note": note, "failed": failed, "counts": _agenda(core).counts}
+    context = {"key": key, "note": note, "failed": failed, "counts": _agenda(core).shown}
     return render(request, "_followup_done.html", context, status=422 if failed else 200)
 
 

@@ -158,7 +158,7 @@ def review_page(request: Request, core: CoreDep, lang: LangDep) -> Response:
             "charts": charts,
             "why": lambda e: explain_text(e, lang) if e else "",
             "duplicates": duplicates_count(request),
-            "due": followups.list_followups(core.uow(), today=core.today(), now=_now(core)).counts,
+            "due": followups.list_followups(core.uow(), today=core.today(), now=_now(core)).shown,
         },
     )
 
