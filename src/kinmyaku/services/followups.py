@@ -119,15 +119,8 @@ def _logged(conn: Connection, today: date, until: date, limit: int) -> list[DueI
             kind=x.kind,
             due_on=x.follow_up_on,
         )
-        for since, last in _halves(today, until)
-        for x in rows.logged_followups(conn, since=since, until=last, limit=limit)
+        for x in rows.logged_followups(conn, today=today, until=until, limit=limit)
     ]
-
-
-def _halves(today: date, until: date) -> tuple[tuple[date, date], tuple[date, date]]:
-    """The days before today and the days from today to ``until``: each read to the limit
-    on its own, so that many overdue items never hide the week ahead."""
-    return (date.min, today - timedelta(days=1)), (today, until)
 
 
 def _events(
@@ -139,15 +132,21 @@ def _events(
     yet late are all the agenda can show of it: only they are named (None: all), and the
     late ones are read only until ``limit`` people are found (``followup_queue_of``).
     """
-    snoozed = rows.snoozed_people(conn, today=today)
+    read: list[set[int]] = []  # the snoozed people, read once and only when needed
+
+    def snoozed_people() -> set[int]:
+        if not read:
+            read.append(rows.snoozed_people(conn, today=today))
+        return read[0]
 
     def enough(head: Sequence[FollowUp]) -> bool:
         late = {f.encounter.person_id for f in head if f.late}
-        return limit is not None and len(late - snoozed) >= limit
+        return limit is not None and len(late) >= limit and len(late - snoozed_people()) >= limit
 
     queue, companies = followup_queue_of(
         conn, today=today, now=now, params=params, enough=None if limit is None else enough
     )
+    snoozed = snoozed_people() if queue else set()
     kept: dict[int, FollowUp] = {}
     taken = {True: 0, False: 0}
     for f in queue:
@@ -209,8 +208,7 @@ def _requests(conn: Connection, today: date, until: date, limit: int) -> list[Du
             kind=r.side,
             due_on=r.due_on,
         )
-        for since, last in _halves(today, until)
-        for r in rows.due_requests(conn, since=since, until=last, limit=limit)
+        for r in rows.due_requests(conn, today=today, until=until, limit=limit)
     ]
 
 

@@ -207,6 +207,11 @@ def _met_lately_query() -> Select[Any]:
     )
 
 
+REST_AT_ONCE = 400
+"""Encounters the rest of the follow-up window may hold (by the days read so far) and still
+be read at once: a small network reads its month in two statements, not one a doubling."""
+
+
 def followup_queue_of(
     conn: Connection,
     *,
@@ -238,16 +243,25 @@ def followup_queue_of(
         # Not late yet: met after now - followup_hours, so on a later day than `recent`.
         recent = min(today, max(since, (now - timedelta(hours=params.followup_hours)).date()))
         recent -= timedelta(days=1) if recent > since else timedelta(0)
-        rows = read(recent, today)
         head: list[Any] = []
         after, days = since, 2
         while after < recent:
+            read_days = (after - since).days
+            if read_days and len(head) * (recent - after).days <= REST_AT_ONCE * read_days:
+                # Few encounters a day: the rest, the recent days with it, in one read.
+                return _queue_and_companies(head + read(after, today), now, params)
             upto = min(recent, after + timedelta(days=days))
             head += read(after, upto)
             after, days = upto, days * 2
             if enough(_queue(head, now, params)):
                 break
-        rows = head + rows
+        rows = head + read(recent, today)
+    return _queue_and_companies(rows, now, params)
+
+
+def _queue_and_companies(
+    rows: Sequence[Any], now: datetime, params: InsightParams
+) -> tuple[list[FollowUp], dict[int, int | None]]:
     if not rows:
         return [], {}
     return _queue(rows, now, params), {int(r.person_id): r.organization_id for r in rows}

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     Select,
     Table,
+    and_,
     bindparam,
     cast,
     delete,
@@ -89,22 +90,31 @@ class CadenceRow:
     last_touch_on: date | None
 
 
+def _halves(column: Any) -> tuple[Any, Any]:
+    """The conditions of the two halves of the agenda on a due-date column: before
+    ``:today`` (overdue), and from ``:today`` to ``:until`` (the week ahead)."""
+    return (
+        column < bindparam("today", type_=Date),
+        and_(column >= bindparam("today", type_=Date), column <= bindparam("until", type_=Date)),
+    )
+
+
 @functools.cache
 def _logged_query() -> Select[Any]:
-    """Interactions with a follow-up due from ``:since`` to ``:until`` (the first ``:limit``),
-    their people."""
+    """Interactions with a follow-up not done: the first ``:limit`` overdue (before ``:today``)
+    and the first ``:limit`` due from ``:today`` to ``:until``, with their people. Each half
+    is read to the limit on its own, so that many overdue never hide the week ahead; one
+    statement for both."""
     i, ip, p = interactions, interaction_people, people
-    firsts = (
+    halves = [
         select(i.c.id, i.c.date, i.c.kind, i.c.summary, i.c.follow_up_on)
-        .where(
-            i.c.follow_up_on.is_not(None),
-            i.c.follow_up_on >= bindparam("since"),
-            i.c.follow_up_on <= bindparam("until"),
-            i.c.follow_up_done.is_(False),
-        )
+        .where(i.c.follow_up_on.is_not(None), half, i.c.follow_up_done.is_(False))
         .order_by(i.c.follow_up_on, i.c.id)
         .limit(_LIMIT)
-    ).subquery()
+        .subquery()
+        for half in _halves(i.c.follow_up_on)
+    ]
+    firsts = union_all(*(select(h) for h in halves)).subquery()
     return (
         select(firsts, p.c.id.label("pid"), p.c.family_name, p.c.given_name)
         .join(ip, ip.c.interaction_id == firsts.c.id)
@@ -113,12 +123,11 @@ def _logged_query() -> Select[Any]:
     )
 
 
-def logged_followups(
-    conn: Connection, *, until: date, limit: int, since: date = date.min
-) -> list[LoggedRow]:
-    """Interactions whose follow-up falls from ``since`` to ``until`` and is not done, oldest
-    first."""
-    rows = conn.execute(_logged_query(), {"since": since, "until": until, "limit": limit}).all()
+def logged_followups(conn: Connection, *, today: date, until: date, limit: int) -> list[LoggedRow]:
+    """Interactions whose follow-up is not done: the first ``limit`` overdue and the first
+    ``limit`` due from ``today`` to ``until``, oldest first."""
+    params = {"today": today, "until": until, "limit": limit}
+    rows = conn.execute(_logged_query(), params).all()
     found: dict[int, LoggedRow] = {}
     for r in rows:
         name = display_name(r.family_name, r.given_name)
@@ -138,38 +147,35 @@ def _fields(row: LoggedRow) -> dict[str, Any]:
 
 @functools.cache
 def _requests_query() -> Select[Any]:
-    """Open requests due from ``:since`` to ``:until``, earliest first, the first ``:limit``,
-    with names."""
+    """Open requests with a due date: of each status, the first ``:limit`` overdue and the
+    first ``:limit`` due from ``:today`` to ``:until``, earliest first, with names."""
     r, p = requests, people
-    # Each open status read in the order of the index on (status, due_on) and cut at the
-    # limit, then the two merged (one read of both had the database sort them all).
+    # Each open status and half read in the order of the index on (status, due_on) and cut
+    # at the limit, then merged (one read of all had the database sort them all).
     each = [
         select(r.c.id, r.c.person_id, r.c.side, r.c.what, r.c.due_on)
-        .where(
-            r.c.status == status,
-            r.c.due_on.is_not(None),
-            r.c.due_on >= bindparam("since"),
-            r.c.due_on <= bindparam("until"),
-        )
+        .where(r.c.status == status, r.c.due_on.is_not(None), half)
         .order_by(r.c.due_on, r.c.id)
         .limit(_LIMIT)
         .subquery()
         for status in OPEN
+        for half in _halves(r.c.due_on)
     ]
     both = union_all(*(select(one) for one in each)).subquery()
     return (
         select(both, p.c.family_name, p.c.given_name)
         .join(p, p.c.id == both.c.person_id)
         .order_by(both.c.due_on, both.c.id)
-        .limit(_LIMIT)
     )
 
 
-def due_requests(
-    conn: Connection, *, until: date, limit: int, since: date = date.min
-) -> list[RequestRow]:
-    """Open requests due from ``since`` to ``until`` (either side), earliest first."""
-    rows = conn.execute(_requests_query(), {"since": since, "until": until, "limit": limit}).all()
+def due_requests(conn: Connection, *, today: date, until: date, limit: int) -> list[RequestRow]:
+    """Open requests (either side): the first ``limit`` overdue and the first ``limit`` due
+    from ``today`` to ``until``, earliest first."""
+    params = {"today": today, "until": until, "limit": limit}
+    rows = conn.execute(_requests_query(), params).all()
+    overdue = [x for x in rows if x.due_on < today][:limit]
+    ahead = [x for x in rows if x.due_on >= today][:limit]
     return [
         RequestRow(
             int(x.id),
@@ -179,7 +185,7 @@ def due_requests(
             x.what,
             x.due_on,
         )
-        for x in rows
+        for x in (*overdue, *ahead)
     ]
 
 
