@@ -73,7 +73,10 @@ SUMMED = (
     "prev_received_weight",
 )
 COUNTED = ("two_way", "strong", "taking", "giving", "overdue", "forgotten")
-ADVISORY_LOCK = 0x6B696E5F746F74  # "kin_tot"
+ADVISORY_LOCK = 0x6B696E5F73756D  # "kin_sum": the summary's own (insights_summary.ADVISORY_LOCK)
+"""PostgreSQL's advisory lock around every write of the totals: the summary's refresh lock, so
+that totals computed here never meet a refresh correcting them by difference (a reader that
+skips a busy refresh of marked people then still waits here when its totals are stale)."""
 MAX_DELTA = 500
 """Above this many people recomputed at once, the totals are recomputed from scratch."""
 
