@@ -90,17 +90,17 @@ def database_url(
         shutil.copy(sqlite_template, path)
         yield f"sqlite:///{path}"
         return
-    template = request.getfixturevalue("pg_template")
-    if template is None:
-        pytest.skip("no PostgreSQL server (set KINMYAKU_TEST_PG_URL; scripts/test.sh does)")
-    name, url = _pg_database(template)
-    yield url
-    _drop_pg(name)
+    yield from _fresh_pg(request)
 
 
 @pytest.fixture
 def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh, migrated PostgreSQL database only (skipped without a server)."""
+    yield from _fresh_pg(request)
+
+
+def _fresh_pg(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh database made from the migrated template, dropped afterwards."""
     template = request.getfixturevalue("pg_template")
     if template is None:
         pytest.skip("no PostgreSQL server (set KINMYAKU_TEST_PG_URL; scripts/test.sh does)")
