@@ -230,6 +230,57 @@ def test_a_bulk_import_indexes_what_it_brings(app: App, tmp_path: Path) -> None:
         assert conn.execute(text("SELECT count(*) FROM search_memory_dirty")).scalar() == 0
 
 
+def _memory_rows(conn: Connection) -> list[tuple[int, str]]:
+    rows = conn.execute(select(search_memory.c.person_id, search_memory.c.memory_keys))
+    return sorted((int(pid), str(keys)) for pid, keys in rows)
+
+
+def test_an_import_writes_its_new_people_memory_as_a_rebuild_would(
+    app: App, tmp_path: Path
+) -> None:
+    """An import writes its new people's memory rows from their records (made in its helper
+    processes) instead of reading them back: the rows must be what reading them back
+    makes, for people created, people a later record of the file changed, and a stored
+    person the file joined."""
+    kenta = _add(app, "高橋", "健太", "たかはし", "けんた", emails=["kenta@example.jp"])
+
+    def card(family: str, given: str, *lines: str) -> str:
+        body = "".join(line + "\r\n" for line in lines)
+        return (
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nN:{family};{given};;;\r\n"
+            f"FN:{family} {given}\r\n{body}END:VCARD\r\n"
+        )
+
+    cards = [
+        card("山田", "花子", "ORG:株式会社テスト;人事部", "TITLE:採用担当", "NOTE:ヨガの先生"),
+        card("佐藤", "健", "ORG:株式会社サンプル", "EMAIL:ken.sato@example.jp"),
+        card("鈴木", "一郎", "TITLE:フリーランスの翻訳者"),  # a title without a company
+        card("伊藤", "美咲", "NOTE:猫が好き", "TEL;TYPE=CELL:090-1111-2222"),
+        # namesakes at one company with nothing else in common: two people
+        card("田中", "誠", "ORG:合同会社ミライ;開発部", "TITLE:エンジニア"),
+        card("田中", "誠", "ORG:合同会社ミライ;開発部", "TITLE:エンジニア"),
+        # later records of the file joining a person it created: a note appended, a job
+        card("伊藤", "美咲", "NOTE:釣りにも行く", "TEL;TYPE=CELL:090-1111-2222"),
+        card("佐藤", "健", "ORG:株式会社ネクスト", "TITLE:部長", "EMAIL:ken.sato@example.jp"),
+        # a stored person joined by the file
+        card("高橋", "健太", "ORG:株式会社サンプル", "TITLE:営業部長", "EMAIL:kenta@example.jp"),
+    ]
+    path = tmp_path / "people.vcf"
+    path.write_text("".join(cards), encoding="utf-8")
+    report = import_files(app.uow(), paths=[path])
+    assert report.counts["created"] == 6, report.counts
+    with app.uow() as conn:
+        assert conn.execute(select(func.count()).select_from(search_memory_dirty)).scalar() == 0
+        written = _memory_rows(conn)
+        assert rebuild_memory(conn) == 7
+        assert written == _memory_rows(conn)
+    assert len(written) == 6  # 鈴木 has no job (no company) and no notes: nothing remembered
+    assert set(_found(app, "釣り")) == set(_found(app, "猫"))  # the appended note as well
+    assert kenta in _found(app, "営業部長")
+    assert len(_found(app, "部長")) == 2  # 高橋's job and 佐藤's new one
+    assert len(_found(app, "エンジニア")) == 2
+
+
 def test_many_people_are_written_without_merging_the_index_segments(sqlite_app: App) -> None:
     automerge = "SELECT v FROM search_memory_fts_config WHERE k = 'automerge'"
     with sqlite_app.uow() as conn:

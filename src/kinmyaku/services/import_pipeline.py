@@ -96,9 +96,9 @@ def prepare_item(
 
     Without ``strict`` a card is read leniently and a bad value is kept with a warning
     (``import_prepare.prepare_record``): only what cannot be read at all is rejected.
-    ``ahead`` builds the new person's search index rows now (in a helper process, off the
-    writer); without it the writer builds them when it creates the person, and a record
-    that joins a stored person never needs them.
+    ``ahead`` builds the new person's search index rows and memory keys now (in a helper
+    process, off the writer); without it the writer builds them when it creates the
+    person, and a record that joins a stored person never needs them.
     """
     if isinstance(item, FormatError):
         return _format_rejected(item, lang, strict)
@@ -121,6 +121,7 @@ def prepare_item(
         return Rejected(record.display_name(), file, line, reason, stop)
     if ahead:
         prepared.new_person_rows()
+        prepared.new_person_memory()
         _ = prepared.name_key  # cached on the record, so that it travels with it
     return prepared
 

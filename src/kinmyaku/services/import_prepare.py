@@ -14,6 +14,7 @@ from PIL import Image
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.identity.blocking import block_keys
 from kinmyaku.domain.identity.profile import UNNAMED, Features, features
+from kinmyaku.domain.memory_keys import Memory, memory_keys
 from kinmyaku.domain.model import Channel
 from kinmyaku.domain.names import fold_joined, fold_text, is_kana
 from kinmyaku.domain.search_keys import PersonKeys
@@ -89,6 +90,9 @@ class PreparedRecord:
     """What was kept and why, each a sentence in the import's language."""
     index_rows: IndexRows | None = None
     """The person's search index rows, when built ahead (by an import's helper process)."""
+    memory: list[str] | None = None
+    """The keys of what the person it creates is remembered by, when made ahead (by an
+    import's helper process): ``new_person_memory``."""
     match: Features | None = None
     """What matching compares of the record, made ahead (by an import's helper process,
     while the writer writes; ``match_ahead``)."""
@@ -112,6 +116,22 @@ class PreparedRecord:
         if self.index_rows is None:
             self.index_rows = person_rows(self.person_keys())
         return self.index_rows
+
+    def new_person_memory(self) -> list[str]:
+        """The memory keys (storage.search_memory) of the person this record creates, as
+        they would be read back from what the import stores of it: its job's title and
+        department (a job only with a company) and its notes (the import's encounters
+        hold a date and a channel, which are not remembered words)."""
+        if self.memory is None:
+            job = bool(self.company)
+            self.memory = memory_keys(
+                Memory(
+                    titles=[self.title] if job and self.title else [],
+                    departments=[self.department] if job and self.department else [],
+                    notes=str(self.columns.get("notes") or ""),
+                )
+            )
+        return self.memory
 
     @cached_property
     def name_key(self) -> NameKey:

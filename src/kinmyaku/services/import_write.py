@@ -35,6 +35,7 @@ from kinmyaku.storage.schema import (
     provenance,
 )
 from kinmyaku.storage.search_index import insert_rows
+from kinmyaku.storage.search_memory import write_new_memory
 
 CHUNK = 2000
 DEFERRED_INDEX = 20000
@@ -181,6 +182,8 @@ class ImportWriter:
     """Keep new people's search index rows until ``write_index`` (an import): a person a
     later record joins is indexed once, from what is stored at the end, not twice."""
     _unindexed: dict[int, PreparedRecord] = field(default_factory=dict)
+    _remembered: dict[int, PreparedRecord] = field(default_factory=dict)
+    """The new people whose memory rows ``write_memory`` writes from their records."""
     _later: LaterRows = field(default_factory=LaterRows)
     """What matched records add, written at the next flush (services/import_rows.py)."""
     _briefs: dict[int, PersonBrief] = field(default_factory=dict)
@@ -359,6 +362,7 @@ class ImportWriter:
             if prepared.met_on is not None:
                 met.append((pid, prepared.met_on, prepared.channel))
             extra += [(pid, name, value) for name, value in prepared.extra]
+            self._remembered[pid] = prepared
             if self.defer_index:
                 self._unindexed[pid] = prepared
             else:
@@ -401,6 +405,18 @@ class ImportWriter:
         }
         self._unindexed = {}
         insert_rows(self.conn, rows, terms_table=self.terms_table)
+
+    def write_memory(self) -> None:
+        """Write the memory rows (storage.search_memory) of the people this writer created
+        from their records' keys, instead of reading everyone back before the commit; a
+        person a later record changed (``touched``) is read back as before."""
+        texts = {
+            pid: prepared.new_person_memory()
+            for pid, prepared in self._remembered.items()
+            if pid not in self.touched
+        }
+        self._remembered = {}
+        write_new_memory(self.conn, texts)
 
     def _people_converters(self) -> dict[str, Callable[[Any], Any]]:
         converters = {}

@@ -225,6 +225,7 @@ def import_prepared(
                     writer.flush()
                     writer.write_index()
                 _reindex(writer)
+                writer.write_memory()
                 report.counts = {**writer.counts, "skipped": len(report.bad)}
                 report.outcomes = writer.outcomes
                 report.possible = writer.possible

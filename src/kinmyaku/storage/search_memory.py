@@ -116,28 +116,50 @@ def replace_memory(conn: Connection, person_ids: Iterable[int]) -> None:
 
 
 def _replace_chunks(conn: Connection, ids: list[int]) -> None:
-    postgres = conn.dialect.name == "postgresql"
     for start in range(0, len(ids), CHUNK_IDS):
         chunk = ids[start : start + CHUNK_IDS]
         texts = {pid: memory_keys(m) for pid, m in memories(conn, chunk).items()}
-        rows = [(pid, names_text(keys)) for pid, keys in texts.items() if keys]
+        _store(conn, texts, stored=True)
+
+
+def _store(conn: Connection, texts: dict[int, list[str]], *, stored: bool) -> None:
+    """Write these people's memory rows (``texts``: each one's keys, empty for none);
+    ``stored``: some of them may have a row already (else none has one)."""
+    rows = [(pid, names_text(keys)) for pid, keys in texts.items() if keys]
+    if conn.dialect.name == "postgresql":
+        # An upsert: two transactions may rebuild the same person at once.
         empty = [pid for pid, keys in texts.items() if not keys]
-        if postgres:
-            # An upsert: two transactions may rebuild the same person at once.
-            if empty:
-                conn.execute(delete(search_memory).where(search_memory.c.person_id.in_(empty)))
-            if rows:
-                conn.exec_driver_sql(_UPSERT_PG, rows)
-            continue
-        conn.execute(delete(search_memory).where(search_memory.c.person_id.in_(chunk)))
+        if empty and stored:
+            conn.execute(delete(search_memory).where(search_memory.c.person_id.in_(empty)))
         if rows:
-            conn.exec_driver_sql(
-                "INSERT INTO search_memory (person_id, memory_keys) VALUES (?, ?)", rows
-            )
-            # Written here, not by an insert trigger (as search_names: FTS5 flushes row by
-            # row under a trigger); deletes and updates go through triggers.
-            conn.exec_driver_sql(
-                _INSERT_FTS, [(pid, text, text.replace(FILL, "")) for pid, text in rows]
+            conn.exec_driver_sql(_UPSERT_PG, rows)
+        return
+    if stored:
+        conn.execute(delete(search_memory).where(search_memory.c.person_id.in_(list(texts))))
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT INTO search_memory (person_id, memory_keys) VALUES (?, ?)", rows
+        )
+        # Written here, not by an insert trigger (as search_names: FTS5 flushes row by
+        # row under a trigger); deletes and updates go through triggers.
+        conn.exec_driver_sql(
+            _INSERT_FTS, [(pid, text, text.replace(FILL, "")) for pid, text in rows]
+        )
+
+
+def write_new_memory(conn: Connection, texts: dict[int, list[str]]) -> None:
+    """Write the memory rows of people created in this transaction from the keys their
+    writer made (``memory_keys`` of what it stored of each: an import's new people, their
+    keys made in its helper processes), and clear the marks their rows' triggers left, so
+    that :func:`refresh_memory` does not read them back.  Each must be as stored: a person
+    changed after its creation is left to the refresh."""
+    ids = sorted(texts)
+    with merging_paused(conn, "search_memory_fts", len(ids)):
+        for start in range(0, len(ids), CHUNK_IDS):
+            chunk = ids[start : start + CHUNK_IDS]
+            _store(conn, {pid: texts[pid] for pid in chunk}, stored=False)
+            conn.execute(
+                delete(search_memory_dirty).where(search_memory_dirty.c.person_id.in_(chunk))
             )
 
 
