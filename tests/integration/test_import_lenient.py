@@ -71,7 +71,7 @@ def test_bad_values_are_kept_verbatim_with_warnings_naming_file_and_line(app: Ap
     warnings = _warnings(report)
     assert (
         f"bad-values.vcf:1: メールアドレス「{TYPO}」が正しくないため、"
-        "そのまま「無効なメールアドレス」として保存しました" in warnings
+        "そのまま「無効なメールアドレス」として保存します" in warnings
     )
     assert any(w.startswith("bad-values.vcf:1: 6 行目: 誕生日「1990-13-45」") for w in warnings)
     assert any("bad-values.vcf:9: 12 行目" in w and "this line is not" in w for w in warnings)
@@ -79,7 +79,7 @@ def test_bad_values_are_kept_verbatim_with_warnings_naming_file_and_line(app: Ap
     english = _warnings(import_files(app.uow(), paths=[QUIRKS / "bad-values.vcf"], dry_run=True))
     assert (
         f"bad-values.vcf:1: The e-mail address '{TYPO}' is not valid, "
-        "so it was kept as it is as 'invalid e-mail'" in english
+        "so it is kept as it is as 'invalid e-mail'" in english
     )
 
 

@@ -389,3 +389,42 @@ def test_the_cli(database_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "'x' is not the id of a queued record" in result.output
     result = runner.invoke(cli_app, [*db, "queue"])
     assert "No records wait for review." in result.output
+
+
+def test_a_preview_names_a_possible_duplicate_made_by_the_same_import(
+    app: App, tmp_path: Path
+) -> None:
+    """In the preview nothing is written: a record that may be a person an earlier record
+    of the same import creates is shown with that record's name and place, not with an
+    id nobody can look up (「#8 (83%)」); once imported, the id (the CLI and the web name it)."""
+    base, new = _files(tmp_path)
+    preview = import_files(app.uow(), paths=[base, new], dry_run=True, lang="ja")
+    assert [o.name for o in preview.possible] == ["佐藤 健", "鈴木 花子"]
+    for outcome in preview.possible:
+        who = outcome.why[0]
+        assert who.startswith(outcome.name + "（base.csv:"), who
+        assert "#" not in who and who.endswith("%）")
+    english = import_files(app.uow(), paths=[base, new], dry_run=True, lang="en")
+    assert english.possible[0].why[0].startswith("佐藤 健 (base.csv:")
+    done = import_files(app.uow(), paths=[base, new], lang="ja")
+    with app.uow() as conn:
+        sato = _id_of(conn, "佐藤", "健")
+    assert done.possible[0].why[0].startswith(f"#{sato} (")
+
+
+def test_the_cli_dry_run_says_what_it_would_do(sqlite_url: str, tmp_path: Path) -> None:
+    """A dry run writes nothing: it says what it would create, and names a possible
+    duplicate the same file creates by its card, not by an id that does not exist."""
+    runner = CliRunner()
+    base, new = _files(tmp_path)
+    db = ["--db", sqlite_url]
+    args = ["import", "--dry-run", str(base), str(new)]
+    en = runner.invoke(cli_app, [*db, "--lang", "en", *args], terminal_width=200)
+    assert en.exit_code == 0, en.output
+    assert "Would add 佐藤 健 (new.vcf:1), who may be 佐藤 健 (base.csv:" in en.output
+    assert "To create " in en.output and "Created " not in en.output
+    assert "Added #" not in en.output
+    ja = runner.invoke(cli_app, [*db, "--lang", "ja", *args], terminal_width=200)
+    assert "佐藤 健（new.vcf:1）を追加します。佐藤 健（base.csv:" in ja.output, ja.output
+    done = runner.invoke(cli_app, [*db, "--lang", "en", "import", str(base), str(new)])
+    assert "Added #" in done.output and "Created " in done.output

@@ -92,7 +92,10 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
     names = import_candidates.candidate_names(cli.app.uow(), possible + queued)
     for outcome in possible:
         cli.say(
-            "Added #{id} {name} ({where}), who may be {match}: {why}",
+            # A dry run writes nothing: the record has no id yet.
+            "Would add {name} ({where}), who may be {match}: {why}"
+            if report.dry_run
+            else "Added #{id} {name} ({where}), who may be {match}: {why}",
             id=outcome.person_id,
             name=outcome.name,
             where=f"{outcome.file}:{outcome.line}",
@@ -112,7 +115,9 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
         )
     _more(cli, hidden_queued)
     cli.say(
-        "Created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}.",
+        "To create {created}, to update {updated}, unchanged {unchanged}, to skip {skipped}."
+        if report.dry_run
+        else "Created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}.",
         created=counts.get("created", 0),
         updated=counts.get("updated", 0),
         unchanged=counts.get("unchanged", 0),

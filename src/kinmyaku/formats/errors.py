@@ -100,7 +100,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Not valid {encoding}, so it was read as {read_as}: '{text}'",
     ),
     "bad_line_kept": (
-        "vCard の行として読めないため、そのまま「読めない行」として保存しました: 「{text}」",
+        "vCard の行として読めないため、そのまま「読めない行」として保存します: 「{text}」",
         "Not a vCard line, kept as it is as 'unreadable line': '{text}'",
     ),
     "line_continued": (
@@ -108,20 +108,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A line that is not NAME:value was read as the rest of the line before ({name}): '{text}'",
     ),
     "unterminated_kept": (
-        "END:VCARD がないまま終わっていますが、ここまでを 1 件として取り込みました。",
-        "The card has no END:VCARD; what it holds was imported.",
+        "END:VCARD がないまま終わっていますが、ここまでを 1 件として取り込みます。",
+        "The card has no END:VCARD; what it holds is imported.",
     ),
     "bad_birthday_kept": (
-        "誕生日「{value}」が日付として読めないため、そのまま「無効な誕生日」として保存しました。",
-        "Birthday '{value}' is not a date, so it was kept as it is as 'invalid birthday'.",
+        "誕生日「{value}」が日付として読めないため、そのまま「無効な誕生日」として保存します。",
+        "Birthday '{value}' is not a date, so it is kept as it is as 'invalid birthday'.",
     ),
     "bad_met_on_kept": (
-        "日付「{value}」が読めないため、そのまま「無効な出会った日」として保存しました。",
-        "Date met '{value}' is not a date, so it was kept as it is as 'invalid date met'.",
+        "日付「{value}」が読めないため、そのまま「無効な出会った日」として保存します。",
+        "Date met '{value}' is not a date, so it is kept as it is as 'invalid date met'.",
     ),
     "bad_photo_kept": (
-        "写真のデータが読めないため、データをそのまま「PHOTO」として保存しました。",
-        "The photo data could not be decoded, so it was kept as it is as 'PHOTO'.",
+        "写真のデータが読めないため、データをそのまま「PHOTO」として保存します。",
+        "The photo data could not be decoded, so it is kept as it is as 'PHOTO'.",
     ),
     "bad_mapping": (
         "列の対応表にある「{target}」は項目名ではありません。使える項目: {allowed}",

@@ -189,7 +189,7 @@ class _Keeper:
         self.extra.append((name, value))
         shown = translate(self.lang, "{field} (full text)", field=translate(self.lang, what))
         self.say(
-            "The {field} is longer than {limit} characters, so the whole text was kept as '{name}'",
+            "The {field} is longer than {limit} characters, so the whole text is kept as '{name}'",
             field=translate(self.lang, what),
             limit=size,
             name=shown,
@@ -277,7 +277,7 @@ def _readings(record: ContactRecord, keep: _Keeper) -> tuple[str, str]:
         if value and not is_kana(value):
             keep.extra.append((NOT_KANA[side], value))
             keep.say(
-                "The reading '{value}' is not in kana, so it was kept as '{name}'",
+                "The reading '{value}' is not in kana, so it is kept as '{name}'",
                 value=value,
                 name=translate(keep.lang, NOT_KANA[side]),
             )
@@ -320,7 +320,7 @@ def prepare_record(
     _points(record, prepared, keep)
     if prepared.photo is not None and _photo_problem(prepared.photo):
         keep.extra.append(("PHOTO", base64.b64encode(prepared.photo).decode("ascii")))
-        keep.say("The photo is not a picture that can be read, so its data was kept as 'PHOTO'")
+        keep.say("The photo is not a picture that can be read, so its data is kept as 'PHOTO'")
         prepared.photo = None
     prepared.tags = list(
         dict.fromkeys(keep.limit(t.strip(), 60, "tag") for t in record.tags if t.strip())
@@ -360,7 +360,7 @@ def _points(record: ContactRecord, prepared: PreparedRecord, keep: _Keeper) -> N
                 raise
             keep.extra.append((INVALID_EMAIL, point.value))
             keep.say(
-                "The e-mail address '{value}' is not valid, so it was kept as it is as '{name}'",
+                "The e-mail address '{value}' is not valid, so it is kept as it is as '{name}'",
                 value=point.value,
                 name=translate(keep.lang, INVALID_EMAIL),
             )
@@ -376,7 +376,7 @@ def _points(record: ContactRecord, prepared: PreparedRecord, keep: _Keeper) -> N
         except ValidationError:
             normal = phone_digits(value)[:300]
             keep.say(
-                "'{value}' does not look like a phone number; it was kept as it is", value=value
+                "'{value}' does not look like a phone number; it is kept as it is", value=value
             )
         label = keep.limit(point.label, 40, "label")
         prepared.points.append(("phone", keep.limit(value, 300, "phone"), label, normal))

@@ -169,6 +169,8 @@ class ImportWriter:
         default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0}
     )
     keep_details: int = 500
+    dry_run: bool = False
+    """Nothing the import writes is kept (the preview): what it reports names no new id."""
     lang: str = "en"
     """The language of the match reasons in the report."""
     terms_table: str = "search_terms"
@@ -183,7 +185,8 @@ class ImportWriter:
     later record joins is indexed once, from what is stored at the end, not twice."""
     _unindexed: dict[int, PreparedRecord] = field(default_factory=dict)
     _remembered: dict[int, PreparedRecord] = field(default_factory=dict)
-    """The new people whose memory rows ``write_memory`` writes from their records."""
+    """The new people, by id, with their records: ``write_memory`` writes their memory
+    rows from them, and a dry run names them by them."""
     _later: LaterRows = field(default_factory=LaterRows)
     """What matched records add, written at the next flush (services/import_rows.py)."""
     _briefs: dict[int, PersonBrief] = field(default_factory=dict)
@@ -201,6 +204,7 @@ class ImportWriter:
             pid = self._take_id()
             self.pending.append((pid, prepared))
             self._waiting.add(pid)
+            self._remembered[pid] = prepared
             self.index.remember(pid, prepared)
             if maybe:
                 self._possible(pid, maybe[0], prepared)
@@ -213,11 +217,24 @@ class ImportWriter:
         return [reason_text(r, self.lang) for r in reasons if r.weight > 0][:4]
 
     def _maybe(self, match: Match) -> list[str]:
-        """Who a record may be and why: ``#12 (87%)``, then the reasons."""
-        return [
-            f"#{match.person_id} ({int(match.probability * 100)}%)",
-            *self._reasons(match.reasons),
-        ]
+        """Who a record may be and why: ``#12 (87%)``, then the reasons.
+
+        In a dry run (the preview) a person an earlier record of the import creates has
+        no id the user could look up: it is named by that record and where it is,
+        ``桜井 雄太（eight.csv:9・83%）``."""
+        chance = int(match.probability * 100)
+        earlier = self._remembered.get(match.person_id) if self.dry_run else None
+        if earlier is not None:
+            name = earlier.name or earlier.columns["family_name"]
+            file, line = source_of(earlier)
+            who = (
+                f"{name}（{file}:{line}・{chance}%）"
+                if self.lang == "ja"
+                else (f"{name} ({file}:{line}, {chance}%)")
+            )
+        else:
+            who = f"#{match.person_id} ({chance}%)"
+        return [who, *self._reasons(match.reasons)]
 
     def _possible(self, pid: int, match: Match, prepared: PreparedRecord) -> None:
         """A record created as a new person who may be a stored one: for the review."""
@@ -244,6 +261,7 @@ class ImportWriter:
         pid = self._take_id()
         self.pending.append((pid, prepared))
         self._waiting.add(pid)
+        self._remembered[pid] = prepared
         self.flush()
         return pid
 
@@ -362,7 +380,6 @@ class ImportWriter:
             if prepared.met_on is not None:
                 met.append((pid, prepared.met_on, prepared.channel))
             extra += [(pid, name, value) for name, value in prepared.extra]
-            self._remembered[pid] = prepared
             if self.defer_index:
                 self._unindexed[pid] = prepared
             else:

@@ -212,7 +212,7 @@ def import_prepared(
             with _bulk_cache(conn):
                 index = load_index(conn)
                 index.import_id = import_id
-                writer = ImportWriter(conn, import_id, index, lang=lang)
+                writer = ImportWriter(conn, import_id, index, lang=lang, dry_run=dry_run)
                 # A person a later record joins is indexed once, at the end (a bulk
                 # import stages its rows as it goes: memory stays flat).
                 writer.defer_index = not bulk
