@@ -79,7 +79,7 @@ def test_bad_values_are_kept_verbatim_with_warnings_naming_file_and_line(app: Ap
     english = _warnings(import_files(app.uow(), paths=[QUIRKS / "bad-values.vcf"], dry_run=True))
     assert (
         f"bad-values.vcf:1: The e-mail address '{TYPO}' is not valid, "
-        "so it is kept as it is as 'invalid e-mail'" in english
+        "so it is kept unchanged as 'invalid e-mail'" in english
     )
 
 

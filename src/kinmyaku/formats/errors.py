@@ -101,7 +101,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bad_line_kept": (
         "vCard の行として読めないため、そのまま「読めない行」として保存します: 「{text}」",
-        "Not a vCard line, kept as it is as 'unreadable line': '{text}'",
+        "Not a vCard line, so it is kept unchanged as 'unreadable line': '{text}'",
     ),
     "line_continued": (
         "「名前:値」の形でない行を、前の行（{name}）の続きとして読みました: 「{text}」",
@@ -113,15 +113,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bad_birthday_kept": (
         "誕生日「{value}」が日付として読めないため、そのまま「無効な誕生日」として保存します。",
-        "Birthday '{value}' is not a date, so it is kept as it is as 'invalid birthday'.",
+        "Birthday '{value}' is not a date, so it is kept unchanged as 'invalid birthday'.",
     ),
     "bad_met_on_kept": (
         "日付「{value}」が読めないため、そのまま「無効な出会った日」として保存します。",
-        "Date met '{value}' is not a date, so it is kept as it is as 'invalid date met'.",
+        "Date met '{value}' is not a date, so it is kept unchanged as 'invalid date met'.",
     ),
     "bad_photo_kept": (
         "写真のデータが読めないため、データをそのまま「PHOTO」として保存します。",
-        "The photo data could not be decoded, so it is kept as it is as 'PHOTO'.",
+        "The photo data could not be decoded, so it is kept unchanged as 'PHOTO'.",
     ),
     "bad_mapping": (
         "列の対応表にある「{target}」は項目名ではありません。使える項目: {allowed}",

@@ -360,7 +360,7 @@ def _points(record: ContactRecord, prepared: PreparedRecord, keep: _Keeper) -> N
                 raise
             keep.extra.append((INVALID_EMAIL, point.value))
             keep.say(
-                "The e-mail address '{value}' is not valid, so it is kept as it is as '{name}'",
+                "The e-mail address '{value}' is not valid, so it is kept unchanged as '{name}'",
                 value=point.value,
                 name=translate(keep.lang, INVALID_EMAIL),
             )
@@ -376,7 +376,7 @@ def _points(record: ContactRecord, prepared: PreparedRecord, keep: _Keeper) -> N
         except ValidationError:
             normal = phone_digits(value)[:300]
             keep.say(
-                "'{value}' does not look like a phone number; it is kept as it is", value=value
+                "'{value}' does not look like a phone number; it is kept unchanged", value=value
             )
         label = keep.limit(point.label, 40, "label")
         prepared.points.append(("phone", keep.limit(value, 300, "phone"), label, normal))
