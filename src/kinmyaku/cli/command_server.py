@@ -26,8 +26,9 @@ import traceback
 from pathlib import Path
 
 from kinmyaku.cli.launcher import starting_marker
+from kinmyaku.cli.server_upkeep import DailyRoll, roll_in_child
 from kinmyaku.storage import warm
-from kinmyaku.storage.database import postgres_engine
+from kinmyaku.storage.database import is_sqlite, postgres_engine
 
 #: Command modules loaded (and their click commands built) before the first client.
 READ_MODULES = ("people", "insights", "network", "followups", "events")
@@ -192,14 +193,20 @@ def serve(path: Path, idle: float) -> None:
         Path(starting_marker(str(path))).unlink()
     retire_older(path)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    reports, report_w = os.pipe()  # children name the PostgreSQL URLs they used here
+    reports, report_w = os.pipe()  # children name the database URLs they used here
     os.set_blocking(reports, False)
+    days = DailyRoll(
+        spawn=lambda url, today: roll_in_child(url, today, (listener.fileno(), reports, report_w))
+    )
     pending = b""
     last = time.monotonic()
     while True:
-        readable, _, _ = select.select([listener.fileno(), reports], [], [], min(idle, 30.0))
+        days.run_due()  # each database's summary rolled to a new day, in the background
+        soonest = days.wait()
+        wait = min(idle, 30.0, 30.0 if soonest is None else soonest)
+        readable, _, _ = select.select([listener.fileno(), reports], [], [], wait)
         if reports in readable:
-            pending = _prepare_reported(reports, pending)
+            pending = _prepare_reported(reports, pending, days)
         if listener.fileno() not in readable:
             if not readable:
                 if time.monotonic() - last >= idle or not _still_ours(path, inode):
@@ -232,17 +239,28 @@ def serve(path: Path, idle: float) -> None:
             path.unlink()
 
 
-def _prepare_reported(reports: int, pending: bytes) -> bytes:
-    """Read the URLs children reported; keep each one's engine and a spare connection ready.
+def _prepare_reported(reports: int, pending: bytes, days: DailyRoll) -> bytes:
+    """Read the URLs children reported: each one's summary is rolled to each new day
+    (cli/server_upkeep.py); for PostgreSQL, its engine and a spare connection kept ready.
 
     Returns the unfinished end of what was read.
     """
     with contextlib.suppress(BlockingIOError, InterruptedError):
         pending += os.read(reports, 65536)
     *urls, pending = pending.split(b"\0")
-    for url in urls:
-        warm.prepare(url.decode("utf-8", "surrogateescape"), postgres_engine)
+    for raw in urls:
+        url = raw.decode("utf-8", "surrogateescape")
+        days.named(url)
+        if not _sqlite(url):
+            warm.prepare(url, postgres_engine)
     return pending[-warm.MAX_URL_BYTES :]
+
+
+def _sqlite(url: str) -> bool:
+    try:
+        return is_sqlite(url)
+    except Exception:  # not a URL SQLAlchemy reads: no engine to keep either
+        return False
 
 
 def main() -> None:

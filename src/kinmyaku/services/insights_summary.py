@@ -312,9 +312,10 @@ def summary_is_fresh(conn: Connection, *, today: date, params: InsightParams) ->
     return current and conn.execute(unmarked).first() is None
 
 
-def _all_fresh(
+def all_fresh(
     conn: Connection, *, today: date, params: InsightParams, parts: Sequence[str]
 ) -> bool:
+    """True when the summary and the totals of ``parts`` are current: nothing to refresh."""
     from kinmyaku.services.insights_totals import totals_fresh
 
     return summary_is_fresh(conn, today=today, params=params) and totals_fresh(
@@ -362,7 +363,7 @@ def ensure_touch_summary(
     from kinmyaku.services.insights_totals import ensure_totals
 
     with uow as conn:
-        if _all_fresh(conn, today=today, params=params, parts=parts):
+        if all_fresh(conn, today=today, params=params, parts=parts):
             return
     with uow.writer() as conn:  # queues for the write turn before it takes a connection
         take_write_turn(conn)

@@ -180,7 +180,11 @@ def take(url: str) -> Engine | None:
 
 
 def report(url: str) -> None:
-    """In a served child: tell the server that ``url`` was used (once; PostgreSQL only)."""
+    """In a served child: tell the server that ``url`` was used (once a child).
+
+    PostgreSQL: the server keeps its engine and a spare connection; both databases: it rolls
+    the touch summary to each new day (cli/server_upkeep.py).
+    """
     if _report_fd is None or url in _reported:
         return
     data = url.encode("utf-8", "surrogateescape") + b"\0"
