@@ -33,6 +33,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    union_all,
 )
 
 from kinmyaku.domain.insights import (
@@ -120,10 +121,13 @@ def overdue(
 ) -> tuple[list[KeepInTouch], dict[int, str | None]]:
     """The first ``limit`` (None: all) overdue people (tier, touched, most overdue, id), tiers.
 
-    Four short reads, each in the list's order, never a sort of everyone: people with a
-    purpose cadence, people with a tier and no cadence; everyone else touched, longest ago
-    first (one cadence, so the index on ``last_touch_on`` is the order); everyone else
-    never touched, by id. The domain's ``overdue_list`` orders the union exactly.
+    Short reads, each in the list's order, never a sort of everyone: people with a tier
+    (any cadence; usually few); people with a purpose cadence and no tier, a cadence at a
+    time (one order: the last touch, oldest first, then the never touched by id: the rows
+    of the summary's index on cadence and last touch, migration 0022); everyone else
+    touched, longest ago first (one cadence, so the index on ``last_touch_on`` is the
+    order); everyone else never touched, by id. The domain's ``overdue_list`` orders the
+    union exactly.
     """
     rows = None if limit is None else limit + MARGIN
     tier, _, _ = q.person_subqueries()
@@ -146,9 +150,6 @@ def overdue(
         purposes.c.category,
         keep_in_touch.c.snoozed_until,
     )
-    # People with a purpose cadence are read from `purposes`, people with a tier and no
-    # cadence from the tier tags, each in the list's order and cut at the page: read from
-    # `people` with a list of both, PostgreSQL looked up every one of them there first.
     due = (~snoozed, or_(s.c.last_touch_on.is_(None), age >= cadence))
     order = (rank, s.c.last_touch_on.is_(None), ratio)
 
@@ -166,8 +167,38 @@ def overdue(
             .limit(rows)
         )
 
-    paced = special(purposes.c.person_id, purposes.c.cadence_days.is_not(None))
-    tiered = special(tier.c.person_id, purposes.c.cadence_days.is_(None))
+    no_tier = literal(None, String).label("tier")
+    untiered = ~exists(
+        select(person_tags.c.person_id).where(
+            person_tags.c.person_id == s.c.person_id, person_tags.c.tag.in_(q.TIERS_TAG_FORMS)
+        )
+    )
+
+    def paced(days: int, touched: bool) -> Select[Any]:
+        """The untiered people of one purpose cadence, touched (oldest first) or never."""
+        if touched:
+            when = s.c.last_touch_on <= today - timedelta(days=days)
+            by: tuple[Any, ...] = (s.c.last_touch_on, s.c.person_id)
+        else:
+            when, by = s.c.last_touch_on.is_(None), (s.c.person_id,)
+        return (
+            select(s.c.person_id.label("id"), s.c.last_touch_on, no_tier, *columns)
+            .select_from(s)
+            .join(purposes, purposes.c.person_id == s.c.person_id)
+            .outerjoin(keep_in_touch, keep_in_touch.c.person_id == s.c.person_id)
+            .where(s.c.cadence_days == days, when, untiered, ~snoozed)
+            .order_by(*by)
+            .limit(rows)
+        )
+
+    # A tier comes first in the order: the people with one are read whatever their cadence.
+    tiered = special(tier.c.person_id)
+    in_use = conn.execute(
+        select(s.c.cadence_days).where(s.c.cadence_days.is_not(None)).distinct()
+    ).scalars()
+    parts = [paced(int(d), touched).subquery() for d in in_use for touched in (True, False)]
+    # One statement, each part read in its index order and cut at the page.
+    cadenced = [select(union_all(*(select(p) for p in parts)).subquery())] if parts else []
     plain = [
         ~snoozed,
         purposes.c.cadence_days.is_(None),
@@ -178,7 +209,6 @@ def overdue(
             )
         ),
     ]
-    no_tier = literal(None, String).label("tier")
     last_due = today - timedelta(days=params.default_cadence_days)
     touched = (
         select(s.c.person_id.label("id"), s.c.last_touch_on, no_tier, *columns)
@@ -212,7 +242,8 @@ def overdue(
         .order_by(pid)
         .limit(rows)
     )
-    subjects = [c for stmt in (paced, tiered, touched, untouched) for c in _subjects(conn, stmt)]
+    reads = (*cadenced, tiered, touched, untouched)
+    subjects = [c for stmt in reads for c in _subjects(conn, stmt)]
     shown = overdue_list(subjects, today=today, params=params, limit=limit)
     return shown, {c.person_id: c.tier for c in subjects}
 

@@ -64,6 +64,7 @@ from kinmyaku.storage.schema import (
     interactions,
     organizations,
     people,
+    purposes,
     touch_summary,
     touch_summary_dirty,
     touch_summary_state,
@@ -166,6 +167,7 @@ def _insert(
             introducer.c.introducer_id.label("first_introducer_id"),
             func.coalesce(masks.c.gave, 0).label("gave_mask"),
             func.coalesce(masks.c.received, 0).label("received_mask"),
+            purposes.c.cadence_days,
         )
         .select_from(people)
         .outerjoin(a, a.c.person_id == people.c.id)
@@ -176,7 +178,15 @@ def _insert(
         .outerjoin(channel, and_(channel.c.person_id == people.c.id, channel.c.n == 1))
         .outerjoin(introducer, and_(introducer.c.person_id == people.c.id, introducer.c.n == 1))
         .outerjoin(masks, masks.c.person_id == people.c.id)
-        .where(or_(a.c.person_id.is_not(None), m.c.person_id.is_not(None)))
+        .outerjoin(purposes, purposes.c.person_id == people.c.id)
+        # Everyone touched or met, and everyone with a purpose cadence (due reads them by it).
+        .where(
+            or_(
+                a.c.person_id.is_not(None),
+                m.c.person_id.is_not(None),
+                purposes.c.cadence_days.is_not(None),
+            )
+        )
     )
     if person_ids is not None:
         joined = joined.where(people.c.id.in_(person_ids))
