@@ -33,6 +33,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
     union_all,
 )
 
@@ -63,6 +64,7 @@ from kinmyaku.domain.insights.diversity import (
 from kinmyaku.services.insights_stats import CUE_BLANKS, _cadence
 from kinmyaku.services.insights_totals import Totals, yield_tally
 from kinmyaku.storage import insights_queries as q
+from kinmyaku.storage.followups import cadences_in_use
 from kinmyaku.storage.schema import (
     LOPSIDED_SQL,
     keep_in_touch,
@@ -167,38 +169,9 @@ def overdue(
             .limit(rows)
         )
 
-    no_tier = literal(None, String).label("tier")
-    untiered = ~exists(
-        select(person_tags.c.person_id).where(
-            person_tags.c.person_id == s.c.person_id, person_tags.c.tag.in_(q.TIERS_TAG_FORMS)
-        )
-    )
-
-    def paced(days: int, touched: bool) -> Select[Any]:
-        """The untiered people of one purpose cadence, touched (oldest first) or never."""
-        if touched:
-            when = s.c.last_touch_on <= today - timedelta(days=days)
-            by: tuple[Any, ...] = (s.c.last_touch_on, s.c.person_id)
-        else:
-            when, by = s.c.last_touch_on.is_(None), (s.c.person_id,)
-        return (
-            select(s.c.person_id.label("id"), s.c.last_touch_on, no_tier, *columns)
-            .select_from(s)
-            .join(purposes, purposes.c.person_id == s.c.person_id)
-            .outerjoin(keep_in_touch, keep_in_touch.c.person_id == s.c.person_id)
-            .where(s.c.cadence_days == days, when, untiered, ~snoozed)
-            .order_by(*by)
-            .limit(rows)
-        )
-
     # A tier comes first in the order: the people with one are read whatever their cadence.
     tiered = special(tier.c.person_id)
-    in_use = conn.execute(
-        select(s.c.cadence_days).where(s.c.cadence_days.is_not(None)).distinct()
-    ).scalars()
-    parts = [paced(int(d), touched).subquery() for d in in_use for touched in (True, False)]
-    # One statement, each part read in its index order and cut at the page.
-    cadenced = [select(union_all(*(select(p) for p in parts)).subquery())] if parts else []
+    cadenced = _paced(conn, s, today=today, rows=rows)
     plain = [
         ~snoozed,
         purposes.c.cadence_days.is_(None),
@@ -209,6 +182,7 @@ def overdue(
             )
         ),
     ]
+    no_tier = literal(None, String).label("tier")
     last_due = today - timedelta(days=params.default_cadence_days)
     touched = (
         select(s.c.person_id.label("id"), s.c.last_touch_on, no_tier, *columns)
@@ -242,10 +216,72 @@ def overdue(
         .order_by(pid)
         .limit(rows)
     )
-    reads = (*cadenced, tiered, touched, untouched)
+    reads = (*([] if cadenced is None else [cadenced]), tiered, touched, untouched)
     subjects = [c for stmt in reads for c in _subjects(conn, stmt)]
     shown = overdue_list(subjects, today=today, params=params, limit=limit)
     return shown, {c.person_id: c.tier for c in subjects}
+
+
+def _paced(conn: Connection, s: Table, *, today: date, rows: int | None) -> Select[Any] | None:
+    """The overdue people with a purpose cadence and no tier, the first ``rows`` of each
+    cadence: touched, oldest last touch first, then never touched, by id.
+
+    Within one cadence that is the overdue list's order, and the order of the summary's
+    index on (cadence, last touch, person) (migration 0022): each cadence is the first rows
+    of its range, never a sort of everyone with a cadence. One statement: on PostgreSQL a
+    lateral read per cadence in use (planned once); on SQLite one part per cadence (None:
+    no cadence in use).
+    """
+    untiered = ~exists().where(
+        person_tags.c.person_id == s.c.person_id, person_tags.c.tag.in_(q.TIERS_TAG_FORMS)
+    )
+    snoozed = keep_in_touch.alias("snoozed")
+    not_snoozed = ~exists().where(
+        snoozed.c.person_id == s.c.person_id,
+        snoozed.c.snoozed_until.is_not(None),
+        snoozed.c.snoozed_until > today,
+    )
+    fields = (s.c.person_id.label("id"), s.c.last_touch_on, s.c.cadence_days)
+
+    def part(days: Any, touched: bool) -> Select[Any]:
+        if touched:
+            # The last touch a cadence ago or earlier (SQLite: the day computed here).
+            due_by = today - timedelta(days=days) if isinstance(days, int) else today - days
+            when = s.c.last_touch_on <= due_by
+        else:
+            when = s.c.last_touch_on.is_(None)
+        return (
+            select(*fields)
+            .where(s.c.cadence_days == days, when, untiered, not_snoozed)
+            .order_by(s.c.cadence_days, s.c.last_touch_on, s.c.person_id)
+            .limit(rows)
+        )
+
+    if conn.dialect.name == "postgresql":
+        in_use = cadences_in_use().order_by(None).cte("cadence")
+        laterals = [part(in_use.c.cadence_days, t).lateral() for t in (True, False)]
+        parts = [select(x).select_from(in_use.join(x, true())) for x in laterals]
+    else:
+        days = list(conn.execute(cadences_in_use()).scalars())
+        parts = [select(part(int(d), t).subquery()) for d in days for t in (True, False)]
+    if not parts:
+        return None
+    both = union_all(*parts).subquery("paced")
+
+    # The purpose's name for the rows found only: a key look-up each (joined, PostgreSQL
+    # hashed all of `purposes` for them).
+    def purpose(column: Any) -> Any:
+        return select(column).where(purposes.c.person_id == both.c.id).scalar_subquery()
+
+    return select(
+        both.c.id,
+        both.c.last_touch_on,
+        literal(None, String).label("tier"),
+        both.c.cadence_days,
+        purpose(purposes.c.goal).label("goal"),
+        purpose(purposes.c.category).label("category"),
+        literal(None, Date).label("snoozed_until"),
+    )
 
 
 def forgotten(conn: Connection, s: Table, *, today: date, limit: int) -> list[ForgottenCard]:
