@@ -26,7 +26,7 @@ import traceback
 from pathlib import Path
 
 from kinmyaku.cli.launcher import starting_marker
-from kinmyaku.cli.server_upkeep import DailyRoll, roll_in_child
+from kinmyaku.cli.server_upkeep import DailyRoll, roll_in_child, warm_reads
 from kinmyaku.storage import warm
 from kinmyaku.storage.database import is_sqlite, postgres_engine
 
@@ -241,7 +241,8 @@ def serve(path: Path, idle: float) -> None:
 
 def _prepare_reported(reports: int, pending: bytes, days: DailyRoll) -> bytes:
     """Read the URLs children reported: each one's summary is rolled to each new day
-    (cli/server_upkeep.py); for PostgreSQL, its engine and a spare connection kept ready.
+    (cli/server_upkeep.py); for PostgreSQL, its engine and a spare connection kept ready,
+    the engine's cache holding the statements of ``due`` (``warm_reads``).
 
     Returns the unfinished end of what was read.
     """
@@ -252,7 +253,7 @@ def _prepare_reported(reports: int, pending: bytes, days: DailyRoll) -> bytes:
         url = raw.decode("utf-8", "surrogateescape")
         days.named(url)
         if not _sqlite(url):
-            warm.prepare(url, postgres_engine)
+            warm.prepare(url, postgres_engine, warm_reads)
     return pending[-warm.MAX_URL_BYTES :]
 
 

@@ -297,13 +297,36 @@ def due_overview(
     (``due_now``, ``network_stats``, ``list_followups``), each checked the summary and
     opened its own transaction, and the overdue count read every headline figure.
     """
-    parts = ("headline",)
-    with reading(), uow as conn:
-        if all_fresh(conn, today=today, params=params, parts=parts):
-            return _overview(conn, today=today, now=now, params=params, limit=limit, fresh=True)
-    ensure_touch_summary(uow, today=today, params=params, parts=parts)
+    found = read_due_overview(uow, today=today, now=now, params=params, limit=limit)
+    if found is not None:
+        return found
+    ensure_touch_summary(uow, today=today, params=params, parts=DUE_PARTS)
     with uow as conn:
         return _overview(conn, today=today, now=now, params=params, limit=limit, fresh=False)
+
+
+DUE_PARTS = ("headline",)
+"""The stored totals ``kinmyaku due`` reads (the overdue count)."""
+
+
+def read_due_overview(
+    uow: UnitOfWork,
+    *,
+    today: date,
+    now: datetime,
+    params: InsightParams = DEFAULT_PARAMS,
+    limit: int = LIMIT,
+) -> DueOverview | None:
+    """``due_overview`` when the touch summary is current, in one read-only transaction;
+    None (nothing written, nothing more read) when it must be brought up to date first.
+
+    The command server runs it once per PostgreSQL database to compile its statements
+    ahead of the commands (cli/server_upkeep.py ``warm_reads``).
+    """
+    with reading(), uow as conn:
+        if all_fresh(conn, today=today, params=params, parts=DUE_PARTS):
+            return _overview(conn, today=today, now=now, params=params, limit=limit, fresh=True)
+    return None
 
 
 def _overview(

@@ -65,11 +65,16 @@ def _open_spare(warm: Warm) -> None:
     warm.opened = time.monotonic()
 
 
-def prepare(url: str, make: Callable[[str], Engine]) -> None:
+def prepare(
+    url: str, make: Callable[[str], Engine], warm_up: Callable[[Engine], None] | None = None
+) -> None:
     """In the server: keep ``url``'s engine initialised and a spare connection open.
 
-    ``make`` builds the engine (storage/database.py's).  Any failure leaves no spare: the
-    next command connects by itself, as without a server.
+    ``make`` builds the engine (storage/database.py's).  ``warm_up`` runs reads on it
+    once, on a connection of the server's own (closed before any child sees the engine),
+    so that SQLAlchemy's cache of compiled statements, which the children inherit, holds
+    them: a child then only binds and sends them.  Any failure leaves no spare (or no
+    warm-up): the next command connects (or compiles) by itself, as without a server.
     """
     warm = _ready.get(url)
     if warm is not None:
@@ -88,7 +93,10 @@ def prepare(url: str, make: Callable[[str], Engine]) -> None:
 
         with engine.connect():  # the dialect's first-connect initialisation, once
             pass
-        engine.dispose()  # the server's own connection, closed on the wire: not given away
+        if warm_up is not None:
+            with contextlib.suppress(Exception):
+                warm_up(engine)
+        engine.dispose()  # the server's own connections, closed on the wire: not given away
         event.remove(engine, "do_connect", capture)
         warm = Warm(engine=engine, connect_args=captured[0])
         event.listen(engine, "do_connect", _give_spare(warm))
