@@ -1,14 +1,17 @@
 """The per-person touch summary (migration 0002): incremental upkeep of the aggregates.
 
-``touch_summary`` holds, for everyone touched or met, the ``TouchAggregates``
+``touch_summary`` holds, for everyone touched or met (and everyone with a purpose
+cadence, migration 0022), the ``TouchAggregates``
 (docs/concepts.md), the strength, the first encounter and its memory cue, the current
 job (industry, department, organisation), the first channel and introducer, and bit masks
 of the intervals with a gift or a receipt for the review's two-way timeline
-(storage/insights_queries.py ``timeline_masks``), as of one day
+(storage/insights_queries.py ``timeline_masks``) and the purpose's cadence (the overdue
+list reads each cadence's people by it, services/insights_review.py), as of one day
 and one set of parameters, recorded in ``touch_summary_state``. A person met only after
 that day has a row with no touch (``last_touch_on`` NULL): "touched" means a last touch. Triggers on
 every table that makes a touch (interactions and their participants, encounters,
-exchanges, requests) add the people whose touches changed to ``touch_summary_dirty``.
+exchanges, requests), the jobs and the purposes add the people whose rows changed to
+``touch_summary_dirty``.
 Before stats or the review read the summary, ``refresh_touch_summary`` recomputes just
 those people with the same SQL as the full computation (services/insights_stats.py), or
 rebuilds everything when the parameters differ from the recorded ones.
