@@ -6,7 +6,9 @@ connection.  The child takes the client's stdin, stdout and stderr (passed over 
 socket), its folder, environment, umask and arguments, runs ``kinmyaku.cli.main.run()``
 and sends back the exit code.  For each PostgreSQL URL its children have used, the server
 keeps an initialised engine and one open connection that the next child takes over
-(storage/warm.py); SQLite needs none.  It exits after IDLE seconds without a client,
+(storage/warm.py), the engine's cache already holding ``due``'s compiled statements; SQLite
+needs none.  The touch summary of every database its children used is rolled to each new
+day in a process forked for it (cli/server_upkeep.py).  It exits after IDLE seconds without a client,
 or as soon as its socket file is replaced or removed.
 """
 
