@@ -67,7 +67,7 @@ def _open_spare(warm: Warm) -> None:
 
 def prepare(
     url: str, make: Callable[[str], Engine], warm_up: Callable[[Engine], None] | None = None
-) -> None:
+) -> bool:
     """In the server: keep ``url``'s engine initialised and a spare connection open.
 
     ``make`` builds the engine (storage/database.py's).  ``warm_up`` runs reads on it
@@ -75,6 +75,7 @@ def prepare(
     so that SQLAlchemy's cache of compiled statements, which the children inherit, holds
     them: a child then only binds and sends them.  Any failure leaves no spare (or no
     warm-up): the next command connects (or compiles) by itself, as without a server.
+    True when a new engine was made (the server's heap grew).
     """
     warm = _ready.get(url)
     if warm is not None:
@@ -82,7 +83,7 @@ def prepare(
         if warm.spare is None:
             with contextlib.suppress(Exception):
                 _open_spare(warm)
-        return
+        return False
     captured: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     try:
         engine = make(url)
@@ -102,11 +103,12 @@ def prepare(
         event.listen(engine, "do_connect", _give_spare(warm))
         _open_spare(warm)
     except Exception:  # no spare; the error is the command's to meet
-        return
+        return False
     while len(_ready) >= MAX_URLS:
         oldest = min(_ready, key=lambda u: _ready[u].used)
         _close(_ready.pop(oldest))
     _ready[url] = warm
+    return True
 
 
 def refresh() -> None:
