@@ -9,9 +9,11 @@ unless given after ``--``; its output goes to /dev/null).  Two ways, interleaved
 
 - ``new``: the child opens its own connection and initialises SQLAlchemy's dialect, as
   before storage/warm.py;
-- ``spare``: the parent keeps the URL's engine initialised and a spare connection open
-  (``warm.prepare``), the child takes them over, and the parent opens the next spare right
-  after the fork (``warm.given_away``), as the server does.
+- ``spare``: the parent keeps the URL's engine initialised (its cache holding ``due``'s
+  compiled statements, ``warm_reads``) and a spare connection open (``warm.prepare``), the
+  child takes them over, and the parent opens the next spare right after the fork
+  (``warm.given_away``), as the server does (its heap frozen for the garbage collector,
+  ``freeze_heap``, as the server's).
 
 For each: the child's CPU (user + sys, its own), its wall time, and the PostgreSQL server's
 CPU over the run (its processes' /proc/PID/schedstat, read before the child's backend exits:
@@ -36,6 +38,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from kinmyaku.cli import command_server
+from kinmyaku.cli.server_upkeep import warm_reads
 from kinmyaku.storage import warm
 from kinmyaku.storage.database import postgres_engine
 
@@ -110,7 +113,8 @@ def _run_child(argv: list[str], report_w: int, out_w: int, go_r: int) -> None:
 def one_run(mode: str, argv: list[str], url: str, postmaster: int | None) -> tuple[float, ...]:
     """(child CPU, child wall, server CPU for the command, for the next spare), in seconds."""
     if mode == "spare":
-        warm.prepare(url, postgres_engine)
+        if warm.prepare(url, postgres_engine, warm_reads):  # as the server does
+            command_server.freeze_heap()
     else:
         warm.release_unused()
     report_r, report_w = os.pipe()
@@ -155,6 +159,7 @@ def main() -> None:
         raise SystemExit("--db must be a PostgreSQL URL (SQLite has no connection to keep)")
     argv = ["--db", args.db, "--lang", "en", *args.command]
     command_server.preload()
+    command_server.freeze_heap()
     postmaster = _postmaster(args.db)
     results: dict[str, list[tuple[float, ...]]] = {"new": [], "spare": []}
     one_run("new", argv, args.db, postmaster)  # the database's pages in memory, the schema current

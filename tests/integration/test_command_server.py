@@ -273,3 +273,36 @@ def test_a_socket_path_too_long_for_unix_means_no_server(monkeypatch: pytest.Mon
         assert launcher.socket_path() is None  # the command then runs in its own process
     finally:
         shutil.rmtree(deep.parent)
+
+
+def test_the_server_rolls_a_database_summary_to_a_new_day(
+    env: dict[str, str], runtime: Path, db: Path
+) -> None:
+    """A database named by a served command has its touch summary brought to today in the
+    background (cli/server_upkeep.py): the day's first `stats` need not roll it."""
+    from datetime import date, timedelta
+
+    from kinmyaku.bootstrap import open_app
+    from kinmyaku.config import Settings
+    from kinmyaku.domain.insights import DEFAULT_PARAMS
+    from kinmyaku.services.insights_summary import rebuild_touch_summary
+    from kinmyaku.storage.schema import touch_summary_state
+
+    core = open_app(Settings(database_url=f"sqlite:///{db}"))
+    try:
+        yesterday = date.today() - timedelta(days=1)
+        with core.uow() as conn:  # as the last command of yesterday left it
+            rebuild_touch_summary(conn, today=yesterday, params=DEFAULT_PARAMS)
+        started(env, runtime, db)  # ran in its own process, started the server
+        _, err, code = served(["--db", str(db), "search", "高橋"], env, db.parent)
+        assert code == "0", err
+        day = yesterday
+        for _ in range(600):
+            with core.uow() as conn:
+                day = conn.execute(touch_summary_state.select()).one().as_of
+            if str(day) == date.today().isoformat():
+                break
+            time.sleep(0.1)
+        assert str(day) == date.today().isoformat()
+    finally:
+        core.close()

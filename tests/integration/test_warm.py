@@ -239,3 +239,35 @@ def test_served_commands_take_the_spare_and_survive_a_killed_one(
     failed = kinmyaku(["--db", bad, "list"], runtime)  # no server there: an error, no password
     assert failed.returncode != 0
     assert failed.stderr.strip() and SECRET not in failed.stdout + failed.stderr
+
+
+def test_the_warm_up_compiles_due_ahead_and_writes_nothing(postgres_url: str) -> None:
+    """``warm_reads`` (cli/server_upkeep.py) fills the kept engine's cache of compiled
+    statements with `due`'s when the summary is current, on a connection of the server's
+    own that is closed before a child takes the engine; a stale summary is left alone."""
+    from datetime import date, datetime
+
+    from kinmyaku.cli.server_upkeep import warm_reads
+    from kinmyaku.domain.insights import DEFAULT_PARAMS
+    from kinmyaku.services import followups
+    from kinmyaku.services.insights_summary import ensure_touch_summary
+    from kinmyaku.storage.uow import UnitOfWork
+
+    stale = postgres_engine(postgres_url)  # no summary yet: nothing read, nothing written
+    warm_reads(stale)
+    with stale.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM touch_summary_state")).scalar_one() == 0
+    ensure_touch_summary(
+        UnitOfWork(stale), today=date.today(), params=DEFAULT_PARAMS, parts=followups.DUE_PARTS
+    )
+    stale.dispose()
+
+    warm.prepare(postgres_url, postgres_engine, warm_reads)
+    engine = warm._ready[postgres_url].engine
+    cached = len(engine._compiled_cache)
+    assert cached >= 10  # due's statements (fewer on an empty network)
+    assert engine.pool.checkedin() == 0  # the server's own connection is gone
+    now = datetime.now()
+    followups.due_overview(UnitOfWork(engine), today=now.date(), now=now)
+    assert len(engine._compiled_cache) == cached  # nothing left to compile
+    assert served_backend(postgres_url).isdigit()  # the spare still serves a child

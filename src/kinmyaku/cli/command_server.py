@@ -6,14 +6,17 @@ connection.  The child takes the client's stdin, stdout and stderr (passed over 
 socket), its folder, environment, umask and arguments, runs ``kinmyaku.cli.main.run()``
 and sends back the exit code.  For each PostgreSQL URL its children have used, the server
 keeps an initialised engine and one open connection that the next child takes over
-(storage/warm.py); SQLite needs none.  It exits after IDLE seconds without a client,
-or as soon as its socket file is replaced or removed.
+(storage/warm.py), the engine's cache already holding ``due``'s compiled statements; SQLite
+needs none.  The touch summary of every database its children used is rolled to each new
+day in a process forked for it (cli/server_upkeep.py).  It exits after IDLE seconds
+without a client, or as soon as its socket file is replaced or removed.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import importlib
 import os
 import select
@@ -26,8 +29,9 @@ import traceback
 from pathlib import Path
 
 from kinmyaku.cli.launcher import starting_marker
+from kinmyaku.cli.server_upkeep import DailyRoll, roll_in_child, warm_reads
 from kinmyaku.storage import warm
-from kinmyaku.storage.database import postgres_engine
+from kinmyaku.storage.database import is_sqlite, postgres_engine
 
 #: Command modules loaded (and their click commands built) before the first client.
 READ_MODULES = ("people", "insights", "network", "followups", "events")
@@ -176,9 +180,22 @@ def retire_older(path: Path) -> None:
                 other.unlink()
 
 
+def freeze_heap() -> None:
+    """Keep the garbage collector of the children off what the server has loaded.
+
+    A child's collections otherwise walk every object the server made (its modules, the
+    warm engines' compiled statements), writing to their pages as they go: each page the
+    child then copies (copy-on-write). Seen as half of a served ``due``'s CPU, twice the
+    page faults, in one child of two (where a full collection fell in the command).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def serve(path: Path, idle: float) -> None:
     """Listen on ``path`` until idle; fork a child per client."""
     preload()
+    freeze_heap()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     partial = path.with_name(f"t{os.getpid()}")  # shorter than the socket's own name
     with contextlib.suppress(FileNotFoundError):
@@ -192,14 +209,20 @@ def serve(path: Path, idle: float) -> None:
         Path(starting_marker(str(path))).unlink()
     retire_older(path)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    reports, report_w = os.pipe()  # children name the PostgreSQL URLs they used here
+    reports, report_w = os.pipe()  # children name the database URLs they used here
     os.set_blocking(reports, False)
+    days = DailyRoll(
+        spawn=lambda url, today: roll_in_child(url, today, (listener.fileno(), reports, report_w))
+    )
     pending = b""
     last = time.monotonic()
     while True:
-        readable, _, _ = select.select([listener.fileno(), reports], [], [], min(idle, 30.0))
+        days.run_due()  # each database's summary rolled to a new day, in the background
+        soonest = days.wait()
+        wait = min(idle, 30.0, 30.0 if soonest is None else soonest)
+        readable, _, _ = select.select([listener.fileno(), reports], [], [], wait)
         if reports in readable:
-            pending = _prepare_reported(reports, pending)
+            pending = _prepare_reported(reports, pending, days)
         if listener.fileno() not in readable:
             if not readable:
                 if time.monotonic() - last >= idle or not _still_ours(path, inode):
@@ -232,17 +255,29 @@ def serve(path: Path, idle: float) -> None:
             path.unlink()
 
 
-def _prepare_reported(reports: int, pending: bytes) -> bytes:
-    """Read the URLs children reported; keep each one's engine and a spare connection ready.
+def _prepare_reported(reports: int, pending: bytes, days: DailyRoll) -> bytes:
+    """Read the URLs children reported: each one's summary is rolled to each new day
+    (cli/server_upkeep.py); for PostgreSQL, its engine and a spare connection kept ready,
+    the engine's cache holding the statements of ``due`` (``warm_reads``).
 
     Returns the unfinished end of what was read.
     """
     with contextlib.suppress(BlockingIOError, InterruptedError):
         pending += os.read(reports, 65536)
     *urls, pending = pending.split(b"\0")
-    for url in urls:
-        warm.prepare(url.decode("utf-8", "surrogateescape"), postgres_engine)
+    for raw in urls:
+        url = raw.decode("utf-8", "surrogateescape")
+        days.named(url)
+        if not _sqlite(url) and warm.prepare(url, postgres_engine, warm_reads):
+            freeze_heap()  # the new engine and its compiled statements
     return pending[-warm.MAX_URL_BYTES :]
+
+
+def _sqlite(url: str) -> bool:
+    try:
+        return is_sqlite(url)
+    except Exception:  # not a URL SQLAlchemy reads: no engine to keep either
+        return False
 
 
 def main() -> None:

@@ -23,11 +23,11 @@ from kinmyaku.domain.model import RequestStatus
 from kinmyaku.services import relations
 from kinmyaku.services.insights import Due, due_in, snooze_person
 from kinmyaku.services.insights_reads import followup_queue_of, named_followups
-from kinmyaku.services.insights_summary import ensure_touch_summary
+from kinmyaku.services.insights_summary import all_fresh, ensure_touch_summary
 from kinmyaku.services.insights_totals import read_totals
 from kinmyaku.storage import followups as rows
 from kinmyaku.storage.schema import requests, touch_summary
-from kinmyaku.storage.uow import UnitOfWork
+from kinmyaku.storage.uow import UnitOfWork, reading
 
 HORIZON_DAYS = 7
 LIMIT = 50
@@ -291,17 +291,59 @@ def due_overview(
 ) -> DueOverview:
     """The overdue people, the requests due, how many are overdue, and the follow-ups.
 
-    One look at the touch summary (brought up to date in a transaction of its own if
-    stale) and one read transaction: asked one by one (``due_now``, ``network_stats``,
-    ``list_followups``), each checked the summary and opened its own transaction, and
-    the overdue count read every headline figure.
+    One read transaction when the touch summary is current (the usual case: it is looked
+    at and read in the same snapshot, and nothing is written); otherwise the summary is
+    first brought up to date in a transaction of its own. Asked one by one
+    (``due_now``, ``network_stats``, ``list_followups``), each checked the summary and
+    opened its own transaction, and the overdue count read every headline figure.
     """
-    ensure_touch_summary(uow, today=today, params=params, parts=("headline",))
+    found = read_due_overview(uow, today=today, now=now, params=params, limit=limit)
+    if found is not None:
+        return found
+    ensure_touch_summary(uow, today=today, params=params, parts=DUE_PARTS)
     with uow as conn:
-        due = due_in(conn, today=today, now=now, params=params, limit=limit, with_followups=False)
-        totals = read_totals(conn, today=today, params=params, kinds=("n",))
-        agenda = agenda_of(conn, today=today, now=now, params=params, limit=limit)
-        return DueOverview(due, totals.count("n", "overdue"), agenda)
+        return _overview(conn, today=today, now=now, params=params, limit=limit, fresh=False)
+
+
+DUE_PARTS = ("headline",)
+"""The stored totals ``kinmyaku due`` reads (the overdue count)."""
+
+
+def read_due_overview(
+    uow: UnitOfWork,
+    *,
+    today: date,
+    now: datetime,
+    params: InsightParams = DEFAULT_PARAMS,
+    limit: int = LIMIT,
+) -> DueOverview | None:
+    """``due_overview`` when the touch summary is current, in one read-only transaction;
+    None (nothing written, nothing more read) when it must be brought up to date first.
+
+    The command server runs it once per PostgreSQL database to compile its statements
+    ahead of the commands (cli/server_upkeep.py ``warm_reads``).
+    """
+    with reading(), uow as conn:
+        if all_fresh(conn, today=today, params=params, parts=DUE_PARTS):
+            return _overview(conn, today=today, now=now, params=params, limit=limit, fresh=True)
+    return None
+
+
+def _overview(
+    conn: Connection,
+    *,
+    today: date,
+    now: datetime,
+    params: InsightParams,
+    limit: int,
+    fresh: bool,
+) -> DueOverview:
+    due = due_in(
+        conn, today=today, now=now, params=params, limit=limit, with_followups=False, fresh=fresh
+    )
+    totals = read_totals(conn, today=today, params=params, kinds=("n",), fresh=fresh)
+    agenda = agenda_of(conn, today=today, now=now, params=params, limit=limit)
+    return DueOverview(due, totals.count("n", "overdue"), agenda)
 
 
 def parse_key(key: str) -> tuple[str, int]:

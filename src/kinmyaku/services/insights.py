@@ -69,7 +69,7 @@ from kinmyaku.services.insights_stats import (
 from kinmyaku.services.insights_summary import ensure_touch_summary, refresh_touch_summary
 from kinmyaku.services.insights_totals import REVIEW_KINDS, diversity_days, read_totals
 from kinmyaku.storage import insights_queries as q
-from kinmyaku.storage.schema import encounters, keep_in_touch, people
+from kinmyaku.storage.schema import encounters, keep_in_touch, people, touch_summary
 from kinmyaku.storage.uow import UnitOfWork
 
 EMPTY = TouchAggregates()
@@ -552,9 +552,11 @@ def due_in(
     params: InsightParams = DEFAULT_PARAMS,
     limit: int | None = None,
     with_followups: bool = True,
+    fresh: bool = False,
 ) -> Due:
-    """``due_now`` inside the caller's transaction (the summary brought up to date first)."""
-    summary = refresh_touch_summary(conn, today=today, params=params)
+    """``due_now`` inside the caller's transaction (the summary brought up to date first;
+    ``fresh``: the caller found it current in this transaction)."""
+    summary = touch_summary if fresh else refresh_touch_summary(conn, today=today, params=params)
     shown, tiers = review_sql.overdue(conn, summary, today=today, params=params, limit=limit)
     names = q.names_of(conn, [k.person_id for k in shown])
     overdue = [

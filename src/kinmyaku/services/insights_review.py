@@ -33,6 +33,8 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
+    union_all,
 )
 
 from kinmyaku.domain.insights import (
@@ -62,6 +64,7 @@ from kinmyaku.domain.insights.diversity import (
 from kinmyaku.services.insights_stats import CUE_BLANKS, _cadence
 from kinmyaku.services.insights_totals import Totals, yield_tally
 from kinmyaku.storage import insights_queries as q
+from kinmyaku.storage.followups import cadences_in_use
 from kinmyaku.storage.schema import (
     LOPSIDED_SQL,
     keep_in_touch,
@@ -120,10 +123,13 @@ def overdue(
 ) -> tuple[list[KeepInTouch], dict[int, str | None]]:
     """The first ``limit`` (None: all) overdue people (tier, touched, most overdue, id), tiers.
 
-    Four short reads, each in the list's order, never a sort of everyone: people with a
-    purpose cadence, people with a tier and no cadence; everyone else touched, longest ago
-    first (one cadence, so the index on ``last_touch_on`` is the order); everyone else
-    never touched, by id. The domain's ``overdue_list`` orders the union exactly.
+    Short reads, each in the list's order, never a sort of everyone: people with a tier
+    (any cadence; usually few); people with a purpose cadence and no tier, a cadence at a
+    time (one order: the last touch, oldest first, then the never touched by id: the rows
+    of the summary's index on cadence and last touch, migration 0022); everyone else
+    touched, longest ago first (one cadence, so the index on ``last_touch_on`` is the
+    order); everyone else never touched, by id. The domain's ``overdue_list`` orders the
+    union exactly.
     """
     rows = None if limit is None else limit + MARGIN
     tier, _, _ = q.person_subqueries()
@@ -146,9 +152,6 @@ def overdue(
         purposes.c.category,
         keep_in_touch.c.snoozed_until,
     )
-    # People with a purpose cadence are read from `purposes`, people with a tier and no
-    # cadence from the tier tags, each in the list's order and cut at the page: read from
-    # `people` with a list of both, PostgreSQL looked up every one of them there first.
     due = (~snoozed, or_(s.c.last_touch_on.is_(None), age >= cadence))
     order = (rank, s.c.last_touch_on.is_(None), ratio)
 
@@ -166,8 +169,9 @@ def overdue(
             .limit(rows)
         )
 
-    paced = special(purposes.c.person_id, purposes.c.cadence_days.is_not(None))
-    tiered = special(tier.c.person_id, purposes.c.cadence_days.is_(None))
+    # A tier comes first in the order: the people with one are read whatever their cadence.
+    tiered = special(tier.c.person_id)
+    cadenced = _paced(conn, s, today=today, rows=rows)
     plain = [
         ~snoozed,
         purposes.c.cadence_days.is_(None),
@@ -212,9 +216,72 @@ def overdue(
         .order_by(pid)
         .limit(rows)
     )
-    subjects = [c for stmt in (paced, tiered, touched, untouched) for c in _subjects(conn, stmt)]
+    reads = (*([] if cadenced is None else [cadenced]), tiered, touched, untouched)
+    subjects = [c for stmt in reads for c in _subjects(conn, stmt)]
     shown = overdue_list(subjects, today=today, params=params, limit=limit)
     return shown, {c.person_id: c.tier for c in subjects}
+
+
+def _paced(conn: Connection, s: Table, *, today: date, rows: int | None) -> Select[Any] | None:
+    """The overdue people with a purpose cadence and no tier, the first ``rows`` of each
+    cadence: touched, oldest last touch first, then never touched, by id.
+
+    Within one cadence that is the overdue list's order, and the order of the summary's
+    index on (cadence, last touch, person) (migration 0022): each cadence is the first rows
+    of its range, never a sort of everyone with a cadence. One statement: on PostgreSQL a
+    lateral read per cadence in use (planned once); on SQLite one part per cadence (None:
+    no cadence in use).
+    """
+    untiered = ~exists().where(
+        person_tags.c.person_id == s.c.person_id, person_tags.c.tag.in_(q.TIERS_TAG_FORMS)
+    )
+    snoozed = keep_in_touch.alias("snoozed")
+    not_snoozed = ~exists().where(
+        snoozed.c.person_id == s.c.person_id,
+        snoozed.c.snoozed_until.is_not(None),
+        snoozed.c.snoozed_until > today,
+    )
+    fields = (s.c.person_id.label("id"), s.c.last_touch_on, s.c.cadence_days)
+
+    def part(days: Any, touched: bool) -> Select[Any]:
+        if touched:
+            # The last touch a cadence ago or earlier (SQLite: the day computed here).
+            due_by = today - timedelta(days=days) if isinstance(days, int) else today - days
+            when = s.c.last_touch_on <= due_by
+        else:
+            when = s.c.last_touch_on.is_(None)
+        return (
+            select(*fields)
+            .where(s.c.cadence_days == days, when, untiered, not_snoozed)
+            .order_by(s.c.cadence_days, s.c.last_touch_on, s.c.person_id)
+            .limit(rows)
+        )
+
+    if conn.dialect.name == "postgresql":
+        in_use = cadences_in_use().order_by(None).cte("cadence")
+        laterals = [part(in_use.c.cadence_days, t).lateral() for t in (True, False)]
+        parts = [select(x).select_from(in_use.join(x, true())) for x in laterals]
+    else:
+        days = list(conn.execute(cadences_in_use()).scalars())
+        parts = [select(part(int(d), t).subquery()) for d in days for t in (True, False)]
+    if not parts:
+        return None
+    both = union_all(*parts).subquery("paced")
+
+    # The purpose's name for the rows found only: a key look-up each (joined, PostgreSQL
+    # hashed all of `purposes` for them).
+    def purpose(column: Any) -> Any:
+        return select(column).where(purposes.c.person_id == both.c.id).scalar_subquery()
+
+    return select(
+        both.c.id,
+        both.c.last_touch_on,
+        literal(None, String).label("tier"),
+        both.c.cadence_days,
+        purpose(purposes.c.goal).label("goal"),
+        purpose(purposes.c.category).label("category"),
+        literal(None, Date).label("snoozed_until"),
+    )
 
 
 def forgotten(conn: Connection, s: Table, *, today: date, limit: int) -> list[ForgottenCard]:

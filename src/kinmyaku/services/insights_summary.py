@@ -1,14 +1,17 @@
 """The per-person touch summary (migration 0002): incremental upkeep of the aggregates.
 
-``touch_summary`` holds, for everyone touched or met, the ``TouchAggregates``
+``touch_summary`` holds, for everyone touched or met (and everyone with a purpose
+cadence, migration 0022), the ``TouchAggregates``
 (docs/concepts.md), the strength, the first encounter and its memory cue, the current
 job (industry, department, organisation), the first channel and introducer, and bit masks
 of the intervals with a gift or a receipt for the review's two-way timeline
-(storage/insights_queries.py ``timeline_masks``), as of one day
+(storage/insights_queries.py ``timeline_masks``) and the purpose's cadence (the overdue
+list reads each cadence's people by it, services/insights_review.py), as of one day
 and one set of parameters, recorded in ``touch_summary_state``. A person met only after
 that day has a row with no touch (``last_touch_on`` NULL): "touched" means a last touch. Triggers on
 every table that makes a touch (interactions and their participants, encounters,
-exchanges, requests) add the people whose touches changed to ``touch_summary_dirty``.
+exchanges, requests), the jobs and the purposes add the people whose rows changed to
+``touch_summary_dirty``.
 Before stats or the review read the summary, ``refresh_touch_summary`` recomputes just
 those people with the same SQL as the full computation (services/insights_stats.py), or
 rebuilds everything when the parameters differ from the recorded ones.
@@ -64,6 +67,7 @@ from kinmyaku.storage.schema import (
     interactions,
     organizations,
     people,
+    purposes,
     touch_summary,
     touch_summary_dirty,
     touch_summary_state,
@@ -166,6 +170,7 @@ def _insert(
             introducer.c.introducer_id.label("first_introducer_id"),
             func.coalesce(masks.c.gave, 0).label("gave_mask"),
             func.coalesce(masks.c.received, 0).label("received_mask"),
+            purposes.c.cadence_days,
         )
         .select_from(people)
         .outerjoin(a, a.c.person_id == people.c.id)
@@ -176,7 +181,15 @@ def _insert(
         .outerjoin(channel, and_(channel.c.person_id == people.c.id, channel.c.n == 1))
         .outerjoin(introducer, and_(introducer.c.person_id == people.c.id, introducer.c.n == 1))
         .outerjoin(masks, masks.c.person_id == people.c.id)
-        .where(or_(a.c.person_id.is_not(None), m.c.person_id.is_not(None)))
+        .outerjoin(purposes, purposes.c.person_id == people.c.id)
+        # Everyone touched or met, and everyone with a purpose cadence (due reads them by it).
+        .where(
+            or_(
+                a.c.person_id.is_not(None),
+                m.c.person_id.is_not(None),
+                purposes.c.cadence_days.is_not(None),
+            )
+        )
     )
     if person_ids is not None:
         joined = joined.where(people.c.id.in_(person_ids))
@@ -312,9 +325,10 @@ def summary_is_fresh(conn: Connection, *, today: date, params: InsightParams) ->
     return current and conn.execute(unmarked).first() is None
 
 
-def _all_fresh(
+def all_fresh(
     conn: Connection, *, today: date, params: InsightParams, parts: Sequence[str]
 ) -> bool:
+    """True when the summary and the totals of ``parts`` are current: nothing to refresh."""
     from kinmyaku.services.insights_totals import totals_fresh
 
     return summary_is_fresh(conn, today=today, params=params) and totals_fresh(
@@ -362,7 +376,7 @@ def ensure_touch_summary(
     from kinmyaku.services.insights_totals import ensure_totals
 
     with uow as conn:
-        if _all_fresh(conn, today=today, params=params, parts=parts):
+        if all_fresh(conn, today=today, params=params, parts=parts):
             return
     with uow.writer() as conn:  # queues for the write turn before it takes a connection
         take_write_turn(conn)

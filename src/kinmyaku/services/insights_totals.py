@@ -473,12 +473,21 @@ class Totals:
 
 
 def read_totals(
-    conn: Connection, *, today: date, params: InsightParams, kinds: Iterable[str] | None = None
+    conn: Connection,
+    *,
+    today: date,
+    params: InsightParams,
+    kinds: Iterable[str] | None = None,
+    fresh: bool = False,
 ) -> Totals:
-    """The stored sums (computed first when stale); only these kinds when given."""
+    """The stored sums (computed first when stale); only these kinds when given.
+
+    ``fresh``: the caller found these kinds' totals current in this transaction.
+    """
     wanted = None if kinds is None else set(kinds)
     parts = [p for p in PARTS if wanted is None or wanted & set(PARTS[p])]
-    ensure_totals(conn, today=today, params=params, parts=parts)
+    if not fresh:
+        ensure_totals(conn, today=today, params=params, parts=parts)
     t = touch_summary_totals
     if wanted is None or "y_event" in wanted:
         ensure_event_totals(conn, params=params)

@@ -81,6 +81,11 @@ def make_engine(url: str, *, synchronous: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas(synchronous))
         event.listen(engine, "begin", _sqlite_begin)
+        if parsed.database and Path(parsed.database).is_absolute():
+            from kinmyaku.storage import warm
+
+            # Served: the server rolls its touch summary each new day (cli/server_upkeep.py).
+            warm.report(url)
         return engine
     from kinmyaku.storage import warm
 

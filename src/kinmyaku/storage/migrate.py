@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0021"
+HEAD = "0022"
 """The newest migration (tests/integration/test_migrations.py checks it is Alembic's head)."""
 
 

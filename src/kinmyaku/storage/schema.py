@@ -296,9 +296,20 @@ touch_summary = Table(
     Column("gave_mask", Integer, nullable=False),
     Column("received_mask", Integer, nullable=False),
     Column("recheck_day", Integer),
+    # The purpose's keep-in-touch cadence (migration 0022): everyone with one has a row,
+    # so that the overdue list reads the people of each cadence in its order.
+    Column("cadence_days", Integer),
     Index("ix_touch_summary_last_touch_on", "last_touch_on"),
     Index("ix_touch_summary_first_met_on", "first_met_on"),
     Index("ix_touch_summary_recheck_day", "recheck_day"),
+    Index(
+        "ix_touch_summary_paced",
+        "cadence_days",
+        "last_touch_on",
+        "person_id",
+        sqlite_where=text("cadence_days IS NOT NULL"),
+        postgresql_where=text("cadence_days IS NOT NULL"),
+    ),
 )
 LOPSIDED_SQL = "abs((given_weight - received_weight) / nullif(given_weight + received_weight, 0))"
 """How one-sided a relationship is, as the review's one-sided list orders it (migration

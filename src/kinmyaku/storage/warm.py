@@ -65,11 +65,17 @@ def _open_spare(warm: Warm) -> None:
     warm.opened = time.monotonic()
 
 
-def prepare(url: str, make: Callable[[str], Engine]) -> None:
+def prepare(
+    url: str, make: Callable[[str], Engine], warm_up: Callable[[Engine], None] | None = None
+) -> bool:
     """In the server: keep ``url``'s engine initialised and a spare connection open.
 
-    ``make`` builds the engine (storage/database.py's).  Any failure leaves no spare: the
-    next command connects by itself, as without a server.
+    ``make`` builds the engine (storage/database.py's).  ``warm_up`` runs reads on it
+    once, on a connection of the server's own (closed before any child sees the engine),
+    so that SQLAlchemy's cache of compiled statements, which the children inherit, holds
+    them: a child then only binds and sends them.  Any failure leaves no spare (or no
+    warm-up): the next command connects (or compiles) by itself, as without a server.
+    True when a new engine was made (the server's heap grew).
     """
     warm = _ready.get(url)
     if warm is not None:
@@ -77,7 +83,7 @@ def prepare(url: str, make: Callable[[str], Engine]) -> None:
         if warm.spare is None:
             with contextlib.suppress(Exception):
                 _open_spare(warm)
-        return
+        return False
     captured: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     try:
         engine = make(url)
@@ -88,17 +94,21 @@ def prepare(url: str, make: Callable[[str], Engine]) -> None:
 
         with engine.connect():  # the dialect's first-connect initialisation, once
             pass
-        engine.dispose()  # the server's own connection, closed on the wire: not given away
+        if warm_up is not None:
+            with contextlib.suppress(Exception):
+                warm_up(engine)
+        engine.dispose()  # the server's own connections, closed on the wire: not given away
         event.remove(engine, "do_connect", capture)
         warm = Warm(engine=engine, connect_args=captured[0])
         event.listen(engine, "do_connect", _give_spare(warm))
         _open_spare(warm)
     except Exception:  # no spare; the error is the command's to meet
-        return
+        return False
     while len(_ready) >= MAX_URLS:
         oldest = min(_ready, key=lambda u: _ready[u].used)
         _close(_ready.pop(oldest))
     _ready[url] = warm
+    return True
 
 
 def refresh() -> None:
@@ -180,7 +190,11 @@ def take(url: str) -> Engine | None:
 
 
 def report(url: str) -> None:
-    """In a served child: tell the server that ``url`` was used (once; PostgreSQL only)."""
+    """In a served child: tell the server that ``url`` was used (once a child).
+
+    PostgreSQL: the server keeps its engine and a spare connection; both databases: it rolls
+    the touch summary to each new day (cli/server_upkeep.py).
+    """
     if _report_fd is None or url in _reported:
         return
     data = url.encode("utf-8", "surrogateescape") + b"\0"
