@@ -214,8 +214,9 @@ def search_people(
             one = plans.word(conn, tokens[0])
             return batched.search_word(conn, one, offset + limit, walked=DENSE_WALK)[offset:]
         return tier_by_tier(conn, tokens[0], offset + limit)[offset:]
-    ranked = _ranked_words(conn, tokens)
-    return ranked[offset:] if limit is None else ranked[offset : offset + limit]
+    if limit is None:
+        return _ranked_words(conn, tokens)[offset:]
+    return _ranked_words(conn, tokens, offset + limit)[offset : offset + limit]
 
 
 def tier_by_tier(conn: Connection, token: str, need: int) -> list[tuple[int, int]]:
@@ -258,30 +259,40 @@ def word_tiers(conn: Connection, token: str) -> dict[int, int]:
 def _common(conn: Connection, tokens: Sequence[str]) -> dict[int, int]:
     """Everyone every word finds, with the sum of the words' best tiers (one statement for
     all the words' matches: :mod:`kinmyaku.storage.search_words`)."""
-    common: dict[str, int] | None = None
-    for found in words.word_tiers(conn, tokens):
-        if common is None:
-            common = found
-        else:
-            if len(found) < len(common):
-                common, found = found, common
-            common = {pid: tier + found[pid] for pid, tier in common.items() if pid in found}
-        if not common:
-            return {}
-    return {int(pid): tier for pid, tier in (common or {}).items()}
+    return words.common(words.word_sets(conn, words.words_of(conn, tokens)))
 
 
-def _ranked_words(conn: Connection, tokens: Sequence[str]) -> list[tuple[int, int]]:
-    """(person_id, tier) of everyone all the words find, best first, then by reading.
+def _ranked_words(
+    conn: Connection, tokens: Sequence[str], need: int | None = None
+) -> list[tuple[int, int]]:
+    """(person_id, tier) of the first ``need`` people (None: everyone) all the words find,
+    best first, then by reading.
 
-    Each word's matches come from the index on their own (a few range look-ups, as a
-    one-word query's); they are intersected here and only the people left are looked up
-    for their reading order, instead of one statement that joins and groups every word's
-    matches (27 ms for 「高橋 健太」 on SQLite, 184 ms on PostgreSQL at 100,000 people).
-    Python orders strings by code point, as SQLite's binary and PostgreSQL's "C"
-    collation of ``sort_key`` do.
+    Each word's matches come from the index on their own and are intersected here; only
+    the people left are looked up for their reading order (instead of one statement that
+    joins and groups every word's matches: 27 ms for 「高橋 健太」 on SQLite, 184 ms on
+    PostgreSQL at 100,000 people).  The index's ranges are read first (search terms,
+    company names: search_words.LOW): everyone they find for every word has their final
+    tiers already, and anyone else scores TIER_SUBSTRING or more, as some word finds them
+    by a trigram look-up only.  So when the ranges alone fill the page below that score
+    (「たかはし けんた」: 21 people at 0 or 1), the trigram look-ups, the dearest part of a
+    long romaji word (``takahashi``'s seven trigrams), are not made.  Python orders strings
+    by code point, as SQLite's binary and PostgreSQL's "C" collation of ``sort_key`` do.
     """
-    common = _common(conn, tokens)
+    found = words.words_of(conn, tokens)
+    low = words.word_sets(conn, found, words.LOW)
+    if need is not None:
+        common = words.common(low)
+        scores = sorted(common.values())
+        if len(scores) >= need and scores[need - 1] < TIER_SUBSTRING:
+            last = scores[need - 1]
+            return _in_order(conn, {p: t for p, t in common.items() if t <= last})[:need]
+    common = words.common(words.merged(low, words.word_sets(conn, found, words.HIGH)))
+    return _in_order(conn, common)
+
+
+def _in_order(conn: Connection, common: dict[int, int]) -> list[tuple[int, int]]:
+    """These people, (person_id, tier), best tier first, then by reading."""
     order = [(common[pid], key, pid) for pid, key in words.sort_keys(conn, sorted(common))]
     order.sort()
     return [(pid, tier) for tier, _, pid in order]

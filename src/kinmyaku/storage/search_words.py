@@ -42,6 +42,20 @@ from kinmyaku.storage.search_plans import TIER_SUBSTRING, Shape, Word, word, wor
 
 ROW_TIERS = tuple(range(TIER_SUBSTRING + 1))
 """The tiers a pass whose rows say their tier can give (exact, name, other, substring)."""
+LOW = "low"
+"""The passes of the index's ranges (search terms, company names): their rows say their
+tier, at most TIER_SUBSTRING, and no other pass finds anyone lower."""
+HIGH = "high"
+"""The trigram look-ups (substrings of names, what is remembered): TIER_SUBSTRING and
+TIER_NOTES, so that a person no range finds for a word scores TIER_SUBSTRING or more."""
+ALL = "all"
+_KINDS = {LOW: (True,), HIGH: (False,), ALL: (True, False)}
+
+
+def _passes(shape: Shape, prefix: str, which: str) -> list[tuple[Any, int | None]]:
+    """The passes of a word of this kind (LOW, HIGH or ALL), in :func:`word_passes` order."""
+    wanted = _KINDS[which]
+    return [(stmt, tier) for stmt, tier in word_passes(shape, prefix) if (tier is None) in wanted]
 
 
 def _ids(dialect: str, ids: ColumnElement[Any]) -> ColumnElement[str]:
@@ -52,14 +66,17 @@ def _ids(dialect: str, ids: ColumnElement[Any]) -> ColumnElement[str]:
 
 
 @lru_cache(maxsize=256)
-def words_statement(shapes: tuple[Shape, ...]) -> Select[Any] | CompoundSelect[Any]:
-    """One statement of every pass of words of these shapes (parameters ``t{n}_``): a row a
-    pass, (pass number, ids at tier 0, 1, 2, 3) for a pass whose rows say their tier, (pass
-    number, ids, NULL ...) for a pass of one tier."""
+def words_statement(
+    shapes: tuple[Shape, ...], which: str = ALL
+) -> Select[Any] | CompoundSelect[Any] | None:
+    """One statement of every pass (of this kind: LOW, HIGH or ALL) of words of these
+    shapes (parameters ``t{n}_``): a row a pass, (pass number, ids at tier 0, 1, 2, 3) for
+    a pass whose rows say their tier, (pass number, ids, NULL ...) for a pass of one tier.
+    None when no word has a pass of the kind."""
     arms: list[Select[Any]] = []
     n = 0
     for w, shape in enumerate(shapes):
-        for stmt, tier in word_passes(shape, f"t{w}_"):
+        for stmt, tier in _passes(shape, f"t{w}_", which):
             if tier is not None:
                 sub = stmt.subquery()
             elif shape.dialect == "sqlite":
@@ -80,14 +97,16 @@ def words_statement(shapes: tuple[Shape, ...]) -> Select[Any] | CompoundSelect[A
                 found = [_ids(shape.dialect, pid), *(null() for _ in ROW_TIERS[1:])]
             arms.append(select(number, *(f.label(f"t{i}") for i, f in enumerate(found))))
             n += 1
+    if not arms:
+        return None
     return arms[0] if len(arms) == 1 else union_all(*arms)
 
 
 @lru_cache(maxsize=256)
-def pass_tiers(shapes: tuple[Shape, ...]) -> tuple[tuple[int, int | None], ...]:
+def pass_tiers(shapes: tuple[Shape, ...], which: str = ALL) -> tuple[tuple[int, int | None], ...]:
     """(word number, tier or None) of each pass of :func:`words_statement`, in its order."""
     return tuple(
-        (w, tier) for w, shape in enumerate(shapes) for _, tier in word_passes(shape, f"t{w}_")
+        (w, tier) for w, shape in enumerate(shapes) for _, tier in _passes(shape, f"t{w}_", which)
     )
 
 
@@ -96,31 +115,69 @@ def words_of(conn: Connection, tokens: Sequence[str]) -> list[Word]:
     return [word(conn, token, f"t{n}_") for n, token in enumerate(tokens)]
 
 
-def word_tiers(conn: Connection, tokens: Sequence[str]) -> list[dict[str, int]]:
-    """For each word, everyone it finds (the id as text) with the best tier it finds them
-    at: one statement for all the words."""
-    words = words_of(conn, tokens)
-    if not words:
-        return []
+Found = list[list[set[str]]]
+"""For each word, for each tier (0 to TIER_NOTES), the ids (as text) found there."""
+
+
+def word_sets(conn: Connection, words: Sequence[Word], which: str = ALL) -> Found:
+    """For each word, the ids its passes of this kind find at each tier: one statement for
+    all the words (none when no word has such passes)."""
+    found: Found = [[set() for _ in range(5)] for _ in words]
     shapes = tuple(one.shape for one in words)
-    stmt = words_statement(shapes)
+    stmt = words_statement(shapes, which) if words else None
+    if stmt is None:
+        return found
     values: dict[str, Any] = {}
     for one in words:
         values.update(one.values)
-    passes = pass_tiers(shapes)
-    # by_tier[w][t]: the texts of ids word w finds at tier t.
-    by_tier: list[list[list[str]]] = [[[] for _ in range(5)] for _ in words]
+    passes = pass_tiers(shapes, which)
     for row in plans.raw_rows(conn, stmt, values):
         w, tier = passes[int(row[0])]
         for t, text in enumerate(row[1:]):
             if text:
-                by_tier[w][t if tier is None else tier].append(text)
+                found[w][t if tier is None else tier].update(text.split(","))
+    return found
+
+
+def merged(*parts: Found) -> Found:
+    """The ids each word finds at each tier in any of these."""
+    return [
+        [set().union(*tiers) for tiers in zip(*words, strict=True)]
+        for words in zip(*parts, strict=True)
+    ]
+
+
+def common(found: Found) -> dict[int, int]:
+    """Everyone every word finds, with the sum of the words' best tiers: the ids
+    intersected first, the tiers worked out for those left only."""
+    if not found:
+        return {}
+    wanted: set[str] | None = None
+    for tiers in sorted(found, key=lambda tiers: sum(map(len, tiers))):
+        ids = set().union(*tiers)
+        wanted = ids if wanted is None else wanted & ids
+        if not wanted:
+            return {}
+    assert wanted is not None
+    total = dict.fromkeys(wanted, 0)
+    for tiers in found:
+        left = set(wanted)
+        for t, ids in enumerate(tiers):
+            here = left & ids
+            for pid in here:
+                total[pid] += t
+            left -= here
+    return {int(pid): tier for pid, tier in total.items()}
+
+
+def word_tiers(conn: Connection, tokens: Sequence[str]) -> list[dict[str, int]]:
+    """For each word, everyone it finds (the id as text) with the best tier it finds them
+    at: one statement for all the words."""
     found: list[dict[str, int]] = []
-    for texts in by_tier:
+    for tiers in word_sets(conn, words_of(conn, tokens)):
         best: dict[str, int] = {}
-        for t in range(len(texts) - 1, -1, -1):  # a lower tier overrides a higher one
-            for text in texts[t]:
-                best.update(dict.fromkeys(text.split(","), t))
+        for t in range(len(tiers) - 1, -1, -1):  # a lower tier overrides a higher one
+            best.update(dict.fromkeys(tiers[t], t))
         found.append(best)
     return found
 
