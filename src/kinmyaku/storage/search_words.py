@@ -115,14 +115,15 @@ def words_of(conn: Connection, tokens: Sequence[str]) -> list[Word]:
     return [word(conn, token, f"t{n}_") for n, token in enumerate(tokens)]
 
 
-Found = list[list[set[str]]]
-"""For each word, for each tier (0 to TIER_NOTES), the ids (as text) found there."""
+Found = list[list[list[str]]]
+"""For each word, for each tier (0 to TIER_NOTES), the ids (as text) found there (a person
+may be listed more than once)."""
 
 
 def word_sets(conn: Connection, words: Sequence[Word], which: str = ALL) -> Found:
     """For each word, the ids its passes of this kind find at each tier: one statement for
     all the words (none when no word has such passes)."""
-    found: Found = [[set() for _ in range(5)] for _ in words]
+    found: Found = [[[] for _ in range(5)] for _ in words]
     shapes = tuple(one.shape for one in words)
     stmt = words_statement(shapes, which) if words else None
     if stmt is None:
@@ -135,35 +136,35 @@ def word_sets(conn: Connection, words: Sequence[Word], which: str = ALL) -> Foun
         w, tier = passes[int(row[0])]
         for t, text in enumerate(row[1:]):
             if text:
-                found[w][t if tier is None else tier].update(text.split(","))
+                found[w][t if tier is None else tier] += text.split(",")
     return found
 
 
 def merged(*parts: Found) -> Found:
     """The ids each word finds at each tier in any of these."""
     return [
-        [set().union(*tiers) for tiers in zip(*words, strict=True)]
+        [[pid for ids in tiers for pid in ids] for tiers in zip(*words, strict=True)]
         for words in zip(*parts, strict=True)
     ]
 
 
 def common(found: Found) -> dict[int, int]:
     """Everyone every word finds, with the sum of the words' best tiers: the ids
-    intersected first, the tiers worked out for those left only."""
+    intersected first (a set of the word that finds fewest, the others' lists checked
+    against it), the tiers worked out for those left only."""
     if not found:
         return {}
-    wanted: set[str] | None = None
-    for tiers in sorted(found, key=lambda tiers: sum(map(len, tiers))):
-        ids = set().union(*tiers)
-        wanted = ids if wanted is None else wanted & ids
+    order = sorted(found, key=lambda tiers: sum(map(len, tiers)))
+    wanted: set[str] = set().union(*order[0])
+    for tiers in order[1:]:
+        wanted = set().union(*(wanted.intersection(ids) for ids in tiers))
         if not wanted:
             return {}
-    assert wanted is not None
     total = dict.fromkeys(wanted, 0)
     for tiers in found:
         left = set(wanted)
         for t, ids in enumerate(tiers):
-            here = left & ids
+            here = left.intersection(ids)
             for pid in here:
                 total[pid] += t
             left -= here
