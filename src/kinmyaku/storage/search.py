@@ -16,7 +16,9 @@ looked up in Hepburn (:func:`kinmyaku.domain.search_keys.kunrei_to_hepburn`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -142,20 +144,33 @@ def _dense_memory_page(
         return _walked_memory_page(conn, filled, limit=limit, seen=seen)
     if conn.dialect.name != "sqlite":
         return None
-    probe = select(func.count()).select_from(
-        memory_select("sqlite", bindparam("notes")).limit(DENSE_PROBE).subquery()
-    )
-    if conn.execute(probe, {"notes": word.values["notes"]}).scalar_one() < DENSE_PROBE:
+    values = {"notes": word.values["notes"], "probe": DENSE_PROBE}
+    ((found,),) = plans.raw_rows(conn, _dense_probe_statement(), values)
+    if found < DENSE_PROBE:
         return None
+    values = {"filled": filled, "seen": seen, "limit": limit}
+    return [int(pid) for (pid,) in plans.raw_rows(conn, _dense_statement(bool(seen)), values)]
+
+
+@lru_cache(maxsize=1)
+def _dense_probe_statement() -> Select[Any]:
+    """SQLite: how many people the memory index finds for ``:notes``, up to ``:probe``."""
+    found = memory_select("sqlite", bindparam("notes")).limit(bindparam("probe")).subquery()
+    return select(func.count()).select_from(found)
+
+
+@lru_cache(maxsize=2)
+def _dense_statement(skip_seen: bool) -> Select[tuple[int]]:
+    """SQLite: the first ``:limit`` people in reading order whose remembered text holds
+    ``:filled`` (not in ``:seen``)."""
     stmt = (
         select(people.c.id)
         .join(search_memory, search_memory.c.person_id == people.c.id)
-        .where(func.instr(search_memory.c.memory_keys, filled) > 0)
+        .where(func.instr(search_memory.c.memory_keys, bindparam("filled")) > 0)
     )
-    if seen:
-        stmt = stmt.where(people.c.id.not_in(seen))
-    stmt = stmt.order_by(people.c.sort_key, people.c.id).limit(limit)
-    return [int(pid) for pid in conn.execute(stmt).scalars()]
+    if skip_seen:
+        stmt = stmt.where(people.c.id.not_in(bindparam("seen", expanding=True)))
+    return stmt.order_by(people.c.sort_key, people.c.id).limit(bindparam("limit"))
 
 
 def _walked_memory_page(
@@ -163,19 +178,27 @@ def _walked_memory_page(
 ) -> list[int] | None:
     """PostgreSQL: the page among the first DENSE_WALK people in reading order, or None
     when fewer than ``limit`` of them match (``filled``: the word as the keys are filled)."""
+    values = {"filled": filled, "seen": seen, "limit": limit, "walk": DENSE_WALK}
+    rows = plans.raw_rows(conn, _walk_statement(bool(seen)), values)
+    page = [int(pid) for (pid,) in rows]
+    return page if len(page) == limit else None
+
+
+@lru_cache(maxsize=2)
+def _walk_statement(skip_seen: bool) -> Select[tuple[int]]:
+    """PostgreSQL: of the first ``:walk`` people in reading order, the first ``:limit``
+    whose remembered text holds ``:filled`` (not in ``:seen``)."""
     walk = (
         select(people.c.id, people.c.sort_key, search_memory.c.memory_keys)
         .join(search_memory, search_memory.c.person_id == people.c.id)
         .order_by(people.c.sort_key, people.c.id)
-        .limit(DENSE_WALK)
+        .limit(bindparam("walk"))
         .subquery()
     )
-    stmt = select(walk.c.id).where(func.strpos(walk.c.memory_keys, filled) > 0)
-    if seen:
-        stmt = stmt.where(walk.c.id.not_in(seen))
-    stmt = stmt.order_by(walk.c.sort_key, walk.c.id).limit(limit)
-    page = [int(pid) for pid in conn.execute(stmt).scalars()]
-    return page if len(page) == limit else None
+    stmt = select(walk.c.id).where(func.strpos(walk.c.memory_keys, bindparam("filled")) > 0)
+    if skip_seen:
+        stmt = stmt.where(walk.c.id.not_in(bindparam("seen", expanding=True)))
+    return stmt.order_by(walk.c.sort_key, walk.c.id).limit(bindparam("limit"))
 
 
 def _tier_page(

@@ -260,17 +260,27 @@ def raw_rows(
 
     A word's passes return thousands of rows (1,460 people for すずき, each found by its
     kana and its romaji, by prefix and by substring); wrapping each in a SQLAlchemy row
-    took about as long as SQLite took to find them.  The statement is compiled once (it has
-    no expanding IN list) and only its values are bound.
+    took about as long as SQLite took to find them.  The statement is compiled once and only
+    its values are bound; an expanding IN list (the people a page has already, a word's
+    keys) is rendered for its values by SQLAlchemy's own expansion.  Executed through
+    ``Connection.execute``, a tier's page statement spent more of its time having its cache
+    key worked out (a walk of the whole union) than SQLite spent running it.  The values
+    are plain numbers and texts: no type of these statements processes its values.
     """
     compiled = _compiled(stmt, conn.dialect)
-    params = compiled.construct_params(values)
     cursor = conn.connection.cursor()
     try:
-        if compiled.positiontup is not None:
+        if compiled.post_compile_params:
+            state = compiled.construct_expanded_state(values)
+            if compiled.positional:
+                cursor.execute(state.statement, list(state.positional_parameters))
+            else:
+                cursor.execute(state.statement, state.parameters)
+        elif compiled.positiontup is not None:
+            params = compiled.construct_params(values)
             cursor.execute(compiled.string, [params[name] for name in compiled.positiontup])
         else:
-            cursor.execute(compiled.string, params)
+            cursor.execute(compiled.string, compiled.construct_params(values))
         return list(cursor.fetchall())
     finally:
         cursor.close()

@@ -8,6 +8,13 @@ PostgreSQL a round trip a pass (7 a kana word).  Here each pass is one row: its 
 each tier as one text of ids (``group_concat`` on SQLite, ``string_agg`` on PostgreSQL),
 and the passes of all the words are one UNION ALL, one statement a query.  The caller keeps
 each person's best tier a word (:func:`word_tiers`) and intersects the words as before.
+
+The passes come in two kinds: the index's ranges (LOW: search terms, company names) and
+the trigram look-ups (HIGH: substrings of names, what is remembered).  A page of several
+words reads the ranges first and the trigram look-ups only when the ranges leave the page
+short (:func:`kinmyaku.storage.search._ranked_words`): those cost most for a long romaji
+word (``takahashi``: seven trigrams, a thousand people each) and cannot move anyone the
+ranges find for every word, nor rank anyone else above the substring tier.
 """
 
 from __future__ import annotations
