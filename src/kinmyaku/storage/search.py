@@ -24,7 +24,9 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     FromClause,
+    Integer,
     Select,
+    Text,
     bindparam,
     func,
     literal,
@@ -192,13 +194,14 @@ def _walk_statement(skip_seen: bool) -> Select[tuple[int]]:
         select(people.c.id, people.c.sort_key, search_memory.c.memory_keys)
         .join(search_memory, search_memory.c.person_id == people.c.id)
         .order_by(people.c.sort_key, people.c.id)
-        .limit(bindparam("walk"))
+        .limit(bindparam("walk", type_=Integer))
         .subquery()
     )
-    stmt = select(walk.c.id).where(func.strpos(walk.c.memory_keys, bindparam("filled")) > 0)
+    filled = bindparam("filled", type_=Text)  # typed: cast as the statement built a call was
+    stmt = select(walk.c.id).where(func.strpos(walk.c.memory_keys, filled) > 0)
     if skip_seen:
         stmt = stmt.where(walk.c.id.not_in(bindparam("seen", expanding=True)))
-    return stmt.order_by(walk.c.sort_key, walk.c.id).limit(bindparam("limit"))
+    return stmt.order_by(walk.c.sort_key, walk.c.id).limit(bindparam("limit", type_=Integer))
 
 
 def _tier_page(
