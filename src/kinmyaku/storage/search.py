@@ -306,21 +306,34 @@ def _ranked_words(
     by code point, as SQLite's binary and PostgreSQL's "C" collation of ``sort_key`` do.
     """
     found = words.words_of(conn, tokens)
-    low = words.word_sets(conn, found, words.LOW)
-    if need is not None:
-        common = words.common(low)
-        scores = sorted(common.values())
-        if len(scores) >= need and scores[need - 1] < TIER_SUBSTRING:
-            last = scores[need - 1]
-            return _in_order(conn, {p: t for p, t in common.items() if t <= last})[:need]
-    common = words.common(words.merged(low, words.word_sets(conn, found, words.HIGH)))
-    return _in_order(conn, common)
+    low = words.word_ids(conn, found, words.LOW)
+    shared = _shared(low)
+    if need is not None and len(shared) >= need:
+        # Everyone the ranges find for every word: their tiers and reading order.
+        ids = sorted(int(pid) for pid in shared)
+        tiers, keys = words.tiers_and_keys(conn, found, words.LOW, ids)
+        ranked = _ranked(words.common(tiers), keys)
+        if ranked[need - 1][1] < TIER_SUBSTRING:
+            return ranked[:need]
+    high = words.word_sets(conn, found, words.HIGH)
+    everyone = _shared([ids.union(*tiers) for ids, tiers in zip(low, high, strict=True)])
+    if not everyone:
+        return []
+    ids = sorted(int(pid) for pid in everyone)
+    tiers, keys = words.tiers_and_keys(conn, found, words.LOW, ids)
+    return _ranked(words.common(words.merged(tiers, high)), keys)
 
 
-def _in_order(conn: Connection, common: dict[int, int]) -> list[tuple[int, int]]:
-    """These people, (person_id, tier), best tier first, then by reading."""
-    order = [(common[pid], key, pid) for pid, key in words.sort_keys(conn, sorted(common))]
-    order.sort()
+def _shared(found: Sequence[set[str]]) -> set[str]:
+    """The ids every word finds."""
+    if not found:
+        return set()
+    return set.intersection(*sorted(found, key=len))
+
+
+def _ranked(common: dict[int, int], keys: dict[int, str]) -> list[tuple[int, int]]:
+    """(person_id, tier) of these people, best tier first, then by reading."""
+    order = sorted((tier, keys[pid], pid) for pid, tier in common.items())
     return [(pid, tier) for tier, _, pid in order]
 
 
