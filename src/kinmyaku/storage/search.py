@@ -120,8 +120,10 @@ def matching_people(conn: Connection, query: str, *, notes: bool = True) -> Sele
     )
 
 
-DENSE_PROBE = 2000
-"""A remembered word found for at least this many people is read the dense way (SQLite)."""
+DENSE_PROBE = 1000
+"""A remembered word found for at least this many people is read the dense way (SQLite):
+about ``need`` x people / matches rows read in reading order (2,000 for a page of 20 at
+100,000 people) instead of every match sorted (1,556 people for 資金調達: 1.6 ms)."""
 DENSE_WALK = 1200
 """PostgreSQL: people read in reading order before the index is asked instead."""
 
