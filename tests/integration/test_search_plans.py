@@ -90,3 +90,39 @@ def test_the_words_of_a_query_keep_their_own_values(network: App) -> None:
         assert both == found(first) & found(second), (first, second)
     assert found("佐藤 zzzz") == set()
     assert found("佐藤") - found("佐藤 高橋")  # narrowing really narrows
+
+
+def test_raw_rows_expand_lists_as_sqlalchemy_does(network: App) -> None:
+    """A statement with expanding lists (the ids a page has, a word's keys) executed
+    straight through the driver gives the rows SQLAlchemy's own execution gives, for a
+    list of several values, of one and of none; a tier's page statement too."""
+    from sqlalchemy import bindparam
+
+    from kinmyaku.storage import search_pages
+
+    stmt = (
+        select(people.c.id, people.c.sort_key)
+        .where(
+            people.c.id.not_in(bindparam("seen", expanding=True)),
+            people.c.family_name.in_(bindparam("names", expanding=True)),
+        )
+        .order_by(people.c.sort_key, people.c.id)
+        .limit(bindparam("limit"))
+    )
+    with network.uow() as conn:
+        ids = list(conn.execute(select(people.c.id).order_by(people.c.id)).scalars())
+        names = sorted({n for (n,) in conn.execute(select(people.c.family_name))})[:5]
+        found = 0
+        for seen in ([], ids[:1], ids[:40]):
+            for listed in ([], names[:1], names):
+                values = {"seen": seen, "names": listed, "limit": 30}
+                want = [tuple(row) for row in conn.execute(stmt, values)]
+                assert [tuple(r) for r in search_plans.raw_rows(conn, stmt, values)] == want
+                found += len(want)
+        assert found > 0
+        word = search_plans.word(conn, "高橋")
+        page = search_pages.page_statement(word.shape, search.TIER_EXACT, (), True)
+        assert page is not None
+        values = {**word.values, "seen": ids[:3], "limit": 5, "many": 20}
+        want = [tuple(row) for row in conn.execute(page, values)]
+        assert [tuple(r) for r in search_plans.raw_rows(conn, page, values)] == want

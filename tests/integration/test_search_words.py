@@ -88,6 +88,33 @@ def test_one_word_pages_of_every_shape_rank_as_the_joined_statement(network: App
             assert search.count_matches_capped(conn, token, cap=10_000) == (len(want), True)
 
 
+def test_pages_the_ranges_fill_are_the_joined_statements_pages(
+    network: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of several words read from the index's ranges alone (when they fill it below
+    the substring tier) and one read with the trigram look-ups too: both the reference
+    ranking's, at every page size; each way is taken."""
+    high = search_words.word_sets
+    ways = {"ranges": 0, "trigrams": 0}
+
+    def counted(conn: Connection, words: list[search_plans.Word], which: str = "all") -> object:
+        if which == search_words.HIGH:
+            ways["trigrams"] += 1
+        return high(conn, words, which)
+
+    monkeypatch.setattr(search_words, "word_sets", counted)
+    queries = [*QUERIES, "た t", "高 た", "t t", "ta ke", "k t", "a た"]
+    with network.uow() as conn:
+        for query in queries:
+            want = _joined(conn, query)
+            for limit, offset in ((1, 0), (3, 0), (6, 0), (20, 0), (4, 3), (10, 10)):
+                before = ways["trigrams"]
+                page = search.search_people(conn, query, limit=limit, offset=offset)
+                assert page == want[offset : offset + limit], (query, limit, offset)
+                ways["ranges"] += ways["trigrams"] == before
+    assert ways["ranges"] >= 10 and ways["trigrams"] >= 10, ways
+
+
 def test_either_order_and_script_find_the_same_people(network: App) -> None:
     with network.uow() as conn:
         row = conn.execute(

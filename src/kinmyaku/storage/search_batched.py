@@ -42,6 +42,7 @@ from sqlalchemy import (
 )
 
 from kinmyaku.storage import search_pages as pages
+from kinmyaku.storage import search_plans as plans
 from kinmyaku.storage.schema import people, search_memory, search_terms
 from kinmyaku.storage.search_index import names_text
 from kinmyaku.storage.search_pages import (
@@ -240,6 +241,6 @@ def _read(
     """The rows of a batched statement by tier: (src, sort key, person id)."""
     by_tier: dict[int, list[Any]] = {}
     if stmt is not None:
-        for tier, src, key, pid in conn.execute(stmt, values):
+        for tier, src, key, pid in plans.raw_rows(conn, stmt, values):
             by_tier.setdefault(tier, []).append((src, key, pid))
     return by_tier

@@ -39,6 +39,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from kinmyaku.storage import search_plans as plans
 from kinmyaku.storage.schema import affiliations, organization_terms, people, search_terms
 from kinmyaku.storage.search_index import substring_select
 from kinmyaku.storage.search_memory import memory_select
@@ -101,7 +102,7 @@ def dense_keys(conn: Connection, one: Word) -> tuple[bool, ...]:
     keys = len(one.shape.substrings)
     if not keys:
         return ()
-    row = conn.execute(_probe_statement(keys), {**one.values, "dense": TERMS_DENSE}).one()
+    (row,) = plans.raw_rows(conn, _probe_statement(keys), {**one.values, "dense": TERMS_DENSE})
     return tuple(int(n) >= TERMS_DENSE for n in row)
 
 
@@ -275,10 +276,10 @@ def tier_page(
         "seen": seen,
         "walk": WALK,
     }
-    rows = list(conn.execute(stmt, values))
+    rows = plans.raw_rows(conn, stmt, values)
     while _short(rows, values["many"], limit):
         values["many"] *= REPEATS
-        rows = list(conn.execute(stmt, values))
+        rows = plans.raw_rows(conn, stmt, values)
     if tier in (TIER_NAME, TIER_OTHER):
         for i, walk in enumerate(dense):
             if walk and len({pid for src, _, pid in rows if src == i}) < limit:
@@ -292,8 +293,8 @@ def _fallback(conn: Connection, stmt: Select[Any], values: dict[str, Any], limit
     """The rows of a key's range after its walk fell short (read again with more terms
     while a person's repeated terms fill them)."""
     many = values["many"]
-    rows = list(conn.execute(stmt, {**values, "many": many}))
+    rows = plans.raw_rows(conn, stmt, {**values, "many": many})
     while _short(rows, many, limit):
         many *= REPEATS
-        rows = list(conn.execute(stmt, {**values, "many": many}))
-    return list(rows)
+        rows = plans.raw_rows(conn, stmt, {**values, "many": many})
+    return rows

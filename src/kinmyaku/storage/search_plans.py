@@ -15,21 +15,25 @@ read on their own, each in a few passes that say the tier of each row
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BindParameter,
     ColumnElement,
     CompoundSelect,
     Connection,
     Dialect,
+    Integer,
     Select,
     String,
     and_,
     bindparam,
     case,
+    cast,
     column,
     func,
     literal_column,
@@ -195,8 +199,24 @@ Pass = tuple[Select[Any], int | None]
 """A select of a word's matches, and their tier (None: the rows say it, a second column)."""
 
 
+def listed_ids(dialect: str) -> Select[Any]:
+    """The ids bound to ``:only``: a JSON list on SQLite (``json_each``), an array on
+    PostgreSQL (``unnest``); one statement text whatever their number."""
+    if dialect == "postgresql":
+        array = cast(bindparam("only"), ARRAY(Integer))
+        listed = func.unnest(array).table_valued("value").render_derived()
+    else:
+        listed = func.json_each(bindparam("only", type_=String)).table_valued("value")
+    return select(listed.c.value)
+
+
+def only_value(dialect: str, ids: list[int]) -> Any:
+    """The value bound to :func:`listed_ids`'s ``:only`` for these ids."""
+    return ids if dialect == "postgresql" else json.dumps(ids)
+
+
 @lru_cache(maxsize=256)
-def word_passes(shape: Shape, prefix: str = "") -> tuple[Pass, ...]:
+def word_passes(shape: Shape, prefix: str = "", only: bool = False) -> tuple[Pass, ...]:
     """The selects of every match of a word at every tier, for the caller to keep each
     person's best (the words of a multi-word query).
 
@@ -205,6 +225,7 @@ def word_passes(shape: Shape, prefix: str = "") -> tuple[Pass, ...]:
     tier read from the row's field, position, whole and cut), one range of
     ``organization_terms`` the company's two, then the substring and memory look-ups.
     Executed one by one: on SQLite the same selects as one UNION ALL took twice as long.
+    ``only``: the ranges' passes keep the people bound to ``:only`` (:func:`listed_ids`).
     """
     st, ot, af = search_terms, organization_terms, affiliations
     names = or_(*(st.c.field == field for field in _NAMES))  # no expanding IN: raw_rows
@@ -230,12 +251,16 @@ def word_passes(shape: Shape, prefix: str = "") -> tuple[Pass, ...]:
         else:
             tier = case((exact, TIER_EXACT), (names, TIER_NAME), else_=TIER_OTHER)
             terms = terms.where(or_(st.c.pos == 0, exact))
+        if only:
+            terms = terms.where(st.c.person_id.in_(listed_ids(shape.dialect)))
         passes.append((terms.add_columns(tier.label("tier")), None))
         org_tier = case((ot.c.pos > 0, TIER_SUBSTRING), else_=TIER_OTHER)
         orgs = select(af.c.person_id, org_tier.label("tier")).select_from(
             ot.join(af, af.c.organization_id == ot.c.organization_id)
         )
         orgs = orgs.where(ot.c.term >= low, ot.c.term < high, af.c.is_current.is_(True))
+        if only:
+            orgs = orgs.where(af.c.person_id.in_(listed_ids(shape.dialect)))
         passes.append((orgs if inside else orgs.where(ot.c.pos == 0), None))
         if inside:
             plain = bool(shape.plain) and shape.plain[i]
@@ -260,17 +285,27 @@ def raw_rows(
 
     A word's passes return thousands of rows (1,460 people for すずき, each found by its
     kana and its romaji, by prefix and by substring); wrapping each in a SQLAlchemy row
-    took about as long as SQLite took to find them.  The statement is compiled once (it has
-    no expanding IN list) and only its values are bound.
+    took about as long as SQLite took to find them.  The statement is compiled once and only
+    its values are bound; an expanding IN list (the people a page has already, a word's
+    keys) is rendered for its values by SQLAlchemy's own expansion.  Executed through
+    ``Connection.execute``, a tier's page statement spent more of its time having its cache
+    key worked out (a walk of the whole union) than SQLite spent running it.  The values
+    are plain numbers and texts: no type of these statements processes its values.
     """
     compiled = _compiled(stmt, conn.dialect)
-    params = compiled.construct_params(values)
     cursor = conn.connection.cursor()
     try:
-        if compiled.positiontup is not None:
+        if compiled.post_compile_params:
+            state = compiled.construct_expanded_state(values)
+            if compiled.positional:
+                cursor.execute(state.statement, list(state.positional_parameters))
+            else:
+                cursor.execute(state.statement, state.parameters)
+        elif compiled.positiontup is not None:
+            params = compiled.construct_params(values)
             cursor.execute(compiled.string, [params[name] for name in compiled.positiontup])
         else:
-            cursor.execute(compiled.string, params)
+            cursor.execute(compiled.string, compiled.construct_params(values))
         return list(cursor.fetchall())
     finally:
         cursor.close()
