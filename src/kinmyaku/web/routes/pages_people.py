@@ -21,6 +21,7 @@ from kinmyaku.services.people import PersonInput, add_person, resolve_person, se
 from kinmyaku.services.relations import record_encounter
 from kinmyaku.services.today import met_day
 from kinmyaku.storage.people_filters import SORTS, PeopleQuery
+from kinmyaku.storage.retry import retry_busy
 from kinmyaku.storage.uow import reading
 from kinmyaku.web import forms
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, errors_of, is_htmx, render, see_other
@@ -265,19 +266,26 @@ def _quick_add(
         met_on = met_day(
             core.uow(), on=forms.day(form, "met_on"), event_id=event, today=core.today()
         )
-        with uow:
-            photo = photos.store_photo(uow, data=picture) if picture else None
-            person_id = add_person(uow, replace(data, photo=photo))
-            record_encounter(
-                uow,
-                person_id=person_id,
-                on=met_on,
-                channel=forms.text(form, "channel") or "other",
-                introducer_id=introducer,
-                event_id=event,
-                place=forms.text(form, "place"),
-                memory_cue=forms.text(form, "memory_cue"),
-            )
+
+        def write() -> int:
+            with uow:
+                photo = photos.store_photo(uow, data=picture) if picture else None
+                added = add_person(uow, replace(data, photo=photo))
+                record_encounter(
+                    uow,
+                    person_id=added,
+                    on=met_on,
+                    channel=forms.text(form, "channel") or "other",
+                    introducer_id=introducer,
+                    event_id=event,
+                    place=forms.text(form, "place"),
+                    memory_cue=forms.text(form, "memory_cue"),
+                )
+            return added
+
+        # One transaction: when PostgreSQL ends it as a deadlock's victim (the summary's
+        # triggers lock shared rows), it is run again, within the bound (storage/retry.py).
+        person_id = retry_busy(write)
     except KinmyakuError as error:
         return _quick_error(request, core, lang, fields, error)
     data_changed(request)
