@@ -22,7 +22,7 @@ from kinmyaku.services.relations import record_encounter
 from kinmyaku.services.today import met_day
 from kinmyaku.storage.people_filters import SORTS, PeopleQuery
 from kinmyaku.storage.retry import retry_busy
-from kinmyaku.storage.uow import reading
+from kinmyaku.storage.uow import UnitOfWork, reading
 from kinmyaku.web import forms
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, errors_of, is_htmx, render, see_other
 from kinmyaku.web.i18n import format_day
@@ -127,11 +127,14 @@ def people_filters(request: Request, core: CoreDep, lang: LangDep) -> Response:
     return render(request, "_people_filters.html", {"query": query, **_filter_choices(core, lang)})
 
 
-def event_options(core: CoreDep, lang: str, *, limit: int) -> list[tuple[int, str]]:
-    """(id, "name (date)") of the latest events, for a select."""
+def event_options(
+    core: CoreDep, lang: str, *, limit: int, uow: UnitOfWork | None = None
+) -> list[tuple[int, str]]:
+    """(id, "name (date)") of the latest events, for a select (``uow``: in the transaction
+    of the page's other reads, not one of its own)."""
     return [
         (e.id, f"{e.name}（{format_day(e.date, lang)}）")
-        for e in browse.event_choices(core.uow(), limit=limit)
+        for e in browse.event_choices(uow or core.uow(), limit=limit)
     ]
 
 
