@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import string
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -113,7 +112,9 @@ def translate(lang: str, msgid: str, **params: Any) -> str:
         text = msgid
     if not params:
         return text
-    return string.Formatter().vformat(text, (), _SafeDict(params))
+    # str.format_map (C) fills the same fields as string.Formatter().vformat (Python),
+    # about five times faster: pages call this dozens of times (Today's rows, search hints).
+    return text.format_map(_SafeDict(params))
 
 
 def error_text(lang: str, error: KinmyakuError) -> str:

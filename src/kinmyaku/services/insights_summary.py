@@ -60,6 +60,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from kinmyaku.domain.insights import InsightParams, TouchKind, monthly_dates
 from kinmyaku.storage import insights_queries as q
+from kinmyaku.storage.retry import retry_busy
 from kinmyaku.storage.schema import (
     affiliations,
     encounters,
@@ -378,10 +379,19 @@ def ensure_touch_summary(
     with uow as conn:
         if all_fresh(conn, today=today, params=params, parts=parts):
             return
-    with uow.writer() as conn:  # queues for the write turn before it takes a connection
-        take_write_turn(conn)
-        refresh_touch_summary(conn, today=today, params=params)
-        ensure_totals(conn, today=today, params=params, parts=parts)
+
+    def refresh() -> None:
+        with uow.writer() as conn:  # queues for the write turn before it takes a connection
+            take_write_turn(conn)
+            refresh_touch_summary(conn, today=today, params=params)
+            ensure_totals(conn, today=today, params=params, parts=parts)
+
+    # A transaction of its own: when PostgreSQL ends it as a deadlock's victim (its totals
+    # against a writer's triggers), it is run again within the bound (storage/retry.py).
+    if uow.active:
+        refresh()  # part of a composite: its caller's transaction, not this one's to retry
+    else:
+        retry_busy(refresh)
 
 
 def refresh_touch_summary(conn: Connection, *, today: date, params: InsightParams) -> Table:

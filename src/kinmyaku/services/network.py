@@ -251,7 +251,10 @@ def build_network(uow: UnitOfWork, *, today: date, use_cache: bool = True) -> Ne
             and now - cached.checked < FINGERPRINT_TTL
         ):
             return cached.graph
-        with uow as conn:
+        # One snapshot for the fingerprint and every read of the build: on PostgreSQL a
+        # person added between two statements would be in the links or the colleagues
+        # but not among the nodes (an IndexError in the soak of #15).
+        with uow.snapshot() as conn:
             key = (*q.fingerprint(conn), today)
             if cached is not None and cached.key == key:
                 cached.writes, cached.checked = writes, now

@@ -37,6 +37,8 @@ from kinmyaku.storage.write_turn import WriteTurn, turn_for
 _WRITES: ContextVar[bool | None] = ContextVar("kinmyaku_uow_writes", default=None)
 TURN = "kinmyaku_write_turn"
 """``Connection.info`` key: the write turn this transaction holds (released at its end)."""
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+"""PostgreSQL: the first statement of a :meth:`UnitOfWork.snapshot` transaction."""
 STEP_MS = 5
 """While another process holds SQLite's write lock, the head of this process's queue asks
 again every few milliseconds (SQLite's own busy handler sleeps up to 100 ms a time)."""
@@ -66,7 +68,12 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, engine: Engine, *, foreign_keys: bool = True, writes: bool | None = None
+        self,
+        engine: Engine,
+        *,
+        foreign_keys: bool = True,
+        writes: bool | None = None,
+        snapshot: bool = False,
     ) -> None:
         self.engine = engine
         self.foreign_keys = foreign_keys
@@ -75,6 +82,10 @@ class UnitOfWork:
         self.writes = writes
         """True: begin ``IMMEDIATE`` on SQLite; False: ``DEFERRED``; None: as the context
         says (:func:`reading`), else ``IMMEDIATE``."""
+        self.snapshot_reads = snapshot
+        """True: a read-only transaction whose statements all see one snapshot of the
+        database (PostgreSQL: ``REPEATABLE READ READ ONLY``; on SQLite in WAL mode every
+        transaction reads one snapshot already)."""
         self._conn: Connection | None = None
         self._depth = 0
         self._writer = False
@@ -91,6 +102,17 @@ class UnitOfWork:
         if self.active:
             return self
         return UnitOfWork(self.engine, foreign_keys=self.foreign_keys, writes=True)
+
+    def snapshot(self) -> UnitOfWork:
+        """This unit of work as a reader whose statements all see the same committed state
+        (several reads that must agree: the network graph's people and its links); itself
+        inside a transaction already open, which it joins.
+
+        PostgreSQL's default, ``READ COMMITTED``, gives each statement the commits made
+        before it began: a person added between two reads is in the second only."""
+        if self.active:
+            return self
+        return UnitOfWork(self.engine, foreign_keys=self.foreign_keys, writes=False, snapshot=True)
 
     def without_foreign_keys(self) -> UnitOfWork:
         """A new unit of work whose transaction SQLite runs without foreign key checks."""
@@ -129,6 +151,8 @@ class UnitOfWork:
                 conn.begin()
                 if sqlite and self._writer:
                     _begin_immediate(conn, deadline)
+                elif self.snapshot_reads and not sqlite:
+                    conn.exec_driver_sql(SNAPSHOT)
             except Exception:
                 _end_turn(conn)
                 if not self.foreign_keys:

@@ -64,12 +64,14 @@ filled by them stayed in the server's memory for good."""
 
 @contextmanager
 def lean_reads(uow: UnitOfWork) -> Iterator[UnitOfWork]:
-    """A background job's reads in one read-only transaction (never SQLite's write lock) on
+    """A background job's reads in one read-only transaction (never SQLite's write lock),
+    one snapshot on both databases (:meth:`UnitOfWork.snapshot`), on
     a connection with a small page cache, whose pages are freed when it ends; then the heap
     the job freed goes back to the system at once (web/memory.py), not at the next trim.
 
     Inside, the job is given ``uow``: its own ``with uow`` blocks join the transaction.
     """
+    uow = uow.snapshot()  # PostgreSQL too: the job's reads agree with each other
     with reading(), uow as conn:
         sqlite = conn.dialect.name == "sqlite"
         before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one() if sqlite else 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -47,7 +48,14 @@ def now_of(core: App) -> datetime:
 def thanks_url(item: svc.DueItem, back: str = "/") -> str:
     """The thank-you draft page of the item's person (with its event, if any)."""
     event = f"event={item.event_id}&" if item.event_id else ""
-    return f"/people/{item.person_id}/thanks?{event}next={quote(back, safe='/')}"
+    return f"/people/{item.person_id}/thanks?{event}next={_quoted(back)}"
+
+
+@lru_cache(maxsize=256)
+def _quoted(back: str) -> str:
+    """``back`` quoted for a URL: the same for every row of a page (Today quoted it for each
+    of its rows, a tenth of the page's CPU)."""
+    return quote(back, safe="/")
 
 
 def _back(form: FormData) -> str:

@@ -21,7 +21,8 @@ from kinmyaku.services.people import PersonInput, add_person, resolve_person, se
 from kinmyaku.services.relations import record_encounter
 from kinmyaku.services.today import met_day
 from kinmyaku.storage.people_filters import SORTS, PeopleQuery
-from kinmyaku.storage.uow import reading
+from kinmyaku.storage.retry import retry_busy
+from kinmyaku.storage.uow import UnitOfWork, reading
 from kinmyaku.web import forms
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, errors_of, is_htmx, render, see_other
 from kinmyaku.web.i18n import format_day
@@ -126,11 +127,14 @@ def people_filters(request: Request, core: CoreDep, lang: LangDep) -> Response:
     return render(request, "_people_filters.html", {"query": query, **_filter_choices(core, lang)})
 
 
-def event_options(core: CoreDep, lang: str, *, limit: int) -> list[tuple[int, str]]:
-    """(id, "name (date)") of the latest events, for a select."""
+def event_options(
+    core: CoreDep, lang: str, *, limit: int, uow: UnitOfWork | None = None
+) -> list[tuple[int, str]]:
+    """(id, "name (date)") of the latest events, for a select (``uow``: in the transaction
+    of the page's other reads, not one of its own)."""
     return [
         (e.id, f"{e.name}（{format_day(e.date, lang)}）")
-        for e in browse.event_choices(core.uow(), limit=limit)
+        for e in browse.event_choices(uow or core.uow(), limit=limit)
     ]
 
 
@@ -265,19 +269,26 @@ def _quick_add(
         met_on = met_day(
             core.uow(), on=forms.day(form, "met_on"), event_id=event, today=core.today()
         )
-        with uow:
-            photo = photos.store_photo(uow, data=picture) if picture else None
-            person_id = add_person(uow, replace(data, photo=photo))
-            record_encounter(
-                uow,
-                person_id=person_id,
-                on=met_on,
-                channel=forms.text(form, "channel") or "other",
-                introducer_id=introducer,
-                event_id=event,
-                place=forms.text(form, "place"),
-                memory_cue=forms.text(form, "memory_cue"),
-            )
+
+        def write() -> int:
+            with uow:
+                photo = photos.store_photo(uow, data=picture) if picture else None
+                added = add_person(uow, replace(data, photo=photo))
+                record_encounter(
+                    uow,
+                    person_id=added,
+                    on=met_on,
+                    channel=forms.text(form, "channel") or "other",
+                    introducer_id=introducer,
+                    event_id=event,
+                    place=forms.text(form, "place"),
+                    memory_cue=forms.text(form, "memory_cue"),
+                )
+            return added
+
+        # One transaction: when PostgreSQL ends it as a deadlock's victim (the summary's
+        # triggers lock shared rows), it is run again, within the bound (storage/retry.py).
+        person_id = retry_busy(write)
     except KinmyakuError as error:
         return _quick_error(request, core, lang, fields, error)
     data_changed(request)

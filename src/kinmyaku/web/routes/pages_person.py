@@ -46,12 +46,15 @@ SECTIONS = ("profile", "met", "purpose", "timeline", "ledger", "requests", "link
 
 def person_context(core: CoreDep, lang: str, person_id: RecordId) -> dict[str, Any]:
     """Everything the person page and its sections show."""
-    profile = people_svc.show_person(core.uow(), person_id)
+    uow = core.uow()
+    with uow:  # one transaction for the page's reads (each costs a BEGIN and a COMMIT)
+        profile = people_svc.show_person(uow, person_id)
+        events = event_options(core, lang, limit=20, uow=uow)
     return {
         "p": profile,
         "s": profile.summary,
         "balance": ledger_balance(profile.exchanges),
-        "event_options": event_options(core, lang, limit=20),
+        "event_options": events,
         "industries": [(i.value, industry_label(i, lang)) for i in Industry],
         "codes": {
             "channel": [c.value for c in Channel],

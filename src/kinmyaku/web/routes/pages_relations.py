@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -9,6 +11,7 @@ from kinmyaku.domain.validate import require_text
 from kinmyaku.services import relations
 from kinmyaku.services.people import resolve_person
 from kinmyaku.services.today import met_day
+from kinmyaku.storage.retry import retry_busy
 from kinmyaku.web import forms
 from kinmyaku.web.deps import CoreDep, FormDep, LangDep, RecordId
 from kinmyaku.web.routes.pages_person import run_section
@@ -50,7 +53,8 @@ def add_interaction(
     """Log a touch point (and maybe a follow-up date)."""
 
     def action() -> None:
-        relations.log_interaction(
+        log = partial(
+            relations.log_interaction,
             core.uow(),
             person_ids=[person_id],
             on=forms.day(form, "on", field="date") or core.today(),
@@ -58,6 +62,7 @@ def add_interaction(
             summary=forms.text(form, "summary"),
             follow_up_on=forms.day(form, "follow_up_on", field="follow_up"),
         )
+        retry_busy(log)  # one transaction: a deadlock's victim is run again (storage/retry.py)
 
     return run_section(request, core, lang, person_id, "timeline", form, action)
 
