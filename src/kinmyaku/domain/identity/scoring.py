@@ -30,7 +30,7 @@ from rapidfuzz.process import extractOne
 
 from kinmyaku.domain.identity.absent import number_absent, title_absent
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, Reason
-from kinmyaku.domain.identity.keys import company_key
+from kinmyaku.domain.identity.keys import company_key, skeletons_near
 from kinmyaku.domain.identity.namesakes import namesakes_checked, namesakes_known
 from kinmyaku.domain.identity.profile import (
     MIN_SIZE,
@@ -447,7 +447,7 @@ def _apart(a: Features, b: Features) -> bool:
         a.emails
         and b.emails
         and a.profile.books & b.profile.books
-        and not (a.skeletons & b.skeletons)
+        and not skeletons_near(a.skeletons, b.skeletons)
     )
 
 
@@ -464,7 +464,7 @@ def compare_emails(a: Features, b: Features, population: Population) -> Level:
         return Level(
             "email", "shared", "Shared address {email}: not evidence", (("email", shared[0]),)
         )
-    if a.skeletons & b.skeletons and _names_meet(a, b):
+    if skeletons_near(a.skeletons, b.skeletons) and _names_meet(a, b):
         near = (_one(a.emails), _one(b.emails))
         return Level(
             "email",
