@@ -41,6 +41,7 @@ from kinmyaku.domain.identity.profile import (
     holder_key,
 )
 from kinmyaku.domain.identity.titles import title_keys
+from kinmyaku.domain.names import is_kana
 
 # (comparison, level) -> (m, default u, smallest u an estimate may give).
 LEVELS: dict[tuple[str, str], tuple[float, float, float]] = {
@@ -231,10 +232,16 @@ def _jw(a: str, b: str) -> float:
     return float(JaroWinkler.similarity(a, b)) if a and b else 0.0
 
 
+def _typed_sound(name: NameForm) -> bool:
+    """Whether a name is written as it sounds (in Latin letters or in kana only)."""
+    return name.latin or is_kana(name.family + name.given)
+
+
 def _sound_level(a: NameForm, b: NameForm) -> str:
-    """Names that sound the same: in two scripts (高橋 健太 / Kenta Takahashi) that is all
-    they can agree on; in one script, less than being written the same."""
-    cross = a.latin != b.latin
+    """Names that sound the same: in two scripts (高橋 健太 / Kenta Takahashi, or タカハシ
+    ケンタ in a phone) that is all they can agree on; in one script, less than being
+    written the same."""
+    cross = a.latin != b.latin or _typed_sound(a) != _typed_sound(b)
     if not (a.sound_stated and b.sound_stated):
         # A guessed reading that meets a romaji spelling typed by someone else is a guess
         # confirmed; two kanji names that share only a guessed reading are not.
