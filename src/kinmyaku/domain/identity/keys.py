@@ -522,11 +522,12 @@ def skeletons_near(a: frozenset[str], b: frozenset[str]) -> bool:
     if not (a and b):
         return False
     for x in a:
-        local_x, _, domain_x = x.rpartition("@")
         for y in b:
+            if len(x) != len(y):  # most pairs: no look inside
+                continue
+            local_x, _, domain_x = x.rpartition("@")
             local_y, _, domain_y = y.rpartition("@")
-            same_length = len(local_x) == len(local_y) >= 5
-            if domain_x == domain_y and same_length and _swapped(local_x, local_y):
+            if domain_x == domain_y and len(local_x) >= 5 and _swapped(local_x, local_y):
                 return True
     return False
 
