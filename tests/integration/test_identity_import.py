@@ -289,6 +289,7 @@ def test_a_contact_saved_under_its_number_joins_its_person(app: App, tmp_path: P
         (profile,) = load_profiles(conn)
     assert (profile.family, profile.given) == ("櫻井", "翔太")
     assert "shota.sakurai@gmail.com" in profile.emails
+    assert profile.aliases == ()  # the number is not kept as another name of his
     # Saved under its number with nothing else: still no one's name (an unnamed person).
     alone = tmp_path / "alone.vcf"
     alone.write_text(

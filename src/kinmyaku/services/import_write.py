@@ -13,6 +13,7 @@ from sqlalchemy import Connection, insert, select
 
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.identity.candidates import Reason
+from kinmyaku.domain.identity.profile import is_named
 from kinmyaku.domain.names import fold_joined, fold_text, is_kana, is_latin, to_hiragana
 from kinmyaku.services.identity.finding import reason_text
 from kinmyaku.services.identity.matching import Match
@@ -587,6 +588,8 @@ class ImportWriter:
         known = self.index.identity.people.get(pid)
         if known is not None and not known.named and not given:
             return
+        if not is_named(family, given, ()):
+            return  # a contact saved under its number or address: that is no name of hers
         key = (pid, "\x00alias", written)
         if key in self.index.extra:
             return
