@@ -266,3 +266,82 @@ def test_a_namesakes_yahoo_card_does_not_join_her_colleagues_card_on_the_line(
             )
         ).all()
     assert len({pid for pid, _ in mobiles}) == 2  # each mobile with her own card
+
+
+def test_a_contact_saved_under_its_number_joins_its_person(app: App, tmp_path: Path) -> None:
+    """A phone keeps a contact with no name under its number (FN:090-…, TEL written
+    without hyphens): the number is no name, so its mobile and e-mail are the person's."""
+    eight = tmp_path / "eight.csv"
+    eight.write_text(
+        EIGHT_HEADER + "ひかり電機株式会社,営業部,,櫻井,翔太,shota@hikari.example,,,"
+        "03-9999-0000,,,,090-3818-9294,,2024/05/01\n",
+        encoding="utf-8",
+    )
+    phone = tmp_path / "phone.vcf"
+    phone.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:090-3818-9294\r\n"
+        "TEL;type=CELL:09038189294\r\nEMAIL;type=HOME:shota.sakurai@gmail.com\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    import_files(app.uow(), paths=[eight, phone])
+    assert _count(app) == 1
+    with app.uow() as conn:
+        (profile,) = load_profiles(conn)
+    assert (profile.family, profile.given) == ("櫻井", "翔太")
+    assert "shota.sakurai@gmail.com" in profile.emails
+    assert profile.aliases == ()  # the number is not kept as another name of his
+    # Saved under its number with nothing else: still no one's name (an unnamed person).
+    alone = tmp_path / "alone.vcf"
+    alone.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:080-1234-5678\r\nTEL:08012345678\r\n"
+        "END:VCARD\r\n",
+        encoding="utf-8",
+    )
+    import_files(app.uow(), paths=[alone])
+    with app.uow() as conn:
+        named = {p.family: p.named for p in load_profiles(conn)}
+    assert named == {"櫻井": True, "080-1234-5678": False}
+
+
+def test_a_stated_reading_replaces_the_guess_for_the_same_name(app: App, tmp_path: Path) -> None:
+    """熊谷 on an Eight card (no reading) is guessed くまがや; the phone's entry of the same
+    person says クマガイ: the person keeps the stated reading, so "Makoto Kumagai" on
+    LinkedIn meets it."""
+    eight = tmp_path / "eight.csv"
+    eight.write_text(
+        EIGHT_HEADER + "合同会社ネクストステージ,システム部,,熊谷,誠,kumagai@nextstage.example,,,"
+        "052-2416-8191,,,,070-3556-7823,,2024/05/01\n",
+        encoding="utf-8",
+    )
+    import_files(app.uow(), paths=[eight])
+    with app.uow() as conn:
+        (guessed,) = load_profiles(conn)
+    assert guessed.reading_inferred
+    phone = tmp_path / "phone.vcf"
+    phone.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:熊谷;誠;;;\r\nX-PHONETIC-LAST-NAME:クマガイ\r\n"
+        "X-PHONETIC-FIRST-NAME:マコト\r\nTEL;type=CELL:07035567823\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    report = import_files(app.uow(), paths=[phone])
+    assert report.counts["updated"] == 1
+    with app.uow() as conn:
+        (profile,) = load_profiles(conn)
+    assert (profile.family, profile.given) == ("熊谷", "誠")
+    assert (profile.family_reading, profile.given_reading) == ("くまがい", "まこと")
+    assert not profile.reading_inferred
+    linkedin = tmp_path / "Connections.csv"
+    linkedin.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Makoto,Kumagai,https://www.linkedin.com/in/makoto-kumagai-0f6e62,,"
+        "Next Stage LLC,,02 Aug 2022\n",
+        encoding="utf-8",
+    )
+    import_files(app.uow(), paths=[linkedin])
+    pairs = find_duplicates(app.uow(), min_probability=0.5)
+    assert any(r.msgid == "{a} = {b} (reading)" for pair in pairs for r in pair.reasons)
+    # Undoing the phone's import brings the guess back.
+    undo_import(app.uow(), import_id=report.import_id or 0)
+    with app.uow() as conn:
+        back = {p.family: p for p in load_profiles(conn)}
+    assert back["熊谷"].family_reading == "くまがや" and back["熊谷"].reading_inferred

@@ -766,3 +766,20 @@ def test_auto_merge_compares_merged_people_again_in_one_merge(app: App) -> None:
     assert sorted([summary.groups[0][0], *summary.groups[0][1]]) == sorted([eight, google, phone])
     merging.undo_merge(app.uow(), merge_id=summary.merge_id)
     assert snapshot(app) == before
+
+
+def test_a_name_that_is_a_number_is_not_kept_as_another_name(app: App) -> None:
+    """A phone contact saved under its number (090-…) merged into its person: the number
+    stays a phone, not another name of the person."""
+    keep = ppl.add_person(app.uow(), ppl.PersonInput(family_name="櫻井", given_name="翔太"))
+    other = ppl.add_person(app.uow(), ppl.PersonInput(family_name="090-3818-9294"))
+    named = ppl.add_person(app.uow(), ppl.PersonInput(family_name="Sakurai", given_name="Shota"))
+    merging.merge_people(app.uow(), keep=keep, other=other)
+    merging.merge_people(app.uow(), keep=keep, other=named)
+    with app.uow() as conn:
+        aliases = conn.execute(
+            select(person_aliases.c.family_name, person_aliases.c.given_name).where(
+                person_aliases.c.person_id == keep
+            )
+        ).all()
+    assert [tuple(a) for a in aliases] == [("Sakurai", "Shota")]

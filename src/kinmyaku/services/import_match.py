@@ -7,7 +7,8 @@ from datetime import date
 
 from sqlalchemy import Connection, select
 
-from kinmyaku.domain.identity.profile import Features, holder_key, joined_features
+from kinmyaku.domain.identity.profile import Features, Profile, holder_key, joined_features
+from kinmyaku.domain.names import fold_text
 from kinmyaku.services.identity.matching import IdentityIndex, Match, load_identity_index
 from kinmyaku.services.import_prepare import PreparedRecord, features_of_record
 from kinmyaku.storage.schema import (
@@ -113,13 +114,17 @@ class MatchIndex:
             self.identity.add(record)
             return
         profile = known.profile
+        readings = (profile.family_reading, profile.given_reading, profile.reading_inferred)
+        if _states_reading(profile, record.profile):
+            # The import wrote the stated reading over the guess (ImportWriter._stated_reading).
+            readings = (record.profile.family_reading, record.profile.given_reading, False)
         merged = type(profile)(
             id=person_id,
             family=profile.family,
             given=profile.given,
-            family_reading=profile.family_reading,
-            given_reading=profile.given_reading,
-            reading_inferred=profile.reading_inferred,
+            family_reading=readings[0],
+            given_reading=readings[1],
+            reading_inferred=readings[2],
             named=profile.named or record.named,
             birthday=profile.birthday or record.birthday,
             companies=tuple(dict.fromkeys((*record.profile.companies, *profile.companies))),
@@ -132,6 +137,18 @@ class MatchIndex:
             books=profile.books | record.profile.books,
         )
         self.identity.add(joined_features(known, record, merged))
+
+
+def _states_reading(person: Profile, record: Profile) -> bool:
+    """Whether a record states a reading for the person's very name, whose reading was
+    guessed."""
+    return (
+        person.reading_inferred
+        and not record.reading_inferred
+        and bool(record.family_reading and record.given_reading and person.given)
+        and (fold_text(person.family), fold_text(person.given))
+        == (fold_text(record.family), fold_text(record.given))
+    )
 
 
 def _record_alias(record: Features) -> tuple[tuple[str, str, str, str], ...]:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, insert, select
 
 from kinmyaku.domain.errors import ValidationError
 from kinmyaku.domain.identity.candidates import Reason
+from kinmyaku.domain.identity.profile import is_named
 from kinmyaku.domain.names import fold_joined, fold_text, is_kana, is_latin, to_hiragana
 from kinmyaku.services.identity.finding import reason_text
 from kinmyaku.services.identity.matching import Match
@@ -486,6 +487,7 @@ class ImportWriter:
             self._extra(pid, prepared, "birthday", birthday.isoformat(), why)
         changes.update(self._kanji_name(prepared, current))
         if "family_name" not in changes:
+            changes.update(self._stated_reading(pid, prepared, current))
             self._alias(pid, prepared, current, why)
         if prepared.photo and not current.get("photo"):
             name = self._photo(prepared)
@@ -582,6 +584,29 @@ class ImportWriter:
             return {}
         return name_columns(new_family, new_given, to_hiragana(family), to_hiragana(given))
 
+    def _stated_reading(
+        self, pid: int, prepared: PreparedRecord, current: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The reading a record states (a phone's フリガナ, Google's phonetic name) for the
+        person's very name, when the person's reading was guessed (an Eight card has
+        none): the stated one replaces the guess, as a merge takes it (``merging``), and
+        is not lost (熊谷 guessed くまがや, the phone says クマガイ: "Kumagai" must meet it)."""
+        cols = prepared.columns
+        if cols["reading_inferred"] or not (cols["family_reading"] and cols["given_reading"]):
+            return {}
+        known = self.index.identity.people.get(pid)
+        if known is None or not known.profile.reading_inferred:
+            return {}
+        family, given = str(current.get("family_name") or ""), str(current.get("given_name") or "")
+        if not (family and given):
+            return {}
+        if (fold_text(family), fold_text(given)) != (
+            fold_text(cols["family_name"]),
+            fold_text(cols["given_name"]),
+        ):
+            return {}
+        return name_columns(family, given, cols["family_reading"], cols["given_reading"])
+
     def _alias(
         self, pid: int, prepared: PreparedRecord, current: dict[str, Any], why: list[str]
     ) -> None:
@@ -596,6 +621,8 @@ class ImportWriter:
         known = self.index.identity.people.get(pid)
         if known is not None and not known.named and not given:
             return
+        if not is_named(family, given, ()):
+            return  # a contact saved under its number or address: that is no name of hers
         key = (pid, "\x00alias", written)
         if key in self.index.extra:
             return

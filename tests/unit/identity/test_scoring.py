@@ -379,3 +379,18 @@ def test_one_agreeing_name_part_weighs_by_how_common_it_is() -> None:
     # 佐藤 is 1.5 % of Japan however few the user knows
     sato = compare_names(person("佐藤", "健"), person("佐藤", "翔"), population())
     assert sato.u is not None and sato.u >= 0.015
+
+
+def test_a_name_in_kana_confirms_a_guessed_reading_as_romaji_does() -> None:
+    """イトウ タクヤ typed in a phone is the sound of the name, as Takuya Ito is: it meets
+    the reading guessed for 伊藤 拓也 as a confirmed guess, and a stated one as a name in
+    another script, not as two kanji names that only share a guess."""
+    from kinmyaku.domain.identity.scoring import compare_names
+
+    guessed, kana = person("伊藤", "拓也"), person("イトウ", "タクヤ")
+    stated = person("伊藤", "拓也", reading=("いとう", "たくや"))
+    other = person("伊東", "拓哉")  # another kanji name read the same: a guess only
+    pop = population(guessed, kana, stated, other)
+    assert compare_names(guessed, kana, pop).level == "sound_guess_cross"
+    assert compare_names(stated, kana, pop).level == "sound_cross"
+    assert compare_names(guessed, other, pop).level == "sound_guess"

@@ -154,6 +154,10 @@ def company_key(name: str) -> str:
 
 _VOWELS_AND_MARKS = re.compile(r"[aiueoyw]")
 _SOFT_G = re.compile(r"g(?=[eiy])")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_SILENT_R = re.compile(r"(?<=[aeiou])r(?![aeiouy])")
+"""An r after a vowel and before a consonant or the end, which katakana does not write
+(romaji never has one: a Japanese r always comes before a vowel)."""
 _REPEATED = re.compile(r"(.)\1+")
 _CONSONANT_MAP = str.maketrans({"l": "r", "m": "n", "f": "h", "v": "b", "c": "k", "q": "k"})
 
@@ -167,7 +171,7 @@ def company_sound(name: str) -> str:
     key = company_key(name)
     if not key:
         return ""
-    key, words = _company_words(key)
+    key, words = _company_words(key, _latin_word_ends(name, key))
     if not key:
         return "".join(words)
     if is_kana(key):
@@ -175,6 +179,8 @@ def company_sound(name: str) -> str:
     elif key.isascii():
         text = key.replace("ph", "f").replace("th", "s").replace("ck", "k").replace("x", "ks")
         text = _SOFT_G.sub("j", text)  # stage, energy: ステージ, エナジー
+        text = _SOFT_C.sub("s", text)  # ocean, service: オーシャン, サービス
+        text = _SILENT_R.sub("", text)  # works, startup, center: ワークス, スタートアップ, センター
     else:
         reading = infer_reading(key)  # 東洋物産 -> とうようぶっさん (Toyo Bussan)
         if not reading:
@@ -237,16 +243,57 @@ _WORD_PATTERN = re.compile(
 _WORD_TOKEN = {fold_text(w): f"#{token}" for token, ws in _WORDS for w in ws}
 
 
-def _company_words(key: str) -> tuple[str, list[str]]:
-    """A company key without the words of ``_WORDS``, and their tokens in order of the text."""
+_WORDS_LONGEST_FIRST = sorted(_WORD_TOKEN, key=len, reverse=True)
+
+
+def _company_words(key: str, ends: frozenset[int] | None = None) -> tuple[str, list[str]]:
+    """A company key without the words of ``_WORDS``, and their tokens in order of the text.
+
+    ``ends``: where the words of a Latin name end in ``key``; a word of ``_WORDS`` that
+    would run over the end of one ("Foods" eating the s of "Service" in "Fuji Food
+    Service") gives way to a shorter one that ends there."""
     found: list[str] = []
+    if ends is None:
 
-    def take(match: re.Match[str]) -> str:
-        found.append(_WORD_TOKEN[match.group(0)])
-        return " "
+        def take(match: re.Match[str]) -> str:
+            found.append(_WORD_TOKEN[match.group(0)])
+            return " "
 
-    rest = _WORD_PATTERN.sub(take, key)
-    return rest.replace(" ", ""), sorted(found)
+        rest = _WORD_PATTERN.sub(take, key)
+        return rest.replace(" ", ""), sorted(found)
+    pieces: list[str] = []
+    at = 0
+    while (match := _WORD_PATTERN.search(key, at)) is not None:
+        start, word = match.start(), match.group(0)
+        if match.end() not in ends:
+            shorter = [
+                w
+                for w in _WORDS_LONGEST_FIRST
+                if key.startswith(w, start) and start + len(w) in ends
+            ]
+            word = shorter[0] if shorter else word
+        pieces.append(key[at:start])
+        found.append(_WORD_TOKEN[word])
+        at = start + len(word)
+    pieces.append(key[at:])
+    return "".join(pieces), sorted(found)
+
+
+def _latin_word_ends(name: str, key: str) -> frozenset[int] | None:
+    """Where the words of a Latin company name end in its ``company_key`` (None when the
+    name is not in Latin letters or its words do not make the key)."""
+    if not key.isascii():
+        return None
+    text = unicodedata.normalize("NFKC", name).lower().replace(".", " ").replace(",", " ")
+    text = _LATIN_FORMS.sub(" ", text)
+    ends: list[int] = []
+    at = 0
+    for word in text.split():
+        at += len(fold_text(word))
+        ends.append(at)
+    if at != len(key):
+        return None
+    return frozenset(ends)
 
 
 ROLE_LOCAL_PARTS = frozenset(
@@ -465,6 +512,33 @@ def email_skeleton(address: str) -> str:
     local = _REPEATED_LETTER.sub(_first, local)
     domain = _free_mail_meant(domain) or domain  # gmial.com is gmail.com
     return f"{local}@{domain.split('.', 1)[0]}"
+
+
+def skeletons_near(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two sets of ``email_skeleton`` share one, or hold two that differ only by
+    two neighbouring letters swapped (mao.saot / mao.sato): one address, mistyped."""
+    if a & b:
+        return True
+    if not (a and b):
+        return False
+    for x in a:
+        for y in b:
+            if len(x) != len(y):  # most pairs: no look inside
+                continue
+            local_x, _, domain_x = x.rpartition("@")
+            local_y, _, domain_y = y.rpartition("@")
+            if domain_x == domain_y and len(local_x) >= 5 and _swapped(local_x, local_y):
+                return True
+    return False
+
+
+def _swapped(x: str, y: str) -> bool:
+    """Whether ``y`` is ``x`` with two neighbouring letters swapped."""
+    diff = [i for i, (p, q) in enumerate(zip(x, y, strict=True)) if p != q]
+    if len(diff) != 2 or diff[1] != diff[0] + 1:
+        return False
+    i, j = diff
+    return x[i] == y[j] and x[j] == y[i] and x[i].isalpha() and x[j].isalpha()
 
 
 _DIGITS = re.compile(r"\d")

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from kinmyaku.domain.identity.keys import company_domain
+from kinmyaku.domain.identity.keys import company_domain, skeletons_near
 from kinmyaku.domain.identity.profile import Features, Population, company_sounds
 
 MAX_GROUP = 40
@@ -71,7 +71,7 @@ def conflict(a: Features, b: Features) -> bool:
     sites_a = {u.rsplit("/", 1)[0] for u in a.urls}
     if sites_a & {u.rsplit("/", 1)[0] for u in b.urls}:
         return True
-    near = bool(a.skeletons & b.skeletons)  # one address with a typo in it
+    near = skeletons_near(a.skeletons, b.skeletons)  # one address with a typo in it
     if near:
         return False
     work_a, work_b = _work(a.emails), _work(b.emails)
@@ -93,7 +93,7 @@ def comparable(a: Features, b: Features) -> bool:
         return True
     if {u.rsplit("/", 1)[0] for u in a.urls} & {u.rsplit("/", 1)[0] for u in b.urls}:
         return True
-    if a.skeletons & b.skeletons or _work(a.emails).keys() & _work(b.emails).keys():
+    if skeletons_near(a.skeletons, b.skeletons) or _work(a.emails).keys() & _work(b.emails).keys():
         return True
     return bool(_free(a) and _free(b))
 

@@ -10,8 +10,9 @@ whole population: ``Population`` counts it, and shared values are never identity
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
@@ -37,6 +38,30 @@ from kinmyaku.domain.people import display_name
 
 UNNAMED = "?"
 """The family name of a person imported from a card with no name at all."""
+
+_NUMBER_CHARS = re.compile(r"[\s()+\-./]")
+"""What a phone number is written with besides its digits."""
+
+
+def contact_as_name(family: str) -> bool:
+    """Whether a family name is a phone number or an e-mail address, not a name: a phone
+    saves a contact with no name under its number (FN:090-1234-5678, while its TEL says
+    09012345678), a mail app under its address."""
+    text = family.strip()
+    if "@" in text and " " not in text:
+        return True
+    digits = _NUMBER_CHARS.sub("", text if text.isascii() else unicodedata.normalize("NFKC", text))
+    return len(digits) >= 5 and digits.isdigit()
+
+
+def is_named(family: str, given: str, values: Collection[str]) -> bool:
+    """False when a record had no name and took one from a company, e-mail or phone
+    (``values``: its contact values, companies and nickname), or its name is a number or
+    an address all the same (``contact_as_name``)."""
+    if given:
+        return True
+    return family != UNNAMED and family not in values and not contact_as_name(family)
+
 
 MIN_SIZE = 1000
 """The fewest people name frequencies and the prior are taken over (scoring.Model)."""

@@ -30,7 +30,7 @@ from rapidfuzz.process import extractOne
 
 from kinmyaku.domain.identity.absent import number_absent, title_absent
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, Reason
-from kinmyaku.domain.identity.keys import company_key
+from kinmyaku.domain.identity.keys import company_key, skeletons_near
 from kinmyaku.domain.identity.namesakes import namesakes_checked, namesakes_known
 from kinmyaku.domain.identity.profile import (
     MIN_SIZE,
@@ -41,6 +41,7 @@ from kinmyaku.domain.identity.profile import (
     holder_key,
 )
 from kinmyaku.domain.identity.titles import title_keys
+from kinmyaku.domain.names import is_kana
 
 # (comparison, level) -> (m, default u, smallest u an estimate may give).
 LEVELS: dict[tuple[str, str], tuple[float, float, float]] = {
@@ -231,10 +232,16 @@ def _jw(a: str, b: str) -> float:
     return float(JaroWinkler.similarity(a, b)) if a and b else 0.0
 
 
+def _typed_sound(name: NameForm) -> bool:
+    """Whether a name is written as it sounds (in Latin letters or in kana only)."""
+    return name.latin or is_kana(name.family + name.given)
+
+
 def _sound_level(a: NameForm, b: NameForm) -> str:
-    """Names that sound the same: in two scripts (高橋 健太 / Kenta Takahashi) that is all
-    they can agree on; in one script, less than being written the same."""
-    cross = a.latin != b.latin
+    """Names that sound the same: in two scripts (高橋 健太 / Kenta Takahashi, or タカハシ
+    ケンタ in a phone) that is all they can agree on; in one script, less than being
+    written the same."""
+    cross = a.latin != b.latin or _typed_sound(a) != _typed_sound(b)
     if not (a.sound_stated and b.sound_stated):
         # A guessed reading that meets a romaji spelling typed by someone else is a guess
         # confirmed; two kanji names that share only a guessed reading are not.
@@ -447,7 +454,7 @@ def _apart(a: Features, b: Features) -> bool:
         a.emails
         and b.emails
         and a.profile.books & b.profile.books
-        and not (a.skeletons & b.skeletons)
+        and not skeletons_near(a.skeletons, b.skeletons)
     )
 
 
@@ -464,7 +471,7 @@ def compare_emails(a: Features, b: Features, population: Population) -> Level:
         return Level(
             "email", "shared", "Shared address {email}: not evidence", (("email", shared[0]),)
         )
-    if a.skeletons & b.skeletons and _names_meet(a, b):
+    if skeletons_near(a.skeletons, b.skeletons) and _names_meet(a, b):
         near = (_one(a.emails), _one(b.emails))
         return Level(
             "email",

@@ -20,11 +20,11 @@ from sqlalchemy import Connection
 from kinmyaku.domain.identity.blocking import MAX_BLOCK, BlockKey, block_keys
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, REVIEW, Reason
 from kinmyaku.domain.identity.profile import (
-    UNNAMED,
     Features,
     Population,
     Profile,
     features,
+    is_named,
 )
 from kinmyaku.domain.identity.scoring import (
     BELOW_AUTO_MERGE,
@@ -192,7 +192,7 @@ def profile_of(
         family_reading=names[2],
         given_reading=names[3],
         reading_inferred=inferred,
-        named=bool(given) or (family != UNNAMED and family not in values),
+        named=is_named(family, given, values),
         birthday=birthday,  # type: ignore[arg-type]
         companies=jobs,
         emails=tuple(emails),

@@ -32,7 +32,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from kinmyaku.domain.errors import KinmyakuError, NotFound, ValidationError
 from kinmyaku.domain.identity.candidates import AUTO_MERGE, Candidate, Reason
-from kinmyaku.domain.identity.profile import UNNAMED
+from kinmyaku.domain.identity.profile import UNNAMED, is_named
 from kinmyaku.domain.names import is_latin
 from kinmyaku.domain.people import display_name
 from kinmyaku.services.identity import finding
@@ -158,8 +158,9 @@ def _add_aliases(j: Journal, keep_id: int, names: Iterable[Mapping[str, Any]]) -
     have = {alias_key(final)}
     have |= {alias_key(r) for r in j.rows(person_aliases, person_aliases.c.person_id == keep_id)}
     for name in names:
-        if alias_key(name) in have or not name["family_name"]:
-            continue
+        family, given = name["family_name"] or "", name["given_name"] or ""
+        if alias_key(name) in have or not family or not is_named(family, given, ()):
+            continue  # no name, or one that is a number or an address (FN:090-…)
         have.add(alias_key(name))
         j.insert(
             person_aliases,

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, select
 
-from kinmyaku.domain.identity.profile import UNNAMED, NameParts, Profile
+from kinmyaku.domain.identity.profile import NameParts, Profile, is_named
 from kinmyaku.storage.schema import (
     affiliations,
     contact_points,
@@ -36,11 +36,6 @@ def record_digest(
         ]
     )
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-
-
-def _is_named(family: str, given: str, values: Collection[str]) -> bool:
-    """False when the record had no name and took one from a company, e-mail or phone."""
-    return bool(given) or (family != UNNAMED and family not in values)
 
 
 _Where = Callable[[Any], ColumnElement[bool]] | None
@@ -156,7 +151,7 @@ def _load(
                 family_reading=row.family_reading,
                 given_reading=row.given_reading,
                 reading_inferred=bool(row.reading_inferred),
-                named=_is_named(row.family_name, row.given_name, values),
+                named=is_named(row.family_name, row.given_name, values),
                 birthday=row.birthday,
                 companies=jobs,
                 emails=emails,
