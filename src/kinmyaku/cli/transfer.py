@@ -91,17 +91,17 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
     queued, hidden_queued = _cut(report.queued, counts.get("queued", 0))
     names = import_candidates.candidate_names(cli.app.uow(), possible + queued)
     for outcome in possible:
-        cli.say(
-            # A dry run writes nothing: the record has no id yet.
-            "Would add {name} ({where}), who may be {match}: {why}"
-            if report.dry_run
-            else "Added #{id} {name} ({where}), who may be {match}: {why}",
-            id=outcome.person_id,
-            name=outcome.name,
-            where=f"{outcome.file}:{outcome.line}",
-            match=maybe_text(cli.lang, outcome, names),
-            why=("、" if cli.lang == "ja" else ", ").join(outcome.why[1:]),
-        )
+        said = {
+            "id": outcome.person_id,
+            "name": outcome.name,
+            "where": f"{outcome.file}:{outcome.line}",
+            "match": maybe_text(cli.lang, outcome, names),
+            "why": ("、" if cli.lang == "ja" else ", ").join(outcome.why[1:]),
+        }
+        if report.dry_run:  # nothing written: the record has no id yet
+            cli.say("Would add {name} ({where}), who may be {match}: {why}", **said)
+        else:
+            cli.say("Added #{id} {name} ({where}), who may be {match}: {why}", **said)
     _more(cli, hidden_possible)
     if report.possible:
         cli.say("Check the possible duplicates with: kinmyaku duplicates")
@@ -114,15 +114,22 @@ def _print_report(cli: CliContext, report: importing.ImportReport) -> None:
             why=("、" if cli.lang == "ja" else ", ").join(outcome.why[1:]),
         )
     _more(cli, hidden_queued)
-    cli.say(
-        "To create {created}, to update {updated}, unchanged {unchanged}, to skip {skipped}."
-        if report.dry_run
-        else "Created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}.",
-        created=counts.get("created", 0),
-        updated=counts.get("updated", 0),
-        unchanged=counts.get("unchanged", 0),
-        skipped=counts.get("skipped", 0),
-    )
+    tally = {
+        "created": counts.get("created", 0),
+        "updated": counts.get("updated", 0),
+        "unchanged": counts.get("unchanged", 0),
+        "skipped": counts.get("skipped", 0),
+    }
+    if report.dry_run:
+        cli.say(
+            "To create {created}, to update {updated}, unchanged {unchanged}, to skip {skipped}.",
+            **tally,
+        )
+    else:
+        cli.say(
+            "Created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}.",
+            **tally,
+        )
     if "queued" in counts:
         cli.say("Queued for review: {count}.", count=counts["queued"])
         if counts["queued"] and not report.dry_run:
