@@ -357,11 +357,22 @@ def _overlap(low: int, high: int, start: int, end: int) -> float:
     return max(0, min(high, end) - max(low, start)) / max(1, min(high - low, end - start))
 
 
-def _holds_two_lines(band: tuple[int, int, int, int], spans: list[tuple[int, int]]) -> bool:
-    """Whether a row of ink holds two lines the page reading read one above the other (a
-    tilted photo's company and department rows touching): no name's row."""
-    inside = [s for s in spans if band[0] <= (s[0] + s[1]) / 2 <= band[1]]
-    return any(_overlap(*a, *b) < 0.3 for i, a in enumerate(inside) for b in inside[i + 1 :])
+def _holds_two_lines(band: tuple[int, int, int, int], lines: list[OcrLine], vertical: bool) -> bool:
+    """Whether a row of ink holds two lines the page reading read surely, one above the
+    other (a tilted photo's company and department rows touching): no name's row.  A large
+    name the page reading cut into unsure pieces is still one row."""
+    inside = [
+        (span, line.text)
+        for line in lines
+        if line.confidence >= SURE
+        for span in [(line.x, line.x + line.width) if vertical else (line.y, line.y + line.extent)]
+        if band[0] <= (span[0] + span[1]) / 2 <= band[1]
+    ]
+    return any(
+        _overlap(*a, *b) < 0.3 and ta != tb
+        for i, (a, ta) in enumerate(inside)
+        for b, tb in inside[i + 1 :]
+    )
 
 
 def _covers(span: tuple[int, int], band: tuple[int, int, int, int]) -> bool:
@@ -379,7 +390,7 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
         (line.x, line.x + line.width) if vertical else (line.y, line.y + line.extent)
         for line in lines
     ]
-    band = _name_band([b for b in bands if not _holds_two_lines(b, spans)])
+    band = _name_band([b for b in bands if not _holds_two_lines(b, lines, vertical)])
     crops: list[Any] = []
     owners: list[int] = []  # -1: the name band; else the index of the line read again
     name_box: tuple[int, int, int, int] | None = None
@@ -536,17 +547,25 @@ def few_street_dashes(text: str) -> bool:
     return len(parts) < 3 and any(len(p) >= 2 for p in parts)
 
 
+def _street_parts(text: str) -> int:
+    numbers = _STREET_NUMBER.findall(_POSTAL_CODE.sub("〒", text.replace(" ", "")))
+    return len(re.split(r"[-ー−]", numbers[0])) if numbers else 0
+
+
 def more_dashes(page: str, readings: list[str]) -> str:
-    """The reading with the same digits as the page's and more dashes between them, if one
-    reads so ("" if none): OCR loses a thin dash far more often than it makes one up."""
+    """The street number as the other readings have it when they give the same digits as
+    the page's with more dashes between them, at most three parts (丁目-番-号), and agree
+    ("" if none): OCR loses a thin dash far more often than it makes one up."""
     digits = re.sub(r"\D", "", page)
-    count = len(re.findall(r"[-ー−]", page))
-    better = [
-        r
+    parts = _street_parts(page)
+    better = {
+        r.replace(" ", "")
         for r in readings
-        if re.sub(r"\D", "", r) == digits and len(re.findall(r"[-ー−]", r)) > count
-    ]
-    return max(better, key=lambda r: len(re.findall(r"[-ー−]", r))) if better else ""
+        if re.sub(r"\D", "", r) == digits and parts < _street_parts(r) <= 3
+    }
+    if len(better) != 1:
+        return ""
+    return next(r for r in readings if r.replace(" ", "") in better)
 
 
 def _read_raw_line(crop: Any) -> list[OcrLine]:

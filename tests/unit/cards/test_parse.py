@@ -247,3 +247,10 @@ def test_a_given_name_with_no_printed_reading_reads_as_a_name() -> None:
     fields = parse_lines(card("有限会社青葉会計\n経理部 係長\n近藤 千秋", "近藤"))
     assert (fields.family_name, fields.given_name) == ("近藤", "千秋")
     assert (fields.family_reading, fields.given_reading) == ("こんどう", "ちあき")  # not せんしゅう
+
+
+def test_a_url_whose_scheme_was_misread_keeps_it() -> None:
+    for text in ("https:/www.sample.co.jp", "htps://www.sample.co.jp", "https:/Awww.sample.co.jp"):
+        assert parse_lines(card(text)).url == "https://www.sample.co.jp", text
+    assert parse_lines(card("http:I/www.sample.co.jp")).url == "http://www.sample.co.jp"
+    assert parse_lines(card("URL www.sample.co.jp")).url == "www.sample.co.jp"  # none printed

@@ -223,7 +223,7 @@ def given_options(given: str, printed: Printed) -> tuple[str, ...]:
     (萌 read as 彰 beside もえ, 颯太 as 六太 beside Sota), or with no printed reading the
     listed names of its length that share a character with a name no list knows (堀太):
     for the ink to choose among (services/card_ocr.py ``ink_choice``)."""
-    if not given or given in given_names() and not printed:
+    if not given or (given in given_names() and not printed):
         return ()
     if not printed:  # a name no list knows, no reading printed: the listed ones like it
         return tuple(
