@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from kinmyaku.domain.cards.lines import OcrLine
 from kinmyaku.domain.errors import KinmyakuError
 
@@ -375,6 +377,11 @@ def _holds_two_lines(band: tuple[int, int, int, int], lines: list[OcrLine], vert
     )
 
 
+SAME_ROW = 70
+"""A row read again that is this alike (rapidfuzz's partial ratio, 0-100) to the line over
+two rows reaching into it is that line's row, not a row the page reading missed."""
+
+
 def _covers(span: tuple[int, int], band: tuple[int, int, int, int]) -> bool:
     """Whether a line's box covers a row of ink: it overlaps it and is no more than one row
     high (a box over two rows, 開発部 above 課長, is one the page reading read one of)."""
@@ -464,8 +471,12 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
             out[company] = replace(lines[company], text=text, alternatives=alternatives)
     for index in set(owners) - {-1, -2}:
         texts = [_joined(found[k], vertical) for k, o in enumerate(owners) if o == index]
-        text, confidence = max(texts, key=lambda t: t[1])
         line = lines[index]
+        if bad_street_number(line.text):  # the page's own reading is no better
+            texts = [t for t in texts if not bad_street_number(t[0])] or texts
+        else:
+            texts = [t for t in texts if not bad_street_number(t[0])] or [("", 0.0)]
+        text, confidence = max(texts, key=lambda t: t[1])
         alternatives = (line.text,) if text and text != line.text else ()
         whole, seen = text.replace(" ", ""), line.text.replace(" ", "")
         dashed = more_dashes(line.text, [t for t, _ in texts]) if index in dashes else ""
@@ -516,6 +527,13 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
         compact = text.replace(" ", "")
         if any(compact in line.text.replace(" ", "") for line in out):
             continue  # a row the page reading did read, in a box of two rows
+        over = [  # the lines whose box (over two rows) reaches into this row
+            line.text.replace(" ", "")
+            for line, span in zip(lines, spans, strict=True)
+            if _overlap(*span, start, end) > 0.3
+        ]
+        if any(fuzz.partial_ratio(compact, seen) >= SAME_ROW for seen in over):
+            continue  # the same row as one of them, read a little differently
         if text and confidence >= 0.5:
             size = end - start
             if vertical:
@@ -530,6 +548,20 @@ ADDRESS_READINGS = (52, 32)
 """Heights an address line is read again at when its street number may have lost a dash."""
 _STREET_NUMBER = re.compile(r"(?<=[^\d\-ー−])\d+(?:[-ー−]\d+)*(?![\d\-ー−])")
 _POSTAL_CODE = re.compile(r"\d{3}\s*[-ー−]\s*\d{4}")
+
+
+_AFTER_TOWN = re.compile(r"[\u3041-\u9fff][^\d\u3041-\u9fff〒ー\s]+[\-ー−]?\d")
+
+
+def bad_street_number(text: str) -> bool:
+    """Whether an address line's street number starts with a sign that is no digit
+    (渋谷+-2-29, 西新宿l-2): a reading that is worse than one without it."""
+    from kinmyaku.domain.cards.labels import PREFECTURES
+
+    compact = _POSTAL_CODE.sub("〒", text.replace(" ", ""))
+    if not any(p in compact for p in PREFECTURES):
+        return False
+    return _AFTER_TOWN.search(compact) is not None
 
 
 def few_street_dashes(text: str) -> bool:
@@ -547,25 +579,37 @@ def few_street_dashes(text: str) -> bool:
     return len(parts) < 3 and any(len(p) >= 2 for p in parts)
 
 
-def _street_parts(text: str) -> int:
-    numbers = _STREET_NUMBER.findall(_POSTAL_CODE.sub("〒", text.replace(" ", "")))
-    return len(re.split(r"[-ー−]", numbers[0])) if numbers else 0
+def _street_number(text: str) -> re.Match[str] | None:
+    """The first street number of a compact address line (its postal code masked)."""
+    masked = _POSTAL_CODE.sub(lambda m: "〒" * len(m.group(0)), text)
+    return _STREET_NUMBER.search(masked)
+
+
+def _parts(number: str) -> int:
+    return len(re.split(r"[-ー−]", number))
 
 
 def more_dashes(page: str, readings: list[str]) -> str:
-    """The street number as the other readings have it when they give the same digits as
-    the page's with more dashes between them, at most three parts (丁目-番-号), and agree
-    ("" if none): OCR loses a thin dash far more often than it makes one up."""
-    digits = re.sub(r"\D", "", page)
-    parts = _street_parts(page)
-    better = {
-        r.replace(" ", "")
-        for r in readings
-        if re.sub(r"\D", "", r) == digits and parts < _street_parts(r) <= 3
-    }
+    """The page's line with its street number as the other readings have it, when they
+    give the same digits with more dashes between them, at most three parts (丁目-番-号),
+    and agree ("" if none): OCR loses a thin dash far more often than it makes one up.
+    Only the number is taken from them; the rest of the line stays as the page read it."""
+    compact = page.replace(" ", "")
+    found = _street_number(compact)
+    if found is None:
+        return ""
+    digits = re.sub(r"\D", "", found.group(0))
+    better = set()
+    for reading in readings:
+        other = _street_number(reading.replace(" ", ""))
+        if other is None:
+            continue
+        number = other.group(0)
+        if re.sub(r"\D", "", number) == digits and _parts(found.group(0)) < _parts(number) <= 3:
+            better.add(number)
     if len(better) != 1:
         return ""
-    return next(r for r in readings if r.replace(" ", "") in better)
+    return compact[: found.start()] + better.pop() + compact[found.end() :]
 
 
 def _read_raw_line(crop: Any) -> list[OcrLine]:

@@ -85,6 +85,18 @@ def test_a_street_number_that_may_have_lost_a_dash_is_read_again() -> None:
     assert not few_street_dashes("サンプルビル 5F")  # no prefecture: no address line
     page = "〒160-0023 東京都新宿区西新宿46-12"
     readings = ["〒160-0023 東京都新宿区西新宿4-6-12", "〒160-0023 東京都新宿区西新宿4-6-13"]
-    assert more_dashes(page, readings) == readings[0]  # the same digits, one more dash
+    assert more_dashes(page, readings) == "〒160-0023東京都新宿区西新宿4-6-12"  # one more dash
     assert more_dashes(page, ["〒160-0023 東京都新宿区西新宿46-12"]) == ""
+    other = ["〒160-0023 東京都新宿区西新窗4-6-12"]  # only the number is taken from it
+    assert more_dashes(page, other) == "〒160-0023東京都新宿区西新宿4-6-12"
+    assert more_dashes(page, [readings[0], "〒160-0023 東京都新宿区西新宿46-1-2"]) == ""
     assert more_dashes(page, ["〒160-0023 東京都新宿区西新宿4-6-1-2"]) == ""  # other digits
+
+
+def test_a_street_number_starting_with_a_sign_is_the_worse_reading() -> None:
+    from kinmyaku.services.card_ocr import bad_street_number
+
+    assert bad_street_number("〒150-0002 東京 都 渋谷 区 渋谷 +-2-29")
+    assert not bad_street_number("〒150-0002 東京都渋谷区渋谷4-2-29グランドビル 201")
+    assert not bad_street_number("東京都新宿区西新宿NSビル5F")  # letters of a building's name
+    assert not bad_street_number("株式会社 +Plus")  # no address
