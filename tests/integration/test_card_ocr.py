@@ -106,3 +106,25 @@ def test_a_vertical_cards_kanji_tesseract_cannot_write_is_told_by_its_ink() -> N
         side = card_ocr.read_side(png(card.sides[0]))
         assert side.vertical is True
         assert parse_lines(side.lines).family_name == family
+
+
+def test_a_row_of_two_characters_is_read_on_its_own() -> None:
+    card = make_card(22 * 100_000 + 14)  # 開発部 above 課長: the page reading takes one box
+    assert card.truth["title"] == "課長"
+    fields = parse_lines(card_ocr.read_side(png(card.sides[0])).lines)
+    assert (fields.department, fields.title) == ("開発部", "課長")
+
+
+def test_a_photos_thin_katakana_title_is_read_in_black_and_white() -> None:
+    card = make_card(24 * 100_000 + 7)  # エンジニア, read as コピ シン ーー in grey
+    side = card_ocr.read_side(png(as_photo(card.sides[0], 24 + 7)))
+    assert parse_lines(side.lines).title == card.truth["title"] == "エンジニア"
+
+
+def test_a_given_name_tesseract_misreads_is_chosen_by_its_ink() -> None:
+    from kinmyaku.services.card_scan import scan_card
+
+    card = make_card(24 * 100_000)  # 縦書き 渡辺　萌, no reading printed: 萌 read as 彰
+    assert card.kind == "vertical" and card.truth["given_name"] == "萌"
+    fields = scan_card(png(card.sides[0]))
+    assert (fields.family_name, fields.given_name, fields.given_reading) == ("渡辺", "萌", "もえ")

@@ -7,12 +7,15 @@ its Japanese data is missing, ``require_tesseract`` says so in the user's langua
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
+
+from rapidfuzz import fuzz
 
 from kinmyaku.domain.cards.lines import OcrLine
 from kinmyaku.domain.errors import KinmyakuError
@@ -100,15 +103,21 @@ class SideText:
 
     lines: list[OcrLine]
     vertical: bool
+    card: Any = None
+    """The flattened, upright grey card the lines were read from."""
 
 
 NAME_READINGS = ((40, False), (40, True), (32, False), (52, False))
 """Heights (pixels) the name's row is scaled to for its second readings, and binarised."""
 LINE_TARGET = 40
-"""Height (pixels) an uncertain small line is scaled to for its second reading."""
+"""Height (pixels) an uncertain small line is scaled to for its second readings (grey, and
+black and white)."""
 SURE = 0.85
 """Page readings at or above this OCR confidence are not read again."""
 LOW_CONFIDENCE = 0.55
+JUNK_SURE = 0.65
+"""A line's Latin letters give way to a Japanese reading at least this sure (a Latin word
+the English model read right, NTT データ, is read as junk kanji with a low confidence)."""
 
 
 def _components(card: Any) -> tuple[Any, Any, Any]:
@@ -350,11 +359,45 @@ def _overlap(low: int, high: int, start: int, end: int) -> float:
     return max(0, min(high, end) - max(low, start)) / max(1, min(high - low, end - start))
 
 
+def _holds_two_lines(band: tuple[int, int, int, int], lines: list[OcrLine], vertical: bool) -> bool:
+    """Whether a row of ink holds two lines the page reading read surely, one above the
+    other (a tilted photo's company and department rows touching): no name's row.  A large
+    name the page reading cut into unsure pieces is still one row."""
+    inside = [
+        (span, line.text)
+        for line in lines
+        if line.confidence >= SURE
+        for span in [(line.x, line.x + line.width) if vertical else (line.y, line.y + line.extent)]
+        if band[0] <= (span[0] + span[1]) / 2 <= band[1]
+    ]
+    return any(
+        _overlap(*a, *b) < 0.3 and ta != tb
+        for i, (a, ta) in enumerate(inside)
+        for b, tb in inside[i + 1 :]
+    )
+
+
+SAME_ROW = 70
+"""A row read again that is this alike (rapidfuzz's partial ratio, 0-100) to the line over
+two rows reaching into it is that line's row, not a row the page reading missed."""
+
+
+def _covers(span: tuple[int, int], band: tuple[int, int, int, int]) -> bool:
+    """Whether a line's box covers a row of ink: it overlaps it and is no more than one row
+    high (a box over two rows, 開発部 above 課長, is one the page reading read one of)."""
+    low, high = span
+    return _overlap(low, high, band[0], band[1]) > 0.3 and high - low <= 1.7 * (band[1] - band[0])
+
+
 def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
     """The name's band read again at two sizes and binarised, and each uncertain line read
     again larger, all in one tesseract run; every reading is kept as an alternative."""
     bands = _bands(_ink(card), vertical)
-    band = _name_band(bands)
+    spans = [
+        (line.x, line.x + line.width) if vertical else (line.y, line.y + line.extent)
+        for line in lines
+    ]
+    band = _name_band([b for b in bands if not _holds_two_lines(b, lines, vertical)])
     crops: list[Any] = []
     owners: list[int] = []  # -1: the name band; else the index of the line read again
     name_box: tuple[int, int, int, int] | None = None
@@ -372,6 +415,8 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
     company_crops: list[Any] = []
     in_name = []
     cut: set[int] = set()  # lines whose ink reaches well past what the page reading saw
+    junk: set[int] = set()  # Japanese lines with a few Latin letters at an end
+    dashes: set[int] = set()  # addresses whose street number may have lost a dash
     for index, line in enumerate(lines):
         across = (line.x, line.x + line.width) if vertical else (line.y, line.y + line.extent)
         inside = band is not None and _overlap(*across, band[0], band[1]) > 0.5
@@ -384,18 +429,23 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
         short = not (inside or latin or not line.extent) and _cut_short(line, bands, vertical)
         if short:
             cut.add(index)
+        elif not (inside or vertical or not line.extent) and latin_junk(line.text):
+            junk.add(index)
+        elif not (inside or vertical or not line.extent) and few_street_dashes(line.text):
+            dashes.add(index)
+            box = _line_box(line, bands, vertical)
+            for size in ADDRESS_READINGS:
+                crops.append(_crop(card, box, size, False))
+                owners.append(index)
+            continue
         elif inside or line.confidence >= SURE or latin or not line.extent:
             continue
-        crops.append(_crop(card, _line_box(line, bands, vertical), LINE_TARGET, False))
-        owners.append(index)
-    spans = [
-        (line.x, line.x + line.width) if vertical else (line.y, line.y + line.extent)
-        for line in lines
-    ]
+        box = _line_box(line, bands, vertical)
+        for binary in (False, True):  # black and white reads a blurred photo's thin type
+            crops.append(_crop(card, box, LINE_TARGET, binary))
+            owners.append(index)
     missed = [  # rows of ink no line covers: a line the page reading skipped
-        b
-        for b in bands
-        if b is not band and not any(_overlap(low, high, b[0], b[1]) > 0.3 for low, high in spans)
+        b for b in bands if b is not band and not any(_covers(span, b) for span in spans)
     ][:3]
     for start, end, low, high in missed:
         box = (start, low, end, high) if vertical else (low, start, high, end)
@@ -407,6 +457,8 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
         again = _read_stacked([crops[k] for k in empty], vertical)
         for k, lines_found in zip(empty, again, strict=True):
             found[k] = lines_found
+            if not lines_found and not vertical:
+                found[k] = _read_raw_line(crops[k])
     out = list(lines)
     if company_crops:  # a run of its own: larger type beside the name's crops upsets both
         voted, stacked = _read_stacked_spans(company_crops, vertical)
@@ -419,12 +471,27 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
             out[company] = replace(lines[company], text=text, alternatives=alternatives)
     for index in set(owners) - {-1, -2}:
         texts = [_joined(found[k], vertical) for k, o in enumerate(owners) if o == index]
-        text, confidence = max(texts, key=lambda t: t[1])
         line = lines[index]
+        if bad_street_number(line.text):  # the page's own reading is no better
+            texts = [t for t in texts if not bad_street_number(t[0])] or texts
+        else:
+            texts = [t for t in texts if not bad_street_number(t[0])] or [("", 0.0)]
+        text, confidence = max(texts, key=lambda t: t[1])
         alternatives = (line.text,) if text and text != line.text else ()
         whole, seen = text.replace(" ", ""), line.text.replace(" ", "")
-        if index in cut and len(whole) > len(seen) and seen in whole:  # the lost word found
+        dashed = more_dashes(line.text, [t for t, _ in texts]) if index in dashes else ""
+        if dashed:  # 4-6-12 read larger or smaller, 46-12 on the page
+            out[index] = replace(line, text=dashed, alternatives=(line.text,))
+        elif index in cut and len(whole) > len(seen) and seen in whole:  # the lost word found
             out[index] = replace(line, text=text, alternatives=alternatives)
+        elif (
+            index in junk
+            and confidence >= JUNK_SURE
+            and not latin_junk(text)
+            and not re.search("[A-Za-z]", text)
+            and _cjk(text) > _cjk(line.text)
+        ):  # the letters read in Japanese as a word (部長 for BR)
+            out[index] = replace(line, text=text, confidence=confidence, alternatives=alternatives)
         elif text and confidence > line.confidence:
             out[index] = replace(line, text=text, confidence=confidence, alternatives=alternatives)
         elif text and text != line.text:
@@ -457,6 +524,16 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
         missed, [found[k] for k, o in enumerate(owners) if o == -2], strict=True
     ):
         text, confidence = _joined(lines_found, vertical)
+        compact = text.replace(" ", "")
+        if any(compact in line.text.replace(" ", "") for line in out):
+            continue  # a row the page reading did read, in a box of two rows
+        over = [  # the lines whose box (over two rows) reaches into this row
+            line.text.replace(" ", "")
+            for line, span in zip(lines, spans, strict=True)
+            if _overlap(*span, start, end) > 0.3
+        ]
+        if any(fuzz.partial_ratio(compact, seen) >= SAME_ROW for seen in over):
+            continue  # the same row as one of them, read a little differently
         if text and confidence >= 0.5:
             size = end - start
             if vertical:
@@ -465,6 +542,112 @@ def reread(card: Any, lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
                 out.append(OcrLine(text, low, start, high - low, size, confidence, size))
     key = (lambda line: -line.x) if vertical else (lambda line: line.y)
     return sorted(out, key=key)
+
+
+ADDRESS_READINGS = (52, 32)
+"""Heights an address line is read again at when its street number may have lost a dash."""
+_STREET_NUMBER = re.compile(r"(?<=[^\d\-ー−])\d+(?:[-ー−]\d+)*(?![\d\-ー−])")
+_POSTAL_CODE = re.compile(r"\d{3}\s*[-ー−]\s*\d{4}")
+
+
+_AFTER_TOWN = re.compile(r"[\u3041-\u9fff][^\d\u3041-\u9fff〒ー\s]+[\-ー−]?\d")
+
+
+def bad_street_number(text: str) -> bool:
+    """Whether an address line's street number starts with a sign that is no digit
+    (渋谷+-2-29, 西新宿l-2): a reading that is worse than one without it."""
+    from kinmyaku.domain.cards.labels import PREFECTURES
+
+    compact = _POSTAL_CODE.sub("〒", text.replace(" ", ""))
+    if not any(p in compact for p in PREFECTURES):
+        return False
+    return _AFTER_TOWN.search(compact) is not None
+
+
+def few_street_dashes(text: str) -> bool:
+    """Whether an address line's street number has fewer than three parts and a part of
+    two digits or more (西新宿46-12 for 4-6-12: a thin dash lost between two digits)."""
+    from kinmyaku.domain.cards.labels import PREFECTURES
+
+    compact = _POSTAL_CODE.sub("〒", text.replace(" ", ""))
+    if not any(p in compact for p in PREFECTURES):
+        return False
+    numbers = _STREET_NUMBER.findall(compact)
+    if not numbers:
+        return False
+    parts = re.split(r"[-ー−]", numbers[0])
+    return len(parts) < 3 and any(len(p) >= 2 for p in parts)
+
+
+def _street_number(text: str) -> re.Match[str] | None:
+    """The first street number of a compact address line (its postal code masked)."""
+    masked = _POSTAL_CODE.sub(lambda m: "〒" * len(m.group(0)), text)
+    return _STREET_NUMBER.search(masked)
+
+
+def _parts(number: str) -> int:
+    return len(re.split(r"[-ー−]", number))
+
+
+def more_dashes(page: str, readings: list[str]) -> str:
+    """The page's line with its street number as the other readings have it, when they
+    give the same digits with more dashes between them, at most three parts (丁目-番-号),
+    and agree ("" if none): OCR loses a thin dash far more often than it makes one up.
+    Only the number is taken from them; the rest of the line stays as the page read it."""
+    compact = page.replace(" ", "")
+    found = _street_number(compact)
+    if found is None:
+        return ""
+    digits = re.sub(r"\D", "", found.group(0))
+    better = set()
+    for reading in readings:
+        other = _street_number(reading.replace(" ", ""))
+        if other is None:
+            continue
+        number = other.group(0)
+        if re.sub(r"\D", "", number) == digits and _parts(found.group(0)) < _parts(number) <= 3:
+            better.add(number)
+    if len(better) != 1:
+        return ""
+    return compact[: found.start()] + better.pop() + compact[found.end() :]
+
+
+def _read_raw_line(crop: Any) -> list[OcrLine]:
+    """A short row read as one raw line (page segmentation 13): the layout analysis of
+    modes 6 and 7 finds no text in a row of two or three characters (課長) on its own."""
+    import cv2
+
+    pad = max(20, crop.shape[0] // 2)
+    framed = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    lines = read_lines(framed, lang="jpn", psm=13)
+    return [  # this mode is less sure of what it reads: only Japanese words are kept
+        replace(line, confidence=max(line.confidence, RAW_FLOOR))
+        for line in lines
+        if re.fullmatch(r"[\u3041-\u30ff\u3400-\u9fff々 ]{2,}", line.text)
+        and line.confidence >= 0.3
+    ]
+
+
+RAW_FLOOR = 0.5
+"""The confidence a Japanese word read in raw line mode is given (it reports 0.3-0.5 for
+words it reads right)."""
+
+
+_LATIN_JUNK = re.compile(
+    r"^[A-Za-z]{1,4}(?=\s*[\u3041-\u9fff])|(?<=[\u3041-\u9fff])\s*[A-Za-z]{1,4}$"
+)
+"""A few Latin letters at the start or end of a Japanese line: a word of kanji read by the
+English model (部長 read as BR, 営業本部 as BRAG)."""
+
+
+def latin_junk(text: str) -> bool:
+    """Whether a Japanese line (no digits, no e-mail) starts or ends with a few Latin
+    letters that are probably a misread word."""
+    return not re.search(r"[\d@:/]", text) and _LATIN_JUNK.search(text) is not None
+
+
+def _cjk(text: str) -> int:
+    return len(re.findall(r"[\u3041-\u9fff]", text))
 
 
 def _mean(lines: list[OcrLine]) -> float:
@@ -502,7 +685,7 @@ def read_side(data: bytes) -> SideText:
 
         mask = _ink(card)
         lines = mend_numerals(mask, lines, _bands(mask, True))
-    return SideText(lines, vertical)
+    return SideText(lines, vertical, card)
 
 
 FONTS = tuple(
@@ -588,3 +771,75 @@ def mend_unreadable(card: Any, name: OcrLine, vertical: bool) -> OcrLine:
         return name
     texts = [t.replace(family, variant) for t in (name.text, *name.alternatives)]
     return replace(name, text=texts[0], alternatives=tuple(texts[1:]))
+
+
+def _given_ink(card: Any, line: OcrLine, vertical: bool) -> Any:
+    """The given name's ink: the part of the name's box after its widest gap (the space
+    between family and given name), as 0/1 turned into a row when vertical; None if the
+    name shows no clear gap."""
+    import cv2
+    import numpy as np
+
+    x0, y0 = max(0, line.x - 2), max(0, line.y - 2)
+    crop = card[y0 : line.y + line.extent + 2, x0 : line.x + line.width + 2]
+    if crop.size == 0:
+        return None
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if vertical:
+        ink = np.ascontiguousarray(ink.T)
+    cols = ink.any(axis=0)
+    on = np.flatnonzero(cols)
+    if len(on) < 8:
+        return None
+    gaps = [(b - a, a, b) for a, b in itertools.pairwise(on) if b - a > 1]
+    if not gaps:
+        return None
+    width, _, start = max(gaps)
+    height = int(np.flatnonzero(ink.any(axis=1)).size)
+    if width < 0.25 * height:  # no space between the names: no telling where to cut
+        return None
+    part = ink[:, start:]
+    rows = np.flatnonzero(part.any(axis=1))
+    return part[rows[0] : rows[-1] + 1].astype(bool) if len(rows) >= 8 else None
+
+
+def _ink_likeness(ink: Any, text: str, vertical: bool) -> float:
+    """How much ``text`` drawn in the Noto fonts looks like the ink (best over the fonts,
+    intersection over union, both scaled to the ink's height)."""
+    import os.path
+
+    best = 0.0
+    for path in (f for f in FONTS if os.path.exists(f)):
+        drawn = _glyphs(text, ink.shape[0], path, vertical)
+        if abs(drawn.shape[1] - ink.shape[1]) > 0.35 * ink.shape[1]:
+            continue  # not as wide: another number of characters
+        width = min(drawn.shape[1], ink.shape[1])
+        union = float((ink[:, :width] | drawn[:, :width]).sum())
+        best = max(best, float((ink[:, :width] & drawn[:, :width]).sum()) / max(1.0, union))
+    return best
+
+
+INK_MARGIN = 0.03
+"""How much more like the ink a listed given name must look than the one OCR read."""
+
+
+def ink_choice(side: SideText, family: str, given: str, options: tuple[str, ...]) -> str:
+    """Of the given name read and the listed names that sound as the card prints, the one
+    that looks most like the ink of the name's row (tesseract reads 颯 as 六 or 堀, 萌 as
+    彰: a name it hardly knows); the one read unless another is clearly closer."""
+    if side.card is None or not options or not given:
+        return given
+    rows = [
+        line
+        for line in side.lines
+        if family and family in line.text.replace(" ", "") and line.extent
+    ]
+    if not rows:
+        return given
+    line = max(rows, key=lambda line: line.height)
+    ink = _given_ink(side.card, line, side.vertical)
+    if ink is None:
+        return given
+    scores = {text: _ink_likeness(ink, text, side.vertical) for text in (given, *options)}
+    best = max(options, key=lambda text: scores[text])
+    return best if scores[best] > scores[given] + INK_MARGIN else given

@@ -9,14 +9,18 @@
    and the rows no line covered (services/card_ocr.py ``read_side``); on a 縦書き card the
    kanji numerals ending a column (〒, address, phones) are read cell by cell by their
    shape (services/card_cells.py);
-4. parse the lines (domain/cards/parse.py); a back side is parsed alike and merged.
+4. parse the lines (domain/cards/parse.py); a back side is parsed alike and merged;
+5. the postal code and the address checked against each other with Japan Post's list
+   (services/card_places.py, domain/cards/places.py): a town or a digit misread put right.
 """
 
 from __future__ import annotations
 
 from kinmyaku.domain.cards.lines import CardFields
+from kinmyaku.domain.cards.names import given_reading
 from kinmyaku.domain.cards.parse import merge_sides, parse_lines
-from kinmyaku.services import card_ocr
+from kinmyaku.domain.cards.places import check_address
+from kinmyaku.services import card_ocr, card_places
 
 LOW_CONFIDENCE = 0.55
 """Fields read with less confidence than this are marked for the user to check."""
@@ -30,7 +34,35 @@ def read_side(data: bytes) -> card_ocr.SideText:
 
 def scan_card(front: bytes, back: bytes | None = None) -> CardFields:
     """The fields of a card from its front (and optional back) image; writes nothing."""
-    fields = parse_lines(read_side(front).lines)
+    side = read_side(front)
+    fields = parse_lines(side.lines)
+    if fields.given_options:  # the printed reading disagrees with the given name read
+        chosen = card_ocr.ink_choice(
+            side, fields.family_name, fields.given_name, fields.given_options
+        )
+        if chosen != fields.given_name:
+            fields.given_name = chosen
+            fields.confidence["given_name"] = min(fields.confidence.get("given_name", 0.6), 0.6)
+            if fields.confidence.get("given_reading", 0.0) <= 0.45:  # a guess from the kanji
+                fields.given_reading = given_reading(chosen)
+                fields.confidence["given_reading"] = 0.45
     if back is not None:
         fields = merge_sides(fields, parse_lines(read_side(back).lines))
+    return checked_address(fields)
+
+
+def checked_address(fields: CardFields) -> CardFields:
+    """The fields with the postal code and the address put right where one says the other
+    was misread (a town's character, a code's digit); the one mended is marked less sure."""
+    code, address, mended = check_address(
+        fields.postal_code, fields.address, card_places.places_of, card_places.codes_of
+    )
+    if mended:
+        for name, old, new in (
+            ("postal_code", fields.postal_code, code),
+            ("address", fields.address, address),
+        ):
+            if old != new:
+                fields.confidence[name] = min(fields.confidence.get(name, 0.8), 0.8)
+        fields.postal_code, fields.address = code, address
     return fields

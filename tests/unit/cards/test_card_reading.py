@@ -64,3 +64,39 @@ def test_an_address_read_as_latin_letters_is_read_again() -> None:
     assert read_as_latin(OcrLine("TEL 03-1234-5678", confidence=0.4))  # a number: kept
     assert read_as_latin(OcrLine("kenta@sample.co.jp", confidence=0.3))
     assert not read_as_latin(OcrLine("東京都渋谷区渋谷8-2-28", confidence=0.9))
+
+
+def test_latin_letters_at_the_end_of_a_japanese_line_are_a_misread_word() -> None:
+    from kinmyaku.services.card_ocr import latin_junk
+
+    assert latin_junk("シス テム 部 BR")  # 部長 read by the English model
+    assert latin_junk("BRAG 第 一 営業 部")  # 営業本部
+    assert not latin_junk("TEL 03-1234-5678")  # a label before a number
+    assert not latin_junk("Mail k.kimura@sample.co.jp")
+    assert not latin_junk("GlobalLink 株式会社")  # a long word: an English name
+    assert not latin_junk("営業部 部長")
+
+
+def test_a_street_number_that_may_have_lost_a_dash_is_read_again() -> None:
+    from kinmyaku.services.card_ocr import few_street_dashes, more_dashes
+
+    assert few_street_dashes("〒160-0023 東京 都 新宿 区 西新 宿 46-12")
+    assert not few_street_dashes("〒160-0023 東京都新宿区西新宿4-6-12")
+    assert not few_street_dashes("サンプルビル 5F")  # no prefecture: no address line
+    page = "〒160-0023 東京都新宿区西新宿46-12"
+    readings = ["〒160-0023 東京都新宿区西新宿4-6-12", "〒160-0023 東京都新宿区西新宿4-6-13"]
+    assert more_dashes(page, readings) == "〒160-0023東京都新宿区西新宿4-6-12"  # one more dash
+    assert more_dashes(page, ["〒160-0023 東京都新宿区西新宿46-12"]) == ""
+    other = ["〒160-0023 東京都新宿区西新窗4-6-12"]  # only the number is taken from it
+    assert more_dashes(page, other) == "〒160-0023東京都新宿区西新宿4-6-12"
+    assert more_dashes(page, [readings[0], "〒160-0023 東京都新宿区西新宿46-1-2"]) == ""
+    assert more_dashes(page, ["〒160-0023 東京都新宿区西新宿4-6-1-2"]) == ""  # other digits
+
+
+def test_a_street_number_starting_with_a_sign_is_the_worse_reading() -> None:
+    from kinmyaku.services.card_ocr import bad_street_number
+
+    assert bad_street_number("〒150-0002 東京 都 渋谷 区 渋谷 +-2-29")
+    assert not bad_street_number("〒150-0002 東京都渋谷区渋谷4-2-29グランドビル 201")
+    assert not bad_street_number("東京都新宿区西新宿NSビル5F")  # letters of a building's name
+    assert not bad_street_number("株式会社 +Plus")  # no address

@@ -92,3 +92,29 @@ def test_a_junk_latin_line_of_low_confidence_is_no_romaji() -> None:
     ]
     fields = parse_lines(lines)
     assert (fields.family_reading, fields.given_reading) == ("さとう", "しょうた")
+
+
+def test_names_that_sound_as_printed_are_offered_when_the_one_read_does_not() -> None:
+    from kinmyaku.domain.cards.names import given_options, given_reading
+
+    options = given_options("六太", Printed(family=sound("Igarashi"), given=sound("Sota")))
+    assert "颯太" in options and "奏太" in options
+    assert all(len(o) in (1, 2, 3) for o in options)
+    assert given_options("颯太", Printed(family=sound("Igarashi"), given=sound("Sota"))) == ()
+    assert "萌" in given_options("彰", Printed(joined="わたなべもえ"))
+    # no reading printed: a name no list knows gets the listed names like it
+    assert "颯太" in given_options("堀太", Printed())
+    assert given_options("健太", Printed()) == ()  # a listed name is trusted
+    assert given_reading("千秋") == "ちあき"
+
+
+def test_the_parser_offers_names_for_the_ink_to_choose() -> None:
+    fields = parse_lines(
+        [
+            OcrLine("緑川製薬税理士法人", height=30),
+            OcrLine("五十嵐 六太", height=80),
+            OcrLine("Sota Igarashi", height=30),
+        ]
+    )
+    assert (fields.family_name, fields.given_name) == ("五十嵐", "六太")
+    assert "颯太" in fields.given_options

@@ -230,3 +230,27 @@ def test_a_title_whose_first_character_was_lost() -> None:
     assert title_split("長") == ("長", "")  # too short to tell
     fields = parse_lines(card("税理士法人富士\n経理部\nネージャー\n渡邉 真央", "渡邉"))
     assert (fields.department, fields.title) == ("経理部", "マネージャー")
+
+
+def test_a_letter_read_in_a_street_numbers_dash_is_dropped() -> None:
+    text = "〒160-0023 東京都新宿区西新宿8B-19-11\nTEL 03-1234-5678"
+    assert parse_lines(card(text)).address == "東京都新宿区西新宿8-19-11"
+    text = "〒220-0012 神奈川県横浜市西区みなとみらい6G-14-17\n丸の内タワー12階"
+    assert (
+        parse_lines(card(text)).address == "神奈川県横浜市西区みなとみらい6-14-17丸の内タワー12階"
+    )
+    text = "〒105-0011 東京都港区芝公園1-2-3A-101"  # a room after the 号: not a misread
+    assert parse_lines(card(text)).address == "東京都港区芝公園1-2-3A-101"
+
+
+def test_a_given_name_with_no_printed_reading_reads_as_a_name() -> None:
+    fields = parse_lines(card("有限会社青葉会計\n経理部 係長\n近藤 千秋", "近藤"))
+    assert (fields.family_name, fields.given_name) == ("近藤", "千秋")
+    assert (fields.family_reading, fields.given_reading) == ("こんどう", "ちあき")  # not せんしゅう
+
+
+def test_a_url_whose_scheme_was_misread_keeps_it() -> None:
+    for text in ("https:/www.sample.co.jp", "htps://www.sample.co.jp", "https:/Awww.sample.co.jp"):
+        assert parse_lines(card(text)).url == "https://www.sample.co.jp", text
+    assert parse_lines(card("http:I/www.sample.co.jp")).url == "http://www.sample.co.jp"
+    assert parse_lines(card("URL www.sample.co.jp")).url == "www.sample.co.jp"  # none printed

@@ -43,6 +43,9 @@ class CardFields:
     title_en: str = ""
     company_en: str = ""
     confidence: dict[str, float] = field(default_factory=dict)
+    given_options: tuple[str, ...] = ()
+    """Listed given names that sound as the card prints when the one read does not: the
+    pipeline compares them with the name's ink (not part of ``--json``)."""
 
     def to_json(self) -> dict[str, object]:
         """The fields as ``kinmyaku scan --json`` prints them."""

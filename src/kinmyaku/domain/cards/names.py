@@ -43,6 +43,20 @@ def family_names() -> dict[str, str]:
     return names
 
 
+GIVEN_READINGS = """
+崇たかし 千秋ちあき 大翔ひろと 陽翔はると 蒼あおい 湊斗みなと 結翔ゆいと 颯そう
+颯真そうま 悠翔はると 蒼空そら 樹いつき 翔真しょうま 大雅たいが 陽向ひなた
+朝陽あさひ 岳がく 誠也せいや 孝たかし 隆之たかゆき 博ひろし 浩ひろし 清きよし
+茂しげる 稔みのる 勉つとむ 学まなぶ 徹とおる 豊ゆたか 昇のぼる 一郎いちろう
+太郎たろう 健二けんじ 浩一こういち 和彦かずひこ 雅之まさゆき 秀樹ひでき 隆史たかし
+陽葵ひまり 凜りん 芽依めい 結愛ゆあ 紬つむぎ 杏奈あんな 心春こはる 咲良さくら
+美羽みう 千尋ちひろ 真由まゆ 由紀ゆき 幸子さちこ 洋子ようこ 恵子けいこ
+久美子くみこ 明美あけみ 智美ともみ 千春ちはる 彩乃あやの
+"""
+"""Given names the demo's list lacks that a guess from the kanji reads wrong (千秋 is ちあき,
+not せんしゅう): common names of people at work today and of the young."""
+
+
 @lru_cache(maxsize=1)
 def given_names() -> dict[str, frozenset[str]]:
     """Given names as written -> their readings (雄太 -> ゆうた)."""
@@ -51,6 +65,10 @@ def given_names() -> dict[str, frozenset[str]]:
     names: dict[str, set[str]] = {}
     for part in MALE_GIVEN + FEMALE_GIVEN:
         names.setdefault(part.text, set()).add(part.reading)
+    for entry in GIVEN_READINGS.split():
+        written = re.match(r"[^\u3041-\u3096]+", entry)
+        if written:
+            names.setdefault(written.group(0), set()).add(entry[written.end() :])
     return {k: frozenset(v) for k, v in names.items()}
 
 
@@ -198,3 +216,39 @@ def choose_name(readings: Sequence[tuple[str, float]], printed: Printed) -> tupl
             score = _score(family, given, printed)
     certainty = max(0.3, min(0.95, 0.4 + score / 8))
     return family, given, certainty
+
+
+def given_options(given: str, printed: Printed) -> tuple[str, ...]:
+    """The listed given names that sound as the card prints, when the one read does not
+    (萌 read as 彰 beside もえ, 颯太 as 六太 beside Sota), or with no printed reading the
+    listed names of its length that share a character with a name no list knows (堀太):
+    for the ink to choose among (services/card_ocr.py ``ink_choice``)."""
+    if not given or (given in given_names() and not printed):
+        return ()
+    if not printed:  # a name no list knows, no reading printed: the listed ones like it
+        return tuple(
+            sorted(
+                n
+                for n in given_names()
+                if len(n) == len(given) and (len(n) == 1 or _shared(n, given))
+            )
+        )[:60]
+    if any(printed.given_ok(r) for r in _given_readings(given)):
+        return ()
+    return tuple(
+        sorted(
+            n
+            for n, readings in given_names().items()
+            if abs(len(n) - len(given)) <= 1 and any(printed.given_ok(r) for r in readings)
+        )
+    )[:8]
+
+
+def given_reading(given: str) -> str:
+    """A given name's reading: the list's when it has one, else a guess from the kanji."""
+    listed = sorted(given_names().get(given, frozenset()))
+    if listed:
+        return listed[0]
+    from kinmyaku.domain.readings import infer_reading
+
+    return infer_reading(given)

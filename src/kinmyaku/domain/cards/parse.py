@@ -101,6 +101,17 @@ def _repair_domain(text: str) -> str:
     return text
 
 
+_MISREAD_SCHEME = re.compile(r"(?i)h[tfil1]{1,2}[pq](s?)\s*[:;.,]?\s*[/|\\Il1]{1,2}[A-Z]?$")
+"""What is left of https:// when OCR misread it (https:/, htps://, https//, https:/A)."""
+
+
+def _scheme_before(text: str, url: str) -> str:
+    """The scheme printed before a URL whose ``://`` was misread, put right ("" if none)."""
+    before = text[: text.find(url)] if url in text else ""
+    found = _MISREAD_SCHEME.search(before)
+    return f"http{found.group(1).lower()}://" if found else ""
+
+
 def _take_contacts(fields: CardFields, line: OcrLine) -> bool:
     text = line.text
     compact = _repair_domain(_MAIL_LABEL.sub("", text).replace(" ", ""))
@@ -114,6 +125,8 @@ def _take_contacts(fields: CardFields, line: OcrLine) -> bool:
     url = _URL.search(compact)
     if url or re.fullmatch(r"[a-z0-9\-]+(\.[a-z0-9\-]+)*\.(jp|com|net|org|io|dev)/?", compact):
         found = (url.group(0) if url else compact).rstrip("/.")
+        if not found.lower().startswith("http"):
+            found = _scheme_before(compact, found) + found
         found = re.sub(r"(?i)^(https?://)?w{2,4}\.", lambda m: (m.group(1) or "") + "www.", found)
         scheme, _, rest = found.rpartition("://")
         host, slash, path = rest.partition("/")
@@ -147,11 +160,15 @@ def _has_address(text: str) -> bool:
 
 
 _ADDRESS_FIXES = str.maketrans({"干": "千", "|": None, "「": None, "」": None})
+_LETTER_IN_NUMBER = re.compile(r"(?<=[^\d\-ー])(\d{1,3})[A-Za-z](?=[-ー]\d)")
+"""A letter between the first number after the town and its dash (西新宿8B-19-11): the
+dash's ink read as a letter; a 丁目 number holds none (a room 3-2-1A-101 is left alone)."""
 
 
 def _address_text(text: str) -> str:
-    """The address without spaces, OCR noise before its prefecture, 干 misread for 千."""
-    text = text.replace(" ", "").translate(_ADDRESS_FIXES)
+    """The address without spaces, OCR noise before its prefecture and inside its street
+    number, 干 misread for 千."""
+    text = _LETTER_IN_NUMBER.sub(r"\1", text.replace(" ", "").translate(_ADDRESS_FIXES))
     starts = [text.find(p) for p in labels.PREFECTURES if p in text]
     return text[min(starts) :] if starts else text.lstrip("〒T7干テ:")
 
@@ -415,6 +432,7 @@ def parse_lines(raw: Sequence[OcrLine]) -> CardFields:
             chosen, key=lambda c: (c[0][2], c[1])
         )
         fields.family_name, fields.given_name = family, given
+        fields.given_options = cardnames.given_options(given, _printed(kana, fields.romaji))
         big = best.height >= 1.3 * min((n.height for n in raw if n.height), default=0)
         fields.confidence["family_name"] = certainty * (1.0 if big else 0.7)
         fields.confidence["given_name"] = certainty * (1.0 if big else 0.7)
