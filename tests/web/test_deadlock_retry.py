@@ -61,21 +61,41 @@ def _ctid(conn: Connection, kind: str) -> tuple[int, int]:
     return int(page), int(slot)
 
 
+def _free_slot_before_a_row(admin: Connection) -> None:
+    """Row 'a' of the totals, with a free slot before it on the table's first page."""
+    admin.execute(text("DELETE FROM touch_summary_totals"))
+    admin.execute(text("VACUUM touch_summary_totals"))
+    for kind in ("p", "a"):
+        admin.execute(
+            text("INSERT INTO touch_summary_totals VALUES (:k, '', 0, 0, 0, 0)"), {"k": kind}
+        )
+    admin.execute(text("DELETE FROM touch_summary_totals WHERE kind = 'p'"))
+    admin.execute(text("VACUUM touch_summary_totals"))
+
+
+def _hold_a_row_behind_a_new_one(writer: Connection, admin: Connection) -> None:
+    """Another writer's new person resets the totals: it holds row 'a'; a summary refresh
+    then commits a row of totals 'n' into the free slot before it.
+
+    Tried again until 'n' lands before 'a': the server's own upkeep thread refreshes the
+    summary as the app starts and may write the totals (or keep VACUUM from freeing the
+    slot) while this is set up."""
+    for _ in range(100):
+        _free_slot_before_a_row(admin)
+        writer.execute(text("DELETE FROM touch_summary_totals"))
+        admin.execute(text("INSERT INTO touch_summary_totals VALUES ('n', '', 0, 0, 0, 0)"))
+        if _ctid(admin, "n") < _ctid(admin, "a"):
+            return
+        writer.rollback()
+        time.sleep(0.1)
+    raise AssertionError("row 'n' never landed before row 'a'")
+
+
 def test_a_quick_add_ended_by_a_deadlock_is_run_again(pg_core: App) -> None:
     observer = create_engine(pg_core.settings.database_url, isolation_level="AUTOCOMMIT")
     other = create_engine(pg_core.settings.database_url)
     with TestClient(create_app(pg_core), base_url=BASE) as client:
         csrf = client.get("/api/session").json()["csrf_token"]
-        with observer.connect() as admin:  # a free slot at the head of the totals' first page
-            admin.execute(text("DELETE FROM touch_summary_totals"))
-            admin.execute(text("VACUUM touch_summary_totals"))
-            for kind in ("p", "a"):
-                admin.execute(
-                    text("INSERT INTO touch_summary_totals VALUES (:k, '', 0, 0, 0, 0)"),
-                    {"k": kind},
-                )
-            admin.execute(text("DELETE FROM touch_summary_totals WHERE kind = 'p'"))
-            admin.execute(text("VACUUM touch_summary_totals"))
         answer: list[int] = []
         form = {"csrf_token": csrf, "family_name": "霧島", "given_name": "一", "add_anyway": "1"}
 
@@ -83,11 +103,7 @@ def test_a_quick_add_ended_by_a_deadlock_is_run_again(pg_core: App) -> None:
             answer.append(client.post("/people", data=form, follow_redirects=False).status_code)
 
         with other.connect() as writer, observer.connect() as admin:
-            # Another writer's new person resets the totals: it holds row 'a' ...
-            writer.execute(text("DELETE FROM touch_summary_totals"))
-            # ... a summary refresh then commits a row of totals, into the free slot ...
-            admin.execute(text("INSERT INTO touch_summary_totals VALUES ('n', '', 0, 0, 0, 0)"))
-            assert _ctid(admin, "n") < _ctid(admin, "a")
+            _hold_a_row_behind_a_new_one(writer, admin)
             # ... the quick add's reset takes 'n', then waits for 'a' ...
             thread = threading.Thread(target=quick_add)
             thread.start()
