@@ -185,9 +185,11 @@ class ImportWriter:
     """Keep new people's search index rows until ``write_index`` (an import): a person a
     later record joins is indexed once, from what is stored at the end, not twice."""
     _unindexed: dict[int, PreparedRecord] = field(default_factory=dict)
-    _remembered: dict[int, PreparedRecord] = field(default_factory=dict)
-    """The new people, by id, with their records: ``write_memory`` writes their memory
-    rows from them, and a dry run names them by them."""
+    _memory: dict[int, list[str]] = field(default_factory=dict)
+    """The new people's memory keys, by id: ``write_memory`` writes their rows from them
+    (the keys only: the records themselves are let go once written)."""
+    _made: dict[int, tuple[str, str, int]] = field(default_factory=dict)
+    """In a dry run, the new people's names and where their records are (file, line)."""
     _later: LaterRows = field(default_factory=LaterRows)
     """What matched records add, written at the next flush (services/import_rows.py)."""
     _briefs: dict[int, PersonBrief] = field(default_factory=dict)
@@ -205,7 +207,7 @@ class ImportWriter:
             pid = self._take_id()
             self.pending.append((pid, prepared))
             self._waiting.add(pid)
-            self._remembered[pid] = prepared
+            self._made_from(pid, prepared)
             self.index.remember(pid, prepared)
             if maybe:
                 self._possible(pid, maybe[0], prepared)
@@ -224,10 +226,9 @@ class ImportWriter:
         no id the user could look up: it is named by that record and where it is,
         ``桜井 雄太（eight.csv:9・83%）``."""
         chance = int(match.probability * 100)
-        earlier = self._remembered.get(match.person_id) if self.dry_run else None
+        earlier = self._made.get(match.person_id)
         if earlier is not None:
-            name = earlier.name or earlier.columns["family_name"]
-            file, line = source_of(earlier)
+            name, file, line = earlier
             who = (
                 f"{name}（{file}:{line}・{chance}%）"
                 if self.lang == "ja"
@@ -262,7 +263,7 @@ class ImportWriter:
         pid = self._take_id()
         self.pending.append((pid, prepared))
         self._waiting.add(pid)
-        self._remembered[pid] = prepared
+        self._made_from(pid, prepared)
         self.flush()
         return pid
 
@@ -428,13 +429,16 @@ class ImportWriter:
         """Write the memory rows (storage.search_memory) of the people this writer created
         from their records' keys, instead of reading everyone back before the commit; a
         person a later record changed (``touched``) is read back as before."""
-        texts = {
-            pid: prepared.new_person_memory()
-            for pid, prepared in self._remembered.items()
-            if pid not in self.touched
-        }
-        self._remembered = {}
+        texts = {pid: keys for pid, keys in self._memory.items() if pid not in self.touched}
+        self._memory = {}
         write_new_memory(self.conn, texts)
+
+    def _made_from(self, pid: int, prepared: PreparedRecord) -> None:
+        """Keep what is needed of a new person's record once it is written."""
+        self._memory[pid] = prepared.new_person_memory()
+        if self.dry_run:
+            name = prepared.name or prepared.columns["family_name"]
+            self._made[pid] = (name, *source_of(prepared))
 
     def _people_converters(self) -> dict[str, Callable[[Any], Any]]:
         converters = {}
